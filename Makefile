@@ -1,0 +1,51 @@
+# Một Cửa — the two commands: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test install lint format demo worker migrate bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: migrate the SQLite database in var/, load the demo province if empty,
+## start the task worker and the web server on http://127.0.0.1:$(PORT)
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/motcua migrate --noinput
+	$(BIN)/motcua demo --if-empty
+	$(BIN)/motcua logins
+	@echo "Một Cửa đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /admin/, API: /api/docs)"
+	$(BIN)/motcua worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/motcua serve --port $(PORT)
+
+## make test: the whole suite (DATABASE_URL picks the database; SQLite by default)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+demo: $(STAMP)
+	$(BIN)/motcua migrate --noinput && $(BIN)/motcua demo
+
+worker: $(STAMP)
+	$(BIN)/motcua worker
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var build *.egg-info src/*.egg-info

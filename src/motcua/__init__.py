@@ -1,0 +1,1 @@
+"""Một Cửa: one-stop administrative procedures and reform monitoring for a Vietnamese province."""

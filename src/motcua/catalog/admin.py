@@ -1,0 +1,149 @@
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from motcua.catalog import services
+from motcua.catalog.models import (
+    DossierComponent,
+    FeeItem,
+    Field,
+    InternalProcess,
+    Procedure,
+    ProcedureLevel,
+    ProcessStep,
+    PublicationDecision,
+    PublicationEntry,
+)
+from motcua.catalog.validation import step_allotment_error
+from motcua.core.errors import DomainError
+
+
+class LevelInline(admin.TabularInline):
+    model = ProcedureLevel
+    extra = 0
+
+
+class ComponentInline(admin.TabularInline):
+    model = DossierComponent
+    extra = 0
+
+
+class FeeInline(admin.TabularInline):
+    model = FeeItem
+    extra = 0
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label="Tệp Excel danh mục (.xlsx)")
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "field", "time_limit_display", "online_type", "status")
+    list_filter = ("status", "online_type", "field", "levels__level")
+    search_fields = ("code", "name", "search_text")
+    inlines = [LevelInline, ComponentInline, FeeInline]
+    change_list_template = "admin/catalog/procedure/change_list.html"
+
+    @admin.display(description="Thời hạn")
+    def time_limit_display(self, obj):
+        return obj.time_limit_display()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.procedure_refresh_search(procedure=obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "xuat-excel/", self.admin_site.admin_view(self.export_view), name="catalog_export"
+            ),
+            path(
+                "nhap-excel/", self.admin_site.admin_view(self.import_view), name="catalog_import"
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        response = HttpResponse(
+            services.catalog_export(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="danh-muc-tthc.xlsx"'
+        return response
+
+    def import_view(self, request):
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.catalog_import(
+                    actor=request.user, data=form.cleaned_data["workbook"].read()
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect("..")
+            if result.ok:
+                total = result.counts.get("ThuTuc", 0)
+                messages.success(request, f"Đã nhập danh mục: {total} thủ tục.")
+                return redirect("..")
+            errors = [str(e) for e in result.errors]
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "errors": errors,
+            "title": "Nhập danh mục TTHC từ Excel",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/catalog/procedure/import.html", context)
+
+
+class StepFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        hours = [
+            f.cleaned_data["hours"]
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("hours")
+        ]
+        procedure = getattr(self.instance, "procedure", None)
+        if procedure is not None:
+            message = step_allotment_error(procedure.working_hours, hours)
+            if message:
+                raise forms.ValidationError(message)
+
+
+class StepInline(admin.TabularInline):
+    model = ProcessStep
+    formset = StepFormSet
+    extra = 0
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(InternalProcess)
+class InternalProcessAdmin(admin.ModelAdmin):
+    list_display = ("procedure", "version", "effective_from", "decision")
+    search_fields = ("procedure__code", "procedure__name")
+    autocomplete_fields = ("procedure",)
+    inlines = [StepInline]
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class EntryInline(admin.TabularInline):
+    model = PublicationEntry
+    extra = 0
+    autocomplete_fields = ("procedure",)
+
+
+@admin.register(PublicationDecision)
+class PublicationDecisionAdmin(admin.ModelAdmin):
+    list_display = ("number", "date", "signer", "title")
+    search_fields = ("number", "title")
+    inlines = [EntryInline]

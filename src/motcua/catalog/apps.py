@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "motcua.catalog"
+    label = "catalog"
+    verbose_name = "Danh mục thủ tục hành chính"
+
+    def ready(self):
+        from motcua.catalog import events  # noqa: F401

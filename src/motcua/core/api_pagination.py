@@ -1,0 +1,40 @@
+"""Page-number pagination for every API list: ?page=1&page_size=20 → {items, count, page, pages}."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+from motcua.core.errors import InvalidInput
+
+
+class Pagination(PaginationBase):
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="Trang (bắt đầu từ 1)")
+        page_size: int = Field(20, ge=1, le=200, description="Số dòng mỗi trang (tối đa 200)")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        pages: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):
+        count = queryset.count() if hasattr(queryset, "count") else len(queryset)
+        pages = max(1, math.ceil(count / pagination.page_size))
+        if pagination.page > pages and count:
+            raise InvalidInput(
+                f"Trang {pagination.page} vượt quá {pages} trang.", code="page_out_of_range"
+            )
+        start = (pagination.page - 1) * pagination.page_size
+        return {
+            "items": list(queryset[start : start + pagination.page_size]),
+            "count": count,
+            "page": pagination.page,
+            "pages": pages,
+        }

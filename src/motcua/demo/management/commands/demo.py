@@ -1,0 +1,44 @@
+"""`motcua demo`: load the synthetic demo province (deterministic for a given seed)."""
+
+from __future__ import annotations
+
+import importlib
+import random
+import time
+
+from django.core.management.base import BaseCommand
+
+from motcua.organization.models import Unit
+
+# Each app may ship ``<app>/demo.py`` with ``load(*, rng, stdout, options)``; they run in
+# this order after the province's units, staff and catalog exist.
+APP_DEMOS = ["motcua.workcalendar", "motcua.reform", "motcua.dossiers", "motcua.portal"]
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu tỉnh mẫu (đơn vị, cán bộ, danh mục TTHC, hồ sơ, kế hoạch CCHC)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--if-empty", action="store_true", help="bỏ qua nếu đã có dữ liệu")
+        parser.add_argument("--small", action="store_true", help="tỉnh thu nhỏ (dùng cho kiểm thử)")
+        parser.add_argument("--dossiers", type=int, default=None, help="số hồ sơ mẫu")
+
+    def handle(self, *args, **options):
+        from motcua.demo import province
+
+        if options["if_empty"] and Unit.objects.exists():
+            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu, không nạp tỉnh mẫu.")
+            return
+        started = time.monotonic()
+        rng = random.Random(options["seed"])
+        province.load(rng=rng, stdout=self.stdout, options=options)
+        for name in APP_DEMOS:
+            try:
+                module = importlib.import_module(f"{name}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{name}.demo":
+                    raise
+                continue
+            module.load(rng=random.Random(options["seed"]), stdout=self.stdout, options=options)
+        self.stdout.write(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")

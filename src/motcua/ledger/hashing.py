@@ -1,0 +1,44 @@
+"""Canonical form and hash of an event. The standalone verifier repeats exactly this."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+
+def canonical_time(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(
+    *,
+    subject_type: str,
+    subject_id: str,
+    seq: int,
+    action: str,
+    actor_id: int | None,
+    actor_label: str,
+    unit_id: int | None,
+    at: dt.datetime,
+    payload: dict[str, Any],
+    prev_hash: str,
+) -> bytes:
+    body = {
+        "subject_type": subject_type,
+        "subject_id": str(subject_id),
+        "seq": seq,
+        "action": action,
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "unit_id": unit_id,
+        "at": canonical_time(at),
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_hash(**fields: Any) -> str:
+    return hashlib.sha256(canonical(**fields)).hexdigest()

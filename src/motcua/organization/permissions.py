@@ -1,0 +1,69 @@
+"""Role checks used by every service. Views only decide what to show; services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from motcua.core.errors import PermissionDenied
+from motcua.organization.models import Role, StaffRole, Unit
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def user_roles(user, *, on: dt.date | None = None) -> list[StaffRole]:
+    if user is None or not user.is_authenticated:
+        return []
+    on = on or _today()
+    cache_key = f"_motcua_roles_{on.isoformat()}"
+    cached = getattr(user, cache_key, None)
+    if cached is None:
+        cached = list(
+            StaffRole.objects.filter(user=user, valid_from__lte=on)
+            .exclude(valid_to__lt=on)
+            .select_related("unit")
+        )
+        setattr(user, cache_key, cached)
+    return cached
+
+
+def unit_ancestor_ids(unit: Unit) -> list[int]:
+    ids, current, seen = [], unit, set()
+    while current is not None and current.pk not in seen:
+        ids.append(current.pk)
+        seen.add(current.pk)
+        current = current.parent
+    return ids
+
+
+def has_role(user, roles: Iterable[str], unit: Unit | None = None) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = set(roles)
+    scope = set(unit_ancestor_ids(unit)) if unit is not None else None
+    for staff_role in user_roles(user):
+        if staff_role.role not in roles:
+            continue
+        if scope is None or staff_role.unit_id in scope:
+            return True
+    return False
+
+
+def require_role(user, roles: Iterable[str], unit: Unit | None = None) -> None:
+    """Raise PermissionDenied unless ``user`` holds one of ``roles`` at ``unit`` or above it."""
+    roles = tuple(roles)
+    if not has_role(user, roles, unit):
+        names = ", ".join(str(Role(r).label) for r in roles)
+        where = f" tại {unit.name}" if unit is not None else ""
+        raise PermissionDenied(f"Cần vai trò {names}{where} để thực hiện thao tác này.")
+
+
+def units_of(user, roles: Iterable[str] | None = None) -> list[Unit]:
+    roles = set(roles) if roles else None
+    return [r.unit for r in user_roles(user) if roles is None or r.role in roles]

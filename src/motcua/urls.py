@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from motcua.api import api
+
+admin.site.site_header = "Một Cửa — Quản trị"
+admin.site.site_title = "Một Cửa"
+admin.site.index_title = "Quản trị hệ thống"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="core/login.html"),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("lich/", include("motcua.workcalendar.urls")),
+    path("can-bo/", include("motcua.dossiers.urls")),
+    path("cai-cach/", include("motcua.reform.urls")),
+    path("so-cai/", include("motcua.ledger.urls")),
+    path("", include("motcua.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

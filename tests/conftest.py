@@ -1,0 +1,110 @@
+"""Shared fixtures: real database, real users and units; the network stays closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.db import connection
+
+from motcua.organization.models import Role, StaffRole, Unit, UnitKind
+from motcua.organization.services import unit_create
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+FAIL_ON_SKIP = os.environ.get("MOTCUA_FAIL_ON_SKIP") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need PostgreSQL are deselected (not skipped) on SQLite."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if FAIL_ON_SKIP and report.skipped and item.get_closest_marker("browser"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped in CI (MOTCUA_FAIL_ON_SKIP=1): {report.longrepr}"
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def province(db) -> Unit:
+    return unit_create(
+        actor=None,
+        code="UBND-T",
+        name="Ủy ban nhân dân tỉnh Demo",
+        kind=UnitKind.PROVINCE,
+        electronic_id="000.00.00.H99",
+        valid_from=dt.date(2015, 1, 1),
+        check_permission=False,
+    )
+
+
+@pytest.fixture
+def make_unit(db, province):
+    counter = iter(range(1, 10_000))
+
+    def make(name: str = "", kind: str = UnitKind.COMMUNE, parent: Unit | None = None, **extra):
+        n = next(counter)
+        return unit_create(
+            actor=None,
+            code=extra.pop("code", f"U{n:04d}"),
+            name=name or f"UBND xã Số {n}",
+            kind=kind,
+            parent=parent or province,
+            electronic_id=extra.pop("electronic_id", f"000.{n:02d}.31.H99"),
+            valid_from=extra.pop("valid_from", dt.date(2015, 1, 1)),
+            check_permission=False,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: tuple[str, Unit] | str, unit: Unit | None = None, **extra):
+        n = next(counter)
+        user = django_user_model.objects.create_user(
+            username=extra.pop("username", f"canbo{n}"),
+            password=extra.pop("password", "Mk-kiem-thu-2026"),
+            first_name=extra.pop("first_name", f"Cán bộ {n}"),
+            **extra,
+        )
+        for role in roles:
+            role_code, role_unit = role if isinstance(role, tuple) else (role, unit)
+            StaffRole.objects.create(
+                user=user, role=role_code, unit=role_unit, valid_from=dt.date(2015, 1, 1)
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def province_admin(make_user, province):
+    return make_user(Role.PROVINCE_ADMIN, unit=province, username="quantri")
+
+
+@pytest.fixture
+def catalog_admin(make_user, province):
+    return make_user(Role.CATALOG_ADMIN, unit=province, username="danhmuc")
