@@ -154,3 +154,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+if test_db_name := os.environ.get("MOTCUA_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": test_db_name}
