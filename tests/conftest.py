@@ -48,10 +48,10 @@ def is_postgres():
 def province(db) -> Unit:
     return unit_create(
         actor=None,
-        code="UBND-T",
+        code="TINH-KT",
         name="Ủy ban nhân dân tỉnh Demo",
         kind=UnitKind.PROVINCE,
-        electronic_id="000.00.00.H99",
+        electronic_id="000.00.00.T99",
         valid_from=dt.date(2015, 1, 1),
         check_permission=False,
     )
@@ -69,7 +69,7 @@ def make_unit(db, province):
             name=name or f"UBND xã Số {n}",
             kind=kind,
             parent=parent or province,
-            electronic_id=extra.pop("electronic_id", f"000.{n:02d}.31.H99"),
+            electronic_id=extra.pop("electronic_id", f"000.{n:02d}.31.T99"),
             valid_from=extra.pop("valid_from", dt.date(2015, 1, 1)),
             check_permission=False,
             **extra,
@@ -102,9 +102,32 @@ def make_user(db, django_user_model):
 
 @pytest.fixture
 def province_admin(make_user, province):
-    return make_user(Role.PROVINCE_ADMIN, unit=province, username="quantri")
+    return make_user(Role.PROVINCE_ADMIN, unit=province, username="kt.quantri")
 
 
 @pytest.fixture
 def catalog_admin(make_user, province):
-    return make_user(Role.CATALOG_ADMIN, unit=province, username="danhmuc")
+    return make_user(Role.CATALOG_ADMIN, unit=province, username="kt.danhmuc")
+
+
+def _load_demo(settings, tmp_path):
+    import io
+    import random
+
+    from motcua.demo import province as demo
+
+    settings.VAR_DIR = tmp_path
+    demo.load(rng=random.Random(7), stdout=io.StringIO(), options={"small": True})
+    return demo
+
+
+@pytest.fixture
+def demo_province(db, settings, tmp_path):
+    """The small demo province: units with the 2025 reorganization, staff, ~60 procedures."""
+    return _load_demo(settings, tmp_path)
+
+
+@pytest.fixture
+def demo_province_live(transactional_db, settings, tmp_path):
+    """The same, committed, for tests where the live server (another thread) reads it."""
+    return _load_demo(settings, tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
@@ -14,7 +15,15 @@ from motcua.organization.api import router as units_router
 from motcua.reform.api import router as reform_router
 from motcua.workcalendar.api import router as calendar_router
 
+
+class VietnameseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Vietnamese text stays readable in responses."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=VietnameseJSONRenderer(),
     title="Một Cửa API",
     version="1",
     description=(

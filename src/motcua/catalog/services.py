@@ -324,7 +324,8 @@ def catalog_import(*, actor, data: bytes) -> ImportResult:
     require_role(actor, CATALOG_ROLES)
     parsed = parse_catalog(data)
     if parsed.errors:
-        return ImportResult(errors=parsed.errors)
+        rows = {name: parsed.rows.get(name, []) for name in SHEETS_BY_NAME}
+        return ImportResult(errors=[*parsed.errors, *_check_references(rows)])
     return catalog_import_rows(actor=actor, rows=parsed.rows, check_permission=False)
 
 
