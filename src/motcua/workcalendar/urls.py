@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.workcalendar import views
 
 app_name = "workcalendar"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.current_year, name="index"),
+    path("<int:year>/", views.year, name="year"),
+]

@@ -1,0 +1,64 @@
+"""Parsing of user input (API query strings, CLI options) with Vietnamese errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from motcua.core.errors import InvalidInput
+from motcua.workcalendar.engine import VN_TZ
+
+_SPACE_OFFSET = re.compile(r"^(.*\d) (\d{2}:?\d{2})$")
+
+
+def parse_instant(text: str | None, *, name: str = "start") -> dt.datetime:
+    """ISO 8601 → aware datetime; without an offset the time is Vietnam's (UTC+7).
+
+    A '+' left unencoded in a query string arrives as a space: '…T16:00:00 07:00' is read as
+    '+07:00'.
+    """
+    if not text or not text.strip():
+        raise InvalidInput(
+            f"Thiếu tham số '{name}' (thời điểm ISO 8601).", code="datetime_required"
+        )
+    raw = text.strip()
+    fixed = _SPACE_OFFSET.sub(r"\1+\2", raw)
+    try:
+        value = dt.datetime.fromisoformat(fixed)
+    except ValueError:
+        raise InvalidInput(
+            f"Thời điểm '{raw}' không hợp lệ (ví dụ 2026-02-13T16:00:00+07:00).",
+            code="datetime_invalid",
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    return value
+
+
+def parse_date(text: str | None, *, name: str) -> dt.date:
+    if not text or not text.strip():
+        raise InvalidInput(f"Thiếu tham số '{name}' (ngày YYYY-MM-DD).", code="date_required")
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"Ngày '{text.strip()}' không hợp lệ (định dạng YYYY-MM-DD).", code="date_invalid"
+        ) from None
+
+
+def parse_amount(text: str | None, *, name: str = "days") -> Decimal:
+    """A non-negative number of days or hours; a decimal comma is accepted (1,5)."""
+    if text is None or not str(text).strip():
+        raise InvalidInput(f"Thiếu tham số '{name}'.", code="amount_required")
+    try:
+        value = Decimal(str(text).strip().replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput(f"'{text}' không phải là số.", code="amount_invalid") from None
+    if not value.is_finite():
+        raise InvalidInput(f"'{text}' không phải là số hữu hạn.", code="amount_invalid")
+    if value < 0:
+        raise InvalidInput("Số ngày, số giờ không được âm.", code="negative_duration")
+    if value > 36500:
+        raise InvalidInput("Thời hạn quá lớn.", code="amount_too_large")
+    return value
