@@ -12,7 +12,11 @@ from motcua.core.errors import DomainError
 from motcua.dossiers.api import router as dossiers_router
 from motcua.ledger.api import router as ledger_router
 from motcua.organization.api import router as units_router
+from motcua.payments.api import router as payments_router
+from motcua.portal.api import router as portal_router
 from motcua.reform.api import router as reform_router
+from motcua.reporting.api import router as reporting_router
+from motcua.surveys.api import router as surveys_router
 from motcua.workcalendar.api import router as calendar_router
 
 
@@ -90,3 +94,7 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/reform", reform_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/portal", portal_router)
+api.add_router("/payments", payments_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/stats", reporting_router)

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.reform",
+    "motcua.payments",
+    "motcua.surveys",
+    "motcua.reporting",
     "motcua.portal",
     "motcua.demo",
 ]

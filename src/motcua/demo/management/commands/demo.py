@@ -12,7 +12,14 @@ from motcua.organization.models import Unit
 
 # Each app may ship ``<app>/demo.py`` with ``load(*, rng, stdout, options)``; they run in
 # this order after the province's units, staff and catalog exist.
-APP_DEMOS = ["motcua.workcalendar", "motcua.reform", "motcua.dossiers", "motcua.portal"]
+APP_DEMOS = [
+    "motcua.workcalendar",
+    "motcua.reform",
+    "motcua.dossiers",
+    "motcua.portal",
+    "motcua.payments",
+    "motcua.surveys",
+]
 
 
 class Command(BaseCommand):
