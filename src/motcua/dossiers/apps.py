@@ -5,3 +5,6 @@ class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
     label = "dossiers"
     verbose_name = "Hồ sơ một cửa"
+
+    def ready(self):
+        from motcua.dossiers import events  # noqa: F401  (registers event actions)

@@ -1,0 +1,609 @@
+"""Intake: receive at a desk, refuse, ask to complete, and online submissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure, ProcedureStatus
+from motcua.catalog.selectors import process_in_force
+from motcua.core.errors import InvalidInput
+from motcua.dossiers import deadlines, events
+from motcua.dossiers.lifecycle import Action, Status
+from motcua.dossiers.models import (
+    ApplicantKind,
+    Channel,
+    ChecklistItem,
+    ComponentCopy,
+    DailyCounter,
+    Dossier,
+    ReturnMethod,
+    RuleSet,
+)
+from motcua.dossiers.services._base import clock, lock, record, require_any, save
+from motcua.organization.models import Role, Unit
+from motcua.organization.permissions import require_role, units_of
+
+APPLICANT_FIELDS = ("kind", "name", "id_number", "phone", "email", "address")
+
+
+def rule_set_in_force(on: dt.date) -> RuleSet:
+    rule_set = (
+        RuleSet.objects.filter(effective_from__lte=on)
+        .exclude(effective_to__lt=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if rule_set is None:
+        raise InvalidInput(
+            f"Chưa có bộ quy tắc một cửa áp dụng cho ngày {on:%d/%m/%Y}.", code="no_rule_set"
+        )
+    return rule_set
+
+
+def _next_code(*, unit: Unit, rule_set: RuleSet, at: dt.datetime) -> str:
+    """`{electronic id}-{YYMMDD}-{sequence}`: the per-unit daily counter, locked."""
+    if not unit.electronic_id:
+        raise InvalidInput(
+            f"{unit.name} chưa có mã định danh điện tử nên không thể tiếp nhận hồ sơ.",
+            code="unit_without_electronic_id",
+        )
+    day = timezone.localtime(at).date()
+    counter = DailyCounter.objects.select_for_update().filter(unit=unit, day=day).first()
+    if counter is None:
+        counter, _ = DailyCounter.objects.get_or_create(unit=unit, day=day)
+        counter = DailyCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return rule_set.code_format.format(
+        electronic_id=unit.electronic_id, yymmdd=day.strftime("%y%m%d"), seq=counter.last
+    )
+
+
+def _desk_unit(actor, unit: Unit | None) -> Unit:
+    if unit is None:
+        desks = units_of(actor, [Role.DESK_OFFICER])
+        if not desks:
+            require_role(actor, [Role.DESK_OFFICER])
+        unit = desks[0] if desks else None
+    require_role(actor, [Role.DESK_OFFICER], unit)
+    return unit
+
+
+def _competent_unit(procedure: Procedure, receiving: Unit, competent: Unit | None, process):
+    if competent is not None:
+        return competent
+    if receiving.kind == procedure.competent_unit_kind:
+        return receiving
+    if process is not None:
+        for step in process.steps.all():
+            if step.unit_id and step.unit.kind == procedure.competent_unit_kind:
+                return step.unit
+    # The parent of a desk (a department's own desk, a commune's centre) is competent.
+    if receiving.parent_id and receiving.parent.kind == procedure.competent_unit_kind:
+        return receiving.parent
+    raise InvalidInput(
+        "Cần chọn cơ quan có thẩm quyền giải quyết thủ tục này.", code="competent_unit_required"
+    )
+
+
+def _applicant(applicant: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(applicant) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
+    name = (applicant.get("name") or "").strip()
+    id_number = (applicant.get("id_number") or "").strip()
+    if not name or not id_number:
+        raise InvalidInput(
+            "Cần họ tên (tên tổ chức) và số định danh cá nhân (mã số thuế) của người nộp.",
+            code="applicant_required",
+        )
+    kind = applicant.get("kind") or ApplicantKind.PERSON
+    if kind not in ApplicantKind.values:
+        raise InvalidInput("Loại người nộp không hợp lệ.", code="applicant_kind")
+    return {
+        "applicant_kind": kind,
+        "applicant_name": name,
+        "applicant_id_number": id_number,
+        "applicant_phone": (applicant.get("phone") or "").strip(),
+        "applicant_email": (applicant.get("email") or "").strip(),
+        "applicant_address": (applicant.get("address") or "").strip(),
+    }
+
+
+def _checklist_rows(procedure: Procedure, checklist: list[dict] | None) -> list[dict]:
+    """Normalize the checklist against the procedure's components.
+
+    ``None`` means every component was handed over as declared in the catalog (the demo and
+    bench use it); otherwise each row names a component id (or a free name).
+    """
+    components = {c.pk: c for c in procedure.components.all()}
+    if checklist is None:
+        return [
+            {
+                "component": c,
+                "order": c.order,
+                "name": c.name,
+                "provided": True,
+                "copy_kind": ComponentCopy.ORIGINAL if c.originals else ComponentCopy.COPY,
+                "quantity": max(c.originals, c.copies, 1),
+                "file": None,
+                "missing_note": "",
+            }
+            for c in components.values()
+        ]
+    rows, seen = [], set()
+    for index, item in enumerate(checklist, start=1):
+        component = components.get(item.get("component")) if item.get("component") else None
+        if item.get("component") and component is None:
+            raise InvalidInput(
+                f"Thành phần hồ sơ {item['component']} không thuộc thủ tục này.",
+                code="component_unknown",
+            )
+        if component is not None:
+            seen.add(component.pk)
+        copy_kind = item.get("copy_kind") or ComponentCopy.ORIGINAL
+        if copy_kind not in ComponentCopy.values:
+            raise InvalidInput("Loại bản không hợp lệ.", code="copy_kind")
+        rows.append(
+            {
+                "component": component,
+                "order": component.order if component else 1000 + index,
+                "name": component.name if component else (item.get("name") or "").strip(),
+                "provided": bool(item.get("provided", True)),
+                "copy_kind": copy_kind,
+                "quantity": int(item.get("quantity") or 1),
+                "file": item.get("file"),
+                "missing_note": (item.get("missing_note") or "").strip(),
+            }
+        )
+    for component in components.values():
+        if component.pk not in seen:
+            rows.append(
+                {
+                    "component": component,
+                    "order": component.order,
+                    "name": component.name,
+                    "provided": False,
+                    "copy_kind": ComponentCopy.ORIGINAL,
+                    "quantity": 1,
+                    "file": None,
+                    "missing_note": "",
+                }
+            )
+    return sorted(rows, key=lambda r: r["order"])
+
+
+def _missing(rows: list[dict]) -> list[dict]:
+    return [
+        r for r in rows if not r["provided"] and (r["component"] is None or r["component"].required)
+    ]
+
+
+def _write_checklist(dossier: Dossier, rows: list[dict]) -> None:
+    items = []
+    for row in rows:
+        item = ChecklistItem(
+            dossier=dossier,
+            component=row["component"],
+            order=row["order"],
+            name=row["name"],
+            provided=row["provided"],
+            copy_kind=row["copy_kind"],
+            quantity=row["quantity"],
+            missing_note=row["missing_note"],
+        )
+        if row["file"]:
+            item.file.save(getattr(row["file"], "name", "tep"), row["file"], save=False)
+        items.append(item)
+    ChecklistItem.objects.bulk_create(items)
+
+
+def _fees(procedure: Procedure, fee_due) -> Decimal:
+    if fee_due is not None:
+        fee = Decimal(fee_due)
+        if fee < 0:
+            raise InvalidInput("Phí, lệ phí không được âm.", code="fee_negative")
+        return fee
+    return sum((f.amount for f in procedure.fees.all()), Decimal(0))
+
+
+def _check_procedure(procedure: Procedure) -> None:
+    if procedure.status != ProcedureStatus.ACTIVE:
+        raise InvalidInput(
+            f"Thủ tục {procedure.code} đã bị bãi bỏ, không tiếp nhận.", code="procedure_abolished"
+        )
+
+
+def _check_channel(channel: str, postal_tracking: str) -> None:
+    if channel not in Channel.values:
+        raise InvalidInput("Hình thức nộp không hợp lệ.", code="channel")
+    if channel == Channel.POSTAL and not postal_tracking.strip():
+        raise InvalidInput(
+            "Hồ sơ gửi qua bưu chính cần số hiệu bưu gửi.", code="postal_tracking_required"
+        )
+
+
+def _new_dossier(
+    *,
+    procedure: Procedure,
+    unit: Unit,
+    competent_unit: Unit | None,
+    applicant: dict,
+    channel: str,
+    postal_tracking: str,
+    return_method: str,
+    fee_due,
+    note: str,
+    status: str,
+    now: dt.datetime,
+) -> Dossier:
+    _check_procedure(procedure)
+    _check_channel(channel, postal_tracking)
+    if return_method not in ReturnMethod.values:
+        raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code="return_method")
+    day = timezone.localtime(now).date()
+    rule_set = rule_set_in_force(day)
+    process = process_in_force(procedure=procedure, on=day)
+    competent = _competent_unit(procedure, unit, competent_unit, process)
+    code = _next_code(unit=unit, rule_set=rule_set, at=now)
+    return Dossier(
+        code=code,
+        procedure=procedure,
+        process=process,
+        rule_set=rule_set,
+        receiving_unit=unit,
+        competent_unit=competent,
+        holder_unit=unit,
+        channel=channel,
+        postal_tracking=postal_tracking.strip(),
+        return_method=return_method,
+        fee_due=_fees(procedure, fee_due),
+        note=note,
+        status=status,
+        submitted_at=now,
+        **_applicant(applicant),
+    )
+
+
+def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
+    """Receipt: the due time from the calendar, the first step of the internal process."""
+    dossier.received_at = now
+    dossier.due_at = deadlines.procedure_due(
+        procedure=dossier.procedure, received_at=now, unit=dossier.competent_unit
+    )
+    first = dossier.process.steps.order_by("order").first() if dossier.process_id else None
+    dossier.current_step = first
+    dossier.holder_unit = dossier.receiving_unit
+    dossier.step_started_at = now
+    dossier.step_due_at = (
+        deadlines.step_due(start=now, hours=first.hours, unit=dossier.receiving_unit)
+        if first is not None and dossier.due_at is not None
+        else None
+    )
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    actor,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    checklist: list[dict] | None = None,
+    unit: Unit | None = None,
+    competent_unit: Unit | None = None,
+    channel: str = Channel.IN_PERSON,
+    postal_tracking: str = "",
+    return_method: str = ReturnMethod.DESK,
+    fee_due=None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Receive a complete dossier at a desk (form 01): code, due time, first step."""
+    now = clock(at)
+    unit = _desk_unit(actor, unit)
+    rows = _checklist_rows(procedure, checklist)
+    missing = _missing(rows)
+    if missing:
+        names = "; ".join(r["name"] for r in missing)
+        raise InvalidInput(
+            f"Hồ sơ chưa đầy đủ ({names}). Lập phiếu hướng dẫn hoàn thiện (mẫu 02) "
+            "thay vì tiếp nhận.",
+            code="dossier_incomplete",
+        )
+    if channel == Channel.ONLINE:
+        raise InvalidInput(
+            "Hồ sơ trực tuyến được nộp qua cổng dịch vụ công rồi tiếp nhận.", code="channel"
+        )
+    dossier = _new_dossier(
+        procedure=procedure,
+        unit=unit,
+        competent_unit=competent_unit,
+        applicant=applicant,
+        channel=channel,
+        postal_tracking=postal_tracking,
+        return_method=return_method,
+        fee_due=fee_due,
+        note=note,
+        status=Status.RECEIVED,
+        now=now,
+    )
+    dossier.assignee = actor
+    _start_clock(dossier, now)
+    dossier.save()
+    _write_checklist(dossier, rows)
+    record(
+        dossier=dossier,
+        action=events.RECEIVED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=None,
+        payload={
+            "procedure": procedure.code,
+            "channel": channel,
+            "rule_set": dossier.rule_set.code,
+            "competent_unit": dossier.competent_unit.code,
+            "from_unit": None,
+            "to_unit": unit.code,
+        },
+        notify=at is None,
+    )
+    return dossier
+
+
+def _not_received(
+    *,
+    actor,
+    procedure: Procedure,
+    applicant: dict,
+    checklist: list[dict] | None,
+    reasons: str,
+    unit: Unit | None,
+    channel: str,
+    postal_tracking: str,
+    status: str,
+    action: str,
+    at: dt.datetime | None,
+) -> Dossier:
+    if not reasons.strip():
+        raise InvalidInput("Cần ghi rõ lý do / nội dung cần hoàn thiện.", code="reason_required")
+    now = clock(at)
+    unit = _desk_unit(actor, unit)
+    rows = _checklist_rows(procedure, checklist)
+    _check_procedure(procedure)
+    _check_channel(channel, postal_tracking)
+    day = timezone.localtime(now).date()
+    rule_set = rule_set_in_force(day)
+    dossier = Dossier(
+        code=_next_code(unit=unit, rule_set=rule_set, at=now),
+        procedure=procedure,
+        rule_set=rule_set,
+        receiving_unit=unit,
+        competent_unit=unit,
+        holder_unit=unit,
+        channel=channel,
+        postal_tracking=postal_tracking.strip(),
+        status=status,
+        submitted_at=now,
+        closed_at=now,
+        note=reasons.strip(),
+        **_applicant(applicant),
+    )
+    dossier.save()
+    _write_checklist(dossier, rows)
+    missing = [
+        r["name"] + (f": {r['missing_note']}" if r["missing_note"] else "") for r in _missing(rows)
+    ]
+    record(
+        dossier=dossier,
+        action=action,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=None,
+        payload={"procedure": procedure.code, "reasons": reasons.strip(), "missing": missing},
+        notify=at is None,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_completion_at_intake(
+    *,
+    actor,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    reasons: str,
+    checklist: list[dict] | None = None,
+    unit: Unit | None = None,
+    channel: str = Channel.IN_PERSON,
+    postal_tracking: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Nothing is received, no clock runs: the applicant gets everything to complete (form 02)."""
+    return _not_received(
+        actor=actor,
+        procedure=procedure,
+        applicant=applicant,
+        checklist=checklist,
+        reasons=reasons,
+        unit=unit,
+        channel=channel,
+        postal_tracking=postal_tracking,
+        status=Status.INTAKE_INCOMPLETE,
+        action=events.COMPLETION_REQUESTED,
+        at=at,
+    )
+
+
+@transaction.atomic
+def dossier_refuse_at_intake(
+    *,
+    actor,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    reasons: str,
+    checklist: list[dict] | None = None,
+    unit: Unit | None = None,
+    channel: str = Channel.IN_PERSON,
+    postal_tracking: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Not eligible or out of scope: refused with reasons (form 03)."""
+    return _not_received(
+        actor=actor,
+        procedure=procedure,
+        applicant=applicant,
+        checklist=checklist,
+        reasons=reasons,
+        unit=unit,
+        channel=channel,
+        postal_tracking=postal_tracking,
+        status=Status.INTAKE_REFUSED,
+        action=events.INTAKE_REFUSED,
+        at=at,
+    )
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *,
+    procedure: Procedure,
+    unit: Unit,
+    applicant: dict[str, Any],
+    checklist: list[dict] | None = None,
+    return_method: str = ReturnMethod.ONLINE,
+    competent_unit: Unit | None = None,
+    actor=None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """An online submission (portal): it gets its code now and waits for a desk to accept."""
+    now = clock(at)
+    rows = _checklist_rows(procedure, checklist)
+    dossier = _new_dossier(
+        procedure=procedure,
+        unit=unit,
+        competent_unit=competent_unit,
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        postal_tracking="",
+        return_method=return_method,
+        fee_due=None,
+        note="",
+        status=Status.SUBMITTED,
+        now=now,
+    )
+    dossier.save()
+    _write_checklist(dossier, rows)
+    record(
+        dossier=dossier,
+        action=events.SUBMITTED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=None,
+        payload={"procedure": procedure.code, "channel": Channel.ONLINE},
+        notify=at is None,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
+    """A desk accepts an online submission: the clock starts now (form 01)."""
+    now = clock(at)
+    dossier = lock(dossier, Action.ACCEPT)
+    unit = require_any(actor, [Role.DESK_OFFICER], [dossier.receiving_unit])
+    status_from = dossier.status
+    dossier.status = Status.RECEIVED
+    dossier.assignee = actor
+    _start_clock(dossier, now)
+    save(
+        dossier,
+        [
+            "status",
+            "assignee",
+            "received_at",
+            "due_at",
+            "current_step",
+            "holder_unit",
+            "step_started_at",
+            "step_due_at",
+        ],
+    )
+    record(
+        dossier=dossier,
+        action=events.ACCEPTED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        payload={
+            "rule_set": dossier.rule_set.code,
+            "from_unit": None,
+            "to_unit": unit.code,
+        },
+        notify=at is None,
+    )
+    return dossier
+
+
+def _online_not_received(*, actor, dossier, reasons, action, status, event, at):
+    if not reasons.strip():
+        raise InvalidInput("Cần ghi rõ lý do / nội dung cần hoàn thiện.", code="reason_required")
+    now = clock(at)
+    dossier = lock(dossier, action)
+    unit = require_any(actor, [Role.DESK_OFFICER], [dossier.receiving_unit])
+    status_from = dossier.status
+    dossier.status = status
+    dossier.closed_at = now
+    dossier.note = reasons.strip()
+    save(dossier, ["status", "closed_at", "note"])
+    record(
+        dossier=dossier,
+        action=event,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        payload={"reasons": reasons.strip()},
+        notify=at is None,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse_online(
+    *, actor, dossier: Dossier, reasons: str, at: dt.datetime | None = None
+) -> Dossier:
+    """Refuse an online submission (form 03)."""
+    return _online_not_received(
+        actor=actor,
+        dossier=dossier,
+        reasons=reasons,
+        action=Action.REFUSE_INTAKE,
+        status=Status.INTAKE_REFUSED,
+        event=events.INTAKE_REFUSED,
+        at=at,
+    )
+
+
+@transaction.atomic
+def dossier_request_completion_online(
+    *, actor, dossier: Dossier, reasons: str, at: dt.datetime | None = None
+) -> Dossier:
+    """Ask the online applicant to complete everything at once (form 02); not received."""
+    return _online_not_received(
+        actor=actor,
+        dossier=dossier,
+        reasons=reasons,
+        action=Action.REQUEST_COMPLETION,
+        status=Status.INTAKE_INCOMPLETE,
+        event=events.COMPLETION_REQUESTED,
+        at=at,
+    )

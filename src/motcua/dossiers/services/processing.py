@@ -1,0 +1,600 @@
+"""Processing: hand-overs along the internal process, consultations, pauses, apology."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from motcua.core.errors import InvalidInput
+from motcua.dossiers import deadlines, events
+from motcua.dossiers.lifecycle import Action, Status
+from motcua.dossiers.models import Consultation, Dossier, Pause, PauseKind
+from motcua.dossiers.services._base import (
+    check_assignee,
+    clock,
+    lock,
+    record,
+    require_any,
+    save,
+    step_unit,
+)
+from motcua.organization.models import Role, Unit
+
+STEP_FIELDS = [
+    "status",
+    "current_step",
+    "holder_unit",
+    "assignee",
+    "step_started_at",
+    "step_due_at",
+    "competent_unit",
+]
+
+
+def _name(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+def _holder(actor, dossier: Dossier) -> Unit:
+    """The assignee acts on the step; a leader of the holding unit may act for them."""
+    if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
+        return dossier.holder_unit
+    return require_any(actor, [Role.UNIT_LEADER], [dossier.holder_unit])
+
+
+def _enter_step(dossier: Dossier, step, now: dt.datetime, assignee=None) -> None:
+    dossier.current_step = step
+    dossier.holder_unit = step_unit(dossier, step)
+    dossier.step_started_at = now
+    dossier.step_due_at = (
+        deadlines.step_due(start=now, hours=step.hours, unit=dossier.holder_unit)
+        if step is not None and dossier.due_at is not None
+        else None
+    )
+    if assignee is not None:
+        check_assignee(assignee, step, dossier.holder_unit)
+    dossier.assignee = assignee
+    dossier.status = Status.IN_PROGRESS if assignee is not None else Status.WAITING_ASSIGNMENT
+
+
+def _steps(dossier: Dossier) -> list:
+    if not dossier.process_id:
+        return []
+    return list(dossier.process.steps.order_by("order"))
+
+
+def _handover(dossier: Dossier, before_unit: Unit, before_user, now: dt.datetime, late_ref):
+    return {
+        "from_unit": before_unit.code if before_unit else None,
+        "from_user": _name(before_user),
+        "to_unit": dossier.holder_unit.code if dossier.holder_unit_id else None,
+        "to_user": _name(dossier.assignee),
+        "late": bool(late_ref is not None and now > late_ref),
+    }
+
+
+@transaction.atomic
+def dossier_transfer(
+    *,
+    actor,
+    dossier: Dossier,
+    to_unit: Unit | None = None,
+    assignee=None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Hand the dossier from the desk (or a wrong unit) to the competent unit."""
+    now = clock(at)
+    dossier = lock(dossier, Action.TRANSFER)
+    if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
+        unit = dossier.holder_unit
+    else:
+        unit = require_any(actor, [Role.DESK_OFFICER, Role.UNIT_LEADER], [dossier.holder_unit])
+    before_unit, before_user, before_due = (
+        dossier.holder_unit,
+        dossier.assignee,
+        dossier.step_due_at,
+    )
+    status_from = dossier.status
+    if to_unit is not None and to_unit.pk != dossier.competent_unit_id:
+        if to_unit.kind != dossier.procedure.competent_unit_kind:
+            raise InvalidInput(
+                f"{to_unit.name} không phải loại cơ quan có thẩm quyền giải quyết thủ tục này.",
+                code="unit_not_competent",
+            )
+        dossier.competent_unit = to_unit
+    step = dossier.current_step
+    if status_from == Status.RECEIVED:
+        later = [s for s in _steps(dossier) if step is None or s.order > step.order]
+        processing = [s for s in later if s.role != Role.DESK_OFFICER]
+        step = processing[0] if processing else (later[0] if later else None)
+    _enter_step(dossier, step, now, assignee)
+    if step is None:
+        dossier.holder_unit = dossier.competent_unit
+    save(dossier, STEP_FIELDS)
+    record(
+        dossier=dossier,
+        action=events.TRANSFERRED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        payload={"note": note, **_handover(dossier, before_unit, before_user, now, before_due)},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_assign(*, actor, dossier: Dossier, assignee, at: dt.datetime | None = None) -> Dossier:
+    """The unit leader assigns the current step to an officer."""
+    now = clock(at)
+    dossier = lock(dossier, Action.ASSIGN)
+    unit = require_any(actor, [Role.UNIT_LEADER], [dossier.holder_unit])
+    check_assignee(assignee, dossier.current_step, dossier.holder_unit)
+    before_user, status_from = dossier.assignee, dossier.status
+    dossier.assignee = assignee
+    dossier.status = Status.IN_PROGRESS
+    save(dossier, ["assignee", "status"])
+    record(
+        dossier=dossier,
+        action=events.ASSIGNED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        payload=_handover(dossier, dossier.holder_unit, before_user, now, None),
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_self_assign(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
+    """An officer with the step's role at the holding unit takes the step."""
+    now = clock(at)
+    dossier = lock(dossier, Action.SELF_ASSIGN)
+    check_assignee(actor, dossier.current_step, dossier.holder_unit)
+    status_from = dossier.status
+    dossier.assignee = actor
+    dossier.status = Status.IN_PROGRESS
+    save(dossier, ["assignee", "status"])
+    record(
+        dossier=dossier,
+        action=events.SELF_ASSIGNED,
+        actor=actor,
+        unit=dossier.holder_unit,
+        at=now,
+        status_from=status_from,
+        payload=_handover(dossier, dossier.holder_unit, None, now, None),
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_complete_step(
+    *,
+    actor,
+    dossier: Dossier,
+    next_assignee=None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The step is done: the dossier moves to the next step of the internal process."""
+    now = clock(at)
+    dossier = lock(dossier, Action.COMPLETE_STEP)
+    unit = _holder(actor, dossier)
+    step = dossier.current_step
+    later = [s for s in _steps(dossier) if step is None or s.order > step.order]
+    if not later:
+        raise InvalidInput(
+            "Đây là bước cuối của quy trình: lãnh đạo phê duyệt hoặc từ chối giải quyết.",
+            code="last_step",
+        )
+    before_unit, before_user, before_due = (
+        dossier.holder_unit,
+        dossier.assignee,
+        dossier.step_due_at,
+    )
+    status_from = dossier.status
+    _enter_step(dossier, later[0], now, next_assignee)
+    save(dossier, STEP_FIELDS)
+    record(
+        dossier=dossier,
+        action=events.STEP_COMPLETED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        payload={
+            "completed_step": step.order if step else None,
+            "note": note,
+            **_handover(dossier, before_unit, before_user, now, before_due),
+        },
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_send_back(
+    *, actor, dossier: Dossier, to_step: int, reason: str, at: dt.datetime | None = None
+) -> Dossier:
+    """Send the dossier back to an earlier step with a written reason."""
+    now = clock(at)
+    if not reason.strip():
+        raise InvalidInput("Cần ghi lý do trả lại.", code="reason_required")
+    dossier = lock(dossier, Action.SEND_BACK)
+    unit = _holder(actor, dossier)
+    current = dossier.current_step
+    target = next((s for s in _steps(dossier) if s.order == to_step), None)
+    if target is None or current is None or target.order >= current.order:
+        raise InvalidInput("Chỉ trả lại về một bước trước bước hiện tại.", code="step_invalid")
+    before_unit, before_user, before_due = (
+        dossier.holder_unit,
+        dossier.assignee,
+        dossier.step_due_at,
+    )
+    status_from = dossier.status
+    _enter_step(dossier, target, now)
+    save(dossier, STEP_FIELDS)
+    record(
+        dossier=dossier,
+        action=events.SENT_BACK,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        payload={
+            "reasons": reason.strip(),
+            "from_step": current.order,
+            **_handover(dossier, before_unit, before_user, now, before_due),
+        },
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_consult(
+    *,
+    actor,
+    dossier: Dossier,
+    unit: Unit,
+    question: str,
+    hours: float | None = None,
+    at: dt.datetime | None = None,
+) -> Consultation:
+    """Ask another unit's opinion (liên thông); several may be asked in parallel."""
+    now = clock(at)
+    if not question.strip():
+        raise InvalidInput("Cần ghi nội dung xin ý kiến.", code="question_required")
+    dossier = lock(dossier, Action.CONSULT)
+    acting = _holder(actor, dossier)
+    if unit.pk == dossier.holder_unit_id:
+        raise InvalidInput("Đơn vị được hỏi ý kiến phải là đơn vị khác.", code="consult_self")
+    consultation = Consultation.objects.create(
+        dossier=dossier,
+        unit=unit,
+        question=question.strip(),
+        requested_at=now,
+        due_at=deadlines.step_due(start=now, hours=hours, unit=unit) if hours else None,
+    )
+    status_from = dossier.status
+    dossier.status = Status.CONSULTING
+    save(dossier, ["status"])
+    record(
+        dossier=dossier,
+        action=events.CONSULTED,
+        actor=actor,
+        unit=acting,
+        at=now,
+        status_from=status_from,
+        payload={
+            "consultation": consultation.pk,
+            "question": consultation.question,
+            "from_unit": acting.code,
+            "from_user": _name(actor),
+            "to_unit": unit.code,
+            "to_user": None,
+            "opinion_due": consultation.due_at,
+            "late": False,
+        },
+    )
+    return consultation
+
+
+@transaction.atomic
+def dossier_record_opinion(
+    *,
+    actor,
+    dossier: Dossier,
+    consultation: Consultation,
+    opinion: str,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The consulted unit answers; when no question is left open, processing resumes."""
+    now = clock(at)
+    if not opinion.strip():
+        raise InvalidInput("Cần ghi nội dung ý kiến.", code="opinion_required")
+    dossier = lock(dossier, Action.RECORD_OPINION)
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk, dossier=dossier)
+    if consultation.answered_at is not None:
+        raise InvalidInput("Đơn vị này đã trả lời.", code="already_answered")
+    unit = require_any(actor, [Role.SPECIALIST, Role.UNIT_LEADER], [consultation.unit])
+    consultation.answered_at = now
+    consultation.opinion = opinion.strip()
+    consultation.save(update_fields=["answered_at", "opinion"])
+    status_from = dossier.status
+    if not dossier.consultations.filter(answered_at__isnull=True).exists():
+        dossier.status = Status.IN_PROGRESS if dossier.assignee_id else Status.WAITING_ASSIGNMENT
+    save(dossier, ["status"])
+    record(
+        dossier=dossier,
+        action=events.OPINION_RECORDED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        payload={
+            "consultation": consultation.pk,
+            "opinion": consultation.opinion,
+            "from_unit": unit.code,
+            "from_user": _name(actor),
+            "to_unit": dossier.holder_unit.code,
+            "to_user": _name(dossier.assignee),
+            "late": bool(consultation.due_at and now > consultation.due_at),
+        },
+    )
+    return dossier
+
+
+def _pause(dossier: Dossier, kind: str, now: dt.datetime, reason: str) -> None:
+    Pause.objects.create(dossier=dossier, kind=kind, started_at=now, reason=reason)
+    dossier.paused_since = now
+
+
+def _resume(dossier: Dossier, now: dt.datetime) -> float:
+    """End the open pause: due times move by the working time paused."""
+    pause = Pause.objects.select_for_update().get(dossier=dossier, ended_at__isnull=True)
+    hours = deadlines.paused_hours(start=pause.started_at, end=now, unit=dossier.competent_unit)
+    pause.ended_at, pause.hours = now, hours
+    pause.save(update_fields=["ended_at", "hours"])
+    dossier.paused_since = None
+    dossier.paused_hours = dossier.paused_hours + hours
+    dossier.due_at = deadlines.extend(due=dossier.due_at, hours=hours, unit=dossier.competent_unit)
+    dossier.step_due_at = deadlines.extend(
+        due=dossier.step_due_at, hours=hours, unit=dossier.holder_unit
+    )
+    return hours
+
+
+def _back_to_work(dossier: Dossier) -> None:
+    dossier.status = Status.IN_PROGRESS if dossier.assignee_id else Status.WAITING_ASSIGNMENT
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *,
+    actor,
+    dossier: Dossier,
+    items: list[str],
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Ask the applicant for everything missing at once (form 02); the clock pauses.
+
+    Only once: a second request needs a reason and counts the dossier late.
+    """
+    now = clock(at)
+    items = [i.strip() for i in items if i and i.strip()]
+    if not items:
+        raise InvalidInput("Cần liệt kê đầy đủ các nội dung phải bổ sung.", code="items_required")
+    dossier = lock(dossier, Action.REQUEST_SUPPLEMENT)
+    unit = _holder(actor, dossier)
+    if dossier.supplement_count >= 1 and not reason.strip():
+        raise InvalidInput(
+            "Chỉ được yêu cầu bổ sung một lần. Lần tiếp theo phải nêu rõ lý do và hồ sơ "
+            "sẽ bị tính là quá hạn.",
+            code="supplement_once",
+        )
+    status_from = dossier.status
+    dossier.status = Status.SUPPLEMENT_REQUESTED
+    dossier.supplement_count += 1
+    _pause(dossier, PauseKind.SUPPLEMENT, now, "; ".join(items))
+    save(dossier, ["status", "supplement_count", "paused_since"])
+    record(
+        dossier=dossier,
+        action=events.SUPPLEMENT_REQUESTED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        due_before=dossier.due_at,
+        payload={
+            "items": items,
+            "reasons": reason.strip(),
+            "count": dossier.supplement_count,
+            "counted_late": dossier.supplement_count > 1,
+            "from_unit": unit.code,
+            "from_user": _name(actor),
+            "to_unit": None,
+            "to_user": dossier.applicant_name,
+            "late": bool(dossier.step_due_at and now > dossier.step_due_at),
+        },
+        notify=at is None,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive_supplement(
+    *, actor, dossier: Dossier, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
+    """The supplement arrived: the clock resumes and due = old due + working time paused."""
+    now = clock(at)
+    dossier = lock(dossier, Action.RECEIVE_SUPPLEMENT)
+    if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
+        unit = dossier.holder_unit
+    else:
+        unit = require_any(
+            actor,
+            [Role.DESK_OFFICER, Role.UNIT_LEADER],
+            [dossier.receiving_unit, dossier.holder_unit],
+        )
+    status_from, due_before = dossier.status, dossier.due_at
+    hours = _resume(dossier, now)
+    _back_to_work(dossier)
+    save(dossier, ["status", "paused_since", "paused_hours", "due_at", "step_due_at"])
+    record(
+        dossier=dossier,
+        action=events.SUPPLEMENT_RECEIVED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        due_before=due_before,
+        payload={
+            "paused_hours": round(hours, 4),
+            "note": note,
+            "from_unit": None,
+            "from_user": dossier.applicant_name,
+            "to_unit": dossier.holder_unit.code,
+            "to_user": _name(dossier.assignee),
+            "late": False,
+        },
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_payment(
+    *,
+    actor,
+    dossier: Dossier,
+    amount,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Ask the applicant to fulfil financial obligations; the clock pauses until paid."""
+    now = clock(at)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
+    dossier = lock(dossier, Action.REQUEST_PAYMENT)
+    unit = _holder(actor, dossier)
+    status_from = dossier.status
+    dossier.status = Status.PAYMENT_REQUESTED
+    dossier.fee_due = dossier.fee_due + amount
+    _pause(dossier, PauseKind.PAYMENT, now, note)
+    save(dossier, ["status", "fee_due", "paused_since"])
+    record(
+        dossier=dossier,
+        action=events.PAYMENT_REQUESTED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        due_before=dossier.due_at,
+        payload={"amount": amount, "note": note, "from_unit": unit.code, "to_unit": None},
+        notify=at is None,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_record_payment(
+    *,
+    actor,
+    dossier: Dossier,
+    amount,
+    receipt: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Payment received: the clock resumes like after a supplement."""
+    now = clock(at)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
+    dossier = lock(dossier, Action.RECORD_PAYMENT)
+    if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
+        unit = dossier.holder_unit
+    else:
+        unit = require_any(
+            actor,
+            [Role.DESK_OFFICER, Role.UNIT_LEADER],
+            [dossier.receiving_unit, dossier.holder_unit],
+        )
+    status_from, due_before = dossier.status, dossier.due_at
+    hours = _resume(dossier, now)
+    dossier.fee_paid = dossier.fee_paid + amount
+    _back_to_work(dossier)
+    save(dossier, ["status", "paused_since", "paused_hours", "due_at", "step_due_at", "fee_paid"])
+    record(
+        dossier=dossier,
+        action=events.PAYMENT_RECORDED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        due_before=due_before,
+        payload={
+            "amount": amount,
+            "receipt": receipt,
+            "paused_hours": round(hours, 4),
+            "from_unit": None,
+            "to_unit": dossier.holder_unit.code,
+        },
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_apologize(
+    *,
+    actor,
+    dossier: Dossier,
+    reason: str,
+    new_due_at: dt.datetime,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Apology and new appointment (form 04): once, at the latest 1 working day before due.
+
+    The dossier stays counted late (classification reads the apology event).
+    """
+    now = clock(at)
+    if not reason.strip():
+        raise InvalidInput("Cần ghi lý do chậm trễ.", code="reason_required")
+    dossier = lock(dossier, Action.APOLOGIZE)
+    unit = require_any(actor, [Role.UNIT_LEADER], [dossier.holder_unit, dossier.competent_unit])
+    if dossier.apologized_at is not None:
+        raise InvalidInput(
+            "Hồ sơ đã được hẹn lại một lần; không được hẹn lại lần thứ hai.",
+            code="reappointment_once",
+        )
+    if dossier.due_at is None:
+        raise InvalidInput("Thủ tục không quy định thời hạn.", code="no_due_date")
+    limit_unit = dossier.competent_unit
+    if deadlines.one_working_day_after(now, unit=limit_unit) > dossier.due_at:
+        raise InvalidInput(
+            "Đã quá thời điểm xin lỗi, hẹn lại (chậm nhất 01 ngày làm việc trước hạn trả).",
+            code="apology_too_late",
+        )
+    if new_due_at <= dossier.due_at:
+        raise InvalidInput("Ngày hẹn mới phải sau hạn trả hiện tại.", code="new_due_invalid")
+    status_from = dossier.status
+    dossier.apologized_at = now
+    dossier.reappointed_due_at = new_due_at
+    save(dossier, ["apologized_at", "reappointed_due_at"])
+    record(
+        dossier=dossier,
+        action=events.APOLOGIZED,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=status_from,
+        due_before=dossier.due_at,
+        payload={"reasons": reason.strip(), "new_due": new_due_at},
+        notify=at is None,
+    )
+    return dossier

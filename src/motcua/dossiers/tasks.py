@@ -1,0 +1,33 @@
+"""Background work: applicant notifications (the portal hooks in here) and the due-soon sweep."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+# The portal registers senders here (email/SMS); each gets (dossier, action).
+NOTIFIERS: list = []
+
+
+@task()
+def dossier_notify(code: str, action: str) -> int:
+    """Tell the applicant about a change (sent after the transaction committed)."""
+    from motcua.dossiers.models import Dossier
+
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None:
+        return 0
+    for notifier in NOTIFIERS:
+        notifier(dossier, action)
+    logger.info("dossier %s: %s notified to %d channels", code, action, len(NOTIFIERS))
+    return len(NOTIFIERS)
+
+
+@task()
+def dossier_warn_due_soon_task() -> int:
+    from motcua.dossiers.services import dossier_warn_due_soon
+
+    return dossier_warn_due_soon()
