@@ -5,3 +5,6 @@ class ReformConfig(AppConfig):
     name = "motcua.reform"
     label = "reform"
     verbose_name = "Cải cách hành chính"
+
+    def ready(self):
+        from motcua.reform import events  # noqa: F401  (registers event actions)
