@@ -131,3 +131,40 @@ def demo_province(db, settings, tmp_path):
 def demo_province_live(transactional_db, settings, tmp_path):
     """The same, committed, for tests where the live server (another thread) reads it."""
     return _load_demo(settings, tmp_path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ledger_triggers_survive_flush():
+    """Keep the ledger's append-only triggers through the flush of transactional tests.
+
+    On SQLite, flush (end of every transactional and live-server test) runs
+    ``DELETE FROM ledger_event``, which the triggers refuse. Flush itself is changed to drop
+    them just before its DELETEs and create them again right after, in the same
+    transaction, so every test still runs with the triggers in force. PostgreSQL flushes
+    with TRUNCATE, which fires no row trigger: nothing to do there.
+    """
+    from motcua.ledger import triggers
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations_class = type(connection.ops)
+    original = operations_class.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        guarded = tuple(t for t in triggers.APPEND_ONLY_TABLES if t in tables)
+        if not guarded:
+            return statements
+        return [
+            *triggers.drop_sql("sqlite", guarded),
+            *statements,
+            *triggers.install_sql("sqlite", guarded),
+        ]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(operations_class, "sql_flush", sql_flush)
+    yield
+    patch.undo()

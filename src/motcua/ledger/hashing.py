@@ -42,3 +42,33 @@ def canonical(
 
 def event_hash(**fields: Any) -> str:
     return hashlib.sha256(canonical(**fields)).hexdigest()
+
+
+def seal_hash(*, prev_hash: str, event_id: int, event_hash: str) -> str:
+    """Link of the global chain: the previous link, the event's position (id) and its hash."""
+    return hashlib.sha256(f"{prev_hash}|{event_id}|{event_hash}".encode()).hexdigest()
+
+
+def root_record(
+    *,
+    day: str,
+    event_count: int,
+    merkle_root: str,
+    chain_head_event_id: int,
+    chain_head: str,
+    prev_hash: str,
+) -> bytes:
+    body = {
+        "day": day,
+        "event_count": event_count,
+        "merkle_root": merkle_root,
+        "chain_head_event_id": chain_head_event_id,
+        "chain_head": chain_head,
+        "prev_hash": prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
+def root_hash(**fields: Any) -> str:
+    """Hash of a published daily root; each root includes the previous one's hash."""
+    return hashlib.sha256(root_record(**fields)).hexdigest()

@@ -51,3 +51,81 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type}:{self.subject_id}#{self.seq} {self.action}"
+
+
+class Seal(models.Model):
+    """One link of the global chain, written by the sealing step in event id order.
+
+    ``hash`` = SHA-256(previous link's hash | event id | event hash). Sealed ids always form
+    a prefix of all event ids: the sealer locks out writers while it works, so an event
+    that commits later gets a higher id. Subject and seq are copied for reports only.
+    """
+
+    event = models.OneToOneField(
+        Event,
+        verbose_name=_("sự kiện"),
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="seal",
+    )
+    subject_type = models.CharField(_("loại đối tượng"), max_length=40)
+    subject_id = models.CharField(_("mã đối tượng"), max_length=64)
+    seq = models.PositiveIntegerField(_("thứ tự"))
+    prev_hash = models.CharField(_("mắt xích trước"), max_length=64, blank=True)
+    hash = models.CharField(_("mắt xích"), max_length=64)
+    sealed_at = models.DateTimeField(_("thời điểm niêm phong"))
+
+    class Meta:
+        verbose_name = _("niêm phong chuỗi toàn cục")
+        verbose_name_plural = _("niêm phong chuỗi toàn cục")
+        ordering = ["event_id"]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} {self.hash[:12]}"
+
+
+class DailyRoot(models.Model):
+    """The published fingerprint of one day (Asia/Ho_Chi_Minh) of history.
+
+    ``merkle_root`` covers the hashes of the events whose server time falls on ``day``, in
+    id order; ``chain_head`` is the global chain's last link when the root was built; each
+    root chains to the previous day's through ``prev_hash``.
+    """
+
+    day = models.DateField(_("ngày"), unique=True)
+    event_count = models.PositiveIntegerField(_("số sự kiện"))
+    merkle_root = models.CharField(_("gốc Merkle"), max_length=64)
+    chain_head_event_id = models.BigIntegerField(_("sự kiện cuối chuỗi"))
+    chain_head = models.CharField(_("mắt xích cuối chuỗi"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("gốc ngày trước"), max_length=64, blank=True)
+    hash = models.CharField(_("băm gốc ngày"), max_length=64)
+    created_at = models.DateTimeField(_("thời điểm lập"))
+
+    class Meta:
+        verbose_name = _("gốc ngày")
+        verbose_name_plural = _("gốc ngày")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.merkle_root[:12]}"
+
+
+class VerifyRun(models.Model):
+    """The result of one full verification (nightly task or command)."""
+
+    started_at = models.DateTimeField(_("bắt đầu"))
+    finished_at = models.DateTimeField(_("kết thúc"))
+    ok = models.BooleanField(_("toàn vẹn"))
+    events = models.PositiveBigIntegerField(_("số sự kiện"))
+    roots = models.PositiveIntegerField(_("số gốc ngày"))
+    problem_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    first_problem = models.TextField(_("lỗi đầu tiên"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần kiểm tra sổ cái")
+        verbose_name_plural = _("lần kiểm tra sổ cái")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {'OK' if self.ok else 'LỖI'}"

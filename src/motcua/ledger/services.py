@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from motcua.ledger import actions
-from motcua.ledger.hashing import event_hash
-from motcua.ledger.models import Event
+from motcua.core.formats import VN_TZ
+from motcua.ledger import actions, merkle
+from motcua.ledger.hashing import event_hash, root_hash, seal_hash
+from motcua.ledger.models import DailyRoot, Event, Seal, VerifyRun
+
+logger = logging.getLogger(__name__)
 
 
 def _actor_label(actor) -> str:
@@ -69,3 +75,144 @@ def event_record(
     }
     digest = event_hash(**fields)
     return Event.objects.create(**fields, hash=digest)
+
+
+# --- sealing and daily roots -------------------------------------------------------------
+
+#: Longest expected time between a service reading the clock and its transaction committing.
+#: Roots of a day are built only this long after the day ends; verify tolerates this skew.
+GRACE = dt.timedelta(minutes=10)
+
+_SEAL_BATCH = 5000
+
+
+def local_day(at: dt.datetime) -> dt.date:
+    return at.astimezone(VN_TZ).date()
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=VN_TZ)
+    return start, start + dt.timedelta(days=1)
+
+
+def _lock_out_writers() -> None:
+    """Wait for every transaction that has written an event, and hold new ones back.
+
+    PostgreSQL: SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock that INSERT
+    takes (and with itself: one sealer at a time). SQLite: the project opens transactions
+    IMMEDIATE, so the sealer's transaction already holds the database's only write lock.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '10s'")
+            cursor.execute("LOCK TABLE ledger_event IN SHARE ROW EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def ledger_seal(*, now: dt.datetime | None = None) -> int:
+    """Extend the global chain over every event not yet sealed, in id order.
+
+    Returns the number of events sealed. Idempotent; safe to run at any time.
+    """
+    _lock_out_writers()
+    now = now or timezone.now()
+    head = Seal.objects.order_by("-event_id").values_list("event_id", "hash").first()
+    head_id, prev = head if head else (0, "")
+    total = 0
+    while True:
+        rows = list(
+            Event.objects.filter(id__gt=head_id)
+            .order_by("id")
+            .values_list("id", "subject_type", "subject_id", "seq", "hash")[:_SEAL_BATCH]
+        )
+        if not rows:
+            return total
+        seals = []
+        for event_id, subject_type, subject_id, seq, digest in rows:
+            link = seal_hash(prev_hash=prev, event_id=event_id, event_hash=digest)
+            seals.append(
+                Seal(
+                    event_id=event_id,
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    seq=seq,
+                    prev_hash=prev,
+                    hash=link,
+                    sealed_at=now,
+                )
+            )
+            prev = link
+        Seal.objects.bulk_create(seals, batch_size=1000)
+        head_id = rows[-1][0]
+        total += len(rows)
+
+
+def day_event_hashes(day: dt.date) -> QuerySet:
+    start, end = day_bounds(day)
+    return (
+        Event.objects.filter(at__gte=start, at__lt=end)
+        .order_by("id")
+        .values_list("hash", flat=True)
+    )
+
+
+@transaction.atomic
+def daily_roots_build(*, now: dt.datetime | None = None) -> list[DailyRoot]:
+    """Seal, then store the root of every day that ended at least ``GRACE`` ago.
+
+    A root is immutable once stored. Days without events get a root too (zero events), so
+    that nothing can later be slipped into a quiet day.
+    """
+    now = now or timezone.now()
+    ledger_seal(now=now)
+    last_day = local_day(now - GRACE) - dt.timedelta(days=1)
+    last_root = DailyRoot.objects.order_by("-day").first()
+    if last_root is not None:
+        day, prev = last_root.day + dt.timedelta(days=1), last_root.hash
+    else:
+        first_at = Event.objects.order_by("at").values_list("at", flat=True).first()
+        if first_at is None:
+            return []
+        day, prev = local_day(first_at), ""
+    head = Seal.objects.order_by("-event_id").values_list("event_id", "hash").first()
+    head_id, head_hash = head if head else (0, "")
+    built: list[DailyRoot] = []
+    while day <= last_day:
+        acc = merkle.Accumulator()
+        for digest in day_event_hashes(day).iterator(chunk_size=5000):
+            acc.add(digest)
+        fields = {
+            "day": day.isoformat(),
+            "event_count": acc.count,
+            "merkle_root": acc.root(),
+            "chain_head_event_id": head_id,
+            "chain_head": head_hash,
+            "prev_hash": prev,
+        }
+        digest = root_hash(**fields)
+        built.append(DailyRoot(**{**fields, "day": day}, hash=digest, created_at=now))
+        prev = digest
+        day += dt.timedelta(days=1)
+    DailyRoot.objects.bulk_create(built, batch_size=500)
+    return built
+
+
+def verify_run_record(*, max_problems: int = 20):
+    """Verify everything and keep the result (shown on the public roots page)."""
+    from motcua.ledger.verify import verify
+
+    started = timezone.now()
+    report = verify(max_problems=max_problems)
+    VerifyRun.objects.create(
+        started_at=started,
+        finished_at=timezone.now(),
+        ok=report.ok,
+        events=report.events,
+        roots=report.roots,
+        problem_count=report.problem_count,
+        first_problem=report.first.describe() if report.first else "",
+    )
+    if not report.ok:
+        logger.error("ledger verify: %s problems, first: %s", report.problem_count, report.first)
+    return report

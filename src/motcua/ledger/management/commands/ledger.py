@@ -1,0 +1,86 @@
+"""motcua ledger verify | seal | roots | schedule
+
+verify    recompute every hash, both chains and every published daily root; print the
+          first broken link (subject, seq, time); exit code 1 when anything is broken
+seal      extend the global chain over the events written since the last run
+roots     seal, then store the daily roots of the days that have ended
+schedule  queue the nightly task (roots + verify) if it is not queued yet
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from motcua.core.formats import vn_number
+
+
+class Command(BaseCommand):
+    help = "Sổ cái: kiểm tra toàn vẹn (verify), niêm phong (seal), lập gốc ngày (roots)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="Kiểm tra toàn bộ sổ cái")
+        verify.add_argument("--max-problems", type=int, default=20)
+        verify.add_argument(
+            "--record", action="store_true", help="Lưu kết quả (như tác vụ hằng đêm)"
+        )
+        sub.add_parser("seal", help="Niêm phong các sự kiện mới vào chuỗi toàn cục")
+        sub.add_parser("roots", help="Niêm phong và lập gốc Merkle các ngày đã kết thúc")
+        sub.add_parser("schedule", help="Xếp lịch tác vụ kiểm tra hằng đêm")
+
+    def handle(self, *args, action: str, **options):
+        return getattr(self, f"_{action}")(**options)
+
+    def _verify(self, *, max_problems: int, record: bool, **_):
+        from motcua.ledger.verify import verify
+
+        if record:
+            from motcua.ledger.services import verify_run_record
+
+            report = verify_run_record(max_problems=max_problems)
+        else:
+            report = verify(max_problems=max_problems)
+        rate = report.events / report.seconds if report.seconds else 0
+        self.stdout.write(
+            f"Đã kiểm tra {vn_number(report.events)} sự kiện "
+            f"({vn_number(report.sealed)} đã niêm phong, {vn_number(report.pending)} chờ niêm "
+            f"phong), {vn_number(report.roots)} gốc ngày trong {vn_number(report.seconds, 1)} giây "
+            f"({vn_number(rate)} sự kiện/giây)."
+        )
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS("Sổ cái toàn vẹn."))
+            return
+        first = report.first
+        self.stderr.write(f"Mắt xích hỏng đầu tiên: {first.describe()}")
+        for problem in report.problems[1:]:
+            self.stderr.write(f"  {problem.describe()}")
+        if report.problem_count > len(report.problems):
+            self.stderr.write(f"  … và {report.problem_count - len(report.problems)} lỗi khác")
+        raise CommandError(
+            f"Sổ cái KHÔNG toàn vẹn: {vn_number(report.problem_count)} lỗi.", returncode=1
+        )
+
+    def _seal(self, **_):
+        from motcua.ledger.services import ledger_seal
+
+        count = ledger_seal()
+        self.stdout.write(f"Đã niêm phong {vn_number(count)} sự kiện.")
+
+    def _roots(self, **_):
+        from motcua.ledger.services import daily_roots_build
+
+        built = daily_roots_build()
+        for root in built:
+            self.stdout.write(
+                f"{root.day:%d/%m/%Y}: {vn_number(root.event_count)} sự kiện, gốc {root.merkle_root}"
+            )
+        self.stdout.write(f"Đã lập {vn_number(len(built))} gốc ngày.")
+
+    def _schedule(self, **_):
+        from motcua.ledger.tasks import nightly_schedule
+
+        result = nightly_schedule()
+        if result is None:
+            self.stdout.write("Tác vụ hằng đêm đã có trong hàng đợi.")
+        else:
+            self.stdout.write(f"Đã xếp lịch tác vụ hằng đêm (mã {result.id}).")

@@ -1,0 +1,64 @@
+"""Nightly: store the daily roots of the days that ended, then verify everything.
+
+``motcua ledger schedule`` queues the first run; each run queues the next one (01:00,
+Asia/Ho_Chi_Minh), so one worker (``motcua worker``) keeps it going.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from motcua.core.formats import VN_TZ
+
+logger = logging.getLogger(__name__)
+
+NIGHTLY_AT = dt.time(1, 0)
+
+
+@task()
+def ledger_nightly() -> dict:
+    from motcua.ledger.services import daily_roots_build, verify_run_record
+
+    built = daily_roots_build()
+    report = verify_run_record()
+    try:
+        nightly_schedule()
+    except Exception:  # the check already ran; a scheduling failure must not hide it
+        logger.exception("ledger: could not queue the next nightly run")
+    return {
+        "roots_built": len(built),
+        "ok": report.ok,
+        "events": report.events,
+        "problems": report.problem_count,
+        "first_problem": report.first.describe() if report.first else "",
+    }
+
+
+def next_run_after(now: dt.datetime) -> dt.datetime:
+    local = now.astimezone(VN_TZ)
+    candidate = dt.datetime.combine(local.date(), NIGHTLY_AT, tzinfo=VN_TZ)
+    if candidate <= local:
+        candidate += dt.timedelta(days=1)
+    return candidate
+
+
+def _already_queued() -> bool:
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another backend
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=ledger_nightly.module_path, status="READY"
+    ).exists()
+
+
+def nightly_schedule(*, now: dt.datetime | None = None):
+    """Queue the next nightly run unless one is already waiting; returns the result or None."""
+    backend = ledger_nightly.get_backend()
+    if not backend.supports_defer or _already_queued():
+        return None
+    return ledger_nightly.using(run_after=next_run_after(now or timezone.now())).enqueue()
