@@ -184,6 +184,20 @@ def _missing(rows: list[dict]) -> list[dict]:
     ]
 
 
+def _checklist_payload(rows: list[dict]) -> list[dict]:
+    labels = dict(ComponentCopy.choices)
+    return [
+        {
+            "name": r["name"],
+            "copy": str(labels[r["copy_kind"]]),
+            "quantity": r["quantity"],
+            "digitized": bool(r.get("file")),
+        }
+        for r in rows
+        if r["provided"]
+    ]
+
+
 def _write_checklist(dossier: Dossier, rows: list[dict]) -> None:
     items = []
     for row in rows:
@@ -348,6 +362,7 @@ def dossier_receive(
             "channel": channel,
             "rule_set": dossier.rule_set.code,
             "competent_unit": dossier.competent_unit.code,
+            "checklist": _checklist_payload(rows),
             "from_unit": None,
             "to_unit": unit.code,
         },
@@ -545,6 +560,18 @@ def dossier_accept(*, actor, dossier: Dossier, at: dt.datetime | None = None) ->
         status_from=status_from,
         payload={
             "rule_set": dossier.rule_set.code,
+            "checklist": _checklist_payload(
+                [
+                    {
+                        "name": i.name,
+                        "copy_kind": i.copy_kind,
+                        "quantity": i.quantity,
+                        "provided": i.provided,
+                        "file": i.file,
+                    }
+                    for i in dossier.checklist.all()
+                ]
+            ),
             "from_unit": None,
             "to_unit": unit.code,
         },

@@ -1,0 +1,313 @@
+"""Reads shared by pages, API and exports (so that the numbers agree everywhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from motcua.core.errors import NotFound, PermissionDenied
+from motcua.dossiers import deadlines
+from motcua.dossiers.lifecycle import (
+    CLOSED,
+    FINISHED,
+    IN_PROGRESS_FAMILY,
+    NATIONAL_STATUS,
+    NOT_RECEIVED,
+    OPEN,
+    PAUSED,
+    Status,
+    allowed_actions,
+)
+from motcua.dossiers.models import Channel, Classification, Decision, Dossier
+from motcua.ledger.models import Event
+from motcua.ledger.selectors import events_for_subject
+from motcua.organization.models import Role, Unit
+from motcua.organization.permissions import has_role, user_roles
+
+WIDE_ROLES = {Role.PROVINCE_ADMIN, Role.INSPECTOR}
+
+
+def _descendant_ids(unit_ids: set[int]) -> set[int]:
+    found, frontier = set(unit_ids), set(unit_ids)
+    while frontier:
+        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier -= found
+        found |= frontier
+    return found
+
+
+def visible_unit_ids(user) -> set[int] | None:
+    """Units whose dossiers ``user`` may read; None means all of them."""
+    if user.is_superuser:
+        return None
+    roles = user_roles(user)
+    if any(r.role in WIDE_ROLES for r in roles) or any(r.unit.parent_id is None for r in roles):
+        return None
+    return _descendant_ids({r.unit_id for r in roles})
+
+
+def _visible(qs: QuerySet, user) -> QuerySet:
+    ids = visible_unit_ids(user)
+    if ids is None:
+        return qs
+    return qs.filter(
+        Q(receiving_unit_id__in=ids)
+        | Q(competent_unit_id__in=ids)
+        | Q(holder_unit_id__in=ids)
+        | Q(consultations__unit_id__in=ids)
+    ).distinct()
+
+
+def dossier_get(*, code: str, user=None) -> Dossier:
+    qs = Dossier.objects.select_related(
+        "procedure",
+        "procedure__field",
+        "process",
+        "rule_set",
+        "receiving_unit",
+        "competent_unit",
+        "holder_unit",
+        "current_step",
+        "assignee",
+    )
+    dossier = qs.filter(code=code).first()
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {code}.", code="dossier_not_found")
+    if user is not None and not can_view(user, dossier):
+        raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
+    return dossier
+
+
+def can_view(user, dossier: Dossier) -> bool:
+    if not user.is_authenticated:
+        return False
+    every_role = list(Role.values)
+    units = [dossier.receiving_unit, dossier.competent_unit, dossier.holder_unit]
+    if any(has_role(user, every_role, u) for u in units):
+        return True
+    if any(r.role in WIDE_ROLES for r in user_roles(user)):
+        return True
+    return dossier.consultations.filter(unit_id__in=[r.unit_id for r in user_roles(user)]).exists()
+
+
+def dossier_events(*, dossier: Dossier) -> QuerySet[Event]:
+    return events_for_subject(subject_type="dossier", subject_id=dossier.code)
+
+
+def dossier_actions_for(*, dossier: Dossier) -> tuple[str, ...]:
+    return allowed_actions(dossier.status)
+
+
+@dataclass
+class DossierFilters:
+    unit: str | None = None  # unit code: received, competent or holding
+    status: str | None = None  # internal status or national code ("4")
+    overdue: bool | None = None
+    procedure: str | None = None
+    date_from: dt.date | None = None  # received (or submitted) on or after
+    date_to: dt.date | None = None
+    q: str = ""  # code or applicant name
+    scope: str = "unit"  # "mine" or "unit"
+    queue: str = ""  # "todo", "due_soon", "overdue", "waiting" (for the applicant), "done"
+    extra: dict = field(default_factory=dict)
+
+
+def _due_soon_limit(now: dt.datetime) -> dt.datetime:
+    return deadlines.one_working_day_after(now, unit=None)
+
+
+def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = None) -> QuerySet:
+    """Dossiers ``user`` may see, filtered; the work queue, the API list and exports."""
+    now = now or timezone.now()
+    qs = _visible(Dossier.objects.all(), user).select_related(
+        "procedure", "receiving_unit", "competent_unit", "holder_unit", "current_step", "assignee"
+    )
+    if filters.scope == "mine":
+        qs = qs.filter(assignee=user)
+    if filters.unit:
+        qs = qs.filter(
+            Q(receiving_unit__code=filters.unit)
+            | Q(competent_unit__code=filters.unit)
+            | Q(holder_unit__code=filters.unit)
+        )
+    if filters.status:
+        if filters.status.isdigit():
+            codes = [s for s, n in NATIONAL_STATUS.items() if n == int(filters.status)]
+            qs = qs.filter(status__in=codes)
+        else:
+            qs = qs.filter(status=filters.status)
+    if filters.overdue is True:
+        qs = qs.filter(status__in=IN_PROGRESS_FAMILY, due_at__lt=now)
+    elif filters.overdue is False:
+        qs = qs.exclude(status__in=IN_PROGRESS_FAMILY, due_at__lt=now)
+    if filters.procedure:
+        qs = qs.filter(procedure__code=filters.procedure)
+    if filters.date_from:
+        qs = qs.filter(submitted_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(submitted_at__date__lte=filters.date_to)
+    if filters.q:
+        qs = qs.filter(Q(code__icontains=filters.q) | Q(applicant_name__icontains=filters.q))
+    if filters.queue == "todo":
+        qs = qs.filter(status__in=(*OPEN, Status.SUBMITTED, Status.RESULT_READY))
+    elif filters.queue == "due_soon":
+        qs = qs.filter(status__in=OPEN, due_at__gte=now, due_at__lte=_due_soon_limit(now))
+    elif filters.queue == "overdue":
+        qs = qs.filter(status__in=IN_PROGRESS_FAMILY, due_at__lt=now)
+    elif filters.queue == "waiting":
+        qs = qs.filter(status__in=PAUSED)
+    elif filters.queue == "done":
+        qs = qs.filter(status__in=(*FINISHED, *CLOSED))
+    return (
+        qs.order_by("due_at", "-submitted_at", "-id")
+        if filters.queue
+        else qs.order_by("-submitted_at", "-id")
+    )
+
+
+def queue_counts(*, user, scope: str, now: dt.datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    counts = {}
+    for queue in ("todo", "due_soon", "overdue", "waiting"):
+        counts[queue] = dossier_list(
+            user=user, filters=DossierFilters(scope=scope, queue=queue), now=now
+        ).count()
+    return counts
+
+
+# ---------------------------------------------------------------- statistics
+
+GROUPS = {
+    "unit": ("competent_unit__code", "competent_unit__name"),
+    "receiving_unit": ("receiving_unit__code", "receiving_unit__name"),
+    "procedure": ("procedure__code", "procedure__name"),
+    "field": ("procedure__field__code", "procedure__field__name"),
+    "channel": ("channel", None),
+    "month": ("month", None),
+}
+
+STAT_COLUMNS = (
+    "received",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress",
+    "in_progress_within",
+    "in_progress_overdue",
+    "paused",
+    "withdrawn",
+    "stopped",
+    "refused",
+    "refused_at_intake",
+    "online",
+)
+
+
+@dataclass
+class StatsFilters:
+    unit: str | None = None  # competent unit code (its sub-units included)
+    level: str | None = None  # province / district / commune (of the competent unit)
+    field: str | None = None  # field code
+    procedure: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _level_kinds(level: str) -> list[str]:
+    from motcua.organization.models import KIND_LEVEL
+
+    return [kind for kind, lv in KIND_LEVEL.items() if lv == level]
+
+
+def dossier_stats(
+    *, filters: StatsFilters, group_by: str | None = None, now: dt.datetime | None = None
+) -> list[dict]:
+    """Received, resolved early/on time/late, in progress within/past deadline, paused,
+    withdrawn, refused and online share for dossiers received in the period.
+
+    "In progress" is measured at the end of the period (or now, if earlier). The one query
+    behind the statistics page, the API and the exports.
+    """
+    now = now or timezone.now()
+    qs = Dossier.objects.all()
+    if filters.unit:
+        unit = Unit.objects.filter(code=filters.unit).first()
+        if unit is None:
+            raise NotFound(f"Không tìm thấy đơn vị {filters.unit}.", code="unit_not_found")
+        qs = qs.filter(competent_unit_id__in=_descendant_ids({unit.pk}))
+    if filters.level:
+        qs = qs.filter(competent_unit__kind__in=_level_kinds(filters.level))
+    if filters.field:
+        qs = qs.filter(procedure__field__code=filters.field)
+    if filters.procedure:
+        qs = qs.filter(procedure__code=filters.procedure)
+    if filters.date_from:
+        qs = qs.filter(submitted_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(submitted_at__date__lte=filters.date_to)
+        end = timezone.make_aware(dt.datetime.combine(filters.date_to, dt.time.max))
+        now = min(now, end)
+    received = ~Q(status__in=NOT_RECEIVED)
+    resolved = Q(finished_at__isnull=False) & Q(finished_at__lte=now)
+    open_at_end = received & ~resolved & ~Q(status__in=CLOSED)
+    paused = Q(status__in=PAUSED)
+    aggregates = {
+        "received": Count("pk", filter=received),
+        "resolved": Count("pk", filter=resolved),
+        "resolved_early": Count("pk", filter=resolved & Q(classification=Classification.EARLY)),
+        "resolved_on_time": Count("pk", filter=resolved & Q(classification=Classification.ON_TIME)),
+        "resolved_late": Count("pk", filter=resolved & Q(classification=Classification.LATE)),
+        "in_progress": Count("pk", filter=open_at_end),
+        "in_progress_within": Count(
+            "pk",
+            filter=open_at_end & ~paused & (Q(due_at__isnull=True) | Q(due_at__gte=now)),
+        ),
+        "in_progress_overdue": Count("pk", filter=open_at_end & ~paused & Q(due_at__lt=now)),
+        "paused": Count("pk", filter=open_at_end & paused),
+        "withdrawn": Count("pk", filter=Q(status=Status.WITHDRAWN)),
+        "stopped": Count("pk", filter=Q(status__in=(Status.STOPPED, Status.CANCELLED))),
+        "refused": Count("pk", filter=resolved & Q(decision=Decision.REFUSED)),
+        "refused_at_intake": Count("pk", filter=Q(status=Status.INTAKE_REFUSED)),
+        "online": Count("pk", filter=received & Q(channel=Channel.ONLINE)),
+    }
+    if group_by:
+        if group_by not in GROUPS:
+            from motcua.core.errors import InvalidInput
+
+            raise InvalidInput(
+                f"Không thể nhóm theo '{group_by}'. Chọn: {', '.join(GROUPS)}.",
+                code="group_by_invalid",
+            )
+        key, label = GROUPS[group_by]
+        if group_by == "month":
+            qs = qs.annotate(month=TruncMonth("submitted_at"))
+        names = [key] + ([label] if label else [])
+        rows = list(qs.values(*names).annotate(**aggregates).order_by(key))
+        out = []
+        for row in rows:
+            value = row.pop(key)
+            name = row.pop(label) if label else None
+            if isinstance(value, dt.datetime | dt.date):
+                value = (
+                    timezone.localtime(value).strftime("%Y-%m")
+                    if isinstance(value, dt.datetime)
+                    else value.strftime("%Y-%m")
+                )
+            out.append(_with_shares({"group": str(value), "label": name or str(value), **row}))
+        return out
+    row = qs.aggregate(**aggregates)
+    return [_with_shares({"group": "", "label": "Tổng", **row})]
+
+
+def _with_shares(row: dict) -> dict:
+    received = row["received"] or 0
+    resolved = row["resolved"] or 0
+    row["online_share"] = round(row["online"] / received, 4) if received else 0.0
+    on_time = (row["resolved_early"] or 0) + (row["resolved_on_time"] or 0)
+    row["on_time_share"] = round(on_time / resolved, 4) if resolved else 0.0
+    return row
