@@ -74,6 +74,7 @@ class CalendarExceptionAdmin(ProvinceAdminOnly, admin.ModelAdmin):
     list_filter = ("kind", "source")
     search_fields = ("reason", "document")
     date_hierarchy = "date"
+    readonly_fields = ("source", "updated_at")
     ordering = ("-date",)
     change_list_template = "admin/workcalendar/calendarexception/change_list.html"
 

@@ -54,9 +54,13 @@ def parse_amount(text: str | None, *, name: str = "days") -> Decimal:
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except InvalidOperation:
-        raise InvalidInput(f"'{text}' không phải là số.", code="amount_invalid") from None
+        raise InvalidInput(
+            f"Giá trị '{text}' của '{name}' không phải là số.", code="amount_invalid"
+        ) from None
     if not value.is_finite():
-        raise InvalidInput(f"'{text}' không phải là số hữu hạn.", code="amount_invalid")
+        raise InvalidInput(
+            f"Giá trị '{text}' của '{name}' không phải là số hữu hạn.", code="amount_invalid"
+        )
     if value < 0:
         raise InvalidInput("Số ngày, số giờ không được âm.", code="negative_duration")
     if value > 36500:

@@ -10,7 +10,14 @@ from motcua.core.errors import InvalidInput
 from motcua.workcalendar import engine
 from motcua.workcalendar.models import CalendarException, ExceptionKind, Weekday
 
-MAX_RANGE_DAYS = 20 * 366  # "range over 20 years" is refused
+MAX_YEARS = 20  # a range longer than 20 years is refused
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29/2 → 1/3
+        return dt.date(day.year + years, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ def calendar_days(*, start: dt.date, end: dt.date, unit=None) -> list[Day]:
     """Every day of [start, end] with whether it is a working day and why not (or why yes)."""
     if end < start:
         raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.", code="range_reversed")
-    if (end - start).days + 1 > MAX_RANGE_DAYS:
+    if end >= _years_later(start, MAX_YEARS):
         raise InvalidInput("Khoảng ngày không được vượt quá 20 năm.", code="range_too_long")
     if start < engine.FIRST_DAY or end > engine.LAST_DAY:
         raise engine.out_of_range(start if start < engine.FIRST_DAY else end)

@@ -26,6 +26,8 @@ from motcua.workcalendar.models import (
     CalendarException,
     ExceptionKind,
     ExceptionSource,
+    WorkPeriod,
+    WorkSchedule,
 )
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "is_working_day",
     "is_working_day_many",
     "next_working_instant",
+    "schedule_set",
     "working_time_between",
     "working_time_between_many",
 ]
@@ -356,6 +359,59 @@ def exception_delete(*, actor, date: dt.date) -> None:
     CalendarException.objects.filter(date=date).delete()
     transaction.on_commit(clear_cache)
     clear_cache()
+
+
+@transaction.atomic
+def schedule_set(
+    *,
+    actor,
+    unit=None,
+    effective_from: dt.date = dt.date(2000, 1, 1),
+    periods: dict[int, Iterable[tuple[dt.time, dt.time]]],
+    name: str = "",
+    same_day_cutoff: dt.time = dt.time(15, 0),
+    decision: str = "",
+) -> WorkSchedule:
+    """Create or replace the weekly hours of ``unit`` (None: the province) from a date.
+
+    ``periods`` maps a weekday (0 = Monday) to its working periods, e.g.
+    ``{0: [(time(7, 30), time(11, 30)), (time(13, 0), time(17, 0))], ...}``.
+    """
+    _check_admin(actor)
+    rows = []
+    for weekday, spans in periods.items():
+        if not 0 <= int(weekday) <= 6:
+            raise InvalidInput(f"Thứ '{weekday}' không hợp lệ (0 = thứ Hai … 6 = Chủ nhật).")
+        ordered = sorted(spans)
+        for i, (start, end) in enumerate(ordered):
+            if not start < end:
+                raise InvalidInput(
+                    f"Ca {start:%H:%M}–{end:%H:%M}: giờ bắt đầu phải trước giờ kết thúc.",
+                    code="period_invalid",
+                )
+            if i and ordered[i - 1][1] > start:
+                raise InvalidInput(
+                    "Các ca làm việc trong ngày bị chồng nhau.", code="period_overlap"
+                )
+            rows.append((int(weekday), start, end))
+    if not rows:
+        raise InvalidInput("Cần ít nhất một ca làm việc.", code="periods_required")
+    schedule, _ = WorkSchedule.objects.update_or_create(
+        unit=unit,
+        effective_from=effective_from,
+        defaults={
+            "name": name or (f"Giờ làm việc của {unit}" if unit else "Giờ làm việc của tỉnh"),
+            "same_day_cutoff": same_day_cutoff,
+            "decision": decision,
+        },
+    )
+    schedule.periods.all().delete()
+    WorkPeriod.objects.bulk_create(
+        WorkPeriod(schedule=schedule, weekday=wd, start=a, end=b) for wd, a, b in rows
+    )
+    transaction.on_commit(clear_cache)
+    clear_cache()
+    return schedule
 
 
 KIND_ALIASES = {
