@@ -104,3 +104,37 @@ def test_exported_workbook_has_documented_sheets(demo_province):
     procedure = Procedure.objects.get(code=first[0])
     assert Decimal(str(first[7])) == procedure.time_limit
     workbook.close()
+
+
+def test_admin_export_and_import_pages(client, demo_province):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given the demo catalog admin (staff, catalog admin role)
+    admin_user = get_user_model().objects.get(username="danhmuc")
+    client.force_login(admin_user)
+    # when exporting from the admin
+    exported = client.get("/admin/catalog/procedure/xuat-excel/")
+    assert exported.status_code == 200
+    assert workbook_data(exported.content)["ThuTuc"][0][0] == "Mã thủ tục"
+    # and importing a workbook with a renamed procedure
+    data = _edit(exported.content, "ThuTuc", "B2", "Tên mới qua trang quản trị")
+    code = workbook_data(exported.content)["ThuTuc"][1][0]
+    response = client.post(
+        "/admin/catalog/procedure/nhap-excel/",
+        {"workbook": SimpleUploadedFile("dm.xlsx", data)},
+        follow=True,
+    )
+    assert "Đã nhập danh mục: 60 thủ tục." in response.content.decode()
+    assert Procedure.objects.get(code=code).name == "Tên mới qua trang quản trị"
+
+
+def test_admin_catalog_is_closed_to_other_roles(client, demo_province):
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.get(username="motcua.tinh")
+    officer.is_staff = True
+    officer.save()
+    client.force_login(officer)
+    assert client.get("/admin/catalog/procedure/").status_code == 403
+    assert client.get("/admin/catalog/procedure/xuat-excel/").status_code == 403

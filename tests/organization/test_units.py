@@ -114,3 +114,44 @@ def test_unit_code_must_be_unique(province_admin, province):
             valid_from=dt.date(2020, 1, 1),
         )
     assert error.value.code == "unit_code_taken"
+
+
+def test_admin_merge_action_calls_the_service(client, province_admin, communes):
+    # given the province admin in Django admin
+    province_admin.is_staff = True
+    province_admin.save()
+    client.force_login(province_admin)
+    ids = [str(u.pk) for u in communes[:2]]
+    # when two communes are merged into the third
+    response = client.post(
+        "/admin/organization/unit/",
+        {
+            "action": "merge_units",
+            "_selected_action": ids,
+            "apply": "1",
+            "effective_on": "01/07/2025",
+            "into": communes[2].pk,
+            "decision": "NQ số 1/2025",
+        },
+    )
+    # then they are ended with a succession row each
+    assert response.status_code == 302
+    assert UnitSuccession.objects.filter(successor=communes[2]).count() == 2
+
+
+def test_admin_merge_action_shows_the_service_error(client, province_admin, communes):
+    province_admin.is_staff = True
+    province_admin.save()
+    client.force_login(province_admin)
+    response = client.post(
+        "/admin/organization/unit/",
+        {
+            "action": "merge_units",
+            "_selected_action": [str(communes[0].pk)],
+            "apply": "1",
+            "effective_on": "01/07/2025",
+        },
+        follow=True,
+    )
+    assert "Chọn một đơn vị kế thừa có sẵn" in response.content.decode()
+    assert UnitSuccession.objects.count() == 0

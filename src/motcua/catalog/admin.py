@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,6 +19,12 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.validation import step_allotment_error
 from motcua.core.errors import DomainError
+from motcua.organization.admin_roles import RoleAdminMixin
+from motcua.organization.models import Role
+
+
+class CatalogAdminMixin(RoleAdminMixin):
+    admin_roles = (Role.CATALOG_ADMIN, Role.PROVINCE_ADMIN)
 
 
 class LevelInline(admin.TabularInline):
@@ -40,7 +47,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "field", "time_limit_display", "online_type", "status")
     list_filter = ("status", "online_type", "field", "levels__level")
     search_fields = ("code", "name", "search_text")
@@ -67,6 +74,8 @@ class ProcedureAdmin(admin.ModelAdmin):
         ]
 
     def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise DjangoPermissionDenied
         response = HttpResponse(
             services.catalog_export(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -75,6 +84,8 @@ class ProcedureAdmin(admin.ModelAdmin):
         return response
 
     def import_view(self, request):
+        if not self.has_change_permission(request):
+            raise DjangoPermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         errors = []
         if request.method == "POST" and form.is_valid():
@@ -123,7 +134,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(InternalProcess)
-class InternalProcessAdmin(admin.ModelAdmin):
+class InternalProcessAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("procedure", "version", "effective_from", "decision")
     search_fields = ("procedure__code", "procedure__name")
     autocomplete_fields = ("procedure",)
@@ -131,7 +142,7 @@ class InternalProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -143,7 +154,7 @@ class EntryInline(admin.TabularInline):
 
 
 @admin.register(PublicationDecision)
-class PublicationDecisionAdmin(admin.ModelAdmin):
+class PublicationDecisionAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("number", "date", "signer", "title")
     search_fields = ("number", "title")
     inlines = [EntryInline]
