@@ -1,3 +1,296 @@
-from ninja import Router
+"""/api/reform: indices and results, plans, tasks, progress, plan import (officers only)."""
 
-router = Router(tags=["Cải cách hành chính"])
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Field as SchemaField
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from motcua.core.api_pagination import Pagination
+from motcua.core.errors import InvalidInput, NotFound
+from motcua.organization.auth import officer_auth
+from motcua.organization.models import Unit
+from motcua.reform import selectors, services
+from motcua.reform.models import Plan, TaskStatus
+
+router = Router(tags=["Cải cách hành chính"], auth=officer_auth)
+
+
+class IndexOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    publisher: str
+    unit_label: str
+    years: list[int]
+    latest_total: Decimal | None = None
+    latest_rank: int | None = None
+
+
+class NodeResultOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    max_points: Decimal
+    assessment: str
+    score: Decimal | None
+    points_lost: Decimal | None
+    previous_score: Decimal | None
+    change: Decimal | None
+    national_average: Decimal | None
+    below_national_average: bool
+    tasks: int
+
+
+class ResultOut(Schema):
+    index: str
+    year: int | None
+    framework_year: int | None
+    methodology: str
+    max_total: Decimal | None
+    total: Decimal | None
+    points_lost: Decimal | None
+    rank: int | None
+    rank_of: int | None
+    national_average: Decimal | None
+    change_from_previous: Decimal | None
+    source: str
+    nodes: list[NodeResultOut]
+
+
+class ResultIn(Schema):
+    year: int = SchemaField(..., ge=2000, le=2100)
+    total: Decimal | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    national_average: Decimal | None = None
+    scores: dict[str, Decimal] = {}
+    national_averages: dict[str, Decimal] = {}
+    source: str = ""
+
+
+class PlanOut(Schema):
+    id: int
+    number: str
+    issued_on: dt.date
+    title: str
+    signer: str
+    year: int
+    tasks: int = SchemaField(alias="n_tasks")
+    done: int = SchemaField(alias="n_done")
+
+
+class AssignmentOut(Schema):
+    role: str
+    unit: str | None = SchemaField(None, alias="unit.code")
+    group: str
+    name_text: str
+
+
+class TaskOut(Schema):
+    id: int
+    plan: str = SchemaField(alias="plan.number")
+    number: str
+    index: str | None = SchemaField(None, alias="index.code")
+    section: str
+    criterion_text: str
+    text: str
+    lead_unit: str | None = SchemaField(None, alias="lead_unit.code")
+    lead_text: str
+    coordinate_text: str
+    deadline_text: str
+    deadline_kind: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    next_due_on: dt.date | None
+    status: str
+    progress_percent: int
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue(timezone.localdate())
+
+
+class TaskDetailOut(TaskOut):
+    nodes: list[str]
+    assignments: list[AssignmentOut]
+
+    @staticmethod
+    def resolve_nodes(obj):
+        return [n.code for n in obj.nodes.all()]
+
+    @staticmethod
+    def resolve_assignments(obj):
+        return list(obj.assignments.all())
+
+
+class ProgressOut(Schema):
+    id: int
+    task: int = SchemaField(alias="task_id")
+    text: str
+    percent: int
+    author: str = SchemaField(alias="author_label")
+    at: dt.datetime
+    period: str | None = SchemaField(None, alias="occurrence.label")
+    evidence: list[str]
+    task_status: str = SchemaField(alias="task.status")
+
+    @staticmethod
+    def resolve_evidence(obj):
+        return [e.name for e in obj.evidence.all()]
+
+
+@router.get("/indices", response=list[IndexOut], summary="Các chỉ số (PAR INDEX, SIPAS, PAPI …)")
+def list_indices(request):
+    out = []
+    for index in selectors.index_list():
+        years = selectors.result_years(index)
+        latest = index.results.order_by("-year").first()
+        out.append(
+            {
+                "code": index.code,
+                "name": index.name,
+                "short_name": index.short_name,
+                "publisher": index.publisher,
+                "unit_label": index.unit_label,
+                "years": years,
+                "latest_total": latest.total if latest else None,
+                "latest_rank": latest.rank if latest else None,
+            }
+        )
+    return out
+
+
+def _result_out(view) -> dict:
+    codes = {r.node.pk: r.node.code for r in view.rows}
+    return {
+        "index": view.index.code,
+        "year": view.year,
+        "framework_year": view.framework.year if view.framework else None,
+        "methodology": view.framework.methodology if view.framework else "",
+        "max_total": view.framework.max_total if view.framework else None,
+        "total": view.result.total if view.result else None,
+        "points_lost": view.total_lost,
+        "rank": view.result.rank if view.result else None,
+        "rank_of": view.result.rank_of if view.result else None,
+        "national_average": view.result.national_average if view.result else None,
+        "change_from_previous": view.total_change,
+        "source": view.result.source if view.result else "",
+        "nodes": [
+            {
+                "code": r.node.code,
+                "name": r.node.name,
+                "level": r.node.level,
+                "parent": codes.get(r.node.parent_id),
+                "max_points": r.max_points,
+                "assessment": r.node.assessment,
+                "score": r.score,
+                "points_lost": r.lost,
+                "previous_score": r.previous,
+                "change": r.change,
+                "national_average": r.national_average,
+                "below_national_average": r.below_average,
+                "tasks": r.task_count,
+            }
+            for r in view.rows
+        ],
+    }
+
+
+@router.get(
+    "/indices/{code}/results", response=ResultOut, summary="Kết quả một năm theo cây tiêu chí"
+)
+def index_results(request, code: str, year: int | None = None):
+    index = selectors.index_get(code)
+    if year is not None and year not in selectors.result_years(index):
+        raise NotFound(f"Chưa có kết quả {index.short_name} năm {year}.", code="result_not_found")
+    return _result_out(selectors.index_tree(index=index, year=year))
+
+
+@router.post("/indices/{code}/results", response=ResultOut, summary="Ghi nhận kết quả (Sở Nội vụ)")
+def record_results(request, code: str, payload: ResultIn):
+    services.result_record(
+        actor=request.user,
+        index_code=code,
+        year=payload.year,
+        scores=payload.scores,
+        national=payload.national_averages,
+        total=payload.total,
+        rank=payload.rank,
+        rank_of=payload.rank_of,
+        national_average=payload.national_average,
+        source=payload.source,
+    )
+    index = selectors.index_get(code)
+    return _result_out(selectors.index_tree(index=index, year=payload.year))
+
+
+@router.get("/plans", response=list[PlanOut], summary="Kế hoạch khắc phục")
+@paginate(Pagination)
+def list_plans(request):
+    return selectors.plan_list()
+
+
+@router.post("/plans/import", summary="Nhập kế hoạch từ Excel (xem trước hoặc ghi)")
+def import_plan(request, workbook: File[UploadedFile], commit: bool = False):
+    """`commit=false`: bản xem trước (JSON), không ghi gì. `commit=true`: ghi tất cả hoặc không."""
+    return services.plan_import(
+        actor=request.user, data=workbook.read(), filename=workbook.name or "", commit=commit
+    )
+
+
+@router.get(
+    "/tasks", response=list[TaskOut], summary="Nhiệm vụ (lọc theo đơn vị, trạng thái, quá hạn)"
+)
+@paginate(Pagination)
+def list_tasks(
+    request,
+    unit: str | None = None,
+    status: TaskStatus | None = None,
+    overdue: bool | None = None,
+    plan: int | None = None,
+    index: str | None = None,
+):
+    unit_obj = None
+    if unit:
+        unit_obj = Unit.objects.filter(code=unit).first()
+        if unit_obj is None:
+            raise NotFound(f"Không có đơn vị mã '{unit}'.", code="unit_not_found")
+    if plan is not None and not Plan.objects.filter(pk=plan).exists():
+        raise NotFound("Không có kế hoạch này.", code="plan_not_found")
+    return selectors.task_list(
+        unit=unit_obj, status=status, overdue=overdue, plan=plan, index=index
+    )
+
+
+@router.get("/tasks/{task_id}", response=TaskDetailOut, summary="Chi tiết nhiệm vụ")
+def get_task(request, task_id: int):
+    return selectors.task_detail(task_id)
+
+
+@router.post(
+    "/tasks/{task_id}/progress",
+    response={201: ProgressOut},
+    summary="Báo cáo tiến độ (cán bộ CCHC của đơn vị chủ trì)",
+)
+def post_progress(
+    request,
+    task_id: int,
+    text: Form[str],
+    percent: Form[int],
+    evidence: File[list[UploadedFile]] = None,
+):
+    task = selectors.task_detail(task_id)
+    if not 0 <= percent <= 100:
+        raise InvalidInput("Tiến độ phải là số từ 0 đến 100.", code="progress_percent")
+    progress = services.task_report_progress(
+        actor=request.user, task=task, text=text, percent=percent, files=list(evidence or [])
+    )
+    return 201, progress

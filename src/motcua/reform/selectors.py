@@ -1,0 +1,331 @@
+"""Reads shared by pages, API and exports, so the numbers agree everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import NotFound
+from motcua.ledger.selectors import events_for_subject
+from motcua.organization.models import Unit
+from motcua.reform import events
+from motcua.reform.models import (
+    GROUP_KINDS,
+    AssignmentRole,
+    Framework,
+    Index,
+    Node,
+    NodeLevel,
+    NodeScore,
+    Plan,
+    Result,
+    Task,
+    TaskAssignment,
+    TaskStatus,
+)
+
+OPEN = [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]
+
+
+def due_soon_days() -> int:
+    return int(getattr(settings, "MOTCUA", {}).get("REFORM_DUE_SOON_DAYS", 14))
+
+
+def index_list() -> QuerySet[Index]:
+    return Index.objects.order_by("order", "code")
+
+
+def index_get(code: str) -> Index:
+    index = Index.objects.filter(code=code).first()
+    if index is None:
+        raise NotFound(f"Không có chỉ số '{code}'.", code="index_not_found")
+    return index
+
+
+def result_years(index: Index) -> list[int]:
+    return list(index.results.order_by("-year").values_list("year", flat=True))
+
+
+def framework_for(index: Index, year: int) -> Framework | None:
+    return (
+        index.frameworks.filter(year__lte=year).order_by("-year").first()
+        or index.frameworks.order_by("year").first()
+    )
+
+
+@dataclass
+class TreeRow:
+    node: Node
+    depth: int
+    max_points: Decimal
+    score: Decimal | None
+    lost: Decimal | None
+    previous: Decimal | None
+    change: Decimal | None
+    national_average: Decimal | None
+    below_average: bool
+    task_count: int
+
+
+@dataclass
+class IndexView:
+    index: Index
+    year: int | None
+    framework: Framework | None
+    result: Result | None
+    previous: Result | None
+    rows: list[TreeRow]
+    total_lost: Decimal | None
+    total_change: Decimal | None
+
+
+def index_tree(*, index: Index, year: int | None = None) -> IndexView:
+    """Every node of the year's framework with score, points lost, change, national average."""
+    years = result_years(index)
+    if year is None:
+        year = years[0] if years else None
+    result = (
+        Result.objects.filter(index=index, year=year).select_related("framework").first()
+        if year
+        else None
+    )
+    framework = result.framework if result else (framework_for(index, year) if year else None)
+    if framework is None:
+        framework = index.frameworks.order_by("-year").first()
+    previous = (
+        Result.objects.filter(index=index, year__lt=year).order_by("-year").first()
+        if year
+        else None
+    )
+    scores = {s.node_id: s for s in NodeScore.objects.filter(result=result)} if result else {}
+    prev_scores = (
+        {s.node.code: s.score for s in previous.scores.select_related("node")} if previous else {}
+    )
+    rows: list[TreeRow] = []
+    if framework is not None:
+        nodes = list(
+            framework.nodes.annotate(n_tasks=Count("tasks", distinct=True)).order_by("order")
+        )
+        for node in nodes:
+            s = scores.get(node.pk)
+            score = s.score if s else None
+            prev = prev_scores.get(node.code)
+            avg = s.national_average if s else None
+            rows.append(
+                TreeRow(
+                    node=node,
+                    depth=node.depth,
+                    max_points=node.max_points,
+                    score=score,
+                    lost=max(Decimal("0"), node.max_points - score) if score is not None else None,
+                    previous=prev,
+                    change=(score - prev) if score is not None and prev is not None else None,
+                    national_average=avg,
+                    below_average=score is not None and avg is not None and score < avg,
+                    task_count=node.n_tasks,
+                )
+            )
+    total_lost = (framework.max_total - result.total) if result and framework else None
+    total_change = (result.total - previous.total) if result and previous else None
+    return IndexView(index, year, framework, result, previous, rows, total_lost, total_change)
+
+
+def area_chart(view: IndexView) -> dict:
+    """Data for the bar chart: score and points lost per area."""
+    areas = [r for r in view.rows if r.node.level == NodeLevel.AREA]
+    return {
+        "labels": [f"{r.node.code}. {r.node.name}" for r in areas],
+        "score": [float(r.score) if r.score is not None else None for r in areas],
+        "lost": [float(r.lost) if r.lost is not None else None for r in areas],
+        "max": [float(r.max_points) for r in areas],
+    }
+
+
+def index_trend(index: Index) -> dict:
+    results = list(index.results.order_by("year"))
+    return {
+        "years": [r.year for r in results],
+        "total": [float(r.total) for r in results],
+        "rank": [r.rank for r in results],
+        "rank_of": [r.rank_of for r in results],
+    }
+
+
+def plan_list() -> QuerySet[Plan]:
+    return Plan.objects.annotate(
+        n_tasks=Count("tasks"),
+        n_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
+    ).order_by("-issued_on")
+
+
+def _unit_filter(unit: Unit, role: str | None = None) -> Q:
+    kinds = [g for g, ks in GROUP_KINDS.items() if unit.kind in ks]
+    q = Q(unit=unit) | Q(group__in=kinds)
+    if role:
+        q &= Q(role=role)
+    return q
+
+
+def task_list(
+    *,
+    plan: Plan | int | None = None,
+    unit: Unit | None = None,
+    role: str | None = None,
+    status: str | None = None,
+    overdue: bool | None = None,
+    due_soon: bool | None = None,
+    index: str | None = None,
+    deadline_kind: str | None = None,
+    node: Node | None = None,
+    q: str | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Task]:
+    today = today or timezone.localdate()
+    qs = Task.objects.select_related("plan", "lead_unit", "index")
+    if plan:
+        qs = qs.filter(plan=plan)
+    if unit is not None:
+        qs = qs.filter(
+            pk__in=TaskAssignment.objects.filter(_unit_filter(unit, role)).values("task_id")
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is True:
+        qs = qs.filter(status__in=OPEN, next_due_on__lt=today)
+    elif overdue is False:
+        qs = qs.exclude(status__in=OPEN, next_due_on__lt=today)
+    if due_soon:
+        qs = qs.filter(
+            status__in=OPEN,
+            next_due_on__gte=today,
+            next_due_on__lte=today + dt.timedelta(days=due_soon_days()),
+        )
+    if index:
+        qs = qs.filter(index__code=index)
+    if deadline_kind:
+        qs = qs.filter(deadline_kind=deadline_kind)
+    if node is not None:
+        qs = qs.filter(nodes=node)
+    if q:
+        qs = qs.filter(
+            Q(text__icontains=q) | Q(criterion_text__icontains=q) | Q(number__icontains=q)
+        )
+    return qs.order_by("plan", "order")
+
+
+def task_status_counts(qs: QuerySet[Task], *, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    base = qs.order_by()
+    counts = dict.fromkeys(TaskStatus.values, 0)
+    for row in base.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["overdue"] = base.filter(status__in=OPEN, next_due_on__lt=today).count()
+    counts["due_soon"] = base.filter(
+        status__in=OPEN,
+        next_due_on__gte=today,
+        next_due_on__lte=today + dt.timedelta(days=due_soon_days()),
+    ).count()
+    counts["total"] = sum(counts[s] for s in TaskStatus.values)
+    return counts
+
+
+def task_detail(pk: int) -> Task:
+    task = (
+        Task.objects.select_related("plan", "lead_unit", "index")
+        .prefetch_related(
+            "nodes__framework",
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("unit")),
+            "occurrences",
+            "progress__evidence",
+            "progress__unit",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None:
+        raise NotFound("Không tìm thấy nhiệm vụ.", code="task_not_found")
+    return task
+
+
+def task_history(task: Task):
+    return events_for_subject(subject_type=events.SUBJECT_TASK, subject_id=task.pk)
+
+
+def node_points_lost(nodes) -> list[dict]:
+    """For each node: the latest published score and points lost."""
+    out = []
+    for node in nodes:
+        s = (
+            NodeScore.objects.filter(
+                node__framework__index_id=node.framework.index_id, node__code=node.code
+            )
+            .select_related("result")
+            .order_by("-result__year")
+            .first()
+        )
+        out.append(
+            {
+                "node": node,
+                "year": s.result.year if s else None,
+                "score": s.score if s else None,
+                "lost": max(Decimal("0"), node.max_points - s.score) if s else None,
+            }
+        )
+    return out
+
+
+def unit_accountability(*, unit: Unit, today: dt.date | None = None) -> dict:
+    """Tasks a unit leads or supports, its overdue ones, and points lost in criteria it owns."""
+    today = today or timezone.localdate()
+    led = task_list(unit=unit, role=AssignmentRole.LEAD, today=today)
+    supported = task_list(unit=unit, role=AssignmentRole.COORDINATE, today=today).exclude(
+        pk__in=led.values("pk")
+    )
+    owned_nodes = (
+        Node.objects.filter(tasks__in=led.values("pk"))
+        .select_related("framework__index")
+        .distinct()
+        .order_by("framework__index__order", "order")
+    )
+    return {
+        "unit": unit,
+        "led": led,
+        "supported": supported,
+        "overdue": led.filter(status__in=OPEN, next_due_on__lt=today),
+        "led_counts": task_status_counts(led, today=today),
+        "supported_counts": task_status_counts(supported, today=today),
+        "criteria": node_points_lost(owned_nodes),
+    }
+
+
+def plan_report_rows(*, plan: Plan, today: dt.date | None = None) -> list[dict]:
+    """One row per task for the Word / Excel progress report."""
+    today = today or timezone.localdate()
+    rows = []
+    tasks = task_list(plan=plan, today=today).prefetch_related("progress")
+    for task in tasks:
+        progress = list(task.progress.all())
+        last = progress[-1] if progress else None
+        rows.append(
+            {
+                "number": task.number,
+                "index": task.index.short_name if task.index else "",
+                "criterion": task.criterion_text,
+                "text": task.text,
+                "lead": task.lead_text,
+                "coordinate": task.coordinate_text,
+                "deadline": task.deadline_text,
+                "next_due_on": task.next_due_on,
+                "status": task.get_status_display(),
+                "overdue": task.is_overdue(today),
+                "percent": task.progress_percent,
+                "last_report": last.text if last else "",
+                "last_report_at": last.at if last else None,
+            }
+        )
+    return rows
