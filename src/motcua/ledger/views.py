@@ -1,0 +1,93 @@
+"""Public pages: the published daily roots, and a dossier's verifiable history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from motcua.core.errors import DomainError
+from motcua.core.pagination import paginate
+from motcua.ledger import actions, proof, selectors
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+    return None
+
+
+@require_GET
+def roots(request):
+    """Public: anyone."""
+    raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
+    date_from, date_to = _date(raw_from), _date(raw_to)
+    errors = []
+    if raw_from and date_from is None:
+        errors.append("Ngày bắt đầu không hợp lệ (dd/mm/yyyy).")
+    if raw_to and date_to is None:
+        errors.append("Ngày kết thúc không hợp lệ (dd/mm/yyyy).")
+    try:
+        queryset = selectors.roots_between(date_from=date_from, date_to=date_to)
+    except DomainError as error:
+        errors.append(error.message)
+        queryset = selectors.roots_between()
+    context = {
+        "page": paginate(request, queryset),
+        "errors": errors,
+        "date_from": raw_from,
+        "date_to": raw_to,
+        "last_run": selectors.last_verify_run(),
+    }
+    return render(request, "ledger/roots.html", context)
+
+
+@require_GET
+def dossier_history(request):
+    """Public: the applicant (code + 4 phone digits) or a signed-in officer."""
+    code = request.GET.get("code", "").strip()
+    phone = request.GET.get("phone", "").strip()
+    context: dict = {"code": code, "phone": phone}
+    if code:
+        try:
+            document = proof.dossier_proof(code=code, phone_last4=phone, user=request.user)
+        except DomainError as error:
+            context["error"] = error.message
+        else:
+            roots = {r["day"]: r for r in document["roots"]}
+            context["events"] = [
+                {
+                    **e,
+                    "label": actions.label(e["canonical"]["action"]),
+                    "at": dt.datetime.fromisoformat(e["canonical"]["at"]),
+                    "root": roots.get((e["inclusion"] or {}).get("day")),
+                }
+                for e in document["events"]
+            ]
+    return render(request, "ledger/dossier.html", context)
+
+
+@require_GET
+def dossier_proof_download(request, code: str):
+    """Public: the applicant (code + 4 phone digits) or a signed-in officer."""
+    try:
+        document = proof.dossier_proof(
+            code=code, phone_last4=request.GET.get("phone", ""), user=request.user
+        )
+    except DomainError as error:
+        return render(
+            request, "ledger/dossier.html", {"code": code, "error": error.message}, status=404
+        )
+    body = json.dumps(document, ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    safe = "".join(ch if ch.isalnum() or ch in ".-_" else "_" for ch in code)
+    response["Content-Disposition"] = f'attachment; filename="bang-chung-{safe}.json"'
+    return response
