@@ -101,8 +101,11 @@ def save(dossier: Dossier, fields: Iterable[str]) -> None:
     dossier.save(update_fields=[*set(fields), "version"])
 
 
-def _iso(value):
-    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+def iso(value):
+    """Datetimes in payloads: ISO 8601 in Vietnamese local time, the same way every time."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def record(
@@ -124,9 +127,9 @@ def record(
         "step_name": dossier.current_step.name if dossier.current_step_id else "",
         "holder_unit": dossier.holder_unit.code if dossier.holder_unit_id else None,
         "assignee": dossier.assignee.get_username() if dossier.assignee_id else None,
-        "due_before": _iso(due_before),
-        "due_after": _iso(dossier.due_at),
-        "step_due": _iso(dossier.step_due_at),
+        "due_before": iso(due_before),
+        "due_after": iso(dossier.due_at),
+        "step_due": iso(dossier.step_due_at),
     }
     body.update(payload or {})
     event_record(

@@ -14,6 +14,7 @@ from motcua.dossiers.models import Consultation, Dossier, Pause, PauseKind
 from motcua.dossiers.services._base import (
     check_assignee,
     clock,
+    iso,
     lock,
     record,
     require_any,
@@ -297,7 +298,7 @@ def dossier_consult(
             "from_user": _name(actor),
             "to_unit": unit.code,
             "to_user": None,
-            "opinion_due": consultation.due_at,
+            "opinion_due": iso(consultation.due_at),
             "late": False,
         },
     )
@@ -594,7 +595,7 @@ def dossier_apologize(
         at=now,
         status_from=status_from,
         due_before=dossier.due_at,
-        payload={"reasons": reason.strip(), "new_due": new_due_at},
+        payload={"reasons": reason.strip(), "new_due": iso(new_due_at)},
         notify=at is None,
     )
     return dossier
