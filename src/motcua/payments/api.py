@@ -1,3 +1,78 @@
-from ninja import Router
+"""Payments API: the gateway's server-to-server notification (IPN) and a dossier's payments."""
+
+from decimal import Decimal
+
+from ninja import Router, Schema
+
+from motcua.payments import selectors, services, throttle
 
 router = Router(tags=["Thanh toán"])
+
+
+class IpnReply(Schema):
+    RspCode: str
+    Message: str
+
+
+@router.api_operation(
+    ["GET", "POST"],
+    "/{provider}/ipn",
+    response=IpnReply,
+    url_name="payments_ipn",
+    summary="Thông báo kết quả thanh toán từ cổng (IPN, máy chủ tới máy chủ)",
+)
+def ipn(request, provider: str):
+    """The gateway's signed notification; the only thing that makes a payment paid.
+
+    Answers in the gateway's own format: RspCode 00 confirmed, 02 already confirmed,
+    01 order not found, 04 invalid amount, 97 invalid signature.
+    """
+    params = {**request.GET.dict(), **request.POST.dict()}
+    outcome = services.payment_notify(provider=provider, params=params)
+    return outcome.reply.as_dict()
+
+
+class PaymentOut(Schema):
+    order_ref: str
+    provider: str
+    amount: Decimal
+    status: str
+    created_at: str
+    paid_at: str | None
+    receipt_number: str | None
+
+
+class DossierPaymentsOut(Schema):
+    dossier: str
+    fee_due: Decimal
+    fee_paid: Decimal
+    outstanding: Decimal
+    payments: list[PaymentOut]
+
+
+@router.get(
+    "/dossiers/{code}",
+    response=DossierPaymentsOut,
+    summary="Phí, lệ phí và các giao dịch của một hồ sơ (mã hồ sơ + 4 số cuối điện thoại)",
+)
+def dossier_payments(request, code: str, phone4: str):
+    throttle.check(request, "payments")
+    dossier = selectors.dossier_for_applicant(code=code, phone4=phone4)
+    return {
+        "dossier": dossier.code,
+        "fee_due": dossier.fee_due,
+        "fee_paid": dossier.fee_paid,
+        "outstanding": services.outstanding(dossier),
+        "payments": [
+            {
+                "order_ref": p.order_ref,
+                "provider": p.provider,
+                "amount": p.amount,
+                "status": p.status,
+                "created_at": p.created_at.isoformat(),
+                "paid_at": p.paid_at.isoformat() if p.paid_at else None,
+                "receipt_number": p.receipt_number,
+            }
+            for p in selectors.payments_of_dossier(dossier=dossier)
+        ],
+    }

@@ -1,0 +1,67 @@
+"""Reads of the payments app shared by pages, API and tests."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from motcua.core.errors import NotFound
+from motcua.dossiers.models import Dossier
+from motcua.payments.models import Payment
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value or "" if ch.isdigit())
+
+
+def dossier_for_applicant(*, code: str, phone4: str) -> Dossier:
+    """The dossier if ``phone4`` are the last 4 digits of its applicant's phone.
+
+    One answer for "no such code" and "wrong digits", so that codes cannot be enumerated.
+    """
+    code = (code or "").strip()
+    digits = _digits(phone4)
+    dossier = (
+        Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
+        .filter(code=code)
+        .first()
+    )
+    phone = _digits(dossier.applicant_phone) if dossier else ""
+    if dossier is None or len(digits) != 4 or len(phone) < 4 or not phone.endswith(digits):
+        raise NotFound(
+            "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại đã nhập.",
+            code="dossier_not_found",
+        )
+    return dossier
+
+
+def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:
+    return Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id")
+
+
+def payment_by_receipt_key(*, key: str) -> Payment:
+    payment = (
+        Payment.objects.select_related(
+            "dossier__procedure", "dossier__receiving_unit", "dossier__competent_unit"
+        )
+        .filter(receipt_key=key)
+        .first()
+    )
+    if payment is None:
+        raise NotFound("Không tìm thấy giao dịch.", code="payment_not_found")
+    return payment
+
+
+def payment_by_order(*, order_ref: str, provider: str) -> Payment | None:
+    return (
+        Payment.objects.select_related("dossier__procedure")
+        .filter(order_ref=order_ref, provider=provider)
+        .first()
+    )
+
+
+def mask_name(name: str) -> str:
+    """'Nguyễn Văn An' → 'N*** V** An': enough for the applicant, not for a stranger."""
+    parts = (name or "").split()
+    if len(parts) <= 1:
+        return (name[:1] + "***") if name else ""
+    return " ".join([*(p[0] + "*" * (len(p) - 1) for p in parts[:-1]), parts[-1]])
