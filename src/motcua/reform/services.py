@@ -300,13 +300,22 @@ def _recompute(task: Task, today: dt.date | None = None) -> None:
 
 
 @transaction.atomic
-def plan_import(*, actor, data: bytes, filename: str = "", commit: bool = False) -> dict:
+def plan_import(
+    *,
+    actor,
+    data: bytes,
+    filename: str = "",
+    commit: bool = False,
+    check_permission: bool = True,
+) -> dict:
     """Preview (``commit=False``) or write (``commit=True``) a plan workbook.
 
     The preview lists every unmatched or ambiguous unit name and unparsed deadline; commit
     writes the plan, every task (with its ledger event) and its periods, or nothing.
+    ``check_permission=False`` is for the command line and the demo (actor may be None).
     """
-    require_manage(actor)
+    if check_permission:
+        require_manage(actor)
     preview = read_plan(data, filename=filename)
     info = preview["plan"]
     if info["number"] and Plan.objects.filter(number=info["number"]).exists():
