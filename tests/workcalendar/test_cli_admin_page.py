@@ -79,3 +79,15 @@ def test_province_admin_edits_exceptions_in_admin(client, province_admin, make_u
     clerk = make_user(is_staff=True)
     client.force_login(clerk)
     assert client.get("/admin/workcalendar/calendarexception/").status_code == 403
+
+
+def test_demo_reseeds_a_flushed_calendar():
+    import random
+
+    from motcua.workcalendar import demo
+
+    CalendarException.objects.all().delete()
+    out = io.StringIO()
+    demo.load(rng=random.Random(1), stdout=out, options={"small": True})
+    assert CalendarException.objects.filter(date="2026-08-22", kind="makeup").exists()
+    assert "ngày làm bù" in out.getvalue()
