@@ -1,3 +1,155 @@
-from ninja import Router
+"""API for citizen apps: submit online, track, list my dossiers. Same rules as the pages."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Form, Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.security import SessionAuth
+
+from motcua.core.api_pagination import Pagination
+from motcua.core.errors import NotFound
+from motcua.organization.auth import BearerToken
+from motcua.portal import selectors, services
+from motcua.portal.views import client_address
 
 router = Router(tags=["Cổng dịch vụ công"])
+
+citizen_auth = [BearerToken(), SessionAuth()]
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    action: str
+    label: str
+    unit: str
+    status: str
+    national_status: int | None
+    new_due_at: str | None = None
+    reasons: str = ""
+
+
+class DossierOut(Schema):
+    code: str
+    procedure_code: str
+    procedure_name: str
+    receiving_unit: str
+    competent_unit: str
+    channel: str
+    status: str
+    national_status: int = Field(description="Mã trạng thái quốc gia 1–10")
+    national_status_label: str
+    submitted_at: dt.datetime
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    reappointed_due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    reasons: str = Field("", description="Lý do hướng dẫn hoàn thiện / từ chối tiếp nhận")
+    timeline: list[TimelineOut]
+
+
+class SubmissionOut(Schema):
+    created: bool = Field(description="false: cùng khóa chống nộp trùng, trả lại hồ sơ đã nộp")
+    dossier: DossierOut
+
+
+class SubmissionIn(Schema):
+    procedure: str = Field(description="Mã thủ tục")
+    unit: str = Field(description="Mã đơn vị nơi nộp")
+    applicant_name: str = ""
+    applicant_id_number: str = ""
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    applicant_address: str = ""
+    return_method: str = "online"
+
+
+class MyDossierOut(Schema):
+    code: str
+    procedure_code: str = Field(alias="procedure.code")
+    procedure_name: str = Field(alias="procedure.name")
+    status: str
+    national_status: int
+    national_status_label: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None = Field(alias="effective_due_at")
+
+
+@router.post(
+    "/submissions",
+    response={201: SubmissionOut, 200: SubmissionOut},
+    auth=citizen_auth,
+    summary="Nộp hồ sơ trực tuyến",
+    description=(
+        "Công dân đã đăng nhập và xác minh. Gửi `multipart/form-data`: các trường bên dưới và "
+        "mỗi thành phần hồ sơ một tệp tên `file_<mã thành phần>` (PDF/JPEG/PNG, kiểm tra theo "
+        "nội dung). Bắt buộc tiêu đề `Idempotency-Key`: gửi lại cùng khóa không tạo hồ sơ thứ "
+        "hai (trả 200 với hồ sơ đã có); cùng khóa với nội dung khác trả 409."
+    ),
+)
+def submission_create(
+    request: HttpRequest,
+    data: Form[SubmissionIn],
+):
+    files = {
+        name.removeprefix("file_"): upload
+        for name, upload in request.FILES.items()
+        if name.startswith("file_")
+    }
+    result = services.submission_create(
+        user=request.user,
+        procedure_code=data.procedure,
+        unit_code=data.unit,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        applicant={
+            "name": data.applicant_name,
+            "id_number": data.applicant_id_number,
+            "phone": data.applicant_phone,
+            "email": data.applicant_email,
+            "address": data.applicant_address,
+        },
+        files=files,
+        return_method=data.return_method,
+    )
+    body = {"created": result.created, "dossier": selectors.dossier_view(result.dossier)}
+    return (201 if result.created else 200), body
+
+
+@router.get(
+    "/track",
+    response=DossierOut,
+    auth=None,
+    summary="Tra cứu hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại",
+    description=(
+        "Công khai, giới hạn số lần tra cứu (429 khi vượt). Mã không tồn tại và sai 4 số cuối "
+        "cho cùng một câu trả lời 404 `track_not_found`. Không trả dữ liệu cá nhân."
+    ),
+)
+def track(request: HttpRequest, code: str = Query(...), phone4: str = Query(...)):  # noqa: B008
+    dossier = services.track_dossier(code=code, phone4=phone4, client=client_address(request))
+    return selectors.dossier_view(dossier, with_reasons=False)
+
+
+@router.get(
+    "/dossiers",
+    response=list[MyDossierOut],
+    auth=citizen_auth,
+    summary="Hồ sơ của tôi",
+)
+@paginate(Pagination)
+def my_dossiers(request: HttpRequest):
+    return selectors.citizen_dossiers(request.user)
+
+
+@router.get(
+    "/dossiers/{code}",
+    response=DossierOut,
+    auth=citizen_auth,
+    summary="Chi tiết một hồ sơ của tôi (kèm lý do)",
+)
+def my_dossier(request: HttpRequest, code: str):
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+    return selectors.dossier_view(dossier, with_reasons=True)

@@ -5,3 +5,8 @@ class PortalConfig(AppConfig):
     name = "motcua.portal"
     label = "portal"
     verbose_name = "Cổng công khai"
+
+    def ready(self) -> None:
+        from motcua.portal import notify
+
+        notify.register()

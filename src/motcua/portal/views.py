@@ -5,9 +5,11 @@ from django.shortcuts import render
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Field, OnlineType
-from motcua.core.errors import NotFound
+from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
 from motcua.organization.models import Level
+from motcua.portal import selectors, services
+from motcua.portal.forms import TrackForm
 
 
 def home(request):
@@ -47,3 +49,27 @@ def procedure_detail(request, code):
         raise Http404(error.message) from error
     process = procedure.processes.all()[0] if procedure.processes.all() else None
     return render(request, "portal/procedure_detail.html", {"p": procedure, "process": process})
+
+
+def client_address(request) -> str:
+    """The caller's address for rate limits (behind a proxy, configure it to set this)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def track(request):
+    """Public tracking by dossier code + the last 4 digits of the applicant's phone."""
+    form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    view, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.track_dossier(
+                code=form.cleaned_data["code"],
+                phone4=form.cleaned_data["phone4"],
+                client=client_address(request),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            view = selectors.dossier_view(dossier, with_reasons=False)
+    return render(request, "portal/track.html", {"form": form, "d": view}, status=status)

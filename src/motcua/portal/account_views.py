@@ -1,0 +1,235 @@
+"""Citizen pages: register, verify, log in (password or identity provider), submit online,
+the submission receipt, and «Cá nhân» (all my dossiers). Audience: citizens."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from motcua.catalog import selectors as catalog
+from motcua.core.errors import DomainError, NotFound
+from motcua.core.pagination import paginate
+from motcua.portal import identity, selectors, services
+from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
+
+CITIZEN_LOGIN = "portal:citizen_login"
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def citizen_required(view):
+    """A logged-in citizen (officers without a citizen profile are sent to log in as one)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        citizen = services.citizen_of(request.user)
+        if citizen is None:
+            return redirect(f"{reverse(CITIZEN_LOGIN)}?next={request.get_full_path()}")
+        request.citizen = citizen
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def register(request):
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            citizen = services.citizen_register(
+                full_name=d["full_name"], password=d["password"], email=d["email"], phone=d["phone"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(f"{reverse('portal:verify')}?next={_safe_next(request, '')}")
+    return render(
+        request, "portal/register.html", {"form": form, "providers": identity.providers()}
+    )
+
+
+@citizen_required
+def verify(request):
+    citizen = request.citizen
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("resend"):
+            try:
+                services.citizen_send_code(citizen=citizen)
+                messages.info(request, "Đã gửi lại mã xác minh.")
+            except DomainError as error:
+                messages.error(request, error.message)
+            return redirect("portal:verify")
+        if form.is_valid():
+            try:
+                services.citizen_verify_code(citizen=citizen, code=form.cleaned_data["code"])
+            except DomainError as error:
+                form.add_error("code", error.message)
+            else:
+                messages.success(request, "Tài khoản đã được xác minh.")
+                return redirect(_safe_next(request, reverse("portal:mine")))
+    sent_to = (
+        services.mask_email(citizen.user.email)
+        if citizen.user.email
+        else services.mask_phone(citizen.phone)
+    )
+    return render(
+        request,
+        "portal/verify.html",
+        {"form": form, "sent_to": sent_to, "verified": citizen.is_verified},
+    )
+
+
+def citizen_login(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.citizen_find(form.cleaned_data["identifier"])
+        user = (
+            authenticate(
+                request, username=user.get_username(), password=form.cleaned_data["password"]
+            )
+            if user is not None
+            else None
+        )
+        if user is None:
+            form.add_error(None, "Thư điện tử/số điện thoại hoặc mật khẩu không đúng.")
+        else:
+            login(request, user)
+            citizen = services.citizen_of(user)
+            if not citizen.is_verified:
+                return redirect(f"{reverse('portal:verify')}?next={_safe_next(request, '')}")
+            return redirect(_safe_next(request, reverse("portal:mine")))
+    return render(
+        request,
+        "portal/login.html",
+        {"form": form, "providers": identity.providers(), "next": _safe_next(request, "")},
+    )
+
+
+def _callback_uri(request, key: str) -> str:
+    return request.build_absolute_uri(reverse("portal:oidc_callback", args=[key]))
+
+
+def oidc_start(request, key):
+    try:
+        idp = identity.provider(key)
+        request.session["motcua_oidc_next"] = _safe_next(request, reverse("portal:mine"))
+        return redirect(idp.start(request, redirect_uri=_callback_uri(request, key)))
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(CITIZEN_LOGIN)
+
+
+def oidc_callback(request, key):
+    try:
+        idp = identity.provider(key)
+        found = idp.finish(request, redirect_uri=_callback_uri(request, key))
+        citizen = services.citizen_from_identity(provider=key, identity=found)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(CITIZEN_LOGIN)
+    login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"Đã đăng nhập qua {idp.label}.")
+    return redirect(request.session.pop("motcua_oidc_next", None) or reverse("portal:mine"))
+
+
+@citizen_required
+def mine(request):
+    page = paginate(request, selectors.citizen_dossiers(request.user))
+    return render(request, "portal/mine.html", {"page": page, "citizen": request.citizen})
+
+
+@citizen_required
+def my_dossier(request, code):
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    view = selectors.dossier_view(dossier, with_reasons=True)
+    return render(request, "portal/my_dossier.html", {"d": view, "dossier": dossier})
+
+
+def _submit_initial(citizen) -> dict:
+    user = citizen.user
+    return {
+        "applicant_name": user.get_full_name(),
+        "applicant_id_number": citizen.id_number,
+        "applicant_phone": citizen.phone,
+        "applicant_email": user.email,
+        "applicant_address": citizen.address,
+        "idempotency_key": uuid.uuid4().hex,
+    }
+
+
+@citizen_required
+def submit(request, code):
+    try:
+        procedure = catalog.procedure_detail(code=code)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    if not request.citizen.is_verified:
+        messages.info(request, "Cần xác minh tài khoản trước khi nộp hồ sơ.")
+        return redirect(f"{reverse('portal:verify')}?next={request.get_full_path()}")
+    units = list(selectors.submission_units(procedure))
+    form = SubmitForm(request.POST or None, units=units, initial=_submit_initial(request.citizen))
+    components = list(procedure.components.all())
+    if request.method == "POST" and form.is_valid():
+        files = {
+            c.pk: request.FILES[f"file_{c.pk}"]
+            for c in components
+            if f"file_{c.pk}" in request.FILES
+        }
+        try:
+            result = services.submission_create(
+                user=request.user,
+                procedure_code=procedure.code,
+                unit_code=form.cleaned_data["unit"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                applicant=form.applicant(),
+                files=files,
+                return_method=form.cleaned_data["return_method"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("portal:receipt", code=result.dossier.code)
+    return render(
+        request,
+        "portal/submit.html",
+        {"p": procedure, "form": form, "components": components, "units": units},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@citizen_required
+def receipt(request, code):
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return render(
+        request,
+        "portal/receipt.html",
+        {
+            "dossier": dossier,
+            "items": dossier.checklist.all(),
+            "d": selectors.dossier_view(dossier),
+        },
+    )

@@ -1,0 +1,209 @@
+"""Applicant notifications: what to say for each dossier event, and to whom.
+
+The dossier app calls ``applicant_notifier`` from its ``dossier_notify`` task (registered in
+``PortalConfig.ready``), i.e. in the background after the change committed. Each message
+becomes one ``Notification`` row per channel and one ``notification_send`` task, which
+retries on failure; nothing here ever runs inside an officer's or citizen's request.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from motcua.core.formats import vn_datetime
+from motcua.dossiers import events as ev
+from motcua.ledger.selectors import events_for_subject
+from motcua.portal.models import Notification, NotificationChannel
+
+logger = logging.getLogger(__name__)
+
+# action → (email subject, sentence). {code}, {procedure}, {due}, {reasons}, {new_due}.
+MESSAGES: dict[str, tuple[str, str]] = {
+    ev.SUBMITTED: (
+        "Đã nhận hồ sơ nộp trực tuyến {code}",
+        "Hồ sơ {code} ({procedure}) đã được nộp trực tuyến và đang chờ Bộ phận Một cửa kiểm "
+        "tra, tiếp nhận.",
+    ),
+    ev.ACCEPTED: (
+        "Hồ sơ {code} đã được tiếp nhận",
+        "Hồ sơ {code} ({procedure}) đã được tiếp nhận. Ngày hẹn trả kết quả: {due}.",
+    ),
+    ev.RECEIVED: (
+        "Hồ sơ {code} đã được tiếp nhận",
+        "Hồ sơ {code} ({procedure}) đã được tiếp nhận. Ngày hẹn trả kết quả: {due}.",
+    ),
+    ev.COMPLETION_REQUESTED: (
+        "Hồ sơ {code} cần hoàn thiện",
+        "Hồ sơ {code} chưa được tiếp nhận vì cần hoàn thiện: {reasons}",
+    ),
+    ev.INTAKE_REFUSED: (
+        "Hồ sơ {code} không được tiếp nhận",
+        "Hồ sơ {code} không được tiếp nhận. Lý do: {reasons}",
+    ),
+    ev.SUPPLEMENT_REQUESTED: (
+        "Yêu cầu bổ sung hồ sơ {code}",
+        "Hồ sơ {code} cần bổ sung: {reasons} Thời hạn giải quyết tạm dừng đến khi nhận đủ.",
+    ),
+    ev.PAYMENT_REQUESTED: (
+        "Hồ sơ {code}: thực hiện nghĩa vụ tài chính",
+        "Hồ sơ {code} chờ bạn thực hiện nghĩa vụ tài chính (phí, lệ phí, thuế).",
+    ),
+    ev.APPROVED: (
+        "Hồ sơ {code} đã có kết quả",
+        "Hồ sơ {code} ({procedure}) đã có kết quả giải quyết. Mời bạn nhận kết quả.",
+    ),
+    ev.REFUSED: (
+        "Hồ sơ {code} đã có kết quả",
+        "Hồ sơ {code} đã có văn bản trả lời (từ chối giải quyết). Lý do: {reasons}",
+    ),
+    ev.RETURNED: (
+        "Hồ sơ {code} đã trả kết quả",
+        "Hồ sơ {code} đã trả kết quả. Cảm ơn bạn; mời bạn đánh giá mức độ hài lòng.",
+    ),
+    ev.APOLOGIZED: (
+        "Thư xin lỗi — hồ sơ {code} chậm trả kết quả",
+        "Chúng tôi xin lỗi vì hồ sơ {code} chưa giải quyết kịp hạn. Lý do: {reasons} "
+        "Ngày hẹn mới: {new_due}.",
+    ),
+    ev.STOPPED: (
+        "Hồ sơ {code} dừng xử lý",
+        "Hồ sơ {code} đã dừng xử lý. Lý do: {reasons}",
+    ),
+    ev.WITHDRAWN: (
+        "Hồ sơ {code} đã được rút",
+        "Hồ sơ {code} đã được rút theo đề nghị của bạn.",
+    ),
+}
+
+
+def site_url() -> str:
+    return getattr(settings, "MOTCUA_SITE_URL", "").rstrip("/")
+
+
+def code_message(code: str) -> str:
+    return (
+        f"Mã xác minh tài khoản Cổng dịch vụ công của bạn là {code}. Mã có hiệu lực 15 phút. "
+        "Không cung cấp mã này cho bất kỳ ai."
+    )
+
+
+def queue(
+    *,
+    channel: str,
+    recipient: str,
+    action: str,
+    subject: str,
+    body: str,
+    dossier_code: str = "",
+    sensitive: bool = False,
+) -> Notification:
+    """Store a message and send it from a task once the current transaction commits."""
+    notification = Notification.objects.create(
+        dossier_code=dossier_code,
+        action=action,
+        channel=channel,
+        recipient=recipient,
+        subject=subject[:255],
+        body=body,
+        sensitive=sensitive,
+    )
+    pk = notification.pk
+
+    def enqueue():
+        from motcua.portal.tasks import notification_send
+
+        notification_send.enqueue(pk)
+
+    transaction.on_commit(enqueue)
+    return notification
+
+
+def _last_payload(dossier, action: str) -> dict:
+    event = (
+        events_for_subject(subject_type="dossier", subject_id=dossier.code)
+        .filter(action=action)
+        .order_by("-seq")
+        .first()
+    )
+    return (event.payload or {}) if event else {}
+
+
+def render(dossier, action: str) -> tuple[str, str, str] | None:
+    """(subject, email body, SMS text) for ``action`` on ``dossier``, or None if silent."""
+    if action not in MESSAGES:
+        return None
+    payload = _last_payload(dossier, action)
+    new_due = payload.get("new_due")
+    if new_due:
+        from django.utils.dateparse import parse_datetime
+
+        parsed = parse_datetime(new_due)
+        new_due = vn_datetime(parsed) if parsed else new_due
+    values = {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "due": vn_datetime(dossier.effective_due_at) or "theo thông báo của cơ quan",
+        "reasons": (payload.get("reasons") or dossier.note or "").strip(),
+        "new_due": new_due or "",
+    }
+    subject_template, sentence_template = MESSAGES[action]
+    subject = subject_template.format(**values)
+    sentence = sentence_template.format(**values)
+    track = f"{site_url()}/tra-cuu/?code={dossier.code}"
+    body = (
+        f"Kính gửi {dossier.applicant_name},\n\n{sentence}\n\n"
+        f"Tra cứu tiến độ: {track} (mã hồ sơ và 4 số cuối điện thoại).\n\n"
+        f"{settings.MOTCUA['PROVINCE_NAME']} — Hệ thống thông tin một cửa điện tử.\n"
+        "Thư này được gửi tự động, vui lòng không trả lời."
+    )
+    sms = f"[Mot Cua] {sentence}"
+    return subject, body, sms
+
+
+def applicant_notifier(dossier, action: str) -> int:
+    """Queue an email and an SMS to the applicant about ``action``; returns how many."""
+    message = render(dossier, action)
+    if message is None:
+        return 0
+    subject, body, sms = message
+    count = 0
+    if dossier.applicant_email:
+        queue(
+            channel=NotificationChannel.EMAIL,
+            recipient=dossier.applicant_email,
+            action=action,
+            subject=subject,
+            body=body,
+            dossier_code=dossier.code,
+        )
+        count += 1
+    if dossier.applicant_phone:
+        queue(
+            channel=NotificationChannel.SMS,
+            recipient=dossier.applicant_phone,
+            action=action,
+            subject=subject,
+            body=sms,
+            dossier_code=dossier.code,
+        )
+        count += 1
+    return count
+
+
+def dossier_event_enqueue(code: str, action: str) -> None:
+    """Ask the dossier app's notification task to tell the applicant (the same path as
+    every other dossier event)."""
+    from motcua.dossiers.tasks import dossier_notify
+
+    dossier_notify.enqueue(code, action)
+
+
+def register() -> None:
+    """Hook the portal into ``dossiers.tasks.NOTIFIERS`` once."""
+    from motcua.dossiers.tasks import NOTIFIERS
+
+    if applicant_notifier not in NOTIFIERS:
+        NOTIFIERS.append(applicant_notifier)

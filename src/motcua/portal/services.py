@@ -1,0 +1,519 @@
+"""Every portal write: citizen accounts, one-time codes, online submissions, tracking lookups.
+
+The dossier itself is created by ``dossiers.services.dossier_submit_online``; this module
+checks who submits, what is uploaded, and that a double click makes one dossier only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from motcua.catalog.models import OnlineType, Procedure, ProcedureStatus
+from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from motcua.dossiers import events as dossier_events
+from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
+from motcua.dossiers.services import dossier_submit_online
+from motcua.organization.models import Unit
+from motcua.portal import notify
+from motcua.portal.models import (
+    Citizen,
+    ExternalIdentity,
+    LookupAttempt,
+    NotificationChannel,
+    OneTimeCode,
+    Submission,
+)
+from motcua.portal.selectors import submission_units
+from motcua.portal.uploads import CheckedFile, check_upload
+
+CODE_TTL = dt.timedelta(minutes=15)
+CODE_MAX_ATTEMPTS = 5
+CODES_PER_HOUR = 5
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+class TooManyRequests(DomainError):
+    code = "rate_limited"
+    status = 429
+    default_message = "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def normalize_phone(raw: str | None) -> str:
+    """Vietnamese mobile numbers as 0xxxxxxxxx; '' for empty; InvalidInput if malformed."""
+    digits = re.sub(r"[\s.()-]", "", raw or "")
+    if not digits:
+        return ""
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not re.fullmatch(r"0\d{9}", digits):
+        raise InvalidInput(
+            "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).", code="phone_invalid"
+        )
+    return digits
+
+
+def normalize_email(raw: str | None) -> str:
+    email = (raw or "").strip().lower()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise InvalidInput("Địa chỉ thư điện tử không hợp lệ.", code="email_invalid") from error
+    return email
+
+
+def mask_phone(phone: str) -> str:
+    return f"{'*' * max(len(phone) - 4, 0)}{phone[-4:]}" if phone else ""
+
+
+def mask_email(email: str) -> str:
+    if "@" not in email:
+        return ""
+    name, domain = email.split("@", 1)
+    return f"{name[:1]}***@{domain}"
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def _code_hash(citizen: Citizen, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{citizen.pk}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def citizen_register(
+    *, full_name: str, password: str, email: str = "", phone: str = "", address: str = ""
+) -> Citizen:
+    """A citizen account with email or phone (or both) and a password; a code is sent."""
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise InvalidInput("Cần nhập họ và tên.", code="name_required")
+    email, phone = normalize_email(email), normalize_phone(phone)
+    if not email and not phone:
+        raise InvalidInput(
+            "Cần nhập thư điện tử hoặc số điện thoại để nhận mã xác minh.", code="contact_required"
+        )
+    User = get_user_model()
+    username = email or phone
+    if (
+        User.objects.filter(username__iexact=username).exists()
+        or (email and User.objects.filter(email__iexact=email).exists())
+        or (phone and Citizen.objects.filter(phone=phone).exists())
+    ):
+        raise Conflict(
+            "Thư điện tử hoặc số điện thoại này đã được dùng để đăng ký. Hãy đăng nhập.",
+            code="account_exists",
+        )
+    user = User(username=username, email=email, first_name=full_name[:150])
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), code="password_weak") from error
+    user.set_password(password)
+    user.save()
+    citizen = Citizen.objects.create(user=user, phone=phone, address=(address or "").strip())
+    citizen_send_code(citizen=citizen)
+    return citizen
+
+
+@transaction.atomic
+def citizen_send_code(*, citizen: Citizen, now: dt.datetime | None = None) -> OneTimeCode:
+    """Send a 6-digit code to the citizen's email (else phone); at most 5 an hour."""
+    now = now or timezone.now()
+    recent = citizen.codes.filter(created_at__gte=now - dt.timedelta(hours=1)).count()
+    if recent >= CODES_PER_HOUR:
+        raise TooManyRequests(
+            "Đã gửi quá nhiều mã xác minh trong một giờ. Vui lòng thử lại sau.",
+            code="too_many_codes",
+        )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    email, phone = citizen.user.email, citizen.phone
+    channel = NotificationChannel.EMAIL if email else NotificationChannel.SMS
+    recipient = email or phone
+    one_time = OneTimeCode.objects.create(
+        citizen=citizen,
+        code_hash=_code_hash(citizen, code),
+        sent_to=recipient,
+        expires_at=now + CODE_TTL,
+    )
+    notify.queue(
+        channel=channel,
+        recipient=recipient,
+        action="account.code",
+        subject="Mã xác minh tài khoản Cổng dịch vụ công",
+        body=notify.code_message(code),
+        sensitive=True,
+    )
+    return one_time
+
+
+def citizen_verify_code(*, citizen: Citizen, code: str, now: dt.datetime | None = None) -> Citizen:
+    """Check a one-time code; wrong codes are counted (5 tries per code), then refused."""
+    now = now or timezone.now()
+    error = None
+    with transaction.atomic():
+        one_time = (
+            OneTimeCode.objects.select_for_update()
+            .filter(citizen=citizen, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        wrong = InvalidInput("Mã xác minh không đúng hoặc đã hết hạn.", code="code_invalid")
+        if one_time is None or one_time.expires_at < now or one_time.attempts >= CODE_MAX_ATTEMPTS:
+            error = wrong
+        elif not hmac.compare_digest(one_time.code_hash, _code_hash(citizen, (code or "").strip())):
+            one_time.attempts += 1
+            one_time.save(update_fields=["attempts"])
+            error = wrong
+        else:
+            one_time.used_at = now
+            one_time.save(update_fields=["used_at"])
+            citizen.verified_at = citizen.verified_at or now
+            citizen.save(update_fields=["verified_at"])
+    if error is not None:
+        raise error  # after the block: the counted attempt is kept
+    return citizen
+
+
+def citizen_find(identifier: str):
+    """The user behind an email or a phone number typed at login, or None."""
+    identifier = (identifier or "").strip()
+    User = get_user_model()
+    if "@" in identifier:
+        return User.objects.filter(email__iexact=identifier, citizen__isnull=False).first()
+    try:
+        phone = normalize_phone(identifier)
+    except InvalidInput:
+        return None
+    citizen = Citizen.objects.select_related("user").filter(phone=phone).first()
+    return citizen.user if citizen else None
+
+
+def citizen_of(user) -> Citizen | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Citizen.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def citizen_from_identity(*, provider: str, identity) -> Citizen:
+    """The citizen behind an identity-provider login; created (verified) on first login."""
+    link = (
+        ExternalIdentity.objects.select_related("user__citizen")
+        .filter(provider=provider, subject=identity.subject)
+        .first()
+    )
+    now = timezone.now()
+    if link is not None:
+        link.last_login_at = now
+        link.save(update_fields=["last_login_at"])
+        citizen = Citizen.objects.filter(user=link.user).first()
+        if citizen is None:
+            citizen = Citizen.objects.create(user=link.user, verified_at=now)
+        if identity.id_number and citizen.id_number != identity.id_number:
+            citizen.id_number = identity.id_number
+            citizen.save(update_fields=["id_number"])
+        return citizen
+    User = get_user_model()
+    username = f"{provider}:{identity.subject}"[:150]
+    email = identity.email if identity.email_verified else ""
+    if email and User.objects.filter(email__iexact=email).exists():
+        email = ""  # never take over an existing account through an unverified link
+    try:
+        phone = normalize_phone(identity.phone)
+    except InvalidInput:
+        phone = ""
+    if phone and Citizen.objects.filter(phone=phone).exists():
+        phone = ""
+    user = User(username=username, email=email, first_name=(identity.name or "")[:150])
+    user.set_unusable_password()
+    user.save()
+    citizen = Citizen.objects.create(
+        user=user, phone=phone, id_number=identity.id_number or "", verified_at=now
+    )
+    ExternalIdentity.objects.create(
+        user=user, provider=provider, subject=identity.subject, last_login_at=now
+    )
+    return citizen
+
+
+# ---------------------------------------------------------------- submissions
+
+
+@dataclass
+class SubmissionResult:
+    submission: Submission
+    created: bool
+
+    @property
+    def dossier(self) -> Dossier:
+        return self.submission.dossier
+
+
+def _fingerprint(procedure: str, unit: str, applicant: dict, files: dict[int, CheckedFile]) -> str:
+    body = {
+        "procedure": procedure,
+        "unit": unit,
+        "applicant": applicant,
+        "files": {str(k): f.sha256 for k, f in sorted(files.items())},
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _replay(user, key: str, fingerprint: str | None) -> SubmissionResult | None:
+    existing = (
+        Submission.objects.select_related("dossier", "dossier__procedure")
+        .filter(user=user, idempotency_key=key)
+        .first()
+    )
+    if existing is None:
+        return None
+    if fingerprint is not None and existing.fingerprint != fingerprint:
+        raise Conflict(
+            "Khóa chống nộp trùng này đã được dùng cho một hồ sơ khác.",
+            code="idempotency_key_reused",
+            dossier=existing.dossier.code,
+        )
+    return SubmissionResult(existing, created=False)
+
+
+def _applicant(citizen: Citizen, applicant: dict[str, Any]) -> dict[str, str]:
+    name = " ".join((applicant.get("name") or citizen.user.get_full_name() or "").split())
+    id_number = re.sub(r"\s", "", applicant.get("id_number") or citizen.id_number or "")
+    if not name:
+        raise InvalidInput("Cần họ và tên người nộp.", code="applicant_name_required")
+    if not re.fullmatch(r"\d{9,12}|\d{10}(-\d{3})?", id_number):
+        raise InvalidInput(
+            "Số định danh cá nhân (12 số) hoặc mã số thuế không hợp lệ.", code="id_number_invalid"
+        )
+    phone = normalize_phone(applicant.get("phone") or citizen.phone)
+    if not phone:
+        raise InvalidInput(
+            "Cần số điện thoại của người nộp (dùng để tra cứu hồ sơ).", code="phone_required"
+        )
+    return {
+        "kind": "person",
+        "name": name,
+        "id_number": id_number,
+        "phone": phone,
+        "email": normalize_email(applicant.get("email") or citizen.user.email),
+        "address": " ".join((applicant.get("address") or citizen.address or "").split()),
+    }
+
+
+def _procedure_for_online(code: str) -> Procedure:
+    procedure = Procedure.objects.filter(code=code).prefetch_related("components").first()
+    if procedure is None:
+        raise NotFound(f"Không tìm thấy thủ tục có mã {code}.", code="procedure_not_found")
+    if procedure.status != ProcedureStatus.ACTIVE:
+        raise InvalidInput(f"Thủ tục {procedure.code} đã bị bãi bỏ.", code="procedure_abolished")
+    if procedure.online_type == OnlineType.NONE:
+        raise InvalidInput(
+            "Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp tại Bộ phận Một cửa.",
+            code="procedure_not_online",
+        )
+    return procedure
+
+
+def check_files(procedure: Procedure, uploads: dict) -> dict[int, CheckedFile]:
+    """One checked file per component; every required component must have one."""
+    components = {c.pk: c for c in procedure.components.all()}
+    checked: dict[int, CheckedFile] = {}
+    for key, upload in uploads.items():
+        try:
+            component = components[int(key)]
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(
+                f"Tệp gửi kèm không thuộc thành phần hồ sơ nào của thủ tục ({key}).",
+                code="component_unknown",
+            ) from None
+        checked[component.pk] = check_upload(upload, label=component.name)
+    missing = [c.name for c in components.values() if c.required and c.pk not in checked]
+    if missing:
+        raise InvalidInput(
+            "Còn thiếu tệp cho: " + "; ".join(missing) + ".",
+            code="files_missing",
+            components=missing,
+        )
+    return checked
+
+
+def submission_create(
+    *,
+    user,
+    procedure_code: str,
+    unit_code: str,
+    idempotency_key: str,
+    applicant: dict[str, Any] | None = None,
+    files: dict | None = None,
+    return_method: str = ReturnMethod.ONLINE,
+) -> SubmissionResult:
+    """Submit a dossier online (national status 1 «Mới đăng ký») — once per idempotency key.
+
+    The same key again returns the first submission (``created`` False); the same key with
+    different content is a conflict. Files are checked by content before anything is written.
+    """
+    key = (idempotency_key or "").strip()
+    if not _KEY.fullmatch(key):
+        raise InvalidInput(
+            "Thiếu hoặc sai khóa chống nộp trùng (Idempotency-Key, 8–64 ký tự).",
+            code="idempotency_key_invalid",
+        )
+    citizen = citizen_of(user)
+    if citizen is None:
+        raise PermissionDenied("Cần đăng nhập bằng tài khoản công dân.", code="citizen_required")
+    if not citizen.is_verified:
+        raise PermissionDenied(
+            "Tài khoản chưa được xác minh. Nhập mã xác minh đã gửi tới bạn.",
+            code="citizen_not_verified",
+        )
+    replay = _replay(user, key, None)
+    procedure = _procedure_for_online(procedure_code)
+    unit = submission_units(procedure).filter(code=unit_code).first()
+    if unit is None:
+        raise InvalidInput(
+            "Nơi nộp hồ sơ không tiếp nhận thủ tục này; hãy chọn trong danh sách.",
+            code="unit_invalid",
+        )
+    if return_method not in ReturnMethod.values:
+        raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code="return_method")
+    person = _applicant(citizen, applicant or {})
+    checked = check_files(procedure, files or {})
+    fingerprint = _fingerprint(procedure.code, unit.code, person, checked)
+    if replay is not None:
+        return _replay(user, key, fingerprint)
+    try:
+        return _submit(
+            user=user,
+            key=key,
+            fingerprint=fingerprint,
+            procedure=procedure,
+            unit=unit,
+            applicant=person,
+            checked=checked,
+            return_method=return_method,
+        )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its dossier.
+        replay = _replay(user, key, fingerprint)
+        if replay is None:
+            raise
+        return replay
+
+
+@transaction.atomic
+def _submit(*, user, key, fingerprint, procedure, unit: Unit, applicant, checked, return_method):
+    checklist = [
+        {
+            "component": component_id,
+            "provided": True,
+            "copy_kind": ComponentCopy.ELECTRONIC,
+            "file": checked_file.as_django_file(f"tp{component_id}"),
+        }
+        for component_id, checked_file in sorted(checked.items())
+    ]
+    dossier = dossier_submit_online(
+        procedure=procedure,
+        unit=unit,
+        applicant=applicant,
+        checklist=checklist,
+        return_method=return_method,
+        actor=user,
+    )
+    submission = Submission.objects.create(
+        user=user, idempotency_key=key, fingerprint=fingerprint, dossier=dossier
+    )
+    code = dossier.code
+    # dossiers does not notify «submitted» itself; the receipt goes through its task.
+    transaction.on_commit(lambda: notify.dossier_event_enqueue(code, dossier_events.SUBMITTED))
+    return SubmissionResult(submission, created=True)
+
+
+# ---------------------------------------------------------------- tracking
+
+
+def _limits() -> dict[str, int]:
+    defaults = {"per_client": 20, "per_code": 10, "window_minutes": 15}
+    return {**defaults, **getattr(settings, "MOTCUA_PORTAL_TRACK_LIMITS", {})}
+
+
+def _attempt_key(kind: str, value: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:40]}"
+
+
+def _count_attempt(keys: list[tuple[str, int]], now: dt.datetime, window: dt.timedelta) -> None:
+    """Record one lookup under each key; refuse when any key is over its limit."""
+    with transaction.atomic():
+        over = False
+        for key, limit in keys:
+            recent = LookupAttempt.objects.filter(key=key, at__gte=now - window).count()
+            over = over or recent >= limit
+        if not over:
+            LookupAttempt.objects.bulk_create([LookupAttempt(key=k, at=now) for k, _ in keys])
+        LookupAttempt.objects.filter(key__in=[k for k, _ in keys], at__lt=now - window).delete()
+    if over:
+        raise TooManyRequests()
+
+
+TRACK_NOT_FOUND = "Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối điện thoại đã nhập."
+
+
+def track_dossier(
+    *, code: str, phone4: str, client: str, now: dt.datetime | None = None
+) -> Dossier:
+    """The dossier with this code whose applicant's phone ends with ``phone4``.
+
+    Unknown code and wrong digits give the same error; lookups are limited per client and
+    per code (a code cannot be probed for its 10,000 possible endings).
+    """
+    now = now or timezone.now()
+    code = (code or "").strip().upper()
+    phone4 = (phone4 or "").strip()
+    if not code or len(code) > 64 or not re.fullmatch(r"\d{4}", phone4):
+        raise InvalidInput(
+            "Nhập mã hồ sơ và đúng 4 chữ số cuối của số điện thoại người nộp.",
+            code="track_input_invalid",
+        )
+    limits = _limits()
+    window = dt.timedelta(minutes=limits["window_minutes"])
+    _count_attempt(
+        [
+            (_attempt_key("client", client or "?"), limits["per_client"]),
+            (_attempt_key("code", code), limits["per_code"]),
+        ],
+        now,
+        window,
+    )
+    dossier = (
+        Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
+        .filter(code=code)
+        .first()
+    )
+    phone = re.sub(r"\D", "", dossier.applicant_phone) if dossier else "0000"
+    matches = hmac.compare_digest(phone[-4:].encode(), phone4.encode())
+    if dossier is None or not phone or not matches:
+        raise NotFound(TRACK_NOT_FOUND, code="track_not_found")
+    return dossier
