@@ -1,0 +1,486 @@
+"""Officer pages (audience: logged-in staff). Thin: parse, call one service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_POST
+
+from motcua.catalog import selectors as catalog
+from motcua.catalog.models import Procedure
+from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.pagination import paginate
+from motcua.dossiers import selectors, services
+from motcua.dossiers.forms import available_forms, render_form_pdf
+from motcua.dossiers.lifecycle import Action, Status
+from motcua.dossiers.models import (
+    ApplicantKind,
+    Channel,
+    ComponentCopy,
+    Consultation,
+    ReturnMethod,
+)
+from motcua.ledger.actions import label as action_label
+from motcua.organization.models import ApiToken, Role, StaffRole, Unit
+from motcua.organization.permissions import has_role, user_roles
+from motcua.organization.services import api_token_create, api_token_revoke
+
+QUEUES = [
+    ("todo", "Cần xử lý"),
+    ("due_soon", "Sắp đến hạn"),
+    ("overdue", "Quá hạn"),
+    ("waiting", "Chờ công dân"),
+    ("done", "Đã xong"),
+    ("", "Tất cả"),
+]
+
+# Who could perform an action (to show only plausible buttons; services decide for real).
+ACTION_ROLES = {
+    Action.ACCEPT: {Role.DESK_OFFICER},
+    Action.REFUSE_INTAKE: {Role.DESK_OFFICER},
+    Action.REQUEST_COMPLETION: {Role.DESK_OFFICER},
+    Action.TRANSFER: {Role.DESK_OFFICER, Role.UNIT_LEADER},
+    Action.ASSIGN: {Role.UNIT_LEADER},
+    Action.SELF_ASSIGN: {Role.SPECIALIST, Role.UNIT_LEADER, Role.DESK_OFFICER},
+    Action.COMPLETE_STEP: {Role.UNIT_LEADER},
+    Action.SEND_BACK: {Role.UNIT_LEADER},
+    Action.CONSULT: {Role.UNIT_LEADER},
+    Action.RECORD_OPINION: {Role.SPECIALIST, Role.UNIT_LEADER},
+    Action.REQUEST_SUPPLEMENT: {Role.UNIT_LEADER},
+    Action.RECEIVE_SUPPLEMENT: {Role.DESK_OFFICER, Role.UNIT_LEADER},
+    Action.REQUEST_PAYMENT: {Role.UNIT_LEADER},
+    Action.RECORD_PAYMENT: {Role.DESK_OFFICER, Role.UNIT_LEADER},
+    Action.APPROVE: {Role.UNIT_LEADER},
+    Action.REFUSE: {Role.UNIT_LEADER},
+    Action.RETURN_RESULT: {Role.DESK_OFFICER},
+    Action.WITHDRAW: {Role.DESK_OFFICER, Role.UNIT_LEADER},
+    Action.STOP: {Role.UNIT_LEADER},
+    Action.CANCEL: {Role.UNIT_LEADER, Role.PROVINCE_ADMIN},
+    Action.APOLOGIZE: {Role.UNIT_LEADER},
+}
+ASSIGNEE_ACTIONS = {
+    Action.COMPLETE_STEP,
+    Action.SEND_BACK,
+    Action.CONSULT,
+    Action.REQUEST_SUPPLEMENT,
+    Action.REQUEST_PAYMENT,
+    Action.RECEIVE_SUPPLEMENT,
+    Action.RECORD_PAYMENT,
+    Action.TRANSFER,
+}
+
+
+def _bool(value: str | None) -> bool | None:
+    return {"1": True, "true": True, "0": False, "false": False}.get((value or "").lower())
+
+
+@login_required
+def work_queue(request):
+    scope = request.GET.get("scope") if request.GET.get("scope") in ("mine", "unit") else "unit"
+    queue = request.GET.get("queue", "todo")
+    if queue not in dict(QUEUES):
+        queue = "todo"
+    filters = selectors.DossierFilters(
+        scope=scope,
+        queue=queue,
+        q=request.GET.get("q", "").strip(),
+        procedure=request.GET.get("procedure") or None,
+        status=request.GET.get("status") or None,
+        overdue=_bool(request.GET.get("overdue")),
+    )
+    page = paginate(request, selectors.dossier_list(user=request.user, filters=filters))
+    return render(
+        request,
+        "dossiers/queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "queues": QUEUES,
+            "counts": selectors.queue_counts(user=request.user, scope=scope),
+            "statuses": Status.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _applicant_from(post) -> dict:
+    return {
+        "kind": post.get("applicant_kind") or ApplicantKind.PERSON,
+        "name": post.get("applicant_name", ""),
+        "id_number": post.get("applicant_id_number", ""),
+        "phone": post.get("applicant_phone", ""),
+        "email": post.get("applicant_email", ""),
+        "address": post.get("applicant_address", ""),
+    }
+
+
+def _checklist_from(request, procedure: Procedure) -> list[dict]:
+    rows = []
+    for component in procedure.components.all():
+        key = f"c{component.pk}"
+        rows.append(
+            {
+                "component": component.pk,
+                "provided": request.POST.get(f"{key}_provided") == "on",
+                "copy_kind": request.POST.get(f"{key}_copy") or ComponentCopy.ORIGINAL,
+                "quantity": int(request.POST.get(f"{key}_qty") or 1),
+                "file": request.FILES.get(f"{key}_file"),
+                "missing_note": request.POST.get(f"{key}_note", ""),
+            }
+        )
+    return rows
+
+
+@login_required
+def intake(request):
+    """Choose procedure → checklist → applicant → files → receive and print the receipt."""
+    desks = [r.unit for r in user_roles(request.user) if r.role == Role.DESK_OFFICER]
+    code = request.GET.get("procedure") or request.POST.get("procedure")
+    procedure = (
+        Procedure.objects.filter(code=code).prefetch_related("components", "fees").first()
+        if code
+        else None
+    )
+    q = request.GET.get("q", "").strip()
+    matches = list(catalog.procedure_search(q=q)[:20]) if q and procedure is None else []
+    context = {
+        "desks": desks,
+        "procedure": procedure,
+        "q": q,
+        "matches": matches,
+        "copy_kinds": ComponentCopy.choices,
+        "channels": [c for c in Channel.choices if c[0] != Channel.ONLINE],
+        "return_methods": ReturnMethod.choices,
+        "applicant_kinds": ApplicantKind.choices,
+        "post": request.POST,
+    }
+    if procedure is not None:
+        context["competent_units"] = Unit.objects.filter(
+            kind=procedure.competent_unit_kind, valid_to__isnull=True
+        ).order_by("name")
+        context["fee_total"] = sum((f.amount for f in procedure.fees.all()), Decimal(0))
+    if request.method == "POST" and procedure is not None:
+        outcome = request.POST.get("outcome", "receive")
+        unit = next((u for u in desks if str(u.pk) == request.POST.get("unit")), None)
+        common = {
+            "actor": request.user,
+            "procedure": procedure,
+            "applicant": _applicant_from(request.POST),
+            "checklist": _checklist_from(request, procedure),
+            "unit": unit,
+            "channel": request.POST.get("channel") or Channel.IN_PERSON,
+            "postal_tracking": request.POST.get("postal_tracking", ""),
+        }
+        try:
+            if outcome == "receive":
+                competent = Unit.objects.filter(pk=request.POST.get("competent_unit") or 0).first()
+                dossier = services.dossier_receive(
+                    **common,
+                    competent_unit=competent,
+                    return_method=request.POST.get("return_method") or ReturnMethod.DESK,
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
+            elif outcome == "request_completion":
+                dossier = services.dossier_request_completion_at_intake(
+                    **common, reasons=request.POST.get("reasons", "")
+                )
+                messages.info(request, f"Đã lập phiếu hướng dẫn hoàn thiện {dossier.code}.")
+            else:
+                dossier = services.dossier_refuse_at_intake(
+                    **common, reasons=request.POST.get("reasons", "")
+                )
+                messages.info(request, f"Đã lập phiếu từ chối tiếp nhận {dossier.code}.")
+        except DomainError as error:
+            context["error"] = error.message
+            return render(request, "dossiers/intake.html", context, status=400)
+        return redirect("dossiers:detail", code=dossier.code)
+    return render(request, "dossiers/intake.html", context)
+
+
+def _eligible(dossier, roles) -> list:
+    unit = dossier.holder_unit
+    ids = StaffRole.objects.filter(
+        role__in=roles, unit=unit, valid_to__isnull=True, user__is_active=True
+    ).values_list("user_id", flat=True)
+    return list(get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username"))
+
+
+def _next_step(dossier):
+    if not dossier.process_id or dossier.current_step_id is None:
+        return None
+    return dossier.process.steps.filter(order__gt=dossier.current_step.order).first()
+
+
+def _can_try(user, dossier, action) -> bool:
+    if user.is_superuser:
+        return True
+    if action in ASSIGNEE_ACTIONS and dossier.assignee_id == user.pk:
+        return True
+    if action == Action.RECORD_OPINION:
+        open_units = dossier.consultations.filter(answered_at__isnull=True).values_list(
+            "unit_id", flat=True
+        )
+        return any(r.unit_id in set(open_units) for r in user_roles(user))
+    roles = ACTION_ROLES.get(action, set())
+    units = [dossier.holder_unit, dossier.competent_unit, dossier.receiving_unit]
+    return any(has_role(user, roles, u) for u in units)
+
+
+@login_required
+def dossier_detail(request, code: str):
+    dossier = selectors.dossier_get(code=code, user=request.user)
+    history = list(selectors.dossier_events(dossier=dossier))
+    allowed = [
+        (a, Action(a).label)
+        for a in selectors.dossier_actions_for(dossier=dossier)
+        if _can_try(request.user, dossier, a)
+    ]
+    step_roles = {dossier.current_step.role} if dossier.current_step_id else {Role.SPECIALIST}
+    next_step = _next_step(dossier)
+    context = {
+        "dossier": dossier,
+        "timeline": [
+            {"event": e, "label": action_label(e.action), "p": e.payload} for e in history
+        ],
+        "allowed": allowed,
+        "forms": available_forms(dossier, history),
+        "form_titles": dossier.rule_set.forms,
+        "checklist": dossier.checklist.all(),
+        "pauses": dossier.pauses.all(),
+        "consultations": dossier.consultations.select_related("unit"),
+        "open_consultations": dossier.consultations.filter(answered_at__isnull=True),
+        "assignees": _eligible(dossier, step_roles | {Role.UNIT_LEADER}),
+        "next_step": next_step,
+        "next_assignees": (
+            list(
+                get_user_model()
+                .objects.filter(
+                    staff_roles__role__in={next_step.role, Role.UNIT_LEADER},
+                    staff_roles__valid_to__isnull=True,
+                    staff_roles__unit=(
+                        next_step.unit
+                        or (
+                            dossier.receiving_unit
+                            if next_step.role == Role.DESK_OFFICER
+                            else dossier.competent_unit
+                        )
+                    ),
+                )
+                .distinct()
+                .order_by("first_name")
+            )
+            if next_step
+            else []
+        ),
+        "earlier_steps": (
+            dossier.process.steps.filter(order__lt=dossier.current_step.order)
+            if dossier.process_id and dossier.current_step_id
+            else []
+        ),
+        "units": Unit.objects.filter(valid_to__isnull=True).exclude(pk=dossier.holder_unit_id)[
+            :500
+        ],
+        "competent_units": Unit.objects.filter(
+            kind=dossier.procedure.competent_unit_kind, valid_to__isnull=True
+        ).order_by("name")[:500],
+        "return_methods": ReturnMethod.choices,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "dossiers/detail.html", context)
+
+
+def _decimal(value: str) -> Decimal:
+    try:
+        return Decimal((value or "").replace(".", "").replace(",", ".") or "0")
+    except InvalidOperation as error:
+        raise InvalidInput("Số tiền không hợp lệ.") from error
+
+
+def _user(pk):
+    return get_user_model().objects.filter(pk=pk or 0, is_active=True).first()
+
+
+def _perform(request, dossier, action: str):
+    p, sv, me = request.POST, services, request.user
+    base = {"actor": me, "dossier": dossier}
+    if action == Action.ACCEPT:
+        return sv.dossier_accept(**base)
+    if action == Action.REFUSE_INTAKE:
+        return sv.dossier_refuse_online(**base, reasons=p.get("reasons", ""))
+    if action == Action.REQUEST_COMPLETION:
+        return sv.dossier_request_completion_online(**base, reasons=p.get("reasons", ""))
+    if action == Action.TRANSFER:
+        to_unit = Unit.objects.filter(pk=p.get("to_unit") or 0).first()
+        return sv.dossier_transfer(
+            **base, to_unit=to_unit, assignee=_user(p.get("assignee")), note=p.get("note", "")
+        )
+    if action == Action.ASSIGN:
+        assignee = _user(p.get("assignee"))
+        if assignee is None:
+            raise InvalidInput("Chọn cán bộ được phân công.")
+        return sv.dossier_assign(**base, assignee=assignee)
+    if action == Action.SELF_ASSIGN:
+        return sv.dossier_self_assign(**base)
+    if action == Action.COMPLETE_STEP:
+        return sv.dossier_complete_step(
+            **base, next_assignee=_user(p.get("next_assignee")), note=p.get("note", "")
+        )
+    if action == Action.SEND_BACK:
+        return sv.dossier_send_back(
+            **base, to_step=int(p.get("to_step") or 0), reason=p.get("reason", "")
+        )
+    if action == Action.CONSULT:
+        unit = Unit.objects.filter(pk=p.get("unit") or 0).first()
+        if unit is None:
+            raise InvalidInput("Chọn đơn vị được xin ý kiến.")
+        sv.dossier_consult(**base, unit=unit, question=p.get("question", ""))
+        return dossier
+    if action == Action.RECORD_OPINION:
+        consultation = get_object_or_404(Consultation, pk=p.get("consultation"), dossier=dossier)
+        return sv.dossier_record_opinion(
+            **base, consultation=consultation, opinion=p.get("opinion", "")
+        )
+    if action == Action.REQUEST_SUPPLEMENT:
+        items = [line for line in p.get("items", "").splitlines() if line.strip()]
+        return sv.dossier_request_supplement(**base, items=items, reason=p.get("reason", ""))
+    if action == Action.RECEIVE_SUPPLEMENT:
+        return sv.dossier_receive_supplement(**base, note=p.get("note", ""))
+    if action == Action.REQUEST_PAYMENT:
+        return sv.dossier_request_payment(
+            **base, amount=_decimal(p.get("amount")), note=p.get("note", "")
+        )
+    if action == Action.RECORD_PAYMENT:
+        return sv.dossier_record_payment(
+            **base, amount=_decimal(p.get("amount")), receipt=p.get("receipt", "")
+        )
+    if action == Action.APPROVE:
+        return sv.dossier_approve(
+            **base,
+            number=p.get("number", ""),
+            date=parse_date(p.get("date") or ""),
+            signer=p.get("signer", ""),
+            file=request.FILES.get("file"),
+        )
+    if action == Action.REFUSE:
+        return sv.dossier_refuse(**base, reasons=p.get("reasons", ""))
+    if action == Action.RETURN_RESULT:
+        return sv.dossier_return_result(
+            **base,
+            method=p.get("method", ReturnMethod.DESK),
+            received_by=p.get("received_by", ""),
+            note=p.get("note", ""),
+        )
+    if action == Action.WITHDRAW:
+        return sv.dossier_withdraw(**base, reason=p.get("reason", ""))
+    if action == Action.STOP:
+        return sv.dossier_stop(**base, reason=p.get("reason", ""))
+    if action == Action.CANCEL:
+        return sv.dossier_cancel(**base, reason=p.get("reason", ""))
+    if action == Action.APOLOGIZE:
+        new_due = parse_datetime(p.get("new_due_at") or "")
+        if new_due is None:
+            raise InvalidInput("Chọn thời điểm hẹn trả mới.")
+        if timezone.is_naive(new_due):
+            new_due = timezone.make_aware(new_due)
+        return sv.dossier_apologize(**base, reason=p.get("reason", ""), new_due_at=new_due)
+    raise InvalidInput("Thao tác không hợp lệ.")
+
+
+@login_required
+@require_POST
+def dossier_action(request, code: str, action: str):
+    dossier = selectors.dossier_get(code=code, user=request.user)
+    if action not in Action.values:
+        messages.error(request, "Thao tác không hợp lệ.")
+        return redirect("dossiers:detail", code=code)
+    if request.POST.get("version", "").isdigit():
+        dossier.version = int(request.POST["version"])
+    try:
+        _perform(request, dossier, action)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã thực hiện: {Action(action).label}.")
+    return redirect("dossiers:detail", code=code)
+
+
+@login_required
+def dossier_form(request, code: str, form: str):
+    dossier = selectors.dossier_get(code=code, user=request.user)
+    try:
+        pdf = render_form_pdf(dossier, form)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("dossiers:detail", code=code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
+    return response
+
+
+@login_required
+def profile(request):
+    new_token = None
+    if request.method == "POST":
+        try:
+            _, new_token = api_token_create(
+                actor=request.user, user=request.user, name=request.POST.get("name", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "dossiers/profile.html",
+        {
+            "roles": user_roles(request.user),
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "new_token": new_token,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Đã thu hồi mã truy cập «{token.name}».")
+    return redirect("dossiers:profile")
+
+
+@login_required
+def stats(request):
+    def day(name):
+        value = parse_date(request.GET.get(name) or "")
+        return value if isinstance(value, dt.date) else None
+
+    group_by = request.GET.get("group_by") or "unit"
+    if group_by not in selectors.GROUPS:
+        group_by = "unit"
+    filters = selectors.StatsFilters(
+        unit=request.GET.get("unit") or None,
+        field=request.GET.get("field") or None,
+        procedure=request.GET.get("procedure") or None,
+        date_from=day("from"),
+        date_to=day("to"),
+    )
+    try:
+        rows = selectors.dossier_stats(filters=filters, group_by=group_by)
+        total = selectors.dossier_stats(filters=filters)[0]
+    except DomainError as error:
+        messages.error(request, error.message)
+        rows, total = [], None
+    return render(
+        request,
+        "dossiers/stats.html",
+        {"rows": rows, "total": total, "group_by": group_by, "groups": selectors.GROUPS},
+    )

@@ -1,0 +1,115 @@
+"""Officer pages: queue, intake, dossier page with actions, profile tokens, statistics."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Dossier
+from motcua.organization.models import ApiToken
+from tests.dossiers.conftest import receive
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_officer_area_root_is_the_work_queue(client, world):
+    assert client.get("/can-bo/").status_code == 302  # login first
+    client.force_login(world.desk)
+    for _ in range(3):
+        receive(world)
+    response = client.get("/can-bo/")
+    assert response.status_code == 200
+    assert "Hồ sơ của đơn vị" in response.content.decode()
+    assert response.content.decode().count("/can-bo/ho-so/") == 3
+
+
+def test_queue_query_count_does_not_grow_with_rows(client, world):
+    client.force_login(world.desk)
+    receive(world)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/can-bo/?queue=")
+    for _ in range(10):
+        receive(world)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/can-bo/?queue=")
+    assert len(many) == len(few)
+
+
+def test_intake_page_receives_and_links_the_receipt(client, world):
+    client.force_login(world.desk)
+    page = client.get(f"/can-bo/tiep-nhan/?procedure={world.procedure.code}")
+    assert "Giấy chứng sinh" in page.content.decode()
+    data = {
+        "procedure": world.procedure.code,
+        "applicant_name": "Lê Thị Bình",
+        "applicant_id_number": "001199012345",
+        "channel": "in_person",
+        "return_method": "desk",
+        "outcome": "receive",
+    }
+    for c in world.procedure.components.all():
+        data[f"c{c.pk}_provided"] = "on"
+        data[f"c{c.pk}_copy"] = "original"
+    response = client.post("/can-bo/tiep-nhan/", data, follow=True)
+    dossier = Dossier.objects.get()
+    html = response.content.decode()
+    assert dossier.applicant_name == "Lê Thị Bình"
+    assert f"/can-bo/ho-so/{dossier.code}/mau-01.pdf" in html
+    pdf = client.get(f"/can-bo/ho-so/{dossier.code}/mau-01.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_actions_from_the_dossier_page(client, world):
+    dossier = receive(world)
+    client.force_login(world.desk)
+    html = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert 'data-action="transfer"' in html
+    assert 'data-action="approve"' not in html  # a desk officer does not approve
+    client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/transfer/", {"version": dossier.version})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.WAITING_ASSIGNMENT
+    # a stale form shows the conflict message and changes nothing
+    response = client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/withdraw/",
+        {"version": dossier.version - 1, "reason": "Rút"},
+        follow=True,
+    )
+    assert "vừa được người khác cập nhật" in response.content.decode()
+    client.force_login(world.specialist)
+    client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/self_assign/", {})
+    client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/complete_step/",
+        {"next_assignee": world.leader.pk},
+    )
+    client.force_login(world.leader)
+    client.post(
+        f"/can-bo/ho-so/{dossier.code}/thao-tac/approve/",
+        {
+            "number": "7/QĐ",
+            "date": "2026-03-03",
+            "signer": "Phạm Hùng",
+            "file": SimpleUploadedFile("kq.pdf", b"%PDF-1.4"),
+        },
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY
+
+
+def test_profile_creates_and_revokes_tokens(client, world):
+    client.force_login(world.desk)
+    html = client.post("/can-bo/ca-nhan/", {"name": "Tích hợp"}).content.decode()
+    token = ApiToken.objects.get(user=world.desk)
+    assert 'id="new-token"' in html and token.prefix in html
+    client.post(f"/can-bo/ca-nhan/ma-truy-cap/{token.pk}/thu-hoi/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_stats_page_uses_the_shared_selector(client, world):
+    receive(world)
+    client.force_login(world.leader)
+    html = client.get("/can-bo/thong-ke/?group_by=unit").content.decode()
+    assert world.commune.name in html
