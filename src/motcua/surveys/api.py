@@ -1,3 +1,162 @@
-from ninja import Router
+"""Satisfaction API: rate a returned dossier; the questionnaire; results per unit."""
+
+from datetime import date
+
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from motcua.payments import throttle
+from motcua.payments.selectors import dossier_for_applicant
+from motcua.reporting.periods import parse_period
+from motcua.surveys import selectors, services
+from motcua.surveys.models import Overall
 
 router = Router(tags=["Đánh giá"])
+
+
+class RatingIn(Schema):
+    phone4: str = Field(..., description="4 số cuối điện thoại của người nộp hồ sơ")
+    overall: str = Field(..., description="very_satisfied | satisfied | unsatisfied")
+    answers: dict[str, int] = Field(..., description="mã chỉ số → điểm (2, 1 hoặc 0)")
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    dossier: str
+    overall: str
+    overall_label: str
+    points: int
+    max_points: int
+    questionnaire: str
+    created_at: str
+
+
+def rating_create(request, code: str, payload: RatingIn):
+    """The applicant rates a dossier whose result was returned; once per dossier (409 after).
+
+    Identified by dossier code + the last 4 digits of the applicant's phone (rate-limited,
+    the same 404 for a wrong code and wrong digits).
+    """
+    throttle.check(request, "surveys")
+    dossier = dossier_for_applicant(code=code, phone4=payload.phone4)
+    rating = services.rating_submit(
+        dossier=dossier,
+        overall=payload.overall,
+        answers=payload.answers,
+        comment=payload.comment,
+    )
+    return Status(
+        201,
+        {
+            "dossier": rating.dossier_code,
+            "overall": rating.overall,
+            "overall_label": str(Overall(rating.overall).label),
+            "points": rating.points,
+            "max_points": rating.max_points,
+            "questionnaire": f"{rating.questionnaire.code} v{rating.questionnaire.version}",
+            "created_at": rating.created_at.isoformat(),
+        },
+    )
+
+
+def register_rating(target: Router, *, operation_id: str | None = None) -> None:
+    """Mount ``POST /dossiers/{code}/rating`` on ``target`` (here and on /api/portal)."""
+    target.add_api_operation(
+        "/dossiers/{code}/rating",
+        ["POST"],
+        rating_create,
+        response={201: RatingOut},
+        operation_id=operation_id,
+        summary="Đánh giá mức độ hài lòng đối với hồ sơ đã trả kết quả",
+    )
+
+
+register_rating(router, operation_id="surveys_rating_create")
+
+
+class ChoiceOut(Schema):
+    points: int
+    label: str
+
+
+class IndicatorOut(Schema):
+    order: int
+    code: str
+    text: str
+    choices: list[ChoiceOut]
+
+
+class BandOut(Schema):
+    label: str
+    lower: float | None
+    upper: float | None
+
+
+class QuestionnaireOut(Schema):
+    code: str
+    version: int
+    name: str
+    effective_from: date
+    max_points: int
+    overall: list[ChoiceOut] = []
+    indicators: list[IndicatorOut]
+    bands: list[BandOut]
+
+
+@router.get("/questionnaire", response=QuestionnaireOut, summary="Bộ câu hỏi đang áp dụng")
+def questionnaire(request, on: date | None = None):
+    q = selectors.questionnaire_in_force(on=on or timezone.localdate())
+    return {
+        "code": q.code,
+        "version": q.version,
+        "name": q.name,
+        "effective_from": q.effective_from,
+        "max_points": q.max_points,
+        "indicators": list(q.indicators.all()),
+        "bands": [
+            {
+                "label": b.label,
+                "lower": float(b.lower) if b.lower is not None else None,
+                "upper": float(b.upper) if b.upper is not None else None,
+            }
+            for b in q.bands.all()
+        ],
+    }
+
+
+class SatisfactionRow(Schema):
+    group: str
+    label: str
+    ratings: int
+    points_avg: float | None
+    band: str
+    very_satisfied: int
+    satisfied: int
+    unsatisfied: int
+    satisfied_share: float | None
+
+
+class SatisfactionOut(Schema):
+    period: dict
+    total: SatisfactionRow
+    rows: list[SatisfactionRow]
+
+
+@router.get("/units", response=SatisfactionOut, summary="Kết quả đánh giá theo đơn vị")
+def by_unit(
+    request,
+    period: str = "year",
+    date: str | None = None,
+    unit: str | None = None,
+    field: str | None = None,
+    group: str = "unit",
+):
+    p = parse_period(period, date)
+    group = group if group in selectors.GROUPS else "unit"
+    args = {"date_from": p.start, "date_to": p.end, "unit": unit, "field": field}
+    return {
+        "period": p.as_dict(),
+        "total": selectors.satisfaction(**args)[0],
+        "rows": selectors.satisfaction(**args, group_by=group),
+    }

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from motcua.surveys.models import Band, Indicator, Questionnaire, Rating
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    extra = 0
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ("code", "version", "name", "effective_from", "effective_to")
+    inlines = [IndicatorInline, BandInline]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    """Read-only: ratings are the applicants' own words."""
+
+    list_display = ("dossier_code", "unit", "overall", "points", "max_points", "created_at")
+    list_filter = ("overall",)
+    search_fields = ("dossier_code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

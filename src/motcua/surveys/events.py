@@ -1,0 +1,7 @@
+"""Event action codes of satisfaction ratings (subject_type="rating", subject_id=dossier code)."""
+
+from motcua.ledger.actions import register
+
+SUBJECT = "rating"
+
+SUBMITTED = register("rating.submitted", "Người nộp đánh giá mức độ hài lòng")

@@ -1,0 +1,183 @@
+"""Per-dossier satisfaction (DOMAIN.md §6): a versioned questionnaire of indicators worth
+2 / 1 / 0 points, the overall satisfaction, and classification bands as half-open intervals.
+
+Questionnaires, indicators and bands are data (seeded by a data migration, editable in the
+admin); ratings are written only by ``surveys.services``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Questionnaire(models.Model):
+    code = models.CharField(_("mã bộ câu hỏi"), max_length=30)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    name = models.CharField(_("tên"), max_length=255)
+    legal_basis = models.CharField(_("căn cứ"), max_length=500, blank=True)
+    effective_from = models.DateField(_("áp dụng từ"))
+    effective_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bộ câu hỏi đánh giá")
+        verbose_name_plural = _("bộ câu hỏi đánh giá")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="questionnaire_version"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="questionnaire_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (phiên bản {self.version})"
+
+    @property
+    def max_points(self) -> int:
+        return sum(i.max_points for i in self.indicators.all())
+
+    def band_for(self, score) -> Band | None:
+        for band in self.bands.all():
+            if band.contains(score):
+                return band
+        return None
+
+
+class Indicator(models.Model):
+    """One evaluation indicator; ``choices`` is a list of {"points": 2, "label": "…"}."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="indicators"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    code = models.SlugField(_("mã chỉ số"), max_length=40)
+    text = models.CharField(_("nội dung"), max_length=500)
+    choices = models.JSONField(_("các mức"), default=list)
+
+    class Meta:
+        verbose_name = _("chỉ số đánh giá")
+        verbose_name_plural = _("chỉ số đánh giá")
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="indicator_code"),
+            models.UniqueConstraint(fields=["questionnaire", "order"], name="indicator_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text}"
+
+    @property
+    def max_points(self) -> int:
+        return max((int(c["points"]) for c in self.choices), default=0)
+
+    def points_allowed(self) -> set[int]:
+        return {int(c["points"]) for c in self.choices}
+
+    def label_for(self, points: int) -> str:
+        return next((c["label"] for c in self.choices if int(c["points"]) == points), "")
+
+
+class Band(models.Model):
+    """A classification of a unit's average score: lower ≤ score < upper (half-open).
+
+    An empty lower bound means −∞, an empty upper bound +∞, so consecutive bands cover every
+    score exactly once (15.0 is "good" or "excellent", never neither).
+    """
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="bands")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    label = models.CharField(_("xếp loại"), max_length=100)
+    lower = models.DecimalField(
+        _("từ (bao gồm)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    upper = models.DecimalField(
+        _("đến (không bao gồm)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("mức xếp loại")
+        verbose_name_plural = _("mức xếp loại")
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lower__isnull=True)
+                | Q(upper__isnull=True)
+                | Q(lower__lt=models.F("upper")),
+                name="band_lower_below_upper",
+            ),
+            models.UniqueConstraint(fields=["questionnaire", "order"], name="band_order"),
+        ]
+
+    def __str__(self) -> str:
+        low = "−∞" if self.lower is None else f"{self.lower:g}"
+        high = "+∞" if self.upper is None else f"{self.upper:g}"
+        return f"{self.label} [{low}; {high})"
+
+    def contains(self, score) -> bool:
+        score = Decimal(str(score))
+        return (self.lower is None or score >= self.lower) and (
+            self.upper is None or score < self.upper
+        )
+
+
+class Overall(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+    SATISFIED = "satisfied", _("Hài lòng")
+    UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+
+class Rating(models.Model):
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="+"
+    )
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=64)
+    unit = models.ForeignKey(
+        "organization.Unit",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("bộ câu hỏi"), on_delete=models.PROTECT, related_name="+"
+    )
+    overall = models.CharField(_("mức độ hài lòng"), max_length=16, choices=Overall.choices)
+    points = models.PositiveSmallIntegerField(_("tổng điểm"))
+    max_points = models.PositiveSmallIntegerField(_("điểm tối đa"))
+    comment = models.TextField(_("ý kiến khác"), blank=True)
+    created_at = models.DateTimeField(_("đánh giá lúc"))
+
+    class Meta:
+        verbose_name = _("đánh giá của người nộp")
+        verbose_name_plural = _("đánh giá của người nộp")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], name="rating_one_per_dossier"),
+            models.CheckConstraint(
+                condition=Q(points__lte=models.F("max_points")), name="rating_points_within_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_code}: {self.points}/{self.max_points}"
+
+
+class Answer(models.Model):
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(_("điểm"))
+
+    class Meta:
+        verbose_name = _("điểm chỉ số")
+        verbose_name_plural = _("điểm chỉ số")
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "indicator"], name="answer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.indicator_id}: {self.points}"
