@@ -14,8 +14,10 @@ from tests.browser.conftest import axe_violations
 @pytest.fixture
 def seeded_calendar(transactional_db):
     """Transactional tests flush the database: seed the calendar again (idempotent)."""
-    migration = importlib.import_module("motcua.workcalendar.migrations.0002_seed_calendar")
-    migration.seed(apps, None)
+    importlib.import_module("motcua.workcalendar.migrations.0002_seed_calendar").seed(apps, None)
+    importlib.import_module("motcua.workcalendar.migrations.0003_new_year_2026_swap").add(
+        apps, None
+    )
     engine.clear_cache()
     yield
     engine.clear_cache()
@@ -34,9 +36,10 @@ def test_year_view_shows_holidays_and_make_up_days_accessibly(page, seeded_calen
     assert "làm việc" in makeup.inner_text()
 
     rows = page.locator("table tbody tr[data-kind='makeup']")
-    assert rows.count() == 1
-    assert "22/08/2026" in rows.first.inner_text()
-    assert "Làm bù" in rows.first.inner_text()
+    assert rows.count() == 2  # Saturdays 10/1 and 22/8/2026
+    assert "10/01/2026" in rows.nth(0).inner_text()
+    assert "22/08/2026" in rows.nth(1).inner_text()
+    assert "Làm bù" in rows.nth(1).inner_text()
     assert page.get_by_role("cell", name="Ngày Văn hóa Việt Nam", exact=True).count() == 1
 
     assert axe_violations(page) == []

@@ -12,8 +12,9 @@ from motcua.workcalendar.models import CalendarException, ExceptionKind
 
 def load(*, rng, stdout, options) -> None:
     if not CalendarException.objects.exists():  # a flushed database: seed again (idempotent)
-        migration = importlib.import_module("motcua.workcalendar.migrations.0002_seed_calendar")
-        migration.seed(apps, None)
+        for name in ("0002_seed_calendar", "0003_new_year_2026_swap"):
+            migration = importlib.import_module(f"motcua.workcalendar.migrations.{name}")
+            (migration.seed if hasattr(migration, "seed") else migration.add)(apps, None)
         engine.clear_cache()
     off = CalendarException.objects.exclude(kind=ExceptionKind.MAKEUP).count()
     makeup = CalendarException.objects.filter(kind=ExceptionKind.MAKEUP).count()
