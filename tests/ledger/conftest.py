@@ -35,6 +35,11 @@ def record(subject_id: str, when: dt.datetime, subject_type: str = "dossier", **
         )
 
 
+def json_param() -> str:
+    """A placeholder for a JSON value in raw SQL."""
+    return "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+
+
 def tamper(sql: str, params: list | tuple = ()) -> None:
     """What a database administrator can do: drop the triggers, then write raw SQL."""
     triggers.drop(connection)

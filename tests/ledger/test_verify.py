@@ -9,17 +9,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from motcua.ledger.hashing import event_hash
 from motcua.ledger.models import DailyRoot, Event, Seal
 from motcua.ledger.services import daily_roots_build, ledger_seal
 from motcua.ledger.verify import verify
-from tests.ledger.conftest import CHANGED, DAY1, DAY2, DAY3, at, record, tamper
-
-
-def _json_param() -> str:
-    return "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+from tests.ledger.conftest import CHANGED, DAY1, DAY2, DAY3, at, json_param, record, tamper
 
 
 def _event(subject: str, seq: int) -> Event:
@@ -46,7 +41,7 @@ def test_edited_payload_is_named(history):
     # given
     victim = _event("HS-2", 2)
     tamper(
-        f"UPDATE ledger_event SET payload = {_json_param()} WHERE id = %s",
+        f"UPDATE ledger_event SET payload = {json_param()} WHERE id = %s",
         [json.dumps({"step": 99}), victim.pk],
     )
     # when
@@ -129,7 +124,7 @@ def _insert(row: dict, event_id: int | None = None) -> None:
     if event_id is not None:
         columns.insert(0, "id")
         values.insert(0, event_id)
-    marks = ", ".join(["%s"] * (len(columns) - 1) + [_json_param()])
+    marks = ", ".join(["%s"] * (len(columns) - 1) + [json_param()])
     tamper(f"INSERT INTO ledger_event ({', '.join(columns)}) VALUES ({marks})", values)
 
 
@@ -212,7 +207,7 @@ def test_rehashed_edit_is_caught_by_the_global_chain(history):
     }
     new_hash = event_hash(**fields)
     tamper(
-        f"UPDATE ledger_event SET payload = {_json_param()}, hash = %s WHERE id = %s",
+        f"UPDATE ledger_event SET payload = {json_param()}, hash = %s WHERE id = %s",
         [json.dumps(fields["payload"]), new_hash, victim.pk],
     )
     follower = _event("HS-3", 2)
@@ -265,7 +260,7 @@ def test_command_exits_non_zero_and_prints_the_first_broken_link(history):
     assert "toàn vẹn" in out.getvalue()
     victim = _event("HS-2", 2)
     tamper(
-        f"UPDATE ledger_event SET payload = {_json_param()} WHERE id = %s",
+        f"UPDATE ledger_event SET payload = {json_param()} WHERE id = %s",
         [json.dumps({"step": 1}), victim.pk],
     )
     err = io.StringIO()

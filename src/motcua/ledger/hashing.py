@@ -9,6 +9,7 @@ from typing import Any
 
 
 def canonical_time(at: dt.datetime) -> str:
+    """UTC, always with microseconds: 2026-03-02T01:15:00.000000Z."""
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -21,10 +22,11 @@ def canonical(
     actor_id: int | None,
     actor_label: str,
     unit_id: int | None,
-    at: dt.datetime,
+    at: dt.datetime | str,
     payload: dict[str, Any],
     prev_hash: str,
 ) -> bytes:
+    """Stable JSON of an event. ``at`` may be given already in canonical form (a string)."""
     body = {
         "subject_type": subject_type,
         "subject_id": str(subject_id),
@@ -33,7 +35,7 @@ def canonical(
         "actor_id": actor_id,
         "actor_label": actor_label,
         "unit_id": unit_id,
-        "at": canonical_time(at),
+        "at": at if isinstance(at, str) else canonical_time(at),
         "payload": payload,
         "prev_hash": prev_hash,
     }

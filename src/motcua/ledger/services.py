@@ -116,36 +116,33 @@ def ledger_seal(*, now: dt.datetime | None = None) -> int:
     Returns the number of events sealed. Idempotent; safe to run at any time.
     """
     _lock_out_writers()
-    now = now or timezone.now()
+    connection = transaction.get_connection()
+    sealed_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
     head = Seal.objects.order_by("-event_id").values_list("event_id", "hash").first()
     head_id, prev = head if head else (0, "")
     total = 0
-    while True:
-        rows = list(
-            Event.objects.filter(id__gt=head_id)
-            .order_by("id")
-            .values_list("id", "subject_type", "subject_id", "seq", "hash")[:_SEAL_BATCH]
-        )
-        if not rows:
-            return total
-        seals = []
-        for event_id, subject_type, subject_id, seq, digest in rows:
-            link = seal_hash(prev_hash=prev, event_id=event_id, event_hash=digest)
-            seals.append(
-                Seal(
-                    event_id=event_id,
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    seq=seq,
-                    prev_hash=prev,
-                    hash=link,
-                    sealed_at=now,
-                )
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT id, subject_type, subject_id, seq, hash FROM ledger_event "
+                "WHERE id > %s ORDER BY id LIMIT %s",
+                [head_id, _SEAL_BATCH],
             )
-            prev = link
-        Seal.objects.bulk_create(seals, batch_size=1000)
-        head_id = rows[-1][0]
-        total += len(rows)
+            rows = cursor.fetchall()
+            if not rows:
+                return total
+            links = []
+            for event_id, subject_type, subject_id, seq, digest in rows:
+                link = seal_hash(prev_hash=prev, event_id=event_id, event_hash=digest)
+                links.append((event_id, subject_type, subject_id, seq, prev, link, sealed_at))
+                prev = link
+            cursor.executemany(
+                "INSERT INTO ledger_seal (event_id, subject_type, subject_id, seq, prev_hash, "
+                "hash, sealed_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                links,
+            )
+            head_id = rows[-1][0]
+            total += len(rows)
 
 
 def day_event_hashes(day: dt.date) -> QuerySet:

@@ -1,0 +1,262 @@
+"""Ledger benchmark: cost of hashing on writes, the global-chain design, verify throughput.
+
+    .venv/bin/python bench/ledger.py            # temporary SQLite file
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/ledger.py
+
+Runs on its own throw-away database (a temporary file, or the test database
+``bench_ledger`` on the PostgreSQL server), never on the configured one. Environment:
+BENCH_WRITES (default 4000), BENCH_EVENTS (default 1000000), BENCH_THREADS (default 8).
+
+1. events/s through ``event_record`` (one transaction per event, as a service does) with
+   hashing, and the same code with the hash replaced by a constant, interleaved in rounds
+   in the same run; overhead = 1 - hashed/plain (target < 20 %);
+2. concurrency: T threads, each writing events of its own subjects in transactions that
+   also hold the row 2 ms (the rest of a service's work); with a per-event lock on one
+   global head row (the alternative design) versus without it (global chain by sealing);
+3. 1,000,000 events bulk-inserted with precomputed hashes, then sealing, daily roots and a
+   full ``verify``, each in events/s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+WRITES = int(os.environ.get("BENCH_WRITES", "4000"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "1000000"))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
+HOLD = 0.002
+
+TMP = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
+os.environ["MOTCUA_VAR_DIR"] = str(TMP)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+IS_PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
+os.environ["MOTCUA_TEST_DB_NAME"] = "bench_ledger" if IS_PG else str(TMP / "bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import close_old_connections, connection, transaction  # noqa: E402
+
+from motcua.ledger import hashing, services, triggers  # noqa: E402
+from motcua.ledger.actions import register  # noqa: E402
+from motcua.ledger.models import Event  # noqa: E402
+
+ACTION = register("bench.step", "Bước (đo hiệu năng)")
+UTC = dt.UTC
+
+
+def _fmt(value: float, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _record(i: int, prefix: str, subjects: int = 200) -> None:
+    with transaction.atomic():
+        services.event_record(
+            subject_type="bench",
+            subject_id=f"{prefix}-{i % subjects}",
+            action=ACTION,
+            payload={"status_from": "processing", "status_to": "processing", "step": i % 5},
+        )
+
+
+def bench_writes() -> None:
+    print(f"\n1. Ghi sự kiện qua event_record ({_fmt(WRITES)} sự kiện mỗi kiểu, xen kẽ 4 lượt)")
+    real_hash = services.event_hash
+    timings = {"hashed": 0.0, "plain": 0.0}
+    per_round = WRITES // 4
+    counter = 0
+    for _ in range(4):
+        for kind in ("plain", "hashed"):
+            services.event_hash = real_hash if kind == "hashed" else (lambda **_: "0" * 64)
+            started = time.perf_counter()
+            for _ in range(per_round):
+                _record(counter, "H" if kind == "hashed" else "P")
+                counter += 1
+            timings[kind] += time.perf_counter() - started
+    services.event_hash = real_hash
+    hashed = per_round * 4 / timings["hashed"]
+    plain = per_round * 4 / timings["plain"]
+    overhead = 1 - hashed / plain
+    print(f"   có băm:      {_fmt(hashed)} sự kiện/giây")
+    print(f"   không băm:   {_fmt(plain)} sự kiện/giây")
+    print(f"   chi phí băm: {_fmt(overhead * 100, 1)} % (mục tiêu < 20 %)")
+    # the unhashed baseline rows would (rightly) fail verify: this database is thrown away
+    triggers.drop(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_event WHERE subject_id LIKE 'P-%%'")
+    triggers.install(connection)
+
+
+def _contention(head_lock: bool, per_thread: int) -> float:
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(per_thread):
+                with transaction.atomic():
+                    if head_lock:
+                        with connection.cursor() as cursor:
+                            cursor.execute("SELECT hash FROM bench_head WHERE id = 1 FOR UPDATE"
+                                           if IS_PG else "SELECT hash FROM bench_head WHERE id = 1")  # fmt: skip
+                            cursor.execute("UPDATE bench_head SET hash = %s WHERE id = 1", [str(i)])
+                    services.event_record(
+                        subject_type="bench",
+                        subject_id=f"C-{n}-{i % 10}",
+                        action=ACTION,
+                        payload={"i": i},
+                    )
+                    time.sleep(HOLD)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return THREADS * per_thread / elapsed
+
+
+def bench_contention() -> None:
+    per_thread = 60
+    print(
+        f"\n2. Tranh chấp: {THREADS} luồng × {per_thread} giao dịch, mỗi giao dịch giữ "
+        f"{HOLD * 1000:.0f} ms"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_head (id integer PRIMARY KEY, hash varchar(64))")
+        cursor.execute("INSERT INTO bench_head VALUES (1, '')")
+    sealed_design = _contention(False, per_thread)
+    head_design = _contention(True, per_thread)
+    print(
+        f"   chuỗi toàn cục bằng niêm phong (thiết kế chọn): {_fmt(sealed_design)} giao dịch/giây"
+    )
+    print(f"   khoá dòng đầu chuỗi toàn cục mỗi sự kiện:       {_fmt(head_design)} giao dịch/giây")
+    print(f"   tỉ lệ niêm phong / khoá đầu chuỗi: {_fmt(sealed_design / head_design, 2)}×")
+    if not IS_PG:
+        print(
+            "   (SQLite: mọi giao dịch ghi vốn đã tuần tự, hai thiết kế như nhau; đo trên PostgreSQL)"
+        )
+    started = time.perf_counter()
+    sealed = services.ledger_seal()
+    elapsed = time.perf_counter() - started
+    print(f"   niêm phong {_fmt(sealed)} sự kiện sau đó: {_fmt(elapsed * 1000, 1)} ms")
+
+
+def _generate(n: int):
+    subjects = max(1, n // 8)
+    prev = [""] * subjects
+    start = dt.datetime.now(UTC) - dt.timedelta(days=101)
+    span = dt.timedelta(days=100).total_seconds()
+    for i in range(n):
+        s = i % subjects
+        at = start + dt.timedelta(seconds=span * i / n)
+        payload = {"status_from": "processing", "status_to": "processing", "step": i % 5}
+        fields = {
+            "subject_type": "dossier",
+            "subject_id": f"H-{s:07d}",
+            "seq": i // subjects + 1,
+            "action": ACTION,
+            "actor_id": None,
+            "actor_label": "Cán bộ đo",
+            "unit_id": None,
+            "at": at,
+            "payload": payload,
+            "prev_hash": prev[s],
+        }
+        digest = hashing.event_hash(**fields)
+        prev[s] = digest
+        yield fields, digest
+
+
+COLUMNS = "subject_type, subject_id, seq, action, actor_id, actor_label, unit_id, at, payload, prev_hash, hash"
+
+
+def _row(fields: dict, digest: str) -> tuple:
+    at = fields["at"]
+    at_text = at.isoformat() if IS_PG else str(at.replace(tzinfo=None))
+    return (fields["subject_type"], fields["subject_id"], fields["seq"], fields["action"], None,
+            fields["actor_label"], None, at_text, json.dumps(fields["payload"]),
+            fields["prev_hash"], digest)  # fmt: skip
+
+
+def bench_million() -> None:
+    print(f"\n3. {_fmt(EVENTS)} sự kiện (100 ngày, {_fmt(max(1, EVENTS // 8))} hồ sơ)")
+    started = time.perf_counter()
+    rows = [_row(fields, digest) for fields, digest in _generate(EVENTS)]
+    generated = time.perf_counter() - started
+    print(f"   tạo và băm trước: {_fmt(generated, 1)} s ({_fmt(EVENTS / generated)} sự kiện/giây)")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if IS_PG:
+            raw = cursor.cursor
+            with raw.copy(f"COPY ledger_event ({COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * 11)
+            cursor.executemany(f"INSERT INTO ledger_event ({COLUMNS}) VALUES ({marks})", rows)
+    del rows
+    print(f"   nạp hàng loạt: {_fmt(time.perf_counter() - started, 1)} s")
+    started = time.perf_counter()
+    sealed = services.ledger_seal()
+    elapsed = time.perf_counter() - started
+    print(
+        f"   niêm phong: {_fmt(sealed)} sự kiện, {_fmt(elapsed, 1)} s ({_fmt(sealed / elapsed)} sự kiện/giây)"
+    )
+    started = time.perf_counter()
+    roots = services.daily_roots_build()
+    elapsed = time.perf_counter() - started
+    print(
+        f"   gốc ngày: {_fmt(len(roots))} ngày, {_fmt(elapsed, 1)} s ({_fmt(EVENTS / elapsed)} sự kiện/giây)"
+    )
+    from motcua.ledger.verify import verify
+
+    total = Event.objects.count()
+    report = verify()
+    print(
+        f"   verify: {_fmt(report.events)} sự kiện, {_fmt(report.roots)} gốc ngày, "
+        f"{_fmt(report.seconds, 1)} s → {_fmt(report.events / report.seconds)} sự kiện/giây; "
+        f"{'toàn vẹn' if report.ok else 'LỖI: ' + report.first.describe()}"
+    )
+    assert report.events == total and report.ok
+
+
+def main() -> None:
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    vendor = f"{connection.vendor} ({connection.settings_dict['NAME']})"
+    print(f"Sổ cái — đo hiệu năng trên {vendor}")
+    parts = os.environ.get("BENCH_PARTS", "123")
+    try:
+        if "1" in parts:
+            bench_writes()
+        if "2" in parts:
+            bench_contention()
+        if "3" in parts:
+            bench_million()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
