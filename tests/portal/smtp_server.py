@@ -32,7 +32,7 @@ class _Handler:
                 Received(
                     sender=envelope.mail_from,
                     recipients=list(envelope.rcpt_tos),
-                    subject=str(message["subject"]),
+                    subject=str(message["subject"]).strip(),
                     body=part.get_content() if part is not None else "",
                 )
             )

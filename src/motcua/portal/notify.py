@@ -79,6 +79,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def payload_reasons(payload: dict) -> str:
+    """The items asked for and the written reasons of an event, as one sentence."""
+    items = "; ".join(str(i) for i in payload.get("items") or [] if i)
+    reasons = (payload.get("reasons") or "").strip()
+    text = "; ".join(part for part in (items, reasons) if part)
+    return text if not text or text.endswith(".") else text + "."
+
+
 def site_url() -> str:
     return getattr(settings, "MOTCUA_SITE_URL", "").rstrip("/")
 
@@ -146,7 +154,7 @@ def render(dossier, action: str) -> tuple[str, str, str] | None:
         "code": dossier.code,
         "procedure": dossier.procedure.name,
         "due": vn_datetime(dossier.effective_due_at) or "theo thông báo của cơ quan",
-        "reasons": (payload.get("reasons") or dossier.note or "").strip(),
+        "reasons": payload_reasons(payload) or dossier.note.strip(),
         "new_due": new_due or "",
     }
     subject_template, sentence_template = MESSAGES[action]

@@ -15,6 +15,7 @@ from motcua.dossiers.models import Dossier
 from motcua.ledger.actions import label as action_label
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Unit, UnitKind
+from motcua.portal.notify import payload_reasons
 
 # What the applicant reads for each event (the ledger label is the officers' wording).
 PUBLIC_LABELS = {
@@ -135,7 +136,7 @@ def public_timeline(dossier: Dossier, *, with_reasons: bool = True) -> list[Time
                 status=status,
                 national_status=national,
                 new_due_at=payload.get("new_due") if event.action == ev.APOLOGIZED else None,
-                reasons=(payload.get("reasons") or "")
+                reasons=payload_reasons(payload)
                 if with_reasons and event.action in WITH_REASONS
                 else "",
             )
