@@ -42,7 +42,7 @@ def clock(at: dt.datetime | None) -> dt.datetime:
 def lock(dossier: Dossier, action: str) -> Dossier:
     """Lock the row, refuse if someone changed it since the caller read it, check the table."""
     locked = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related(
             "procedure",
             "receiving_unit",
