@@ -1,13 +1,12 @@
 """/api/reform: indices and results, plans, tasks, progress, plan import (officers only)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Field as SchemaField
 from ninja import File, Form, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -293,4 +292,4 @@ def post_progress(
     progress = services.task_report_progress(
         actor=request.user, task=task, text=text, percent=percent, files=list(evidence or [])
     )
-    return 201, progress
+    return HttpStatus(201, progress)
