@@ -291,6 +291,8 @@ def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
         procedure=dossier.procedure, received_at=now, unit=dossier.competent_unit
     )
     first = dossier.process.steps.order_by("order").first() if dossier.process_id else None
+    if first is not None and first.role != Role.DESK_OFFICER:
+        first = None  # the process starts after the hand-over from the desk
     dossier.current_step = first
     dossier.holder_unit = dossier.receiving_unit
     dossier.step_started_at = now
