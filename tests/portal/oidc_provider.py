@@ -4,6 +4,7 @@ RS256 ID tokens signed with a fresh key). Knobs let a test make it misbehave."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -24,13 +25,18 @@ def _int_b64(value: int) -> str:
     return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
 
+@functools.cache
+def _keys():
+    """Two RSA keys (the provider's and a forger's), made once per test run."""
+    return tuple(rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in "ab")
+
+
 class LocalOIDCProvider:
     client_id = "motcua-portal"
     client_secret = "bi-mat-thu-nghiem"  # noqa: S105 - test provider
 
     def __init__(self):
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key, self.other_key = _keys()
         self.kid = "k1"
         self.codes: dict[str, dict] = {}
         self.user = {
@@ -45,7 +51,9 @@ class LocalOIDCProvider:
         self.token_requests: list[dict] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def start(self) -> LocalOIDCProvider:
         self.thread.start()

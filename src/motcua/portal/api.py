@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Form, Query, Router, Schema
+from ninja import Field, Form, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import SessionAuth
 
@@ -113,7 +113,7 @@ def submission_create(
         return_method=data.return_method,
     )
     body = {"created": result.created, "dossier": selectors.dossier_view(result.dossier)}
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)
 
 
 @router.get(
