@@ -101,3 +101,10 @@ def test_unknown_unit_is_a_404(client):
     )
     assert response.status_code == 404
     assert response.json()["code"] == "unit_not_found"
+
+
+def test_openapi_documents_the_calendar_parameters(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    names = [p["name"] for p in paths["/api/calendar/days"]["get"]["parameters"]]
+    assert names[:2] == ["from", "to"]
+    assert {"start", "days"} <= {p["name"] for p in paths["/api/calendar/due"]["get"]["parameters"]}

@@ -160,3 +160,11 @@ def test_calendar_days_refuses_long_or_reversed_ranges():
         selectors.calendar_days(start=dt.date(2000, 1, 1), end=dt.date(2021, 1, 1))
     with pytest.raises(InvalidInput):
         selectors.calendar_days(start=dt.date(2026, 2, 1), end=dt.date(2026, 1, 1))
+
+
+def test_moving_a_unit_under_another_parent_changes_its_inherited_hours(centre, make_unit):
+    desk = make_unit("Bộ phận một cửa xã")
+    assert due_at(vn(2026, 3, 2, 7, 0), 0.5, unit=desk) == vn(2026, 3, 2, 11, 30)
+    desk.parent = centre
+    desk.save()
+    assert due_at(vn(2026, 3, 2, 7, 0), 0.5, unit=desk) == vn(2026, 3, 2, 11, 0)

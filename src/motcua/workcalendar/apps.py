@@ -9,12 +9,17 @@ class WorkcalendarConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from motcua.organization.models import Unit
         from motcua.workcalendar import engine
         from motcua.workcalendar.models import CalendarException, WorkPeriod, WorkSchedule
 
         def drop_cache(**kwargs):  # cache invalidation only: no workflow here
             engine.clear_cache()
 
+        def forget_unit_owners(**kwargs):  # a unit moved: its inherited hours may change
+            engine.CACHE.owner_of_unit = {}
+
+        post_save.connect(forget_unit_owners, sender=Unit, dispatch_uid="workcalendar-unit")
         for model in (CalendarException, WorkSchedule, WorkPeriod):
             post_save.connect(
                 drop_cache, sender=model, dispatch_uid=f"workcalendar-{model.__name__}"
