@@ -45,11 +45,14 @@ def lock(dossier: Dossier, action: str) -> Dossier:
         Dossier.objects.select_for_update(of=("self",))
         .select_related(
             "procedure",
-            "receiving_unit",
-            "competent_unit",
-            "holder_unit",
-            "current_step",
+            "process",
             "rule_set",
+            # parents too: the role checks walk up the hierarchy without more queries
+            "receiving_unit__parent__parent",
+            "competent_unit__parent__parent",
+            "holder_unit__parent__parent",
+            "current_step",
+            "assignee",
         )
         .get(pk=dossier.pk)
     )
