@@ -1,0 +1,51 @@
+"""Demo ratings: some applicants rate their returned dossiers, through ``rating_submit``.
+
+Answers follow the dossier's facts where the questionnaire asks about them (time vs the due
+date, supplements, online service) and vary for the rest; the overall satisfaction follows
+the points.
+"""
+
+from __future__ import annotations
+
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Channel, Classification, Dossier
+from motcua.surveys.models import Overall, Rating
+from motcua.surveys.selectors import questionnaire_in_force
+from motcua.surveys.services import rating_submit
+
+SHARE = 0.4  # of returned dossiers get a rating
+
+
+def _answers(dossier: Dossier, codes: list[str], rng) -> dict[str, int]:
+    timely = {Classification.EARLY: 2, Classification.ON_TIME: 1}.get(dossier.classification, 0)
+    facts = {
+        "tong_thoi_gian": timely,
+        "thoi_gian_tung_co_quan": timely if rng.random() < 0.8 else max(0, timely - 1),
+        "so_lan_lien_he": max(0, 2 - dossier.supplement_count),
+        "truc_tuyen": 2 if dossier.channel == Channel.ONLINE else rng.choice((1, 1, 0)),
+    }
+    return {code: facts.get(code, rng.choices((2, 1, 0), (0.75, 0.2, 0.05))[0]) for code in codes}
+
+
+def _overall(points: int, rng) -> str:
+    if points >= 16 and rng.random() < 0.8:
+        return Overall.VERY_SATISFIED
+    if points >= 11:
+        return Overall.SATISFIED
+    return Overall.UNSATISFIED if rng.random() < 0.7 else Overall.SATISFIED
+
+
+def load(*, rng, stdout, options) -> None:
+    rated = set(Rating.objects.values_list("dossier_id", flat=True))
+    done = 0
+    for dossier in Dossier.objects.filter(status=Status.RETURNED).order_by("code"):
+        if dossier.pk in rated or dossier.returned_at is None or rng.random() >= SHARE:
+            continue
+        questionnaire = questionnaire_in_force(on=dossier.returned_at.date())
+        codes = [i.code for i in questionnaire.indicators.all()]
+        answers = _answers(dossier, codes, rng)
+        rating_submit(
+            dossier=dossier, overall=_overall(sum(answers.values()), rng), answers=answers
+        )
+        done += 1
+    stdout.write(f"  Đánh giá mẫu: {done} hồ sơ đã trả kết quả được người nộp đánh giá.")
