@@ -1,0 +1,64 @@
+"""Many simulated lifecycles through the services; every row agrees with its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.replay import replay_mismatches
+from motcua.dossiers.selectors import StatsFilters, dossier_stats
+from motcua.dossiers.simulation import Cast, Odds, simulate
+from motcua.ledger.selectors import events_for_subject
+from motcua.organization.models import Role
+from tests.dossiers.conftest import VN
+
+pytestmark = pytest.mark.django_db
+
+
+def test_simulated_histories_replay_to_their_rows(world, make_user):
+    rng = random.Random(7)
+    cast = Cast(
+        desk=world.desk,
+        receiving_unit=world.commune,
+        specialist=world.specialist,
+        leader=world.leader,
+        consult_unit=world.other,
+        consult_officer=make_user(Role.SPECIALIST, unit=world.other),
+    )
+    # high odds so that every branch runs
+    odds = Odds(
+        supplement=0.4,
+        second_supplement=0.1,
+        payment=0.3,
+        consult=0.3,
+        send_back=0.3,
+        late=0.3,
+        withdraw=0.05,
+        refuse=0.1,
+        online=0.5,
+        postal=0.1,
+    )
+    start = dt.datetime(2026, 3, 2, 8, tzinfo=VN)
+    now = dt.datetime(2026, 4, 10, 12, tzinfo=VN)
+    for n in range(24):
+        simulate(
+            rng=rng,
+            n=n,
+            procedure=world.procedure,
+            cast=cast,
+            received_at=start + dt.timedelta(hours=19 * n),
+            now=now,
+            odds=odds,
+        )
+    dossiers = list(Dossier.objects.select_related("holder_unit", "current_step", "assignee"))
+    assert len(dossiers) == 24
+    for dossier in dossiers:
+        history = events_for_subject(subject_type="dossier", subject_id=dossier.code)
+        assert replay_mismatches(dossier, history) == [], dossier.code
+    statuses = {d.status for d in dossiers}
+    assert {"returned", "in_progress"} <= statuses or len(statuses) >= 4
+    [total] = dossier_stats(filters=StatsFilters(), now=now)
+    assert total["resolved_late"] >= 1 and total["resolved_early"] >= 1
