@@ -7,8 +7,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
-from motcua.ledger import proof, selectors
-from motcua.organization.auth import OptionalAuth
+from motcua.ledger import integrity_views, proof, selectors
+from motcua.organization.auth import OptionalAuth, officer_auth
 
 router = Router(tags=["Sổ cái, toàn vẹn dữ liệu"])
 
@@ -46,3 +46,55 @@ def roots(request, filters: Query[RootFilter]):
 )
 def dossier_proof(request, code: str, phone: str = ""):
     return proof.dossier_proof(code=code, phone_last4=phone, user=request.user)
+
+
+# --- integrity findings (mounted at /api/integrity) ---------------------------------------
+
+integrity_router = Router(tags=["Kiểm tra dấu hiệu cập nhật khống (thanh tra)"])
+
+
+class FindingOut(Schema):
+    kind: str = Field(description="Loại phát hiện")
+    kind_label: str
+    code: str = Field(description="Mã hồ sơ")
+    unit_id: int | None = Field(None, description="Cơ quan giải quyết")
+    unit_name: str
+    at: dt.datetime = Field(description="Thời điểm sự kiện liên quan")
+    seq: int = Field(description="Thứ tự sự kiện trong lịch sử hồ sơ")
+    actor_label: str
+    detail: str
+    dossier_url: str
+    timeline_url: str
+
+
+class FindingFilter(Schema):
+    kind: str | None = Field(None, description="Loại phát hiện")
+    unit: str | None = Field(None, description="Mã đơn vị (gồm các đơn vị trực thuộc)")
+    date_from: dt.date | None = Field(None, alias="from", description="Từ ngày (YYYY-MM-DD)")
+    date_to: dt.date | None = Field(None, alias="to", description="Đến ngày (YYYY-MM-DD)")
+
+
+class _Rows(list):
+    """A list that core's Pagination can count (it calls ``.count()`` with no argument)."""
+
+    def count(self, *value):  # type: ignore[override]
+        return super().count(*value) if value else len(self)
+
+
+@integrity_router.get(
+    "/findings",
+    response=list[FindingOut],
+    auth=officer_auth,
+    summary="Dấu hiệu cập nhật khống (thanh tra)",
+)
+@paginate(Pagination)
+def findings(request, filters: Query[FindingFilter]):
+    return _Rows(
+        integrity_views.findings_for(
+            request.user,
+            kind=filters.kind,
+            unit_code=filters.unit,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+        )
+    )

@@ -1,0 +1,149 @@
+"""Inspectors' report of integrity findings: page, Excel, and the API's shared reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.pagination import paginate
+from motcua.ledger import integrity
+from motcua.ledger.views import _date
+from motcua.organization.models import Role, Unit
+from motcua.organization.permissions import require_role, units_of
+
+ROLES = (Role.INSPECTOR, Role.PROVINCE_ADMIN)
+
+
+def _links(code: str) -> dict[str, str]:
+    return {
+        "dossier_url": reverse("dossiers:detail", args=[code]),
+        "timeline_url": reverse("ledger:dossier") + "?" + urlencode({"code": code}),
+    }
+
+
+def findings_for(
+    user,
+    *,
+    kind: str | None = None,
+    unit_code: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[dict]:
+    """Findings the user may see: an inspector sees the units at and below their own."""
+    unit = None
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code.strip()).first()
+        if unit is None:
+            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code="unit_not_found")
+    require_role(user, ROLES, unit)
+    filters = {"kind": kind or None, "date_from": date_from, "date_to": date_to}
+    if unit is not None or user.is_superuser:
+        found = integrity.findings_list(unit=unit, **filters)
+    else:
+        scopes = {u.pk: u for u in units_of(user, ROLES)}
+        found, seen = [], set()
+        for scope in scopes.values():
+            for finding in integrity.findings_list(unit=scope, **filters):
+                key = (finding.kind, finding.code, finding.seq)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(finding)
+        found.sort(key=lambda f: (f.at, f.code, f.seq), reverse=True)
+    return [
+        {
+            "kind": f.kind,
+            "kind_label": f.kind_label,
+            "code": f.code,
+            "unit_id": f.unit_id,
+            "unit_name": f.unit_name,
+            "at": f.at,
+            "seq": f.seq,
+            "actor_label": f.actor_label,
+            "detail": f.detail,
+            **_links(f.code),
+        }
+        for f in found
+    ]
+
+
+def _filters(request) -> tuple[dict, list[str]]:
+    raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
+    errors = []
+    date_from, date_to = _date(raw_from), _date(raw_to)
+    if raw_from and date_from is None:
+        errors.append("Ngày bắt đầu không hợp lệ (dd/mm/yyyy).")
+    if raw_to and date_to is None:
+        errors.append("Ngày kết thúc không hợp lệ (dd/mm/yyyy).")
+    return {
+        "kind": request.GET.get("kind") or None,
+        "unit_code": request.GET.get("unit") or None,
+        "date_from": date_from,
+        "date_to": date_to,
+    }, errors
+
+
+@login_required
+@require_GET
+def findings_page(request):
+    """Inspectors and province administrators."""
+    filters, errors = _filters(request)
+    rows: list[dict] = []
+    status = 200
+    try:
+        rows = findings_for(request.user, **filters)
+    except DomainError as error:
+        errors.append(error.message)
+        status = error.status if error.status == 403 else 200
+    context = {
+        "page": paginate(request, rows),
+        "errors": errors,
+        "kinds": integrity.Kind.choices,
+        "query": request.GET,
+        "export_query": request.GET.urlencode(),
+        "thresholds": {
+            "step_seconds": integrity.STEP_SECONDS,
+            "burst_min": integrity.BURST_MIN,
+            "burst_minutes": int(integrity.BURST_WINDOW.total_seconds() // 60),
+            "not_returned_days": integrity.NOT_RETURNED_AFTER.days,
+        },
+    }
+    return render(request, "ledger/findings.html", context, status=status)
+
+
+@login_required
+@require_GET
+def findings_excel(request):
+    """Inspectors and province administrators."""
+    filters, errors = _filters(request)
+    try:
+        if errors:
+            raise InvalidInput(" ".join(errors), code="date_invalid")
+        rows = findings_for(request.user, **filters)
+    except DomainError as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain")
+    found = [
+        integrity.Finding(
+            kind=r["kind"],
+            code=r["code"],
+            at=r["at"],
+            seq=r["seq"],
+            detail=r["detail"],
+            unit_id=r["unit_id"],
+            unit_name=r["unit_name"],
+            actor_label=r["actor_label"],
+        )
+        for r in rows
+    ]
+    response = HttpResponse(
+        integrity.findings_workbook(found),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="phat-hien-cap-nhat-khong.xlsx"'
+    return response
