@@ -168,3 +168,24 @@ def _ledger_triggers_survive_flush():
     patch.setattr(operations_class, "sql_flush", sql_flush)
     yield
     patch.undo()
+
+
+@pytest.fixture(scope="session")
+def _seeded_rows(django_db_setup, django_db_blocker):
+    """What the migrations seeded (holidays, rule sets, questionnaires …), serialized once."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request, django_db_blocker):
+    """Transactional and live-server tests end with a flush that also wipes the rows seeded by
+    data migrations; put them back so that every later test sees a freshly migrated database."""
+    names = request.fixturenames
+    if "transactional_db" not in names and "live_server" not in names:
+        yield
+        return
+    snapshot = request.getfixturevalue("_seeded_rows")
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(snapshot)
