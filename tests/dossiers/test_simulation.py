@@ -58,7 +58,8 @@ def test_simulated_histories_replay_to_their_rows(world, make_user):
     for dossier in dossiers:
         history = events_for_subject(subject_type="dossier", subject_id=dossier.code)
         assert replay_mismatches(dossier, history) == [], dossier.code
-    statuses = {d.status for d in dossiers}
-    assert {"returned", "in_progress"} <= statuses or len(statuses) >= 4
+    assert "returned" in {d.status for d in dossiers}
+    assert any(d.supplement_count for d in dossiers)
+    assert any(d.paused_hours > 0 for d in dossiers)
     [total] = dossier_stats(filters=StatsFilters(), now=now)
     assert total["resolved_late"] >= 1 and total["resolved_early"] >= 1
