@@ -97,7 +97,9 @@ def test_register_submit_accept_track_with_emails(page, demo_province_live, smtp
     assert "to-khai.pdf" in page.locator("#xem-lai-tep").inner_text()
     page.get_by_label("Tôi cam đoan").check()
     page.get_by_role("button", name="Nộp hồ sơ").click()
-    page.wait_for_url("**/bien-nhan/")
+    page.wait_for_load_state()
+    errors = page.locator("#loi-bieu-mau, .invalid-feedback").all_inner_texts()
+    assert page.url.endswith("/bien-nhan/"), errors
     dossier_code = page.locator("#ma-bien-nhan").inner_text()
     dossier = Dossier.objects.get(code=dossier_code)
     assert dossier.national_status == 1
