@@ -13,7 +13,12 @@ from motcua.organization.models import Role
 from motcua.reform import services
 from motcua.reform.demo import simulated_par_scores
 from tests.browser.conftest import axe_violations
-from tests.reform.conftest import departments, frameworks, home_affairs_officer  # noqa: F401
+from tests.reform.conftest import (  # noqa: F401
+    departments,
+    frameworks,
+    home_affairs_officer,
+    small_plan_bytes,
+)
 
 PASSWORD = "Mk-kiem-thu-2026"
 
@@ -27,9 +32,7 @@ def reform_world(
         actor=home_affairs_officer, index_code="par-index", year=2020, total="85.31", rank=16,
         scores=simulated_par_scores(par, Decimal("85.31")),
     )  # fmt: skip
-    from motcua.reform.sample_plan import SAMPLE_XLSX
-
-    services.plan_import(actor=home_affairs_officer, data=SAMPLE_XLSX.read_bytes(), commit=True)
+    services.plan_import(actor=home_affairs_officer, data=small_plan_bytes(), commit=True)
     officer = make_user(Role.REFORM_OFFICER, unit=departments["STP"], username="cchc.stp",
                         first_name="Nguyễn Thị Tư Pháp")  # fmt: skip
     leader = make_user(Role.UNIT_LEADER, unit=province, username="lanhdao.tinh")

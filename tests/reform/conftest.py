@@ -10,7 +10,7 @@ from motcua.demo.data import DEPARTMENTS, SERVICE_CENTRE
 from motcua.organization.models import Role, UnitKind
 from motcua.organization.services import unit_create
 from motcua.reform import services
-from motcua.reform.sample_plan import SAMPLE_XLSX
+from motcua.reform.sample_plan import SAMPLE_XLSX, build_workbook, sample_data
 
 SINCE = dt.date(2015, 1, 1)
 
@@ -65,4 +65,26 @@ def imported_plan(home_affairs_officer, frameworks, sample_bytes):
     )
     from motcua.reform.models import Plan
 
+    return Plan.objects.get(pk=preview["plan_id"])
+
+
+# A smaller plan for tests that do not need all 57 tasks: PAPI II, IV; PAR INDEX II, IV, VII.
+SMALL_SECTIONS = {"PL1 PAPI": {"II", "IV"}, "PL2 PAR INDEX": {"II", "IV", "VII"}}
+SMALL_TASKS = 19
+
+
+def small_plan_bytes() -> bytes:
+    data = sample_data()
+    data["appendices"] = [a for a in data["appendices"] if a["sheet"] in SMALL_SECTIONS]
+    for a in data["appendices"]:
+        a["sections"] = [s for s in a["sections"] if s["number"] in SMALL_SECTIONS[a["sheet"]]]
+    return build_workbook(data)
+
+
+@pytest.fixture
+def small_plan(home_affairs_officer, frameworks):
+    from motcua.reform.models import Plan
+
+    preview = services.plan_import(actor=home_affairs_officer, data=small_plan_bytes(), commit=True)
+    assert preview["task_count"] == SMALL_TASKS
     return Plan.objects.get(pk=preview["plan_id"])

@@ -46,13 +46,16 @@ def test_demo_loads_frameworks_results_and_the_sample_plan(departments, make_use
 
 
 @pytest.fixture
-def officer_client(client, imported_plan, make_user, departments):
+def officer_client(client, small_plan, make_user, departments):
     user = make_user(Role.REFORM_OFFICER, unit=departments["STTTT"])
     client.force_login(user)
     return client
 
 
-def test_pages_render_for_officers(officer_client, imported_plan, django_assert_max_num_queries):
+def test_pages_render_for_officers(
+    officer_client, small_plan, django_assert_max_num_queries, settings
+):
+    settings.MOTCUA = {**settings.MOTCUA, "PAGE_SIZE": 8}
     services.result_record(actor=None, index_code="par-index", year=2020, total="85.31", rank=16,
                            scores={"1": "12", "7": "10"}, check_permission=False)  # fmt: skip
     c = officer_client
@@ -60,20 +63,20 @@ def test_pages_render_for_officers(officer_client, imported_plan, django_assert_
     page = c.get("/cai-cach/chi-so/par-index/?nam=2020").content.decode()
     assert "85,310" in page and "16/63" in page and "Điểm bị mất theo lĩnh vực" in page
     with django_assert_max_num_queries(20):
-        board = c.get(f"/cai-cach/nhiem-vu/?ke_hoach={imported_plan.pk}&page=2")
+        board = c.get(f"/cai-cach/nhiem-vu/?ke_hoach={small_plan.pk}&page=2")
     assert board.status_code == 200 and "Trang 2 / 3" in board.content.decode()
     filtered = c.get("/cai-cach/nhiem-vu/?don_vi=STTTT", HTTP_HX_REQUEST="true").content.decode()
     assert "PLII-VII.1.1" in filtered and "<form" not in filtered
     unit = c.get("/cai-cach/don-vi/STTTT/").content.decode()
     assert "Triển khai Kiến trúc Chính quyền điện tử" in unit
     assert c.get("/cai-cach/chi-so/khong-co/").status_code == 404
-    assert c.get(f"/cai-cach/ke-hoach/{imported_plan.pk}/bao-cao.pdf").status_code == 404
-    docx = c.get(f"/cai-cach/ke-hoach/{imported_plan.pk}/bao-cao.docx")
+    assert c.get(f"/cai-cach/ke-hoach/{small_plan.pk}/bao-cao.pdf").status_code == 404
+    docx = c.get(f"/cai-cach/ke-hoach/{small_plan.pk}/bao-cao.docx")
     assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
 
 
-def test_task_page_records_progress(officer_client, imported_plan):
-    task = imported_plan.tasks.get(text__startswith="Hoàn thiện, trình UBND tỉnh phê duyệt")
+def test_task_page_records_progress(officer_client, small_plan):
+    task = small_plan.tasks.get(text__startswith="Hoàn thiện, trình UBND tỉnh phê duyệt")
     url = f"/cai-cach/nhiem-vu/{task.pk}/"
     assert "Báo cáo tiến độ" in officer_client.get(url).content.decode()
     response = officer_client.post(url, {"text": "Đã trình UBND tỉnh", "percent": "60",
@@ -83,9 +86,7 @@ def test_task_page_records_progress(officer_client, imported_plan):
     assert task.status == TaskStatus.IN_PROGRESS and task.progress_percent == 60
     page = officer_client.get(url).content.decode()
     assert "Đã trình UBND tỉnh" in page and "a.pdf" in page
-    other = imported_plan.tasks.get(
-        text__startswith="- Tăng cường tuyên truyền, phổ biến quan điểm"
-    )
+    other = small_plan.tasks.get(text__startswith="- Tăng cường tuyên truyền, phổ biến quan điểm")
     assert (
         'id="bao-cao-tien-do"'
         not in officer_client.get(f"/cai-cach/nhiem-vu/{other.pk}/").content.decode()

@@ -26,8 +26,8 @@ def _task(plan, start):
     return plan.tasks.get(text__startswith=start)
 
 
-def test_lead_unit_officer_reports_progress_with_evidence(imported_plan, justice_officer):
-    task = _task(imported_plan, "- Tiếp tục hướng dẫn nghiệp vụ chứng thực")
+def test_lead_unit_officer_reports_progress_with_evidence(small_plan, justice_officer):
+    task = _task(small_plan, "Nâng cao trình độ chuyên môn, kiến thức pháp luật")
     evidence = SimpleUploadedFile("cong-van.pdf", b"%PDF-1.4 minh chung", "application/pdf")
     progress = services.task_report_progress(
         actor=justice_officer, task=task, text="Đã ban hành Công văn hướng dẫn", percent=40,
@@ -50,8 +50,8 @@ def test_lead_unit_officer_reports_progress_with_evidence(imported_plan, justice
     ]
 
 
-def test_recurring_task_moves_to_next_period_at_100_percent(imported_plan, justice_officer):
-    task = _task(imported_plan, "- Tiếp tục hướng dẫn nghiệp vụ chứng thực")
+def test_recurring_task_moves_to_next_period_at_100_percent(small_plan, justice_officer):
+    task = _task(small_plan, "Nâng cao trình độ chuyên môn, kiến thức pháp luật")
     services.task_report_progress(actor=justice_officer, task=task, text="Xong 2021", percent=100)
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS and task.next_due_on == dt.date(2022, 12, 31)
@@ -66,9 +66,9 @@ def test_recurring_task_moves_to_next_period_at_100_percent(imported_plan, justi
         services.task_report_progress(actor=justice_officer, task=task, text="thêm", percent=10)
 
 
-def test_one_off_task_is_done_at_100_percent(imported_plan, make_user, departments):
+def test_one_off_task_is_done_at_100_percent(small_plan, make_user, departments):
     officer = make_user(Role.REFORM_OFFICER, unit=departments["STTTT"])
-    task = _task(imported_plan, "Hoàn thiện, trình UBND tỉnh phê duyệt Kiến trúc CQĐT")
+    task = _task(small_plan, "Hoàn thiện, trình UBND tỉnh phê duyệt Kiến trúc CQĐT")
     services.task_report_progress(
         actor=officer, task=task, text="UBND tỉnh đã phê duyệt", percent=100
     )
@@ -77,9 +77,9 @@ def test_one_off_task_is_done_at_100_percent(imported_plan, make_user, departmen
 
 
 def test_only_a_reform_officer_of_the_lead_unit_may_report(
-    imported_plan, make_user, departments, justice_officer, province_admin
+    small_plan, make_user, departments, justice_officer, province_admin
 ):
-    task = _task(imported_plan, "Hoàn thiện, trình UBND tỉnh phê duyệt Kiến trúc CQĐT")
+    task = _task(small_plan, "Hoàn thiện, trình UBND tỉnh phê duyệt Kiến trúc CQĐT")
     leader = make_user(Role.UNIT_LEADER, unit=departments["STTTT"])
     for actor in (justice_officer, leader):  # another unit's officer; a leader of the lead unit
         with pytest.raises(PermissionDenied):
@@ -92,15 +92,15 @@ def test_only_a_reform_officer_of_the_lead_unit_may_report(
     services.task_report_progress(actor=province_admin, task=task, text="Đôn đốc", percent=10)
     # a district's officer reports on a task led by the group "UBND cấp huyện"
     district_officer = make_user(Role.REFORM_OFFICER, unit=departments["H01"])
-    group_task = _task(imported_plan, "UBND cấp xã, UBND cấp huyện hàng năm có trách nhiệm")
+    group_task = _task(small_plan, "UBND cấp xã, UBND cấp huyện hàng năm có trách nhiệm")
     services.task_report_progress(
         actor=district_officer, task=group_task, text="Đã niêm yết", percent=50
     )
     assert group_task.progress.get().unit.code == "H01"
 
 
-def test_bad_progress_is_refused_and_writes_nothing(imported_plan, justice_officer):
-    task = _task(imported_plan, "- Tiếp tục hướng dẫn nghiệp vụ chứng thực")
+def test_bad_progress_is_refused_and_writes_nothing(small_plan, justice_officer):
+    task = _task(small_plan, "Nâng cao trình độ chuyên môn, kiến thức pháp luật")
     before = Event.objects.count()
     for text, percent in (("", 10), ("x", 101), ("x", -1), ("x", "abc")):
         with pytest.raises(InvalidInput):
@@ -110,21 +110,21 @@ def test_bad_progress_is_refused_and_writes_nothing(imported_plan, justice_offic
     assert Event.objects.count() == before and not task.progress.exists()
 
 
-def test_overdue_and_due_soon(imported_plan):
+def test_overdue_and_due_soon(small_plan):
     today = dt.date(2021, 12, 20)
-    overdue = selectors.task_list(plan=imported_plan, overdue=True, today=today)
-    due_soon = selectors.task_list(plan=imported_plan, due_soon=True, today=today)
+    overdue = selectors.task_list(plan=small_plan, overdue=True, today=today)
+    due_soon = selectors.task_list(plan=small_plan, due_soon=True, today=today)
     # 30/9/2021 monthly report of the provincial office is overdue; year-end tasks due soon
     assert [t.number for t in overdue] == ["PLII-IV.1.1"]
-    assert due_soon.count() == 57 - 1 - 4  # minus overdue, regular, roadmap ×2, unparsed
-    counts = selectors.task_status_counts(selectors.task_list(plan=imported_plan), today=today)
-    assert counts["overdue"] == 1 and counts["total"] == 57 and counts["not_started"] == 57
+    assert due_soon.count() == 19 - 1 - 2  # minus the overdue, the roadmap and the unparsed
+    counts = selectors.task_status_counts(selectors.task_list(plan=small_plan), today=today)
+    assert counts["overdue"] == 1 and counts["total"] == 19 and counts["not_started"] == 19
 
 
 def test_status_change_by_home_affairs_with_reason(
-    imported_plan, home_affairs_officer, justice_officer
+    small_plan, home_affairs_officer, justice_officer
 ):
-    task = _task(imported_plan, "Kiểm soát chặt chẽ việc tuân thủ quy trình")
+    task = _task(small_plan, "Kiểm soát chặt chẽ việc tuân thủ quy trình")
     with pytest.raises(PermissionDenied):
         services.task_change_status(
             actor=justice_officer, task=task, status="cancelled", reason="x"
@@ -147,7 +147,7 @@ def test_status_change_by_home_affairs_with_reason(
 
 
 def test_reminders_before_deadline_and_when_overdue_once(
-    imported_plan, justice_officer, django_capture_on_commit_callbacks
+    small_plan, justice_officer, django_capture_on_commit_callbacks
 ):
     # given: 20/12/2021, STP's year-end tasks are 11 days away
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,7 +167,7 @@ def test_reminders_before_deadline_and_when_overdue_once(
     )
 
 
-def test_reminder_task_runs_through_django_tasks(imported_plan):
+def test_reminder_task_runs_through_django_tasks(small_plan):
     from motcua.reform.tasks import send_reform_reminders
 
     result = send_reform_reminders.call(days=3)

@@ -394,6 +394,7 @@ def task_create(*, actor, plan: Plan, order: int, row: dict, index, nodes, units
         dt.date.fromisoformat(deadline["end"]) if deadline["end"] else None,
     )
     lead = next((units[p["unit"]] for p in row["lead"] if p["unit"]), None)
+    periods = occurrences(parsed, horizon_year=plan.horizon_year)
     task = Task.objects.create(
         plan=plan,
         index=index,
@@ -409,9 +410,13 @@ def task_create(*, actor, plan: Plan, order: int, row: dict, index, nodes, units
         deadline_kind=parsed.kind,
         period_start=parsed.start,
         period_end=parsed.end,
+        next_due_on=min((p.due for p in periods), default=None),
         order=order,
     )
-    task.nodes.set(nodes)
+    if nodes:
+        Task.nodes.through.objects.bulk_create(
+            Task.nodes.through(task_id=task.pk, node_id=n.pk) for n in nodes
+        )
     assignments = []
     for role, key in ((AssignmentRole.LEAD, "lead"), (AssignmentRole.COORDINATE, "coordinate")):
         for n, party in enumerate(row[key]):
@@ -426,12 +431,11 @@ def task_create(*, actor, plan: Plan, order: int, row: dict, index, nodes, units
                 )
             )
     TaskAssignment.objects.bulk_create(assignments)
-    Occurrence.objects.bulk_create(
-        Occurrence(task=task, label=p.label, period_start=p.start, due_on=p.due)
-        for p in occurrences(parsed, horizon_year=plan.horizon_year)
-    )
-    _recompute(task)
-    task.save(update_fields=["next_due_on"])
+    if periods:
+        Occurrence.objects.bulk_create(
+            Occurrence(task=task, label=p.label, period_start=p.start, due_on=p.due)
+            for p in periods
+        )
     event_record(
         subject_type=events.SUBJECT_TASK,
         subject_id=task.pk,
@@ -452,7 +456,11 @@ def task_create(*, actor, plan: Plan, order: int, row: dict, index, nodes, units
 
 
 def _lock(task: Task) -> Task:
-    return Task.objects.select_for_update().select_related("plan", "lead_unit").get(pk=task.pk)
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("plan", "lead_unit")
+        .get(pk=task.pk)
+    )
 
 
 @transaction.atomic
