@@ -157,3 +157,16 @@ def test_track_page_gives_one_answer_for_unknown_and_wrong(client, world, citize
     unknown = client.post("/tra-cuu/", {"code": "KHONG-CO", "phone4": "1234"})
     assert unknown.status_code == 404
     assert "Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối" in unknown.content.decode()
+
+
+def test_password_guessing_is_slowed_down(client, citizen):
+    for _ in range(10):
+        client.post("/tai-khoan/dang-nhap/", {"identifier": "an@example.vn", "password": "sai"})
+    # when: the right password comes after 10 wrong ones
+    response = client.post(
+        "/tai-khoan/dang-nhap/", {"identifier": "an@example.vn", "password": "Mk-cong-dan-2026"}
+    )
+    # then
+    assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -18,6 +18,7 @@ from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
+from motcua.portal.views import client_address
 
 CITIZEN_LOGIN = "portal:citizen_login"
 
@@ -98,6 +99,18 @@ def verify(request):
 def citizen_login(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            services.citizen_login_throttle(
+                identifier=form.cleaned_data["identifier"], client=client_address(request)
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return render(
+                request,
+                "portal/login.html",
+                {"form": form, "providers": identity.providers(), "next": _safe_next(request, "")},
+                status=error.status,
+            )
         user = services.citizen_find(form.cleaned_data["identifier"])
         user = (
             authenticate(

@@ -464,7 +464,12 @@ def _attempt_key(kind: str, value: str) -> str:
     return f"{kind}:{digest[:40]}"
 
 
-def _count_attempt(keys: list[tuple[str, int]], now: dt.datetime, window: dt.timedelta) -> None:
+def _count_attempt(
+    keys: list[tuple[str, int]],
+    now: dt.datetime,
+    window: dt.timedelta,
+    error: DomainError | None = None,
+) -> None:
     """Record one lookup under each key; refuse when any key is over its limit."""
     with transaction.atomic():
         over = False
@@ -475,7 +480,23 @@ def _count_attempt(keys: list[tuple[str, int]], now: dt.datetime, window: dt.tim
             LookupAttempt.objects.bulk_create([LookupAttempt(key=k, at=now) for k, _ in keys])
         LookupAttempt.objects.filter(key__in=[k for k, _ in keys], at__lt=now - window).delete()
     if over:
-        raise TooManyRequests()
+        raise error or TooManyRequests()
+
+
+def citizen_login_throttle(*, identifier: str, client: str, now: dt.datetime | None = None):
+    """Count a password login try; refuse past 10 per account or 30 per client in 15 min."""
+    now = now or timezone.now()
+    _count_attempt(
+        [
+            (_attempt_key("login", (identifier or "").strip().lower()), 10),
+            (_attempt_key("login-client", client or "?"), 30),
+        ],
+        now,
+        dt.timedelta(minutes=15),
+        error=TooManyRequests(
+            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", code="login_rate_limited"
+        ),
+    )
 
 
 TRACK_NOT_FOUND = "Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối điện thoại đã nhập."
