@@ -87,3 +87,36 @@ def test_bad_results_are_refused_and_change_nothing(
     # after 2025: 34 provinces
     r = services.result_record(actor=home_affairs_officer, index_code="papi", year=2025, total=40)
     assert r.rank_of == 34
+
+
+def test_results_excel_template_round_trip(frameworks, home_affairs_officer, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from motcua.reform.results_excel import result_template
+
+    data = result_template(framework=frameworks["papi"], year=2020)
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    assert ws["B1"].value == "papi" and ws["B2"].value == 2020
+    ws["B3"], ws["B4"], ws["B7"] = 45.005, 5, "Báo cáo PAPI 2020"
+    rows = {ws.cell(r, 1).value: r for r in range(10, ws.max_row + 1)}
+    ws.cell(rows["1"], 4, 5.2)
+    ws.cell(rows["1"], 5, 5.1)
+    ws.cell(rows["2.2"], 4, 1.9)
+    out = io.BytesIO()
+    wb.save(out)
+    result = services.result_import(actor=home_affairs_officer, data=out.getvalue())
+    assert (result.year, result.total, result.rank) == (2020, D("45.005"), 5)
+    scores = {s.node.code: s for s in result.scores.select_related("node")}
+    assert scores["1"].score == D("5.2") and scores["1"].national_average == D("5.1")
+    assert scores["2.2"].score == D("1.9")
+    with pytest.raises(InvalidInput):
+        services.result_import(actor=home_affairs_officer, data=b"x")
+    client.force_login(home_affairs_officer)
+    template = client.get("/cai-cach/chi-so/papi/mau-ket-qua.xlsx?nam=2021")
+    assert (
+        template.status_code == 200
+        and load_workbook(io.BytesIO(template.content)).active["B2"].value == 2021
+    )

@@ -290,6 +290,13 @@ def result_record(
     return result
 
 
+def result_import(*, actor, data: bytes, check_permission: bool = True) -> Result:
+    """Record a result from the Excel template (``results_excel``), all or nothing."""
+    from motcua.reform.results_excel import read_results
+
+    return result_record(actor=actor, check_permission=check_permission, **read_results(data))
+
+
 # --- plans and tasks ---------------------------------------------------------------------
 
 

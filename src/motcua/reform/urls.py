@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("chi-so/<slug:code>/", views.index_detail, name="index"),
     path("chi-so/<slug:code>/nhap-ket-qua/", views.result_form, name="result_form"),
+    path("chi-so/<slug:code>/mau-ket-qua.xlsx", views.result_template, name="result_template"),
     path("nhiem-vu/", views.board, name="board"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task"),
     path("don-vi/<str:code>/", views.unit_page, name="unit"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
+from motcua.ledger.actions import label as action_label
 from motcua.organization.models import Unit
 from motcua.reform import exports, selectors, services
 from motcua.reform.forms import PlanUploadForm, ProgressForm, StatusForm
@@ -75,7 +76,17 @@ def result_form(request, code):
     framework = framework or index.frameworks.order_by("-year").first()
     nodes = list(framework.nodes.order_by("order")) if framework else []
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.FILES.get("workbook"):
+        try:
+            result = services.result_import(
+                actor=request.user, data=request.FILES["workbook"].read()
+            )
+        except DomainError as err:
+            error = err.message
+        else:
+            messages.success(request, f"Đã nhập kết quả {index.short_name} năm {result.year}.")
+            return redirect(reverse("reform:index", args=[index.code]) + f"?nam={result.year}")
+    elif request.method == "POST":
         scores = {n.code: request.POST.get(f"score_{n.code}", "") for n in nodes}
         national = {
             n.code: request.POST[f"avg_{n.code}"]
@@ -108,6 +119,24 @@ def result_form(request, code):
         {"index": index, "framework": framework, "nodes": nodes, "year": year, "error": error,
          "post": request.POST},
     )  # fmt: skip
+
+
+@login_required
+def result_template(request, code):
+    try:
+        index = selectors.index_get(code)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    year = request.GET.get("nam", "")
+    year = int(year) if year.isdigit() else timezone.localdate().year - 1
+    framework = selectors.framework_for(index, year)
+    if framework is None:
+        raise Http404("Chỉ số chưa có bộ tiêu chí.")
+    from motcua.reform.results_excel import result_template as build
+
+    response = HttpResponse(build(framework=framework, year=year), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-{index.code}-{year}.xlsx"'
+    return response
 
 
 def _board_filters(request) -> dict:
@@ -204,7 +233,7 @@ def task_detail(request, pk):
             "overdue": task.is_overdue(today),
             "due_soon": task.is_due_soon(today, selectors.due_soon_days()),
             "nodes": selectors.node_points_lost(task.nodes.all()),
-            "history": selectors.task_history(task),
+            "history": [(e, action_label(e.action)) for e in selectors.task_history(task)],
             "form": form,
             "status_form": status_form,
         },

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         imp.add_argument("--commit", action="store_true", help="ghi vào cơ sở dữ liệu")
         imp.add_argument("--user", help="tên đăng nhập người nhập (kiểm tra quyền)")
         imp.add_argument("--json", action="store_true", help="in bản xem trước dạng JSON")
+        res = sub.add_parser("import-results", help="nhập kết quả chỉ số từ tệp mẫu .xlsx")
+        res.add_argument("file")
         sub.add_parser("load-frameworks", help="nạp bộ tiêu chí PAR INDEX, SIPAS, PAPI")
         remind = sub.add_parser("remind", help="gửi nhắc hạn nhiệm vụ ngay")
         remind.add_argument("--days", type=int, default=None)
@@ -36,6 +38,14 @@ class Command(BaseCommand):
         if action == "load-frameworks":
             for fw in services.frameworks_load_shipped():
                 self.stdout.write(f"Đã nạp {fw} ({fw.nodes.count()} tiêu chí).")
+        elif action == "import-results":
+            try:
+                result = services.result_import(
+                    actor=None, data=Path(options["file"]).read_bytes(), check_permission=False
+                )
+            except (DomainError, OSError) as error:
+                raise CommandError(getattr(error, "message", str(error))) from error
+            self.stdout.write(f"Đã ghi {result} ({result.scores.count()} tiêu chí).")
         elif action == "remind":
             sent = services.reminders_send(days=options["days"])
             self.stdout.write(
