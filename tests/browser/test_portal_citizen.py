@@ -143,3 +143,20 @@ def test_public_citizen_pages_pass_axe(page, demo_province_live):
             break
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "nop-truc-tuyen"
+
+    # mobile width, keyboard only: the tracking form answers without enumeration
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(page.base + "/tra-cuu/")
+    assert axe_violations(page) == []
+    page.get_by_label("Mã hồ sơ").focus()
+    page.keyboard.type("000.00.00.X00-260101-0001")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1234")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert (
+        "Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối"
+        in page.locator("#loi-bieu-mau").inner_text()
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375  # nothing overflows sideways on a phone

@@ -94,3 +94,27 @@ def test_the_public_timeline_has_no_personal_data(world, dossier):
     assert view.due_at == dossier.due_at
     assert [e.action for e in view.timeline] == [ev.SUBMITTED, ev.ACCEPTED]
     assert view.timeline[1].unit == world.commune.name
+
+
+def test_the_public_timeline_shows_the_apology_and_the_new_date(world, dossier, make_user):
+    from motcua.organization.models import Role
+
+    specialist = make_user(Role.SPECIALIST, unit=world.commune)
+    leader = make_user(Role.UNIT_LEADER, unit=world.commune)
+    dossier = dossier_services.dossier_accept(actor=world.desk, dossier=dossier)
+    dossier = dossier_services.dossier_transfer(actor=world.desk, dossier=dossier)
+    dossier = dossier_services.dossier_self_assign(actor=specialist, dossier=dossier)
+    new_due = dossier.due_at + dt.timedelta(days=5)
+    dossier_services.dossier_apologize(
+        actor=leader, dossier=dossier, reason="Chờ xác minh.", new_due_at=new_due
+    )
+    # when
+    found = services.track_dossier(code=dossier.code, phone4="5678", client="x")
+    view = selectors.dossier_view(found, with_reasons=False)
+    # then
+    apology = view.timeline[-1]
+    assert apology.action == ev.APOLOGIZED
+    assert apology.label == "Xin lỗi vì chậm trễ và hẹn lại ngày trả kết quả"
+    assert apology.new_due_at == new_due
+    assert view.reappointed_due_at == new_due
+    assert apology.reasons == ""  # the reason text stays with the applicant's own view

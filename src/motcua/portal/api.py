@@ -25,7 +25,7 @@ class TimelineOut(Schema):
     unit: str
     status: str
     national_status: int | None
-    new_due_at: str | None = None
+    new_due_at: dt.datetime | None = None
     reasons: str = ""
 
 

@@ -209,6 +209,15 @@ def dossier_event_enqueue(code: str, action: str) -> None:
     dossier_notify.enqueue(code, action)
 
 
+def dossiers_notify(action: str) -> bool:
+    """Whether the dossier services already enqueue ``dossier_notify`` for ``action``."""
+    try:
+        from motcua.dossiers.services._base import NOTIFIED
+    except ImportError:  # pragma: no cover - the dossier app moved it
+        return False
+    return action in NOTIFIED
+
+
 def register() -> None:
     """Hook the portal into ``dossiers.tasks.NOTIFIERS`` once."""
     from motcua.dossiers.tasks import NOTIFIERS

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers import events as ev
@@ -84,7 +85,7 @@ class TimelineEntry:
     unit: str
     status: str
     national_status: int | None
-    new_due_at: str | None = None
+    new_due_at: dt.datetime | None = None
     reasons: str = ""
 
 
@@ -117,6 +118,10 @@ def _status_label(status: str | None) -> tuple[str, int | None]:
     return str(Status(status).label), NATIONAL_STATUS[status]
 
 
+def _parse(value) -> dt.datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
 def public_timeline(dossier: Dossier, *, with_reasons: bool = True) -> list[TimelineEntry]:
     entries = []
     events = events_for_subject(subject_type="dossier", subject_id=dossier.code).select_related(
@@ -135,7 +140,9 @@ def public_timeline(dossier: Dossier, *, with_reasons: bool = True) -> list[Time
                 unit=event.unit.name if event.unit_id else "",
                 status=status,
                 national_status=national,
-                new_due_at=payload.get("new_due") if event.action == ev.APOLOGIZED else None,
+                new_due_at=_parse(payload.get("new_due"))
+                if event.action == ev.APOLOGIZED
+                else None,
                 reasons=payload_reasons(payload)
                 if with_reasons and event.action in WITH_REASONS
                 else "",

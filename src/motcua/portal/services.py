@@ -445,9 +445,10 @@ def _submit(*, user, key, fingerprint, procedure, unit: Unit, applicant, checked
     submission = Submission.objects.create(
         user=user, idempotency_key=key, fingerprint=fingerprint, dossier=dossier
     )
-    code = dossier.code
-    # dossiers does not notify «submitted» itself; the receipt goes through its task.
-    transaction.on_commit(lambda: notify.dossier_event_enqueue(code, dossier_events.SUBMITTED))
+    if not notify.dossiers_notify(dossier_events.SUBMITTED):
+        # dossiers does not notify «submitted» itself; the receipt goes through its task.
+        code = dossier.code
+        transaction.on_commit(lambda: notify.dossier_event_enqueue(code, dossier_events.SUBMITTED))
     return SubmissionResult(submission, created=True)
 
 
