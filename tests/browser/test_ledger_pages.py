@@ -18,9 +18,8 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_proof.py"
 
 
 @pytest.fixture
-def published(transactional_db, django_db_serialized_rollback, world):  # noqa: F811
-    """Committed for the live server; the rule sets seeded by migrations are restored after
-    the previous transactional test's flush (serialized rollback)."""
+def published(transactional_db, world):  # noqa: F811
+    """Committed, for the live server (another thread) to read."""
     dossier = receive(world, at(0, 8))
     dossier = to_specialist(world, dossier, at(0, 9))
     dossier = to_leader(world, dossier, at(1, 10))

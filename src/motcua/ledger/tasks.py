@@ -21,14 +21,22 @@ NIGHTLY_AT = dt.time(1, 0)
 
 @task()
 def ledger_nightly() -> dict:
+    from django.db import DatabaseError
+
     from motcua.ledger.services import daily_roots_build, verify_run_record
 
-    built = daily_roots_build()
-    report = verify_run_record()
     try:
-        nightly_schedule()
-    except Exception:  # the check already ran; a scheduling failure must not hide it
-        logger.exception("ledger: could not queue the next nightly run")
+        try:
+            built = daily_roots_build()
+        except DatabaseError:  # e.g. the sealing lock timed out: verify anyway, retry tomorrow
+            logger.exception("ledger: daily roots not built tonight")
+            built = []
+        report = verify_run_record()
+    finally:
+        try:
+            nightly_schedule()
+        except Exception:  # must not hide the result of the check
+            logger.exception("ledger: could not queue the next nightly run")
     return {
         "roots_built": len(built),
         "ok": report.ok,
