@@ -290,7 +290,8 @@ def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
     dossier.due_at = deadlines.procedure_due(
         procedure=dossier.procedure, received_at=now, unit=dossier.competent_unit
     )
-    first = dossier.process.steps.order_by("order").first() if dossier.process_id else None
+    steps = sorted(dossier.process.steps.all(), key=lambda s: s.order) if dossier.process else []
+    first = steps[0] if steps else None
     if first is not None and first.role != Role.DESK_OFFICER:
         first = None  # the process starts after the hand-over from the desk
     dossier.current_step = first
