@@ -7,6 +7,9 @@ import hashlib
 import json
 from typing import Any
 
+# One encoder, built once: json.dumps with options would build a new one for every event.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
 
 def canonical_time(at: dt.datetime) -> str:
     """UTC, always with microseconds: 2026-03-02T01:15:00.000000Z."""
@@ -39,11 +42,30 @@ def canonical(
         "payload": payload,
         "prev_hash": prev_hash,
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(body).encode()
 
 
 def event_hash(**fields: Any) -> str:
     return hashlib.sha256(canonical(**fields)).hexdigest()
+
+
+def event_hash_of(
+    subject_type, subject_id, seq, action, actor_id, actor_label, unit_id, at_text, payload, prev
+) -> str:
+    """``event_hash`` for verify's hot loop: positional, ``at`` already canonical text."""
+    body = {
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "seq": seq,
+        "action": action,
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "unit_id": unit_id,
+        "at": at_text,
+        "payload": payload,
+        "prev_hash": prev,
+    }
+    return hashlib.sha256(_ENCODER.encode(body).encode()).hexdigest()
 
 
 def seal_hash(*, prev_hash: str, event_id: int, event_hash: str) -> str:

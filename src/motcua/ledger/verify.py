@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from motcua.core.formats import vn_datetime
 from motcua.ledger import merkle
-from motcua.ledger.hashing import event_hash, root_hash, seal_hash
+from motcua.ledger.hashing import event_hash_of, root_hash, seal_hash
 from motcua.ledger.models import DailyRoot, Event, Seal
 from motcua.ledger.services import GRACE
 
@@ -204,17 +204,17 @@ def _verify(max_problems: int) -> Report:
         if isinstance(payload, str):
             payload = json.loads(payload)
         # 1. the event's own hash
-        expected = event_hash(
-            subject_type=subject_type,
-            subject_id=subject_id,
-            seq=seq,
-            action=action,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            unit_id=unit_id,
-            at=at.isoformat(timespec="microseconds") + "Z",
-            payload=payload,
-            prev_hash=prev_hash,
+        expected = event_hash_of(
+            subject_type,
+            subject_id,
+            seq,
+            action,
+            actor_id,
+            actor_label,
+            unit_id,
+            at.isoformat(timespec="microseconds") + "Z",
+            payload,
+            prev_hash,
         )
         where = {
             "subject_type": subject_type,
