@@ -159,13 +159,15 @@ def test_filters_by_kind_unit_and_dates(histories, world):  # noqa: F811
     assert {f.kind for f in on_day0} == {Kind.STEP_IN_SECONDS}
 
 
-def test_only_inspectors_see_findings(histories, world, inspector):  # noqa: F811
+def test_only_inspectors_see_findings_of_their_units(histories, world, inspector, make_user):  # noqa: F811
     with pytest.raises(PermissionDenied):
         findings_for(world.specialist)
     assert findings_for(inspector, kind=Kind.STEP_IN_SECONDS)
-    other_inspector = world.other_desk
+    # an inspector of the other commune
+    other_inspector = make_user(Role.INSPECTOR, unit=world.other)
     with pytest.raises(PermissionDenied):
         findings_for(other_inspector, unit_code=world.commune.code)
+    assert findings_for(other_inspector) == []
 
 
 def test_api_lists_findings_with_links(histories, inspector):
