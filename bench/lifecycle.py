@@ -202,6 +202,7 @@ def run_services(casts, procedures) -> tuple[float, list[str]]:
                 connection.close()
 
     began = time.perf_counter()
+    cpu_began = time.process_time()
     if WORKERS == 1:
         work(0)
     else:
@@ -210,7 +211,11 @@ def run_services(casts, procedures) -> tuple[float, list[str]]:
             t.start()
         for t in threads:
             t.join()
+    CPU["services"] = time.process_time() - cpu_began
     return time.perf_counter() - began, errors
+
+
+CPU: dict[str, float] = {}
 
 
 def bulk_copy() -> tuple[float, int, int]:
@@ -273,12 +278,19 @@ def main() -> int:
             f" {fmt(bulk, 2)} s"
         )
         print(f"  Tỷ lệ dịch vụ / chèn hàng loạt: {fmt(elapsed / bulk, 1)} lần")
+        cpu = CPU["services"]
+        print(
+            f"  CPU của tiến trình Python: {fmt(1000 * cpu / dossiers, 1)} ms/hồ sơ "
+            f"({fmt(dossiers / cpu, 1)} hồ sơ/s trên một lõi rảnh; máy đang tải "
+            f"{fmt(os.getloadavg()[0], 1)})"
+        )
         target = TARGET / (dossiers / elapsed)
         verdict = "đạt" if target < 600 else "CHƯA ĐẠT"
         print(
             f"  Ước tính {fmt(TARGET)} hồ sơ (một quý của tỉnh mẫu): {fmt(target / 60, 1)} phút"
             f" với {WORKERS} luồng — mục tiêu < 10 phút trên PostgreSQL: {verdict}"
         )
+        print(f"  Theo CPU (một lõi rảnh cho Python): {fmt(TARGET * cpu / dossiers / 60, 1)} phút")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

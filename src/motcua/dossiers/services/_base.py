@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
+from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from motcua.dossiers import events
 from motcua.dossiers.lifecycle import Status, check_allowed
 from motcua.dossiers.models import Dossier
@@ -40,30 +41,29 @@ def clock(at: dt.datetime | None) -> dt.datetime:
 
 
 def lock(dossier: Dossier, action: str) -> Dossier:
-    """Lock the row, refuse if someone changed it since the caller read it, check the table."""
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related(
-            "procedure",
-            "process",
-            "rule_set",
-            # parents too: the role checks walk up the hierarchy without more queries
-            "receiving_unit__parent__parent",
-            "competent_unit__parent__parent",
-            "holder_unit__parent__parent",
-            "current_step",
-            "assignee",
-        )
-        .get(pk=dossier.pk)
+    """Lock the row, refuse if someone changed it since the caller read it, check the table.
+
+    Every write bumps ``version``, so an equal version means the caller's copy is the current
+    row: the service works on a copy of it (the caller's object stays as it was if the
+    service fails) without reading the row and its relations again.
+    """
+    row = (
+        Dossier.objects.select_for_update()
+        .filter(pk=dossier.pk)
+        .values_list("version", "status")
+        .first()
     )
-    if locked.version != dossier.version:
+    if row is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {dossier.code}.", code="dossier_not_found")
+    version, status = row
+    if version != dossier.version:
         raise Conflict(
-            f"Hồ sơ {locked.code} vừa được người khác cập nhật "
-            f"(trạng thái hiện tại: {Status(locked.status).label}). Vui lòng tải lại trang.",
+            f"Hồ sơ {dossier.code} vừa được người khác cập nhật "
+            f"(trạng thái hiện tại: {Status(status).label}). Vui lòng tải lại trang.",
             code="dossier_changed",
         )
-    check_allowed(locked.status, action)
-    return locked
+    check_allowed(status, action)
+    return copy.copy(dossier)
 
 
 def require_any(actor, roles: Iterable[str], units: Iterable[Unit | None]) -> Unit:
