@@ -9,7 +9,10 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
 
+from motcua.ledger import triggers
 from motcua.ledger.hashing import event_hash
 from motcua.ledger.models import DailyRoot, Event, Seal
 from motcua.ledger.services import daily_roots_build, ledger_seal
@@ -292,3 +295,50 @@ def test_a_day_is_rooted_only_after_the_grace_period(db):
     assert daily_roots_build(now=at(DAY2, 0, 5)) == []
     assert [r.day for r in daily_roots_build(now=at(DAY2, 0, 11))] == [DAY1]
     assert DailyRoot.objects.get().chain_head_event_id == Seal.objects.get().event_id
+
+
+def test_a_consistent_rewrite_is_caught_by_roots_saved_earlier(history, tmp_path):
+    # given: someone saved the published roots; later the whole day 1 is rewritten consistently
+    saved = tmp_path / "roots.json"
+    saved.write_bytes(Client().get("/api/ledger/roots").content)
+    tamper("DELETE FROM ledger_dailyroot")
+    tamper("DELETE FROM ledger_seal")
+    victim = _event("HS-2", 1)
+    tamper(
+        f"UPDATE ledger_event SET payload = {json_param()} WHERE id = %s",
+        [json.dumps({"step": 1}), victim.pk],
+    )
+    for event in Event.objects.order_by("id"):  # every hash recomputed, chains intact
+        prev = (
+            Event.objects.filter(
+                subject_type=event.subject_type, subject_id=event.subject_id, seq=event.seq - 1
+            )
+            .values_list("hash", flat=True)
+            .first()
+            or ""
+        )
+        fields = {
+            "subject_type": event.subject_type,
+            "subject_id": event.subject_id,
+            "seq": event.seq,
+            "action": event.action,
+            "actor_id": event.actor_id,
+            "actor_label": event.actor_label,
+            "unit_id": event.unit_id,
+            "at": event.at,
+            "payload": event.payload,
+            "prev_hash": prev,
+        }
+        tamper(
+            "UPDATE ledger_event SET prev_hash = %s, hash = %s WHERE id = %s",
+            [prev, event_hash(**fields), event.pk],
+        )
+    triggers.install(connection)
+    daily_roots_build(now=at(DAY3, 12))
+    assert verify().ok  # the rewrite is internally consistent …
+    # when
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger", "verify", "--published", str(saved), stderr=err)
+    # then: … but not with what was published
+    assert "published_root_differs" in err.getvalue() and "02/03/2026" in err.getvalue()

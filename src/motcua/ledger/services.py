@@ -195,12 +195,12 @@ def daily_roots_build(*, now: dt.datetime | None = None) -> list[DailyRoot]:
     return built
 
 
-def verify_run_record(*, max_problems: int = 20):
+def verify_run_record(*, max_problems: int = 20, published: list[dict] | None = None):
     """Verify everything and keep the result (shown on the public roots page)."""
     from motcua.ledger.verify import verify
 
     started = timezone.now()
-    report = verify(max_problems=max_problems)
+    report = verify(max_problems=max_problems, published=published)
     VerifyRun.objects.create(
         started_at=started,
         finished_at=timezone.now(),

@@ -151,13 +151,17 @@ def _snapshot():
         yield
 
 
-def verify(*, max_problems: int = 100) -> Report:
-    """Check everything; ``report.first`` is the earliest broken link (in event order)."""
+def verify(*, max_problems: int = 100, published: list[dict] | None = None) -> Report:
+    """Check everything; ``report.first`` is the earliest broken link (in event order).
+
+    ``published``: daily roots saved earlier from the public site or API (``day``, ``hash``);
+    each must still be the stored one, which catches even a consistent rewrite of all tables.
+    """
     with _snapshot():
-        return _verify(max_problems)
+        return _verify(max_problems, published or [])
 
 
-def _verify(max_problems: int) -> Report:
+def _verify(max_problems: int, published: list[dict]) -> Report:
     started = time.perf_counter()
     report = Report()
     problems = _Collector(max_problems)
@@ -346,6 +350,7 @@ def _verify(max_problems: int) -> Report:
         seal = next(seals)
 
     _check_roots(roots, accumulators, heads_found, late_in_root, problems)
+    _check_published(roots, published, problems)
     report.roots = len(roots)
     report.problems = sorted(problems.items, key=Problem.order)[:max_problems]
     report.problem_count = problems.count
@@ -399,3 +404,22 @@ def _check_roots(roots, accumulators, heads_found, late_in_root, problems: _Coll
                 )
             )
         prev_hash, prev_day = root.hash, day
+
+
+def _check_published(roots: dict, published: list[dict], problems: _Collector) -> None:
+    for saved in published:
+        day = dt.date.fromisoformat(str(saved["day"]))
+        root = roots.get(day)
+        if root is None:
+            problems.add(
+                Problem("published_root_missing", "gốc ngày đã công bố không còn", day=day)
+            )
+        elif root.hash != saved.get("hash") or root.merkle_root != saved.get("merkle_root"):
+            problems.add(
+                Problem(
+                    "published_root_differs",
+                    "gốc ngày khác với bản đã công bố (sổ cái đã bị viết lại)",
+                    day=day,
+                    event_id=root.chain_head_event_id or None,
+                )
+            )

@@ -1,13 +1,16 @@
 """motcua ledger verify | seal | roots | schedule
 
 verify    recompute every hash, both chains and every published daily root; print the
-          first broken link (subject, seq, time); exit code 1 when anything is broken
+          first broken link (subject, seq, time); exit code 1 when anything is broken;
+          --published roots.json also compares with roots saved earlier from the public API
 seal      extend the global chain over the events written since the last run
 roots     seal, then store the daily roots of the days that have ended
 schedule  queue the nightly task (roots + verify) if it is not queued yet
 """
 
 from __future__ import annotations
+
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,6 +27,10 @@ class Command(BaseCommand):
         verify.add_argument(
             "--record", action="store_true", help="Lưu kết quả (như tác vụ hằng đêm)"
         )
+        verify.add_argument(
+            "--published",
+            help="Tệp JSON các gốc ngày đã lưu từ /api/ledger/roots, để đối chiếu",
+        )
         sub.add_parser("seal", help="Niêm phong các sự kiện mới vào chuỗi toàn cục")
         sub.add_parser("roots", help="Niêm phong và lập gốc Merkle các ngày đã kết thúc")
         sub.add_parser("schedule", help="Xếp lịch tác vụ kiểm tra hằng đêm")
@@ -31,15 +38,23 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         return getattr(self, f"_{action}")(**options)
 
-    def _verify(self, *, max_problems: int, record: bool, **_):
+    def _verify(self, *, max_problems: int, record: bool, published: str | None, **_):
         from motcua.ledger.verify import verify
 
+        saved = None
+        if published:
+            try:
+                with open(published, encoding="utf-8") as f:
+                    data = json.load(f)
+            except (OSError, ValueError) as error:
+                raise CommandError(f"Không đọc được tệp gốc ngày {published}: {error}") from error
+            saved = data["items"] if isinstance(data, dict) else data
         if record:
             from motcua.ledger.services import verify_run_record
 
-            report = verify_run_record(max_problems=max_problems)
+            report = verify_run_record(max_problems=max_problems, published=saved)
         else:
-            report = verify(max_problems=max_problems)
+            report = verify(max_problems=max_problems, published=saved)
         rate = report.events / report.seconds if report.seconds else 0
         self.stdout.write(
             f"Đã kiểm tra {vn_number(report.events)} sự kiện "
