@@ -1,6 +1,6 @@
 """Demo history: dossiers of the demo province generated through the real services.
 
-`motcua demo` calls ``load``; ``options["dossiers"]`` sets the number (default 2,000;
+`motcua demo` calls ``load``; ``options["dossiers"]`` sets the number (default 1,000;
 ``--small``: 30). Dossiers are received over the last months (since the two-level government
 of 1/7/2025) with a simulated clock; land dossiers are late more often than average and about
 a third of the online-capable procedures arrive online.
@@ -22,7 +22,7 @@ from motcua.dossiers.simulation import Cast, Odds, simulate
 from motcua.organization.models import Role, StaffRole, UnitKind
 from motcua.workcalendar.services import add_working_time, working_time_between
 
-DEFAULT = 2000
+DEFAULT = 1000
 SMALL = 30
 RESULT_FILE = "dossiers/results/ket-qua-mau.pdf"
 FIRST_DAY = dt.date(2025, 7, 1)
