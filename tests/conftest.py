@@ -6,7 +6,7 @@ import datetime as dt
 import os
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from motcua.organization.models import Role, StaffRole, Unit, UnitKind
 from motcua.organization.services import unit_create
@@ -170,22 +170,36 @@ def _ledger_triggers_survive_flush():
     patch.undo()
 
 
-@pytest.fixture(scope="session")
-def _seeded_rows(django_db_setup, django_db_blocker):
-    """What the migrations seeded (holidays, rule sets, questionnaires …), serialized once."""
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+_SEEDED: dict[str, str | None] = {"rows": None}
 
 
-@pytest.fixture(autouse=True)
-def _reseed_after_flush(request, django_db_blocker):
-    """Transactional and live-server tests end with a flush that also wipes the rows seeded by
-    data migrations; put them back so that every later test sees a freshly migrated database."""
-    names = request.fixturenames
-    if "transactional_db" not in names and "live_server" not in names:
-        yield
+def _restore_seeded_rows(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """After a flush, put back what the migrations seeded. Flush emits post_migrate once per
+    app; act on the last one, when content types and permissions exist again."""
+    if _SEEDED["rows"] is None or sender.label != _LAST_APP_WITH_MODELS[0]:
         return
-    snapshot = request.getfixturevalue("_seeded_rows")
-    yield
+    connections[using].creation.deserialize_db_from_string(_SEEDED["rows"])
+    from motcua.workcalendar import engine
+
+    engine.clear_cache()
+
+
+_LAST_APP_WITH_MODELS: list[str] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reseed_after_flush(django_db_setup, django_db_blocker):
+    """Transactional and live-server tests end with a flush that also wipes the rows seeded by
+    data migrations (holidays, rule sets, questionnaires …); restore them right after every
+    flush, so that each test starts from a freshly migrated database."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    _LAST_APP_WITH_MODELS[:] = [
+        [a for a in apps.get_app_configs() if a.models_module is not None][-1].label
+    ]
     with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(snapshot)
+        _SEEDED["rows"] = connection.creation.serialize_db_to_string()
+    post_migrate.connect(_restore_seeded_rows, dispatch_uid="motcua-tests-reseed")
+    yield
+    post_migrate.disconnect(dispatch_uid="motcua-tests-reseed")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from motcua.workcalendar import engine
 from tests.browser.conftest import axe_violations
@@ -13,11 +10,7 @@ from tests.browser.conftest import axe_violations
 
 @pytest.fixture
 def seeded_calendar(transactional_db):
-    """Transactional tests flush the database: seed the calendar again (idempotent)."""
-    importlib.import_module("motcua.workcalendar.migrations.0002_seed_calendar").seed(apps, None)
-    importlib.import_module("motcua.workcalendar.migrations.0003_new_year_2026_swap").add(
-        apps, None
-    )
+    """The seeded calendar (tests/conftest.py restores it after every flush), cache cleared."""
     engine.clear_cache()
     yield
     engine.clear_cache()
