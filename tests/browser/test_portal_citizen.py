@@ -15,7 +15,6 @@ from motcua.core.text import fold
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from tests.browser.conftest import axe_violations
-from tests.portal.reseed import _reseed_after_flush  # noqa: F401 - overrides (see module)
 from tests.portal.smtp_server import LocalSMTPServer
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

@@ -11,7 +11,6 @@ from motcua.dossiers.models import Dossier
 from motcua.portal import services
 from motcua.portal.models import Submission
 from tests.portal.conftest import APPLICANT, two_files
-from tests.portal.reseed import _reseed_after_flush  # noqa: F401 - overrides (see module)
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
