@@ -136,13 +136,25 @@ def ledger_seal(*, now: dt.datetime | None = None) -> int:
                 link = seal_hash(prev_hash=prev, event_id=event_id, event_hash=digest)
                 links.append((event_id, subject_type, subject_id, seq, prev, link, sealed_at))
                 prev = link
-            cursor.executemany(
-                "INSERT INTO ledger_seal (event_id, subject_type, subject_id, seq, prev_hash, "
-                "hash, sealed_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                links,
-            )
+            _insert_seals(cursor, links)
             head_id = rows[-1][0]
             total += len(rows)
+
+
+_SEAL_INSERT = (
+    "INSERT INTO ledger_seal (event_id, subject_type, subject_id, seq, prev_hash, hash, "
+    "sealed_at) VALUES "
+)  # followed by placeholders only, never data
+_ROWS_PER_INSERT = 140  # 7 parameters a row: under SQLite's oldest limit of 999
+
+
+def _insert_seals(cursor, links: list[tuple]) -> None:
+    """Multi-row INSERTs: one round trip per 140 links (executemany is one per row on
+    PostgreSQL)."""
+    for i in range(0, len(links), _ROWS_PER_INSERT):
+        part = links[i : i + _ROWS_PER_INSERT]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(part))
+        cursor.execute(_SEAL_INSERT + values, [value for link in part for value in link])
 
 
 def day_event_hashes(day: dt.date) -> QuerySet:
