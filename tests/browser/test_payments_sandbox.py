@@ -24,7 +24,6 @@ from tests.payments.conftest import (  # noqa: F401
 @pytest.fixture
 def owed(
     transactional_db,
-    django_db_serialized_rollback,
     world,  # noqa: F811
     gateway_account,  # noqa: F811
     gateway_settings,  # noqa: F811
@@ -59,4 +58,3 @@ def test_pay_in_sandbox_and_see_the_receipt(page, owed):
     assert axe_violations(page) == []
     dossier = Dossier.objects.get(pk=owed.pk)
     assert dossier.fee_paid == 58_000 and dossier.status == Status.IN_PROGRESS
-

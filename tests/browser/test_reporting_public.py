@@ -10,7 +10,7 @@ from tests.reporting.conftest import month  # noqa: F401
 
 
 @pytest.fixture
-def published(transactional_db, django_db_serialized_rollback, month):  # noqa: F811
+def published(transactional_db, month):  # noqa: F811
     return month
 
 

@@ -11,7 +11,7 @@ from tests.surveys.conftest import _fresh_throttle, returned  # noqa: F401
 
 
 @pytest.fixture
-def done(transactional_db, django_db_serialized_rollback, world):  # noqa: F811
+def done(transactional_db, world):  # noqa: F811
     return returned(world)
 
 
