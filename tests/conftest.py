@@ -188,7 +188,7 @@ _LAST_APP_WITH_MODELS: list[str] = []
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _reseed_after_flush(django_db_setup, django_db_blocker):
+def _restore_seeds_on_flush(django_db_setup, django_db_blocker):
     """Transactional and live-server tests end with a flush that also wipes the rows seeded by
     data migrations (holidays, rule sets, questionnaires …); restore them right after every
     flush, so that each test starts from a freshly migrated database."""
@@ -203,3 +203,9 @@ def _reseed_after_flush(django_db_setup, django_db_blocker):
     post_migrate.connect(_restore_seeded_rows, dispatch_uid="motcua-tests-reseed")
     yield
     post_migrate.disconnect(dispatch_uid="motcua-tests-reseed")
+
+
+@pytest.fixture(scope="session")
+def _seeded_rows(_restore_seeds_on_flush):
+    """The serialized seeded rows (for tests that check or restore them themselves)."""
+    return _SEEDED["rows"]
