@@ -191,38 +191,31 @@ def bench_contention() -> None:
 def _generate(n: int):
     subjects = max(1, n // 8)
     prev = [""] * subjects
-    start = dt.datetime.now(UTC) - dt.timedelta(days=101)
-    span = dt.timedelta(days=100).total_seconds()
+    start = dt.datetime.now(UTC).replace(tzinfo=None) - dt.timedelta(days=101)
+    step = dt.timedelta(days=100) / n
+    payload = {"status_from": "processing", "status_to": "processing", "step": 0}
     for i in range(n):
         s = i % subjects
-        at = start + dt.timedelta(seconds=span * i / n)
-        payload = {"status_from": "processing", "status_to": "processing", "step": i % 5}
-        fields = {
-            "subject_type": "dossier",
-            "subject_id": f"H-{s:07d}",
-            "seq": i // subjects + 1,
-            "action": ACTION,
-            "actor_id": None,
-            "actor_label": "Cán bộ đo",
-            "unit_id": None,
-            "at": at,
-            "payload": payload,
-            "prev_hash": prev[s],
-        }
-        digest = hashing.event_hash(**fields)
+        at = start + step * i  # naive UTC
+        at_text = at.isoformat(timespec="microseconds") + "Z"
+        payload = {**payload, "step": i % 5}
+        seq = i // subjects + 1
+        subject_id = f"H-{s:07d}"
+        digest = hashing.event_hash_of(
+            "dossier", subject_id, seq, ACTION, None, "Cán bộ đo", None, at_text, payload, prev[s]
+        )
+        yield (subject_id, seq, at, payload, prev[s]), digest
         prev[s] = digest
-        yield fields, digest
 
 
 COLUMNS = "subject_type, subject_id, seq, action, actor_id, actor_label, unit_id, at, payload, prev_hash, hash"
 
 
-def _row(fields: dict, digest: str) -> tuple:
-    at = fields["at"]
-    at_text = at.isoformat() if IS_PG else str(at.replace(tzinfo=None))
-    return (fields["subject_type"], fields["subject_id"], fields["seq"], fields["action"], None,
-            fields["actor_label"], None, at_text, json.dumps(fields["payload"]),
-            fields["prev_hash"], digest)  # fmt: skip
+def _row(fields: tuple, digest: str) -> tuple:
+    subject_id, seq, at, payload, prev = fields
+    at_text = at.isoformat() + "+00:00" if IS_PG else str(at)
+    return ("dossier", subject_id, seq, ACTION, None, "Cán bộ đo", None, at_text,
+            json.dumps(payload), prev, digest)  # fmt: skip
 
 
 def bench_million() -> None:
