@@ -172,3 +172,24 @@ def test_reminder_task_runs_through_django_tasks(small_plan):
 
     result = send_reform_reminders.call(days=3)
     assert set(result) == {"due_soon", "overdue", "emails"}
+
+
+def test_the_successor_of_a_merged_lead_unit_reports(small_plan, make_user, departments):
+    import datetime as dt
+
+    from motcua.organization.models import UnitKind
+    from motcua.organization.services import units_merge
+
+    task = _task(small_plan, "Hoàn thiện, trình UBND tỉnh phê duyệt Kiến trúc CQĐT")
+    merged = units_merge(
+        actor=None, units=[departments["STTTT"], departments["SKHCN"]],
+        effective_on=dt.date(2025, 3, 1), new_code="SKHCNTT",
+        new_name="Sở Khoa học và Công nghệ (hợp nhất)", new_kind=UnitKind.DEPARTMENT,
+        check_permission=False,
+    )  # fmt: skip
+    officer = make_user(Role.REFORM_OFFICER, unit=merged)
+    services.task_report_progress(
+        actor=officer, task=task, text="Tiếp tục sau hợp nhất", percent=30
+    )
+    assert task.progress.get().unit == merged
+    assert task in selectors.task_list(unit=merged, role="lead")  # the successor answers for it

@@ -13,6 +13,7 @@ from django.utils import timezone
 from motcua.core.errors import NotFound
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Unit
+from motcua.organization.selectors import unit_predecessors
 from motcua.reform import events
 from motcua.reform.models import (
     GROUP_KINDS,
@@ -164,8 +165,10 @@ def plan_list() -> QuerySet[Plan]:
 
 
 def _unit_filter(unit: Unit, role: str | None = None) -> Q:
+    """Assignments of a unit: its own, its merged predecessors', and its kind's groups."""
     kinds = [g for g, ks in GROUP_KINDS.items() if unit.kind in ks]
-    q = Q(unit=unit) | Q(group__in=kinds)
+    units = [unit.pk] + [u.pk for u in unit_predecessors(unit)]
+    q = Q(unit_id__in=units) | Q(group__in=kinds)
     if role:
         q &= Q(role=role)
     return q

@@ -24,6 +24,7 @@ from motcua.core.text import fold
 from motcua.ledger.services import event_record
 from motcua.organization.models import Role, StaffRole, Unit
 from motcua.organization.permissions import has_role
+from motcua.organization.selectors import unit_successor_on
 from motcua.reform import events
 from motcua.reform.deadlines import ParsedDeadline, occurrences
 from motcua.reform.models import (
@@ -81,13 +82,17 @@ def require_manage(user) -> None:
 
 
 def lead_unit_ids(task: Task) -> tuple[set[int], set[str]]:
-    """The lead units of a task: single units, and unit kinds of lead groups."""
+    """The lead units of a task: single units (and the successor of a merged one), and the
+    unit kinds of lead groups."""
     ids, kinds = set(), set()
+    today = timezone.localdate()
     for a in task.assignments.all():
         if a.role != AssignmentRole.LEAD:
             continue
         if a.unit_id:
             ids.add(a.unit_id)
+            if not a.unit.is_active_on(today):
+                ids.add(unit_successor_on(a.unit, today).pk)
         elif a.group:
             kinds.update(GROUP_KINDS[a.group])
     return ids, kinds
@@ -145,26 +150,37 @@ def framework_load(*, data: dict, source_file: str = "") -> Framework:
             "source_file": source_file,
         },
     )
-    order = iter(range(1, 100_000))
+    flat: list[tuple[int, str | None, dict]] = []  # (depth, parent code, item) in tree order
 
-    def walk(items: list[dict], parent: Node | None, depth: int) -> None:
+    def walk(items: list[dict], parent: str | None, depth: int) -> None:
         for item in items:
-            node, _ = Node.objects.update_or_create(
-                framework=framework,
-                code=str(item["code"]),
-                defaults={
-                    "parent": parent,
-                    "level": LEVELS[depth],
-                    "name": item["name"],
-                    "name_folded": fold(item["name"]),
-                    "max_points": Decimal(str(item["max_points"])),
-                    "assessment": item.get("assessment", ""),
-                    "order": next(order),
-                },
-            )
-            walk(item.get("children", []), node, depth + 1)
+            flat.append((depth, parent, item))
+            walk(item.get("children", []), str(item["code"]), depth + 1)
 
     walk(data["nodes"], None, 0)
+    existing = {n.code: n for n in framework.nodes.all()}
+    fields = ["parent", "level", "name", "name_folded", "max_points", "assessment", "order"]
+    for depth in range(len(LEVELS)):
+        new, changed = [], []
+        for order, (d, parent, item) in enumerate(flat, 1):
+            if d != depth:
+                continue
+            code = str(item["code"])
+            node = existing.get(code) or Node(framework=framework, code=code)
+            node.parent = existing[parent] if parent else None
+            node.level = LEVELS[depth]
+            node.name = item["name"]
+            node.name_folded = fold(item["name"])
+            node.max_points = Decimal(str(item["max_points"]))
+            node.assessment = item.get("assessment", "")
+            node.order = order
+            (changed if node.pk else new).append(node)
+        Node.objects.bulk_create(new)
+        Node.objects.bulk_update(changed, fields)
+        if new and new[0].pk is None:  # backends that do not return keys
+            existing.update({n.code: n for n in framework.nodes.filter(level=LEVELS[depth])})
+        else:
+            existing.update({n.code: n for n in new})
     return framework
 
 
@@ -209,6 +225,8 @@ def result_record(
     """Record (or correct) the province's result of an index for a year."""
     if check_permission:
         require_manage(actor)
+    if not 2000 <= int(year or 0) <= 2100:
+        raise InvalidInput(f"Năm đánh giá '{year}' không hợp lệ.", code="result_year_invalid")
     index = Index.objects.filter(code=index_code).first()
     if index is None:
         raise NotFound(f"Không có chỉ số '{index_code}'.", code="index_not_found")
