@@ -5,7 +5,7 @@
 
 Runs on its own throw-away database (a temporary SQLite file, or the test database
 ``bench_lifecycle`` on the PostgreSQL server of DATABASE_URL), never on the configured one.
-Environment: BENCH_DOSSIERS (default 1500), BENCH_WORKERS (threads, default 1; try 2 on
+Environment: BENCH_DOSSIERS (default 1000), BENCH_WORKERS (threads, default 1; try 2 on
 PostgreSQL), BENCH_SEED.
 
 Each lifecycle: intake (in person, postal or online + acceptance) → transfer → assignment →
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-N = int(os.environ.get("BENCH_DOSSIERS", "1500"))
+N = int(os.environ.get("BENCH_DOSSIERS", "1000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 SEED = int(os.environ.get("BENCH_SEED", "2025"))
 TARGET = 221_167
