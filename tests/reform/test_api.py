@@ -88,6 +88,8 @@ def test_task_list_filters_and_progress(client, small_plan, make_user, departmen
     led = client.get("/api/reform/tasks?unit=STTTT&page_size=100", **h).json()
     assert led["count"] > 5  # leads + supports (departments group)
     lead_only = [t for t in led["items"] if t["lead_unit"] == "STTTT"]
+    as_lead = client.get("/api/reform/tasks?unit=STTTT&role=lead", **h).json()
+    assert as_lead["count"] == len(lead_only) + 5  # + led by "các sở, ban, ngành"
     assert len(lead_only) == 5  # VII.1, VII.3, VII.4 (×2), VII.5
     overdue = client.get("/api/reform/tasks?overdue=true&page_size=100", **h).json()
     assert overdue["count"] == 17  # every task with a due period, seen from today

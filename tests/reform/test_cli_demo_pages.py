@@ -67,6 +67,9 @@ def test_pages_render_for_officers(
     assert board.status_code == 200 and "Trang 2 / 3" in board.content.decode()
     filtered = c.get("/cai-cach/nhiem-vu/?don_vi=STTTT", HTTP_HX_REQUEST="true").content.decode()
     assert "PLII-VII.1.1" in filtered and "<form" not in filtered
+    by_deadline = c.get("/cai-cach/nhiem-vu/?sap_xep=han", HTTP_HX_REQUEST="true").content.decode()
+    assert by_deadline.index("PLII-IV.1.1") < by_deadline.index("PLII-II.1.1")  # 30/9 first
+    assert "Theo đơn vị chủ trì" in by_deadline
     unit = c.get("/cai-cach/don-vi/STTTT/").content.decode()
     assert "Triển khai Kiến trúc Chính quyền điện tử" in unit
     assert c.get("/cai-cach/chi-so/khong-co/").status_code == 404

@@ -15,7 +15,7 @@ from motcua.core.errors import InvalidInput, NotFound
 from motcua.organization.auth import officer_auth
 from motcua.organization.models import Unit
 from motcua.reform import selectors, services
-from motcua.reform.models import Plan, TaskStatus
+from motcua.reform.models import AssignmentRole, Plan, TaskStatus
 
 router = Router(tags=["Cải cách hành chính"], auth=officer_auth)
 
@@ -256,6 +256,7 @@ def list_tasks(
     overdue: bool | None = None,
     plan: int | None = None,
     index: str | None = None,
+    role: AssignmentRole | None = None,
 ):
     unit_obj = None
     if unit:
@@ -265,7 +266,7 @@ def list_tasks(
     if plan is not None and not Plan.objects.filter(pk=plan).exists():
         raise NotFound("Không có kế hoạch này.", code="plan_not_found")
     return selectors.task_list(
-        unit=unit_obj, status=status, overdue=overdue, plan=plan, index=index
+        unit=unit_obj, role=role, status=status, overdue=overdue, plan=plan, index=index
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
@@ -186,6 +186,7 @@ def task_list(
     deadline_kind: str | None = None,
     node: Node | None = None,
     q: str | None = None,
+    order: str = "plan",
     today: dt.date | None = None,
 ) -> QuerySet[Task]:
     today = today or timezone.localdate()
@@ -218,6 +219,8 @@ def task_list(
         qs = qs.filter(
             Q(text__icontains=q) | Q(criterion_text__icontains=q) | Q(number__icontains=q)
         )
+    if order == "deadline":
+        return qs.order_by(F("next_due_on").asc(nulls_last=True), "plan", "order")
     return qs.order_by("plan", "order")
 
 
@@ -235,6 +238,21 @@ def task_status_counts(qs: QuerySet[Task], *, today: dt.date | None = None) -> d
     ).count()
     counts["total"] = sum(counts[s] for s in TaskStatus.values)
     return counts
+
+
+def task_counts_by_lead_unit(qs: QuerySet[Task], *, today: dt.date | None = None) -> list[dict]:
+    """Per primary lead unit: tasks, done, overdue (tasks without a matched unit last)."""
+    today = today or timezone.localdate()
+    rows = (
+        qs.order_by()
+        .values("lead_unit__code", "lead_unit__name")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+            overdue=Count("pk", filter=Q(status__in=OPEN, next_due_on__lt=today)),
+        )
+    )
+    return sorted(rows, key=lambda r: (r["lead_unit__code"] is None, -r["overdue"], -r["total"]))
 
 
 def task_detail(pk: int) -> Task:

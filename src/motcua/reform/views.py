@@ -153,6 +153,7 @@ def _board_filters(request) -> dict:
         "overdue": True if state == "qua_han" else None,
         "due_soon": state == "sap_den_han",
         "q": g.get("q", "").strip() or None,
+        "order": "deadline" if g.get("sap_xep") == "han" else "plan",
         "node": Node.objects.filter(pk=g["tieu_chi"]).first()
         if g.get("tieu_chi", "").isdigit()
         else None,
@@ -169,6 +170,7 @@ def board(request):
         "page": page,
         "today": today,
         "counts": selectors.task_status_counts(tasks, today=today),
+        "by_unit": selectors.task_counts_by_lead_unit(tasks, today=today),
         "f": request.GET,
         "plans": Plan.objects.order_by("-issued_on"),
         "units": Unit.objects.filter(reform_tasks_led__isnull=False).distinct().order_by("name"),
