@@ -111,6 +111,8 @@ def perform(world, dossier: Dossier, action: str):
         return sv.dossier_request_payment(actor=world.leader, amount=1000, **base)
     if action == a.RECORD_PAYMENT:
         return sv.dossier_record_payment(actor=world.desk, amount=1000, **base)
+    if action == a.ONLINE_PAYMENT:
+        return sv.dossier_record_online_payment(amount=8000, receipt="BL1", **base)
     if action == a.APPROVE:
         return approve(world, dossier, when=when)
     if action == a.REFUSE:

@@ -187,3 +187,21 @@ def test_classification_from_events_equals_the_row(world):
     dossier = approve(world, dossier, when=at(8, 7, 45))  # due Tuesday 08:00
     history = list(events_for_subject(subject_type="dossier", subject_id=dossier.code))
     assert classify_events(history) == dossier.classification == Classification.ON_TIME
+
+
+def test_an_online_payment_resumes_a_waiting_dossier_or_just_adds_up(world):
+    dossier = to_specialist(world, receive(world))
+    due = dossier.due_at
+    dossier = services.dossier_record_online_payment(
+        dossier=dossier, amount=8000, receipt="BL-01", provider="sandbox", at=at(0, 11)
+    )
+    assert dossier.status == Status.IN_PROGRESS and dossier.fee_paid == 8000
+    dossier = services.dossier_request_payment(
+        actor=world.specialist, dossier=dossier, amount=20000, at=at(0, 13)
+    )
+    dossier = services.dossier_record_online_payment(
+        dossier=dossier, amount=20000, receipt="BL-02", at=at(0, 14)
+    )
+    assert dossier.status == Status.IN_PROGRESS
+    assert dossier.fee_paid == 28000
+    assert dossier.due_at == add_working_time(due, 1.0, unit=world.commune)

@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     RECEIVE_SUPPLEMENT = "receive_supplement", _("Nhận hồ sơ bổ sung")
     REQUEST_PAYMENT = "request_payment", _("Yêu cầu nghĩa vụ tài chính")
     RECORD_PAYMENT = "record_payment", _("Ghi nhận đã nộp")
+    ONLINE_PAYMENT = "online_payment", _("Thanh toán trực tuyến (cổng thanh toán)")
     APPROVE = "approve", _("Phê duyệt, ban hành kết quả")
     REFUSE = "refuse", _("Từ chối giải quyết")
     RETURN_RESULT = "return_result", _("Trả kết quả")
@@ -61,10 +62,10 @@ S, A = Status, Action
 _CLOSE = (A.WITHDRAW, A.STOP, A.CANCEL)
 
 ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
-    S.SUBMITTED: (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE_INTAKE, A.WITHDRAW),
+    S.SUBMITTED: (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE_INTAKE, A.WITHDRAW, A.ONLINE_PAYMENT),
     S.INTAKE_INCOMPLETE: (),
     S.INTAKE_REFUSED: (),
-    S.RECEIVED: (A.TRANSFER, A.APOLOGIZE, *_CLOSE),
+    S.RECEIVED: (A.TRANSFER, A.APOLOGIZE, A.ONLINE_PAYMENT, *_CLOSE),
     S.WAITING_ASSIGNMENT: (
         A.ASSIGN,
         A.SELF_ASSIGN,
@@ -72,6 +73,7 @@ ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
         A.REQUEST_SUPPLEMENT,
         A.REQUEST_PAYMENT,
         A.APOLOGIZE,
+        A.ONLINE_PAYMENT,
         *_CLOSE,
     ),
     S.IN_PROGRESS: (
@@ -85,12 +87,13 @@ ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
         A.REFUSE,
         A.TRANSFER,
         A.APOLOGIZE,
+        A.ONLINE_PAYMENT,
         *_CLOSE,
     ),
-    S.CONSULTING: (A.CONSULT, A.RECORD_OPINION, A.APOLOGIZE, *_CLOSE),
-    S.SUPPLEMENT_REQUESTED: (A.RECEIVE_SUPPLEMENT, *_CLOSE),
-    S.PAYMENT_REQUESTED: (A.RECORD_PAYMENT, *_CLOSE),
-    S.RESULT_READY: (A.RETURN_RESULT,),
+    S.CONSULTING: (A.CONSULT, A.RECORD_OPINION, A.APOLOGIZE, A.ONLINE_PAYMENT, *_CLOSE),
+    S.SUPPLEMENT_REQUESTED: (A.RECEIVE_SUPPLEMENT, A.ONLINE_PAYMENT, *_CLOSE),
+    S.PAYMENT_REQUESTED: (A.RECORD_PAYMENT, A.ONLINE_PAYMENT, *_CLOSE),
+    S.RESULT_READY: (A.RETURN_RESULT, A.ONLINE_PAYMENT),
     S.RETURNED: (),
     S.WITHDRAWN: (),
     S.STOPPED: (),

@@ -551,6 +551,58 @@ def dossier_record_payment(
 
 
 @transaction.atomic
+def dossier_record_online_payment(
+    *,
+    dossier: Dossier,
+    amount,
+    receipt: str,
+    reference: str = "",
+    provider: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """A payment confirmed by the payment gateway (the payments app, after verifying it).
+
+    No officer acts, so the event has no actor. While the dossier waits for the payment the
+    clock resumes as with ``dossier_record_payment``; otherwise the amount is added to what
+    was paid and the status stays. Not exposed in the API: only the payments service calls it.
+    """
+    now = clock(at)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
+    dossier = lock(dossier, Action.ONLINE_PAYMENT)
+    status_from, due_before = dossier.status, dossier.due_at
+    hours = 0.0
+    fields = ["fee_paid"]
+    if status_from == Status.PAYMENT_REQUESTED:
+        hours = _resume(dossier, now)
+        _back_to_work(dossier)
+        fields += ["status", "paused_since", "paused_hours", "due_at", "step_due_at"]
+    dossier.fee_paid = dossier.fee_paid + amount
+    save(dossier, fields)
+    record(
+        dossier=dossier,
+        action=events.PAYMENT_RECORDED,
+        actor=None,
+        unit=dossier.holder_unit,
+        at=now,
+        status_from=status_from,
+        due_before=due_before,
+        payload={
+            "amount": amount,
+            "receipt": receipt,
+            "reference": reference,
+            "provider": provider,
+            "online": True,
+            "paused_hours": round(hours, 4),
+            "from_unit": None,
+            "to_unit": dossier.holder_unit.code,
+        },
+    )
+    return dossier
+
+
+@transaction.atomic
 def dossier_apologize(
     *,
     actor,
