@@ -175,3 +175,21 @@ def test_the_one_time_code_is_emailed_and_not_kept_after_sending(
     assert citizen.is_verified
     stored = Notification.objects.get(action="account.code")
     assert code not in stored.body
+
+
+def test_a_phone_only_account_gets_its_code_by_sms_with_the_number_masked_in_logs(
+    db, caplog, django_capture_on_commit_callbacks
+):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="motcua.sms")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.citizen_register(
+            full_name="Vũ Văn Giang", phone="+84 912 000 111", password="Mk-cong-dan-2026"
+        )
+    sms = Notification.objects.get(action="account.code")
+    assert sms.channel == "sms" and sms.recipient == "0912000111"
+    assert sms.status == NotificationStatus.SENT
+    [record] = [r for r in caplog.records if r.name == "motcua.sms"]
+    assert "***0111" in record.getMessage()
+    assert "0912000111" not in record.getMessage()
