@@ -14,6 +14,7 @@ from motcua.core.errors import DomainError
 from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Channel, Dossier, ReturnMethod
+from motcua.dossiers.services.processing import _steps
 from motcua.workcalendar.services import add_working_time, next_working_instant
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
@@ -255,14 +256,8 @@ def _process(dossier, *, rng, n, cast, odds, step, state, late_factor, result_fi
                 new_due_at=new_due,
                 at=step(0.5),
             )
-    has_next = (
-        dossier.current_step_id is not None
-        and dossier.process_id
-        and (
-            dossier.process.steps.filter(
-                order__gt=dossier.current_step.order, role="unit_leader"
-            ).exists()
-        )
+    has_next = dossier.current_step_id is not None and any(
+        s.order > dossier.current_step.order and s.role == "unit_leader" for s in _steps(dossier)
     )
     if has_next:
         dossier = services.dossier_complete_step(

@@ -63,9 +63,10 @@ def _enter_step(dossier: Dossier, step, now: dt.datetime, assignee=None) -> None
 
 
 def _steps(dossier: Dossier) -> list:
+    """The process's steps in order (from the prefetch made at receipt when there is one)."""
     if not dossier.process_id:
         return []
-    return list(dossier.process.steps.order_by("order"))
+    return sorted(dossier.process.steps.all(), key=lambda s: s.order)
 
 
 def _handover(dossier: Dossier, before_unit: Unit, before_user, now: dt.datetime, late_ref):
