@@ -231,3 +231,28 @@ def test_api_lists_the_payments_of_a_dossier(client, world, gateway_settings, ga
     assert [p["status"] for p in body["payments"]] == ["paid"]
     wrong = client.get(f"/api/payments/dossiers/{dossier.code}", {"phone4": "1111"})
     assert wrong.status_code == 404 and wrong.json()["code"] == "dossier_not_found"
+
+
+def test_a_payment_kept_for_reconciliation_is_recorded_once_the_dossier_waits_for_it(
+    client, world, gateway_settings, gateway_account
+):
+    from motcua.payments.services import payments_reconcile_all
+    from tests.payments.conftest import to_specialist
+
+    # given a fee paid online before the desk accepted the submission
+    dossier = dossier_services.dossier_submit_online(
+        procedure=world.procedure, unit=world.commune, applicant=APPLICANT
+    )
+    client.get(IPN, gateway_result(query(start(client, dossier)), paid=True, secret=SECRET))
+    assert payments_reconcile_all() == 0  # still only submitted
+    # when the desk accepts and the specialist asks for the (already paid) fee
+    dossier = dossier_services.dossier_accept(actor=world.desk, dossier=dossier)
+    dossier = to_specialist(world, dossier)
+    dossier = dossier_services.dossier_request_payment(
+        actor=world.specialist, dossier=dossier, amount=dossier.fee_due
+    )
+    # then reconciliation records it and the dossier resumes
+    assert payments_reconcile_all() == 1
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROGRESS
+    assert Payment.objects.get().dossier_updated

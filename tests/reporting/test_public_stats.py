@@ -140,3 +140,12 @@ def test_excel_export_is_the_same_table(client, world, month):
         assert dict(zip(keys, values[1:-1], strict=True)) == {k: expected[k] for k in keys}
         assert values[-1] == expected["band"]
     assert ws.cell(row=6, column=1 + keys.index("on_time_share") + 1).number_format == "0.0%"
+
+
+def test_public_stats_use_a_fixed_number_of_queries(world, month, django_assert_max_num_queries):
+    from motcua.reporting.selectors import public_stats
+
+    period = parse_period("year", dt.date(2026, 3, 1))
+    with django_assert_max_num_queries(12):
+        stats = public_stats(period=period, group_by="unit")
+    assert stats.total["received"] == 6
