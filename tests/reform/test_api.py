@@ -112,3 +112,12 @@ def test_task_list_filters_and_progress(client, small_plan, make_user, departmen
     assert [t["id"] for t in done["items"]] == [task.pk]
     bad = client.get("/api/reform/tasks?unit=KHONGCO", **h)
     assert bad.status_code == 404
+
+
+def test_task_list_query_count_does_not_grow_with_tasks(
+    client, small_plan, home_affairs_officer, django_assert_max_num_queries
+):
+    h = _auth(home_affairs_officer)
+    with django_assert_max_num_queries(12):
+        body = client.get("/api/reform/tasks?page_size=100", **h).json()
+    assert body["count"] == 19

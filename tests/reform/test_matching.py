@@ -70,3 +70,19 @@ def test_only_units_active_on_the_plan_date_match(departments, make_unit):
     make_unit("Sở Du lịch", kind=UnitKind.DEPARTMENT, valid_from=dt.date(2023, 1, 1))
     [party] = UnitMatcher(on=ON).match("Sở Du lịch")
     assert party.status == "unmatched"
+
+
+def test_matcher_never_raises_and_reports_text_from_the_cell(departments):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    matcher = UnitMatcher(on=ON)
+    alphabet = st.sampled_from(list("Sở Tư pháp,;()&-đĐ UBND cấp huyện xã Ủy ban nhân dân\n"))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet=alphabet, max_size=60))
+    def check(text):
+        for party in matcher.match(text):
+            assert party.text and party.text in text
+
+    check()
