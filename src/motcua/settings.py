@@ -146,6 +146,17 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Một Cửa <no-reply@motcua.local>")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+MOTCUA_SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://127.0.0.1:8000")  # links in emails
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.portal.sms.LoggingSmsGateway")
+MOTCUA_IDENTITY_PROVIDERS: dict = {}
+if os.environ.get("MOTCUA_OIDC_ISSUER"):
+    MOTCUA_IDENTITY_PROVIDERS["vneid"] = {
+        "label": "Tài khoản định danh điện tử (VNeID)",
+        "issuer": os.environ["MOTCUA_OIDC_ISSUER"],
+        "client_id": os.environ.get("MOTCUA_OIDC_CLIENT_ID", ""),
+        "client_secret": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", ""),
+    }
 
 MOTCUA = {
     "PROVINCE_NAME": os.environ.get("MOTCUA_PROVINCE_NAME", "Tỉnh Demo"),
@@ -157,6 +168,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"motcua.sms": {"level": "INFO"}},
 }
 
 if test_db_name := os.environ.get("MOTCUA_TEST_DB_NAME"):
