@@ -203,9 +203,3 @@ def _restore_seeds_on_flush(django_db_setup, django_db_blocker):
     post_migrate.connect(_restore_seeded_rows, dispatch_uid="motcua-tests-reseed")
     yield
     post_migrate.disconnect(dispatch_uid="motcua-tests-reseed")
-
-
-@pytest.fixture(scope="session")
-def _seeded_rows(_restore_seeds_on_flush):
-    """The serialized seeded rows (for tests that check or restore them themselves)."""
-    return _SEEDED["rows"]
