@@ -99,7 +99,7 @@ def public_stats(
     rows = [
         _public(r, sat_rows.get(r["group"]))
         for r in dossier_stats(filters=filters, group_by=group_by, now=now)
-        if r["group"] not in ("", "None")
+        if r["group"] not in ("", "None") and r["received"]
     ]
     total = _public(dossier_stats(filters=filters, now=now)[0], satisfaction(**args)[0])
     rows.sort(key=lambda r: (-r["received"], r["label"]))

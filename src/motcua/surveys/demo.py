@@ -28,11 +28,12 @@ def _answers(dossier: Dossier, codes: list[str], rng) -> dict[str, int]:
 
 
 def _overall(points: int, rng) -> str:
-    if points >= 16 and rng.random() < 0.8:
-        return Overall.VERY_SATISFIED
-    if points >= 11:
-        return Overall.SATISFIED
-    return Overall.UNSATISFIED if rng.random() < 0.7 else Overall.SATISFIED
+    draw = rng.random()
+    if points >= 16:
+        return Overall.VERY_SATISFIED if draw < 0.65 else Overall.SATISFIED
+    if points >= 12:
+        return Overall.SATISFIED if draw < 0.85 else Overall.UNSATISFIED
+    return Overall.UNSATISFIED if draw < 0.6 else Overall.SATISFIED
 
 
 def load(*, rng, stdout, options) -> None:

@@ -83,6 +83,12 @@ class Indicator(models.Model):
         return next((c["label"] for c in self.choices if int(c["points"]) == points), "")
 
 
+def _number(value: Decimal) -> str:
+    """6.00 → '6', 12.50 → '12,5' (Vietnamese decimal comma)."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
 class Band(models.Model):
     """A classification of a unit's average score: lower ≤ score < upper (half-open).
 
@@ -115,8 +121,8 @@ class Band(models.Model):
         ]
 
     def __str__(self) -> str:
-        low = "−∞" if self.lower is None else f"{self.lower:g}"
-        high = "+∞" if self.upper is None else f"{self.upper:g}"
+        low = "−∞" if self.lower is None else _number(self.lower)
+        high = "+∞" if self.upper is None else _number(self.upper)
         return f"{self.label} [{low}; {high})"
 
     def contains(self, score) -> bool:
