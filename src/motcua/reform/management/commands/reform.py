@@ -86,7 +86,9 @@ class Command(BaseCommand):
             return
         plan = preview["plan"]
         w = self.stdout.write
-        w(f"Kế hoạch {plan['number']} ngày {plan['issued_on']}: {plan['title']}")
+        issued = plan["issued_on"]
+        issued = "/".join(reversed(issued.split("-"))) if issued else "?"
+        w(f"Kế hoạch {plan['number']} ngày {issued}: {plan['title']}")
         for a in preview["appendices"]:
             w(f"  {a['title']} ({a['framework'] or 'không rõ chỉ số'}): {len(a['tasks'])} nhiệm vụ")
         w(f"Tổng: {preview['task_count']} nhiệm vụ.")
@@ -101,8 +103,8 @@ class Command(BaseCommand):
             items = preview[key]
             w(f"{title}: {len(items)}")
             for item in items:
-                where = f"{item.get('sheet', '')} dòng {item.get('row')}" if item.get("row") else ""
-                w(f"  - {where}: {item.get('text') or item.get('message')}")
+                where = f"{item.get('sheet', '')} dòng {item['row']}: " if item.get("row") else ""
+                w(f"  - {where}{item.get('text') or item.get('message')}")
         if preview.get("committed"):
             w(self.style.SUCCESS(f"Đã ghi kế hoạch (mã {preview['plan_id']})."))
         elif options["commit"]:
