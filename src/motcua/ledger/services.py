@@ -149,8 +149,13 @@ _ROWS_PER_INSERT = 140  # 7 parameters a row: under SQLite's oldest limit of 999
 
 
 def _insert_seals(cursor, links: list[tuple]) -> None:
-    """Multi-row INSERTs: one round trip per 140 links (executemany is one per row on
-    PostgreSQL)."""
+    """PostgreSQL: COPY. SQLite: multi-row INSERTs of 140 links."""
+    if cursor.db.vendor == "postgresql":
+        columns = "event_id, subject_type, subject_id, seq, prev_hash, hash, sealed_at"
+        with cursor.cursor.copy(f"COPY ledger_seal ({columns}) FROM STDIN") as copy:
+            for link in links:
+                copy.write_row(link)
+        return
     for i in range(0, len(links), _ROWS_PER_INSERT):
         part = links[i : i + _ROWS_PER_INSERT]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(part))
