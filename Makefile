@@ -21,6 +21,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(BIN)/motcua migrate --noinput
 	$(BIN)/motcua demo --if-empty
+	$(BIN)/motcua schedule
 	$(BIN)/motcua logins
 	@echo "Một Cửa đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /admin/, API: /api/docs)"
 	$(BIN)/motcua worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \

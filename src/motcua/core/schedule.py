@@ -1,0 +1,73 @@
+"""Daily jobs on the database task queue — no cron, no broker.
+
+Each job is a django-tasks task that takes no arguments. ``schedule_all`` (run by
+``motcua schedule`` and by ``make run``) queues the next run of every job unless one is
+already waiting; every run queues the following one, so a single ``motcua worker`` keeps
+the schedule going. Times are Asia/Ho_Chi_Minh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from motcua.core.formats import VN_TZ
+
+logger = logging.getLogger(__name__)
+
+# task path → local time of day
+DAILY_JOBS: dict[str, dt.time] = {
+    "motcua.dossiers.tasks.dossier_warn_due_soon_task": dt.time(7, 0),
+    "motcua.reform.tasks.send_reform_reminders": dt.time(7, 15),
+}
+
+
+def next_run_after(at: dt.time, now: dt.datetime) -> dt.datetime:
+    local = now.astimezone(VN_TZ)
+    candidate = dt.datetime.combine(local.date(), at, tzinfo=VN_TZ)
+    if candidate <= local:
+        candidate += dt.timedelta(days=1)
+    return candidate
+
+
+def _waiting(path: str) -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=daily_job.module_path, status="READY", args_kwargs__args=[path]
+    ).exists()
+
+
+def schedule(path: str, *, now: dt.datetime | None = None):
+    """Queue the next run of one daily job (None when one is already waiting)."""
+    if path not in DAILY_JOBS:
+        raise ValueError(f"unknown daily job {path!r}")
+    if not daily_job.get_backend().supports_defer or _waiting(path):
+        return None
+    run_after = next_run_after(DAILY_JOBS[path], now or timezone.now())
+    return daily_job.using(run_after=run_after).enqueue(path)
+
+
+def schedule_all(*, now: dt.datetime | None = None) -> list[str]:
+    from motcua.ledger.tasks import nightly_schedule
+
+    queued = [path for path in DAILY_JOBS if schedule(path, now=now) is not None]
+    if nightly_schedule(now=now) is not None:
+        queued.append("motcua.ledger.tasks.ledger_nightly")
+    return queued
+
+
+@task()
+def daily_job(path: str):
+    """Run one daily job now, then queue its next run."""
+    try:
+        return import_string(path).call()
+    finally:
+        try:
+            schedule(path)
+        except Exception:  # the job's own result must not be hidden
+            logger.exception("could not queue the next run of %s", path)
