@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
 from motcua.dossiers.api import router as dossiers_router
+from motcua.dossiers.api import stats_router as dossier_stats_router
 from motcua.ledger.api import router as ledger_router
 from motcua.organization.api import router as units_router
 from motcua.payments.api import router as payments_router
@@ -98,3 +99,4 @@ api.add_router("/portal", portal_router)
 api.add_router("/payments", payments_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/stats", reporting_router)
+api.add_router("/stats", dossier_stats_router)

@@ -12,8 +12,10 @@ from motcua.core.errors import NotFound
 from motcua.organization.auth import BearerToken
 from motcua.portal import selectors, services
 from motcua.portal.views import client_address
+from motcua.surveys.api import register_rating
 
 router = Router(tags=["Cổng dịch vụ công"])
+register_rating(router, operation_id="portal_rating_create")
 
 citizen_auth = [BearerToken(), SessionAuth()]
 
