@@ -342,3 +342,19 @@ def test_a_consistent_rewrite_is_caught_by_roots_saved_earlier(history, tmp_path
         call_command("ledger", "verify", "--published", str(saved), stderr=err)
     # then: … but not with what was published
     assert "published_root_differs" in err.getvalue() and "02/03/2026" in err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_outside_any_transaction_reads_one_snapshot():
+    # given: committed history, as the nightly task and the command see it
+    record("HS-1", at(DAY1, 9))
+    record("HS-2", at(DAY1, 10))
+    daily_roots_build(now=at(DAY2, 1))
+    record("HS-1", at(DAY2, 9))
+    assert not connection.in_atomic_block
+    # when
+    report = verify()
+    # then
+    assert report.ok, [p.describe() for p in report.problems]
+    assert (report.events, report.sealed, report.pending) == (3, 2, 1)
+    assert not connection.in_atomic_block
