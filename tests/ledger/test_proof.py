@@ -203,3 +203,18 @@ def test_roots_page_is_paginated(db):
     daily_roots_build(now=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC))
     page = Client().get("/so-cai/", {"page": 2}).content.decode()
     assert "Trang 2 / 3" in page
+
+
+def test_histories_written_by_the_dossier_services_verify_clean(world):  # noqa: F811
+    from motcua.ledger.verify import verify
+
+    # given: dossier histories in March, sealed and rooted by tonight's run (real clock)
+    dossier = to_specialist(world, receive(world, at(0, 8)), at(0, 9))
+    to_leader(world, dossier, at(1, 10))
+    receive(world, at(1, 11), applicant={**APPLICANT, "phone": ""})
+    daily_roots_build()
+    # when
+    report = verify()
+    # then
+    assert report.ok, [p.describe() for p in report.problems]
+    assert report.roots > 2 and report.sealed == report.events
