@@ -20,10 +20,16 @@ def dossier_notify(code: str, action: str) -> int:
     dossier = Dossier.objects.filter(code=code).first()
     if dossier is None:
         return 0
+    sent = 0
     for notifier in NOTIFIERS:
-        notifier(dossier, action)
-    logger.info("dossier %s: %s notified to %d channels", code, action, len(NOTIFIERS))
-    return len(NOTIFIERS)
+        try:
+            notifier(dossier, action)
+        except Exception:  # one failing channel must not silence the others
+            logger.exception("dossier %s: notifier %r failed for %s", code, notifier, action)
+        else:
+            sent += 1
+    logger.info("dossier %s: %s notified to %d of %d channels", code, action, sent, len(NOTIFIERS))
+    return sent
 
 
 @task()
