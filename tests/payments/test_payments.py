@@ -183,7 +183,7 @@ def test_a_cancelled_payment_fails_and_can_be_tried_again(
     assert dossier.fee_paid == 58_000
 
 
-def test_paying_before_acceptance_keeps_the_money_and_flags_reconciliation(
+def test_paying_when_submitting_online_is_recorded_on_the_dossier(
     client, world, gateway_settings, gateway_account
 ):
     # given an online submission not yet accepted (its fee is known from the catalog)
@@ -193,14 +193,14 @@ def test_paying_before_acceptance_keeps_the_money_and_flags_reconciliation(
     result = gateway_result(query(start(client, dossier)), paid=True, secret=SECRET)
     # when the gateway confirms
     assert client.get(IPN, result).json()["RspCode"] == "00"
-    # then the payment is paid with a receipt, the dossier is untouched and flagged
+    # then the payment is paid with a receipt and the dossier shows the fee paid
     payment = Payment.objects.get()
     dossier.refresh_from_db()
     assert payment.status == PaymentStatus.PAID and payment.amount == 8000
-    assert not payment.dossier_updated and "Mới đăng ký" in payment.dossier_note
-    assert dossier.status == Status.SUBMITTED and dossier.fee_paid == 0
+    assert payment.dossier_updated
+    assert dossier.status == Status.SUBMITTED and dossier.fee_paid == 8000
     actions = Event.objects.filter(subject_type="payment").values_list("action", flat=True)
-    assert list(actions.order_by("seq")) == [ev.CREATED, ev.PAID, ev.DOSSIER_PENDING]
+    assert list(actions.order_by("seq")) == [ev.CREATED, ev.PAID, ev.DOSSIER_UPDATED]
 
 
 def test_nothing_to_pay_is_refused(client, world, gateway_settings):
@@ -233,26 +233,23 @@ def test_api_lists_the_payments_of_a_dossier(client, world, gateway_settings, ga
     assert wrong.status_code == 404 and wrong.json()["code"] == "dossier_not_found"
 
 
-def test_a_payment_kept_for_reconciliation_is_recorded_once_the_dossier_waits_for_it(
+def test_a_payment_for_a_closed_dossier_keeps_the_money_and_flags_reconciliation(
     client, world, gateway_settings, gateway_account
 ):
     from motcua.payments.services import payments_reconcile_all
-    from tests.payments.conftest import to_specialist
 
-    # given a fee paid online before the desk accepted the submission
+    # given an online submission whose payment was started, then the applicant withdrew
     dossier = dossier_services.dossier_submit_online(
         procedure=world.procedure, unit=world.commune, applicant=APPLICANT
     )
-    client.get(IPN, gateway_result(query(start(client, dossier)), paid=True, secret=SECRET))
-    assert payments_reconcile_all() == 0  # still only submitted
-    # when the desk accepts and the specialist asks for the (already paid) fee
-    dossier = dossier_services.dossier_accept(actor=world.desk, dossier=dossier)
-    dossier = to_specialist(world, dossier)
-    dossier = dossier_services.dossier_request_payment(
-        actor=world.specialist, dossier=dossier, amount=dossier.fee_due
-    )
-    # then reconciliation records it and the dossier resumes
-    assert payments_reconcile_all() == 1
+    url = query(start(client, dossier))
+    dossier_services.dossier_withdraw(actor=world.desk, dossier=dossier, reason="Rút hồ sơ")
+    # when the gateway confirms the payment afterwards
+    assert client.get(IPN, gateway_result(url, paid=True, secret=SECRET)).json()["RspCode"] == "00"
+    # then the money is kept with a receipt, flagged for the desk, never put on the dossier
+    payment = Payment.objects.get()
     dossier.refresh_from_db()
-    assert dossier.status == Status.IN_PROGRESS
-    assert Payment.objects.get().dossier_updated
+    assert payment.status == PaymentStatus.PAID and not payment.dossier_updated
+    assert payment.dossier_note  # the reason shown to the desk
+    assert dossier.fee_paid == 0
+    assert payments_reconcile_all() == 0

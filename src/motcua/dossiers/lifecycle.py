@@ -62,7 +62,8 @@ S, A = Status, Action
 _CLOSE = (A.WITHDRAW, A.STOP, A.CANCEL)
 
 ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
-    S.SUBMITTED: (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE_INTAKE, A.WITHDRAW),
+    # an online applicant may pay the published fees when submitting (full-process service)
+    S.SUBMITTED: (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE_INTAKE, A.WITHDRAW, A.ONLINE_PAYMENT),
     S.INTAKE_INCOMPLETE: (),
     S.INTAKE_REFUSED: (),
     S.RECEIVED: (A.TRANSFER, A.APOLOGIZE, A.ONLINE_PAYMENT, *_CLOSE),
