@@ -124,3 +124,25 @@ def test_time_limit_display_is_vietnamese(make_procedure):
         make_procedure("1.6", "B", kind=TimeLimitKind.SAME_DAY, days="0").time_limit_display()
         == "trong ngày"
     )
+
+
+def test_procedure_page_offers_a_word_form_built_from_the_catalog(client, demo_province):
+    import io
+
+    from docx import Document
+
+    from motcua.catalog.models import DossierComponent
+
+    component = DossierComponent.objects.filter(form_name__gt="").order_by("id").first()
+    procedure = component.procedure
+    page = client.get(f"/thu-tuc/{procedure.code}/").content.decode()
+    url = f"/thu-tuc/{procedure.code}/mau/{component.order}.docx"
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert f"{procedure.name} (mã {procedure.code})" in text
+    other = procedure.components.exclude(pk=component.pk).order_by("order").first()
+    assert other.name in text
+    assert client.get(f"/thu-tuc/{procedure.code}/mau/99.docx").status_code == 404

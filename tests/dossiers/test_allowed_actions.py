@@ -128,6 +128,14 @@ def perform(world, dossier: Dossier, action: str):
     if action == a.APOLOGIZE:
         new_due = dt.datetime(2026, 3, 20, 17, tzinfo=VN)
         return sv.dossier_apologize(actor=world.leader, reason="Chậm", new_due_at=new_due, **base)
+    if action == a.LATE_ENTRY:
+        return sv.dossier_record_late_entry(
+            actor=world.leader,
+            occurred_at=at(0, 7, 15),
+            description="Bàn giao hồ sơ giấy",
+            reason="Mất kết nối mạng buổi sáng",
+            **base,
+        )
     raise AssertionError(action)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -25,7 +26,7 @@ class Pagination(PaginationBase):
     items_attribute = "items"
 
     def paginate_queryset(self, queryset, pagination: Input, **params):
-        count = queryset.count() if hasattr(queryset, "count") else len(queryset)
+        count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         pages = max(1, math.ceil(count / pagination.page_size))
         if pagination.page > pages and count:
             raise InvalidInput(

@@ -320,6 +320,12 @@ class ReturnIn(Versioned):
     note: str = ""
 
 
+class LateEntryIn(Versioned):
+    occurred_at: dt.datetime
+    description: str = Field(..., min_length=1)
+    reason: str
+
+
 class ApologizeIn(Versioned):
     reason: str = Field(..., min_length=1)
     new_due_at: dt.datetime
@@ -653,6 +659,20 @@ def act_apologize(request, code: str, body: ApologizeIn):
     return _out(
         services.dossier_apologize(
             actor=request.user, dossier=d, reason=body.reason, new_due_at=body.new_due_at
+        )
+    )
+
+
+@_act("late_entry", Action.LATE_ENTRY)
+def act_late_entry(request, code: str, body: LateEntryIn):
+    d = _dossier(request, code, body.version)
+    return _out(
+        services.dossier_record_late_entry(
+            actor=request.user,
+            dossier=d,
+            occurred_at=body.occurred_at,
+            description=body.description,
+            reason=body.reason,
         )
     )
 

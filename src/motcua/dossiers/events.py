@@ -29,6 +29,7 @@ WITHDRAWN = register("dossier.withdrawn", "Công dân rút hồ sơ")
 STOPPED = register("dossier.stopped", "Dừng xử lý hồ sơ")
 CANCELLED = register("dossier.cancelled", "Hủy hồ sơ")
 APOLOGIZED = register("dossier.apologized", "Xin lỗi và hẹn lại ngày trả kết quả")
+LATE_ENTRY = register("dossier.late_entry", "Nhập bù thông tin xử lý (có lý do)")
 DUE_SOON_WARNED = register("dossier.due_soon_warned", "Cảnh báo sắp đến hạn")
 
 # Events that hand the dossier from one unit or person to another: rows of form 06.

@@ -55,6 +55,7 @@ class Action(models.TextChoices):
     STOP = "stop", _("Dừng xử lý (mẫu 05)")
     CANCEL = "cancel", _("Hủy hồ sơ")
     APOLOGIZE = "apologize", _("Xin lỗi, hẹn lại (mẫu 04)")
+    LATE_ENTRY = "late_entry", _("Nhập bù thông tin (ghi lý do)")
 
 
 S, A = Status, Action
@@ -66,7 +67,7 @@ ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
     S.SUBMITTED: (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE_INTAKE, A.WITHDRAW, A.ONLINE_PAYMENT),
     S.INTAKE_INCOMPLETE: (),
     S.INTAKE_REFUSED: (),
-    S.RECEIVED: (A.TRANSFER, A.APOLOGIZE, A.ONLINE_PAYMENT, *_CLOSE),
+    S.RECEIVED: (A.TRANSFER, A.APOLOGIZE, A.ONLINE_PAYMENT, A.LATE_ENTRY, *_CLOSE),
     S.WAITING_ASSIGNMENT: (
         A.ASSIGN,
         A.SELF_ASSIGN,
@@ -75,6 +76,7 @@ ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
         A.REQUEST_PAYMENT,
         A.APOLOGIZE,
         A.ONLINE_PAYMENT,
+        A.LATE_ENTRY,
         *_CLOSE,
     ),
     S.IN_PROGRESS: (
@@ -89,12 +91,20 @@ ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
         A.TRANSFER,
         A.APOLOGIZE,
         A.ONLINE_PAYMENT,
+        A.LATE_ENTRY,
         *_CLOSE,
     ),
-    S.CONSULTING: (A.CONSULT, A.RECORD_OPINION, A.APOLOGIZE, A.ONLINE_PAYMENT, *_CLOSE),
-    S.SUPPLEMENT_REQUESTED: (A.RECEIVE_SUPPLEMENT, A.ONLINE_PAYMENT, *_CLOSE),
-    S.PAYMENT_REQUESTED: (A.RECORD_PAYMENT, A.ONLINE_PAYMENT, *_CLOSE),
-    S.RESULT_READY: (A.RETURN_RESULT, A.ONLINE_PAYMENT),
+    S.CONSULTING: (
+        A.CONSULT,
+        A.RECORD_OPINION,
+        A.APOLOGIZE,
+        A.ONLINE_PAYMENT,
+        A.LATE_ENTRY,
+        *_CLOSE,
+    ),
+    S.SUPPLEMENT_REQUESTED: (A.RECEIVE_SUPPLEMENT, A.ONLINE_PAYMENT, A.LATE_ENTRY, *_CLOSE),
+    S.PAYMENT_REQUESTED: (A.RECORD_PAYMENT, A.ONLINE_PAYMENT, A.LATE_ENTRY, *_CLOSE),
+    S.RESULT_READY: (A.RETURN_RESULT, A.ONLINE_PAYMENT, A.LATE_ENTRY),
     S.RETURNED: (),
     S.WITHDRAWN: (),
     S.STOPPED: (),

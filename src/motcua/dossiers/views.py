@@ -65,6 +65,7 @@ ACTION_ROLES = {
     Action.STOP: {Role.UNIT_LEADER},
     Action.CANCEL: {Role.UNIT_LEADER, Role.PROVINCE_ADMIN},
     Action.APOLOGIZE: {Role.UNIT_LEADER},
+    Action.LATE_ENTRY: {Role.DESK_OFFICER, Role.SPECIALIST, Role.UNIT_LEADER},
 }
 ASSIGNEE_ACTIONS = {
     Action.COMPLETE_STEP,
@@ -393,6 +394,18 @@ def _perform(request, dossier, action: str):
         if timezone.is_naive(new_due):
             new_due = timezone.make_aware(new_due)
         return sv.dossier_apologize(**base, reason=p.get("reason", ""), new_due_at=new_due)
+    if action == Action.LATE_ENTRY:
+        occurred = parse_datetime(p.get("occurred_at") or "")
+        if occurred is None:
+            raise InvalidInput("Chọn thời điểm việc đã xảy ra.")
+        if timezone.is_naive(occurred):
+            occurred = timezone.make_aware(occurred)
+        return sv.dossier_record_late_entry(
+            **base,
+            occurred_at=occurred,
+            description=p.get("description", ""),
+            reason=p.get("reason", ""),
+        )
     raise InvalidInput("Thao tác không hợp lệ.")
 
 

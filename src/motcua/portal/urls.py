@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("thu-tuc/", views.procedures, name="procedures"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
+    path(
+        "thu-tuc/<str:code>/mau/<int:order>.docx",
+        views.procedure_form,
+        name="procedure_form",
+    ),
     path("tra-cuu/", views.track, name="track"),
     path("dang-ky/", account_views.register, name="register"),
     path("xac-minh/", account_views.verify, name="verify"),

@@ -73,3 +73,27 @@ def track(request):
         else:
             view = selectors.dossier_view(dossier, with_reasons=False)
     return render(request, "portal/track.html", {"form": form, "d": view}, status=status)
+
+
+def procedure_form(request, code, order):
+    """A component's form: the uploaded template, or a Word form generated from the catalog."""
+    from django.http import FileResponse, HttpResponse
+
+    from motcua.catalog.forms_docx import component_form_docx
+    from motcua.catalog.models import DossierComponent
+
+    component = (
+        DossierComponent.objects.select_related("procedure")
+        .filter(procedure__code=code, order=order)
+        .first()
+    )
+    if component is None or not (component.form_template or component.form_name):
+        raise Http404("Thủ tục không có mẫu đơn, tờ khai này.")
+    if component.form_template:
+        return FileResponse(component.form_template.open("rb"), as_attachment=True)
+    response = HttpResponse(
+        component_form_docx(component),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-{code}-{order}.docx"'
+    return response

@@ -652,3 +652,55 @@ def dossier_apologize(
         notify=at is None,
     )
     return dossier
+
+
+@transaction.atomic
+def dossier_record_late_entry(
+    *,
+    actor,
+    dossier: Dossier,
+    occurred_at: dt.datetime,
+    description: str,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Record afterwards something that happened outside the system (e.g. a paper hand-over
+    during an outage). Never a back-dated status change: the event carries the server time,
+    the claimed time and the reason, and inspectors see every such entry flagged."""
+    now = clock(at)
+    description, reason = description.strip(), reason.strip()
+    if not description:
+        raise InvalidInput("Cần ghi nội dung được nhập bù.", code="late_entry_description_required")
+    if len(reason) < 10:
+        raise InvalidInput(
+            "Nhập bù phải ghi rõ lý do (ít nhất 10 ký tự).", code="late_entry_reason_required"
+        )
+    if occurred_at.tzinfo is None:
+        raise InvalidInput("Thời điểm xảy ra phải có múi giờ.", code="naive_datetime")
+    if occurred_at >= now:
+        raise InvalidInput(
+            "Thời điểm xảy ra phải trước thời điểm nhập bù.", code="late_entry_not_in_past"
+        )
+    if dossier.received_at and occurred_at < dossier.received_at:
+        raise InvalidInput(
+            "Thời điểm xảy ra không được trước khi tiếp nhận hồ sơ.",
+            code="late_entry_before_receipt",
+        )
+    dossier = lock(dossier, Action.LATE_ENTRY)
+    unit = require_any(
+        actor,
+        [Role.DESK_OFFICER, Role.SPECIALIST, Role.UNIT_LEADER],
+        [dossier.holder_unit, dossier.competent_unit, dossier.receiving_unit],
+    )
+    save(dossier, [])
+    record(
+        dossier=dossier,
+        action=events.LATE_ENTRY,
+        actor=actor,
+        unit=unit,
+        at=now,
+        status_from=dossier.status,
+        payload={"occurred_at": iso(occurred_at), "description": description, "reason": reason},
+        notify=False,
+    )
+    return dossier
