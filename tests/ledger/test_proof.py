@@ -218,3 +218,24 @@ def test_histories_written_by_the_dossier_services_verify_clean(world):  # noqa:
     # then
     assert report.ok, [p.describe() for p in report.problems]
     assert report.roots > 2 and report.sealed == report.events
+
+
+def test_anonymous_proof_lookups_cannot_probe_the_phone_digits(processed, settings):
+    # given the public look-up limits of the portal (10 per code per window)
+    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 100, "per_code": 10}
+    client = Client()
+    # when someone tries endings one after another
+    answers = [_proof(client, processed.code, phone=f"{n:04d}")[0] for n in range(10)]
+    # then wrong digits give 404 until the limit, after which even the right ones are refused
+    assert answers == [404] * 10
+    status, body = _proof(client, processed.code, phone="5678")
+    assert status == 429 and body["code"] == "rate_limited"
+
+
+def test_officers_with_a_token_are_not_counted(processed, world, settings):  # noqa: F811
+    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 1, "per_code": 1}
+    _, token = api_token_create(actor=world.desk, user=world.desk, name="kiểm thử")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for _ in range(3):
+        status, _ = _proof(Client(), processed.code, headers=headers)
+        assert status == 200

@@ -45,7 +45,7 @@ def roots(request, filters: Query[RootFilter]):
     ),
 )
 def dossier_proof(request, code: str, phone: str = ""):
-    return proof.dossier_proof(code=code, phone_last4=phone, user=request.user)
+    return proof.dossier_proof_for_request(request, code=code, phone_last4=phone)
 
 
 # --- integrity findings (mounted at /api/integrity) ---------------------------------------

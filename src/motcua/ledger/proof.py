@@ -135,3 +135,13 @@ def dossier_proof(*, code: str, phone_last4: str = "", user=None) -> dict[str, A
     proof = subject_proof(subject_type="dossier", subject_id=dossier.code)
     proof["subject"]["code"] = dossier.code
     return proof
+
+
+def dossier_proof_for_request(request, *, code: str, phone_last4: str) -> dict:
+    """``dossier_proof`` for a web or API caller: anonymous look-ups by code + phone digits
+    count against the portal's public look-up limits (no probing of the 10,000 endings)."""
+    if not request.user.is_authenticated:
+        from motcua.portal.services import code_lookup_throttle
+
+        code_lookup_throttle(code=code, client=request.META.get("REMOTE_ADDR", ""))
+    return dossier_proof(code=code, phone_last4=phone_last4, user=request.user)

@@ -58,7 +58,7 @@ def dossier_history(request):
     context: dict = {"code": code, "phone": phone}
     if code:
         try:
-            document = proof.dossier_proof(code=code, phone_last4=phone, user=request.user)
+            document = proof.dossier_proof_for_request(request, code=code, phone_last4=phone)
         except DomainError as error:
             context["error"] = error.message
         else:
@@ -79,12 +79,13 @@ def dossier_history(request):
 def dossier_proof_download(request, code: str):
     """Public: the applicant (code + 4 phone digits) or a signed-in officer."""
     try:
-        document = proof.dossier_proof(
-            code=code, phone_last4=request.GET.get("phone", ""), user=request.user
+        document = proof.dossier_proof_for_request(
+            request, code=code, phone_last4=request.GET.get("phone", "")
         )
     except DomainError as error:
+        status = 429 if error.status == 429 else 404
         return render(
-            request, "ledger/dossier.html", {"code": code, "error": error.message}, status=404
+            request, "ledger/dossier.html", {"code": code, "error": error.message}, status=status
         )
     body = json.dumps(document, ensure_ascii=False, indent=1)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -500,6 +500,20 @@ def citizen_login_throttle(*, identifier: str, client: str, now: dt.datetime | N
     )
 
 
+def code_lookup_throttle(*, code: str, client: str, now: dt.datetime | None = None) -> None:
+    """Count one public look-up of a dossier code (tracking, ledger proofs); refuse past the
+    limits per client and per code, so a code cannot be probed for its phone digits."""
+    limits = _limits()
+    _count_attempt(
+        [
+            (_attempt_key("client", client or "?"), limits["per_client"]),
+            (_attempt_key("code", (code or "").strip().upper()), limits["per_code"]),
+        ],
+        now or timezone.now(),
+        dt.timedelta(minutes=limits["window_minutes"]),
+    )
+
+
 TRACK_NOT_FOUND = "Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối điện thoại đã nhập."
 
 
@@ -519,16 +533,7 @@ def track_dossier(
             "Nhập mã hồ sơ và đúng 4 chữ số cuối của số điện thoại người nộp.",
             code="track_input_invalid",
         )
-    limits = _limits()
-    window = dt.timedelta(minutes=limits["window_minutes"])
-    _count_attempt(
-        [
-            (_attempt_key("client", client or "?"), limits["per_client"]),
-            (_attempt_key("code", code), limits["per_code"]),
-        ],
-        now,
-        window,
-    )
+    code_lookup_throttle(code=code, client=client, now=now)
     dossier = (
         Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
         .filter(code=code)
