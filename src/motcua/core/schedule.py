@@ -1,6 +1,7 @@
-"""Daily jobs on the database task queue — no cron, no broker.
+"""Periodic jobs on the database task queue — no cron, no broker.
 
-Each job is a django-tasks task that takes no arguments. ``schedule_all`` (run by
+Each job is a django-tasks task that takes no arguments, run daily at a local time or every
+fixed interval. ``schedule_all`` (run by
 ``motcua schedule`` and by ``make run``) queues the next run of every job unless one is
 already waiting; every run queues the following one, so a single ``motcua worker`` keeps
 the schedule going. Times are Asia/Ho_Chi_Minh.
@@ -19,14 +20,18 @@ from motcua.core.formats import VN_TZ
 
 logger = logging.getLogger(__name__)
 
-# task path → local time of day
-DAILY_JOBS: dict[str, dt.time] = {
+# task path → local time of day (daily) or interval
+DAILY_JOBS: dict[str, dt.time | dt.timedelta] = {
     "motcua.dossiers.tasks.dossier_warn_due_soon_task": dt.time(7, 0),
     "motcua.reform.tasks.send_reform_reminders": dt.time(7, 15),
+    # events are tamper-evident in the global chain once sealed: seal often
+    "motcua.ledger.tasks.ledger_seal_task": dt.timedelta(minutes=10),
 }
 
 
-def next_run_after(at: dt.time, now: dt.datetime) -> dt.datetime:
+def next_run_after(at: dt.time | dt.timedelta, now: dt.datetime) -> dt.datetime:
+    if isinstance(at, dt.timedelta):
+        return now + at
     local = now.astimezone(VN_TZ)
     candidate = dt.datetime.combine(local.date(), at, tzinfo=VN_TZ)
     if candidate <= local:

@@ -70,3 +70,11 @@ def nightly_schedule(*, now: dt.datetime | None = None):
     if not backend.supports_defer or _already_queued():
         return None
     return ledger_nightly.using(run_after=next_run_after(now or timezone.now())).enqueue()
+
+
+@task()
+def ledger_seal_task() -> int:
+    """Extend the global chain over new events (scheduled every few minutes)."""
+    from motcua.ledger.services import ledger_seal
+
+    return ledger_seal()
