@@ -208,3 +208,17 @@ def test_page_and_excel_for_inspectors(histories, inspector, world):  # noqa: F8
     codes = {r[1] for r in rows[1:]}
     assert histories["quick"].code in codes and histories["clean"].code not in codes
     assert isinstance(rows[1][3], dt.datetime)
+
+
+def test_findings_are_served_at_api_integrity(histories, inspector):
+    _, raw = api_token_create(actor=None, user=inspector, name="thanh tra")
+    client = Client()
+    response = client.get(
+        "/api/integrity/findings",
+        {"kind": "step_in_seconds"},
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 200
+    assert [i["code"] for i in response.json()["items"]] == [histories["quick"].code]
+    anonymous = client.get("/api/integrity/findings")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"
