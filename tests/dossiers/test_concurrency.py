@@ -56,17 +56,19 @@ def test_two_officers_act_on_the_same_read_exactly_one_wins(world):
 
 
 def test_withdraw_and_transfer_race(world):
+    # given two officers looking at the same version of the dossier
     dossier = receive(world)
+    read_a = Dossier.objects.get(pk=dossier.pk)
+    read_b = Dossier.objects.get(pk=dossier.pk)
+    # when one withdraws it while the other transfers it
     outcomes = race(
-        lambda: services.dossier_withdraw(
-            actor=world.desk, dossier=Dossier.objects.get(pk=dossier.pk), reason="Rút"
-        ),
-        lambda: services.dossier_transfer(
-            actor=world.desk, dossier=Dossier.objects.get(pk=dossier.pk)
-        ),
+        lambda: services.dossier_withdraw(actor=world.desk, dossier=read_a, reason="Rút"),
+        lambda: services.dossier_transfer(actor=world.desk, dossier=read_b),
     )
+    # then exactly one change lands; the other is told (whichever thread is second)
     assert sum(isinstance(o, Dossier) for o in outcomes) == 1
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+    assert Event.objects.filter(subject_id=dossier.code).count() == 2
 
 
 def test_concurrent_intakes_get_distinct_sequential_codes(world):
