@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from its own static files (no CDN)
     "motcua.core",
     "motcua.ledger",
     "motcua.organization",
