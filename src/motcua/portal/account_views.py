@@ -180,6 +180,37 @@ def my_dossier(request, code):
     return render(request, "portal/my_dossier.html", {"d": view, "dossier": dossier})
 
 
+@citizen_required
+def my_supplement(request, code):
+    """Send the requested supplement online (the clock resumes when it arrives)."""
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            services.citizen_supplement_submit(
+                user=request.user,
+                code=code,
+                uploads=request.FILES.getlist("files"),
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(
+                request, "Đã gửi hồ sơ bổ sung. Thời hạn giải quyết tiếp tục được tính."
+            )
+            return redirect("portal:my_dossier", code=code)
+    context = {
+        "dossier": dossier,
+        "items": services.supplement_items(dossier),
+        "waiting": dossier.status == "supplement_requested",
+        "error": error,
+    }
+    return render(request, "portal/supplement.html", context, status=status)
+
+
 def _submit_initial(citizen) -> dict:
     user = citizen.user
     return {

@@ -155,3 +155,25 @@ def my_dossier(request: HttpRequest, code: str):
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
     return selectors.dossier_view(dossier, with_reasons=True)
+
+
+class SupplementIn(Schema):
+    note: str = ""
+
+
+@router.post(
+    "/dossiers/{code}/supplement",
+    response=DossierOut,
+    auth=citizen_auth,
+    summary="Nộp bổ sung hồ sơ trực tuyến",
+    description=(
+        "Khi hồ sơ đang chờ bổ sung. Gửi `multipart/form-data` với một hoặc nhiều tệp tên "
+        "`files` (PDF/JPEG/PNG, kiểm tra theo nội dung, tối đa 10 tệp). Thời hạn giải quyết "
+        "tiếp tục được tính khi nhận đủ."
+    ),
+)
+def supplement_create(request: HttpRequest, code: str, data: Form[SupplementIn]):
+    dossier = services.citizen_supplement_submit(
+        user=request.user, code=code, uploads=request.FILES.getlist("files"), note=data.note
+    )
+    return selectors.dossier_view(dossier, with_reasons=True)

@@ -38,7 +38,7 @@ from motcua.portal.models import (
     OneTimeCode,
     Submission,
 )
-from motcua.portal.selectors import submission_units
+from motcua.portal.selectors import citizen_dossier, submission_units
 from motcua.portal.uploads import CheckedFile, check_upload
 
 CODE_TTL = dt.timedelta(minutes=15)
@@ -450,6 +450,48 @@ def _submit(*, user, key, fingerprint, procedure, unit: Unit, applicant, checked
         code = dossier.code
         transaction.on_commit(lambda: notify.dossier_event_enqueue(code, dossier_events.SUBMITTED))
     return SubmissionResult(submission, created=True)
+
+
+# ---------------------------------------------------------------- supplements
+
+MAX_SUPPLEMENT_FILES = 10
+
+
+def supplement_items(dossier: Dossier) -> list[str]:
+    """What the officer asked for, from the open supplement pause (listed once, in writing)."""
+    from motcua.dossiers.models import PauseKind
+
+    pause = (
+        dossier.pauses.filter(kind=PauseKind.SUPPLEMENT, ended_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+    return [item.strip() for item in (pause.reason if pause else "").split(";") if item.strip()]
+
+
+def citizen_supplement_submit(*, user, code: str, uploads: list, note: str = "") -> Dossier:
+    """The signed-in citizen sends the requested supplement for one of their dossiers."""
+    from motcua.dossiers.lifecycle import Status
+    from motcua.dossiers.services import dossier_receive_supplement_online
+
+    dossier = citizen_dossier(user, code)
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ của bạn với mã này.", code="dossier_not_found")
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        raise InvalidInput(
+            "Hồ sơ không ở trạng thái chờ bổ sung.", code="not_waiting_for_supplement"
+        )
+    uploads = [u for u in uploads if u]
+    if not uploads:
+        raise InvalidInput("Chọn ít nhất một tệp bổ sung.", code="supplement_files_required")
+    if len(uploads) > MAX_SUPPLEMENT_FILES:
+        raise InvalidInput(f"Gửi tối đa {MAX_SUPPLEMENT_FILES} tệp mỗi lần.", code="too_many_files")
+    files = []
+    for index, upload in enumerate(uploads, start=1):
+        label = f"tệp {index}"
+        checked = check_upload(upload, label=label)
+        files.append((label, checked.as_django_file(f"bo-sung-{dossier.pk}-{index}")))
+    return dossier_receive_supplement_online(dossier=dossier, files=files, note=note[:500])
 
 
 # ---------------------------------------------------------------- tracking

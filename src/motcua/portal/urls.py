@@ -26,5 +26,6 @@ urlpatterns = [
     path("nop-ho-so/<str:code>/", account_views.submit, name="submit"),
     path("ca-nhan/", account_views.mine, name="mine"),
     path("ca-nhan/ho-so/<str:code>/", account_views.my_dossier, name="my_dossier"),
+    path("ca-nhan/ho-so/<str:code>/bo-sung/", account_views.my_supplement, name="my_supplement"),
     path("ca-nhan/ho-so/<str:code>/bien-nhan/", account_views.receipt, name="receipt"),
 ]

@@ -5,12 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files import File
 from django.db import transaction
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import deadlines, events
 from motcua.dossiers.lifecycle import Action, Status
-from motcua.dossiers.models import Consultation, Dossier, Pause, PauseKind
+from motcua.dossiers.models import (
+    ChecklistItem,
+    ComponentCopy,
+    Consultation,
+    Dossier,
+    Pause,
+    PauseKind,
+)
 from motcua.dossiers.services._base import (
     check_assignee,
     clock,
@@ -444,6 +452,13 @@ def dossier_receive_supplement(
             [Role.DESK_OFFICER, Role.UNIT_LEADER],
             [dossier.receiving_unit, dossier.holder_unit],
         )
+    return _supplement_received(dossier, now=now, actor=actor, unit=unit, note=note)
+
+
+def _supplement_received(
+    dossier: Dossier, *, now: dt.datetime, actor, unit, note: str, extra: dict | None = None
+) -> Dossier:
+    """Resume the clock (due = old due + working time paused) and record the hand-over."""
     status_from, due_before = dossier.status, dossier.due_at
     hours = _resume(dossier, now)
     _back_to_work(dossier)
@@ -464,9 +479,50 @@ def dossier_receive_supplement(
             "to_unit": dossier.holder_unit.code,
             "to_user": _name(dossier.assignee),
             "late": False,
+            **(extra or {}),
         },
     )
     return dossier
+
+
+@transaction.atomic
+def dossier_receive_supplement_online(
+    *,
+    dossier: Dossier,
+    files: list[tuple[str, File]],
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant sent the requested supplement through the portal.
+
+    Called only by the portal after it has checked that the signed-in citizen owns the
+    dossier and that every file's content is an accepted type. The files join the checklist
+    as electronic copies; the clock resumes as with ``dossier_receive_supplement``.
+    """
+    now = clock(at)
+    if not files:
+        raise InvalidInput("Cần gửi kèm ít nhất một tệp bổ sung.", code="supplement_files_required")
+    dossier = lock(dossier, Action.RECEIVE_SUPPLEMENT)
+    last = dossier.checklist.order_by("-order").values_list("order", flat=True).first() or 0
+    names = []
+    for offset, (label, file) in enumerate(files, start=1):
+        item = ChecklistItem.objects.create(
+            dossier=dossier,
+            order=last + offset,
+            name=f"Bổ sung: {label}"[:500],
+            provided=True,
+            copy_kind=ComponentCopy.ELECTRONIC,
+            file=file,
+        )
+        names.append(item.name)
+    return _supplement_received(
+        dossier,
+        now=now,
+        actor=None,
+        unit=dossier.receiving_unit,
+        note=note.strip(),
+        extra={"channel": "online", "files": names},
+    )
 
 
 @transaction.atomic
