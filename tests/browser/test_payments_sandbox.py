@@ -14,7 +14,6 @@ from motcua.payments.models import Payment, PaymentStatus
 from tests.browser.conftest import axe_violations
 from tests.dossiers.conftest import world  # noqa: F401
 from tests.payments.conftest import (  # noqa: F401
-    _fresh_throttle,
     gateway_account,
     gateway_settings,
     waiting_for_payment,

@@ -7,7 +7,7 @@ import pytest
 from motcua.surveys.models import Rating
 from tests.browser.conftest import axe_violations
 from tests.dossiers.conftest import world  # noqa: F401
-from tests.surveys.conftest import _fresh_throttle, returned  # noqa: F401
+from tests.surveys.conftest import returned  # noqa: F401
 
 
 @pytest.fixture

@@ -47,13 +47,3 @@ def waiting_for_payment(w, amount=50_000):
 
 def query(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from motcua.dossiers import services as dossier_services
 from tests.dossiers.conftest import (  # noqa: F401 - fixtures re-exported
     _fast_passwords,
@@ -45,12 +43,3 @@ ALL_TWO = dict.fromkeys(
 
 def answers(**changes) -> dict[str, int]:
     return {**ALL_TWO, **changes}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

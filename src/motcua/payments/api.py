@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from motcua.payments import selectors, services, throttle
+from motcua.payments import selectors, services
+from motcua.portal.services import code_lookup_throttle
+from motcua.portal.views import client_address
 
 router = Router(tags=["Thanh toán"])
 
@@ -56,7 +58,7 @@ class DossierPaymentsOut(Schema):
     summary="Phí, lệ phí và các giao dịch của một hồ sơ (mã hồ sơ + 4 số cuối điện thoại)",
 )
 def dossier_payments(request, code: str, phone4: str):
-    throttle.check(request, "payments")
+    code_lookup_throttle(code=code, client=client_address(request))
     dossier = selectors.dossier_for_applicant(code=code, phone4=phone4)
     return {
         "dossier": dossier.code,

@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.errors import DomainError, NotFound
-from motcua.payments import selectors, services, throttle
+from motcua.payments import selectors, services
 from motcua.payments.forms import LookupForm
 from motcua.payments.models import PaymentStatus
 from motcua.payments.providers import get_provider
 from motcua.payments.providers.base import SignatureError
+from motcua.portal.services import code_lookup_throttle
+from motcua.portal.views import client_address
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +29,7 @@ def pay(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            throttle.check(request, "payments")
+            code_lookup_throttle(code=form.cleaned_data["code"], client=client_address(request))
             dossier = selectors.dossier_for_applicant(
                 code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
             )
@@ -37,7 +39,7 @@ def pay(request):
                     return_url=request.build_absolute_uri(
                         reverse("payments:return", args=[get_provider().code])
                     ),
-                    client_ip=throttle.client_ip(request),
+                    client_ip=client_address(request),
                 )
                 if url.startswith("/"):
                     url = request.build_absolute_uri(url)

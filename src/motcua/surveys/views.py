@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.core.errors import DomainError
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
-from motcua.payments import throttle
 from motcua.payments.forms import LookupForm
 from motcua.payments.selectors import dossier_for_applicant
+from motcua.portal.services import code_lookup_throttle
+from motcua.portal.views import client_address
 from motcua.reporting.periods import KINDS, parse_period
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
@@ -26,7 +27,7 @@ def start(request):
     form = LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            throttle.check(request, "surveys")
+            code_lookup_throttle(code=form.cleaned_data["code"], client=client_address(request))
             dossier = dossier_for_applicant(
                 code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
             )
