@@ -7,6 +7,8 @@ always derivable from it. Rows are changed only by ``dossiers.services``.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -252,6 +254,17 @@ class Dossier(models.Model):
 
     def is_overdue(self, now: dt.datetime) -> bool:
         return self.is_in_progress() and self.due_at is not None and self.due_at < now
+
+    def applicant_phone_ends_with(self, last4: str) -> bool:
+        """Whether ``last4`` are the last 4 digits of the applicant's phone (constant time).
+
+        The one check behind every public look-up by code + phone digits (tracking, fees,
+        ratings, ledger proofs); each caller gives the same answer for an unknown code."""
+        phone = re.sub(r"\D", "", self.applicant_phone or "")
+        given = re.sub(r"\D", "", last4 or "")
+        if len(phone) < 4 or len(given) != 4:
+            return False
+        return hmac.compare_digest(phone[-4:], given)
 
 
 class ComponentCopy(models.TextChoices):

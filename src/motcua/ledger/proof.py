@@ -8,8 +8,6 @@ describes the procedure step by step.
 
 from __future__ import annotations
 
-import hmac
-import re
 from collections import defaultdict
 from typing import Any
 
@@ -96,17 +94,6 @@ def subject_proof(*, subject_type: str, subject_id: str | int) -> dict[str, Any]
     }
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
-
-
-def phone_matches(phone: str, last4: str) -> bool:
-    digits, given = _digits(phone), _digits(last4)
-    if len(digits) < 4 or len(given) != 4:
-        return False
-    return hmac.compare_digest(digits[-4:], given)
-
-
 def is_officer(user) -> bool:
     from motcua.organization.permissions import user_roles
 
@@ -128,9 +115,7 @@ def dossier_proof(*, code: str, phone_last4: str = "", user=None) -> dict[str, A
     from motcua.dossiers.models import Dossier
 
     dossier = Dossier.objects.filter(code=code.strip()).only("code", "applicant_phone").first()
-    if dossier is None or not (
-        is_officer(user) or phone_matches(dossier.applicant_phone, phone_last4)
-    ):
+    if dossier is None or not (is_officer(user) or dossier.applicant_phone_ends_with(phone_last4)):
         raise NotFound(NOT_FOUND_MESSAGE, code="proof_not_found")
     proof = subject_proof(subject_type="dossier", subject_id=dossier.code)
     proof["subject"]["code"] = dossier.code
@@ -142,6 +127,7 @@ def dossier_proof_for_request(request, *, code: str, phone_last4: str) -> dict:
     count against the portal's public look-up limits (no probing of the 10,000 endings)."""
     if not request.user.is_authenticated:
         from motcua.portal.services import code_lookup_throttle
+        from motcua.portal.views import client_address
 
-        code_lookup_throttle(code=code, client=request.META.get("REMOTE_ADDR", ""))
+        code_lookup_throttle(code=code, client=client_address(request))
     return dossier_proof(code=code, phone_last4=phone_last4, user=request.user)

@@ -9,24 +9,17 @@ from motcua.dossiers.models import Dossier
 from motcua.payments.models import Payment
 
 
-def _digits(value: str) -> str:
-    return "".join(ch for ch in value or "" if ch.isdigit())
-
-
 def dossier_for_applicant(*, code: str, phone4: str) -> Dossier:
     """The dossier if ``phone4`` are the last 4 digits of its applicant's phone.
 
     One answer for "no such code" and "wrong digits", so that codes cannot be enumerated.
     """
-    code = (code or "").strip()
-    digits = _digits(phone4)
     dossier = (
         Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
-        .filter(code=code)
+        .filter(code=(code or "").strip())
         .first()
     )
-    phone = _digits(dossier.applicant_phone) if dossier else ""
-    if dossier is None or len(digits) != 4 or len(phone) < 4 or not phone.endswith(digits):
+    if dossier is None or not dossier.applicant_phone_ends_with(phone4):
         raise NotFound(
             "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại đã nhập.",
             code="dossier_not_found",

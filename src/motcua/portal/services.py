@@ -581,8 +581,6 @@ def track_dossier(
         .filter(code=code)
         .first()
     )
-    phone = re.sub(r"\D", "", dossier.applicant_phone) if dossier else "0000"
-    matches = hmac.compare_digest(phone[-4:].encode(), phone4.encode())
-    if dossier is None or not phone or not matches:
+    if dossier is None or not dossier.applicant_phone_ends_with(phone4):
         raise NotFound(TRACK_NOT_FOUND, code="track_not_found")
     return dossier
