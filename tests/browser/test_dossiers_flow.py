@@ -24,7 +24,7 @@ from motcua.catalog.services import procedure_refresh_search
 from motcua.dossiers.services import _base
 from motcua.organization.models import Role, UnitKind
 from tests.browser.conftest import axe_violations
-from tests.dossiers.conftest import VN, ensure_rule_sets, make_procedure
+from tests.dossiers.conftest import VN, make_procedure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,7 +48,6 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def people(make_unit, make_user):
-    ensure_rule_sets()
     commune = make_unit("UBND xã Hòa Bình", kind=UnitKind.COMMUNE)
     procedure = make_procedure()
     procedure_refresh_search(procedure=procedure)

@@ -91,18 +91,8 @@ class World:
     centre_desk: object
 
 
-def ensure_rule_sets() -> None:
-    """Transactional tests flush the tables, data migrations included: seed them again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("motcua.dossiers.migrations.0002_rule_sets").seed(apps, None)
-
-
 @pytest.fixture
 def world(make_unit, make_user, province) -> World:
-    ensure_rule_sets()
     commune = make_unit("UBND xã Số Một")
     other = make_unit("UBND xã Số Hai")
     centre = make_unit("Trung tâm Phục vụ hành chính công tỉnh", kind=UnitKind.SERVICE_CENTRE)
