@@ -146,3 +146,9 @@ def test_procedure_page_offers_a_word_form_built_from_the_catalog(client, demo_p
     other = procedure.components.exclude(pk=component.pk).order_by("order").first()
     assert other.name in text
     assert client.get(f"/thu-tuc/{procedure.code}/mau/99.docx").status_code == 404
+    # and programs find the same form through the API
+    api = client.get(f"/api/procedures/{procedure.code}").json()
+    by_order = {c["order"]: c["form_url"] for c in api["components"]}
+    assert by_order[component.order] == url
+    plain = procedure.components.filter(form_name="").first()
+    assert by_order[plain.order] is None

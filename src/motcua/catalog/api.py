@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.urls import reverse
 from ninja import Field as SchemaField
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -27,6 +28,14 @@ class ComponentOut(Schema):
     copies: int
     required: bool
     form_name: str
+    form_url: str | None = None
+
+    @staticmethod
+    def resolve_form_url(obj):
+        """The form to download: the uploaded template, or one generated from the catalog."""
+        if not (obj.form_template or obj.form_name):
+            return None
+        return reverse("portal:procedure_form", args=[obj.procedure.code, obj.order])
 
 
 class FeeOut(Schema):
