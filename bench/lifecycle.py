@@ -5,8 +5,10 @@
 
 Runs on its own throw-away database (a temporary SQLite file, or the test database
 ``bench_lifecycle`` on the PostgreSQL server of DATABASE_URL), never on the configured one.
-Environment: BENCH_DOSSIERS (default 1000), BENCH_WORKERS (threads, default 1; try 2 on
-PostgreSQL), BENCH_SEED.
+Environment: BENCH_DOSSIERS (default 1000), BENCH_WORKERS (processes, each with its own
+communes and connection; default 2 on PostgreSQL, 1 on SQLite), BENCH_BATCH (lifecycles per
+``dossier_batch``, default 200; 0 = every action in its own transaction, as pages do),
+BENCH_SEED.
 
 Each lifecycle: intake (in person, postal or online + acceptance) → transfer → assignment →
 (consultation, supplement with pause, financial obligation, apology, send-back: each for a
@@ -20,11 +22,12 @@ the seed province's quarter (target: under 10 minutes on PostgreSQL).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import queue
 import random
 import sys
 import tempfile
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -33,14 +36,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 N = int(os.environ.get("BENCH_DOSSIERS", "1000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+IS_PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2" if IS_PG else "1"))
+BATCH = int(os.environ.get("BENCH_BATCH", "200"))
 SEED = int(os.environ.get("BENCH_SEED", "2025"))
 TARGET = 221_167
 
 TMP = Path(tempfile.mkdtemp(prefix="bench-lifecycle-"))
 os.environ["MOTCUA_VAR_DIR"] = str(TMP)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-IS_PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
 os.environ["MOTCUA_TEST_DB_NAME"] = "bench_lifecycle" if IS_PG else str(TMP / "bench.sqlite3")
 
 import django  # noqa: E402
@@ -167,6 +171,11 @@ def build_world(communes: int = 12):
 
 
 def run_services(casts, procedures) -> tuple[float, list[str]]:
+    from contextlib import nullcontext
+
+    from django.db import connections
+
+    from motcua.dossiers.services import dossier_batch
     from motcua.dossiers.simulation import Odds, simulate
     from motcua.workcalendar.services import add_working_time, working_time_between
 
@@ -176,43 +185,50 @@ def run_services(casts, procedures) -> tuple[float, list[str]]:
     arrivals = [add_working_time(start, span * i / N) for i in range(N)]
     now = end + dt.timedelta(days=120)
     odds = Odds()
-    errors: list[str] = []
 
-    def work(worker: int):
+    def work(worker: int, results) -> None:
         rng = random.Random(SEED + worker)
         mine = [c for k, c in enumerate(casts) if k % WORKERS == worker]
+        indices = list(range(worker, N, WORKERS))
+        cpu_began, error = time.process_time(), ""
         try:
-            for i in range(worker, N, WORKERS):
-                procedure = procedures[i % len(procedures)]
-                simulate(
-                    rng=rng,
-                    n=i,
-                    procedure=procedure,
-                    cast=mine[i % len(mine)],
-                    received_at=arrivals[i],
-                    now=now,
-                    odds=odds,
-                    late_factor=3.0 if procedure.field.code == "DD" else 1.0,
-                    result_file="dossiers/results/bench.pdf",
-                )
-        except Exception as error:  # reported, and the run fails
-            errors.append(f"worker {worker}: {error!r}")
-        finally:
-            if WORKERS > 1:
-                connection.close()
+            for first in range(0, len(indices), max(BATCH, 1)):
+                with dossier_batch() if BATCH else nullcontext():
+                    for i in indices[first : first + max(BATCH, 1)]:
+                        procedure = procedures[i % len(procedures)]
+                        simulate(
+                            rng=rng,
+                            n=i,
+                            procedure=procedure,
+                            cast=mine[i % len(mine)],
+                            received_at=arrivals[i],
+                            now=now,
+                            odds=odds,
+                            late_factor=3.0 if procedure.field.code == "DD" else 1.0,
+                            result_file="dossiers/results/bench.pdf",
+                        )
+        except Exception as exc:  # reported, and the run fails
+            error = f"worker {worker}: {exc!r}"
+        results.put((time.process_time() - cpu_began, error))
 
     began = time.perf_counter()
-    cpu_began = time.process_time()
     if WORKERS == 1:
-        work(0)
-    else:
-        threads = [threading.Thread(target=work, args=(w,)) for w in range(WORKERS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    CPU["services"] = time.process_time() - cpu_began
-    return time.perf_counter() - began, errors
+        results = queue.SimpleQueue()
+        work(0, results)
+        reports = [results.get()]
+    else:  # one process per worker: each has its own interpreter and connection
+        context = multiprocessing.get_context("fork")
+        results = context.SimpleQueue()
+        connections.close_all()
+        processes = [context.Process(target=work, args=(w, results)) for w in range(WORKERS)]
+        for p in processes:
+            p.start()
+        reports = [results.get() for _ in processes]
+        for p in processes:
+            p.join()
+    elapsed = time.perf_counter() - began
+    CPU["services"] = sum(cpu for cpu, _ in reports)
+    return elapsed, [error for _, error in reports if error]
 
 
 CPU: dict[str, float] = {}
@@ -255,7 +271,10 @@ def main() -> int:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         engine = "PostgreSQL" if IS_PG else "SQLite"
-        print(f"Vòng đời hồ sơ qua dịch vụ thật — {engine}, {fmt(N)} hồ sơ, {WORKERS} luồng")
+        print(
+            f"Vòng đời hồ sơ qua dịch vụ thật — {engine}, {fmt(N)} hồ sơ, {WORKERS} tiến trình, "
+            f"{f'lô {BATCH} hồ sơ' if BATCH else 'từng thao tác một giao dịch'}"
+        )
         casts, procedures = build_world()
         elapsed, errors = run_services(casts, procedures)
         if errors:
@@ -288,7 +307,7 @@ def main() -> int:
         verdict = "đạt" if target < 600 else "CHƯA ĐẠT"
         print(
             f"  Ước tính {fmt(TARGET)} hồ sơ (một quý của tỉnh mẫu): {fmt(target / 60, 1)} phút"
-            f" với {WORKERS} luồng — mục tiêu < 10 phút trên PostgreSQL: {verdict}"
+            f" với {WORKERS} tiến trình — mục tiêu < 10 phút trên PostgreSQL: {verdict}"
         )
         print(f"  Theo CPU (một lõi rảnh cho Python): {fmt(TARGET * cpu / dossiers / 60, 1)} phút")
     finally:

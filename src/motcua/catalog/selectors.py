@@ -69,13 +69,18 @@ def procedure_detail(*, code: str) -> Procedure:
     return procedure
 
 
-def process_in_force(*, procedure: Procedure, on: dt.date) -> InternalProcess | None:
-    return (
-        procedure.processes.filter(effective_from__lte=on)
-        .order_by("-effective_from", "-version")
-        .prefetch_related("steps")
-        .first()
-    )
+def process_versions(procedure: Procedure) -> QuerySet[InternalProcess]:
+    """Every version of the procedure's internal process, newest first, with its steps."""
+    return procedure.processes.order_by("-effective_from", "-version").prefetch_related("steps")
+
+
+def process_in_force(
+    *, procedure: Procedure, on: dt.date, versions: list[InternalProcess] | None = None
+) -> InternalProcess | None:
+    """The version in force on ``on``; ``versions`` (from ``process_versions``) if already read."""
+    if versions is not None:
+        return next((p for p in versions if p.effective_from <= on), None)
+    return process_versions(procedure).filter(effective_from__lte=on).first()
 
 
 def procedure_search_text(procedure: Procedure, field_name: str = "") -> str:

@@ -201,7 +201,7 @@ def _process(dossier, *, rng, n, cast, odds, step, state, late_factor, result_fi
         )
         dossier = services.dossier_record_opinion(
             actor=cast.consult_officer,
-            dossier=Dossier.objects.get(pk=dossier.pk),
+            dossier=consultation.dossier,
             consultation=consultation,
             opinion="Thống nhất",
             at=step(min(16, total * 0.2)),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -46,21 +49,35 @@ def event_record(
 
     Must run inside the caller's transaction (the state change and its event commit
     together). ``at`` is for the service's own clock reading; never a client's time.
+    Inside ``event_batch()`` the event is hashed and chained now and inserted with the
+    batch's other events when the batch ends, still inside the same transaction.
     """
     if action not in actions.ACTIONS:
         raise ValueError(f"unregistered event action {action!r}")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must run inside the service's transaction")
     subject_id = str(subject_id)
+    buffer = _BUFFER.get()
+    if buffer is not None:
+        return buffer.append(subject_type, subject_id, action, actor, unit, payload, at)
+    seq, prev_hash = _head(subject_type, subject_id)
+    event = _event(subject_type, subject_id, seq + 1, prev_hash, action, actor, unit, payload, at)
+    event.save(force_insert=True)
+    return event
+
+
+def _head(subject_type: str, subject_id: str) -> tuple[int, str]:
+    """(seq, hash) of the subject's last stored event; (0, "") before its first."""
     last = (
         Event.objects.filter(subject_type=subject_type, subject_id=subject_id)
         .order_by("-seq")
         .values_list("seq", "hash")
         .first()
     )
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, "")
-    at = at or timezone.now()
-    payload = _json_safe(payload or {})
+    return (last[0], last[1]) if last else (0, "")
+
+
+def _event(subject_type, subject_id, seq, prev_hash, action, actor, unit, payload, at) -> Event:
     fields = {
         "subject_type": subject_type,
         "subject_id": subject_id,
@@ -69,12 +86,91 @@ def event_record(
         "actor_id": actor.pk if actor is not None else None,
         "actor_label": _actor_label(actor),
         "unit_id": unit.pk if unit is not None else None,
-        "at": at,
-        "payload": payload,
+        "at": at or timezone.now(),
+        "payload": _json_safe(payload or {}),
         "prev_hash": prev_hash,
     }
-    digest = event_hash(**fields)
-    return Event.objects.create(**fields, hash=digest)
+    return Event(**fields, hash=event_hash(**fields))
+
+
+class EventBuffer:
+    """The events of one batch: chained as they are recorded, inserted together."""
+
+    def __init__(self) -> None:
+        self.heads: dict[tuple[str, str], tuple[int, str]] = {}
+        self.pending: list[Event] = []
+
+    def new_subject(self, subject_type: str, subject_id: str | int) -> None:
+        """The subject was created in this transaction: it has no stored event to read."""
+        self.heads.setdefault((subject_type, str(subject_id)), (0, ""))
+
+    def append(self, subject_type, subject_id, action, actor, unit, payload, at) -> Event:
+        key = (subject_type, subject_id)
+        head = self.heads.get(key)
+        seq, prev_hash = head if head is not None else _head(subject_type, subject_id)
+        event = _event(
+            subject_type, subject_id, seq + 1, prev_hash, action, actor, unit, payload, at
+        )
+        self.heads[key] = (event.seq, event.hash)
+        self.pending.append(event)
+        return event
+
+    def flush(self) -> int:
+        """Insert the pending events (PostgreSQL: COPY; ids are then not read back)."""
+        count, connection = len(self.pending), transaction.get_connection()
+        if connection.vendor == "postgresql":
+            from psycopg.types.json import Jsonb
+
+            with connection.cursor() as cursor, cursor.cursor.copy(_EVENT_COPY) as copy:
+                for e in self.pending:
+                    copy.write_row(
+                        (
+                            e.subject_type,
+                            e.subject_id,
+                            e.seq,
+                            e.action,
+                            e.actor_id,
+                            e.actor_label,
+                            e.unit_id,
+                            e.at,
+                            Jsonb(e.payload),
+                            e.prev_hash,
+                            e.hash,
+                        )
+                    )
+        else:
+            Event.objects.bulk_create(self.pending, batch_size=2000)
+        self.pending = []
+        return count
+
+
+_EVENT_COPY = (
+    "COPY ledger_event (subject_type, subject_id, seq, action, actor_id, actor_label, "
+    "unit_id, at, payload, prev_hash, hash) FROM STDIN"
+)
+
+
+_BUFFER: ContextVar[EventBuffer | None] = ContextVar("ledger_event_buffer", default=None)
+
+
+@contextmanager
+def event_batch() -> Iterator[EventBuffer]:
+    """Record events in memory and insert them together at the end (bulk work: imports,
+    the demo, the benchmark). Runs in one transaction; nothing is written if it fails.
+
+    The unique (subject, seq) constraint still guards the chain: a concurrent writer to a
+    subject of the batch makes the insert fail and the whole batch roll back.
+    """
+    if _BUFFER.get() is not None:
+        raise RuntimeError("event_batch cannot be nested")
+    buffer = EventBuffer()
+    token = _BUFFER.set(buffer)
+    try:
+        with transaction.atomic():
+            yield buffer
+            buffer.flush()
+    finally:
+        _BUFFER.reset(token)
 
 
 # --- sealing and daily roots -------------------------------------------------------------

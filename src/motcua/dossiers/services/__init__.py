@@ -2,6 +2,7 @@
 checks the allowed-actions table, records one ledger event in the same transaction,
 recomputes deadlines through the work calendar and sends notifications on commit."""
 
+from motcua.dossiers.services._base import dossier_batch
 from motcua.dossiers.services.closing import (
     dossier_approve,
     dossier_cancel,
@@ -44,6 +45,7 @@ __all__ = [
     "dossier_apologize",
     "dossier_approve",
     "dossier_assign",
+    "dossier_batch",
     "dossier_cancel",
     "dossier_complete_step",
     "dossier_consult",

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from motcua.dossiers import events
 from motcua.dossiers.lifecycle import Status, check_allowed
 from motcua.dossiers.models import Dossier
-from motcua.ledger.services import event_record
+from motcua.ledger.services import EventBuffer, event_batch, event_record
 from motcua.organization.models import Role, Unit, UnitKind
 from motcua.organization.permissions import has_role, require_role
 
@@ -35,6 +39,133 @@ NOTIFIED = {
 }
 
 
+class Batch:
+    """What a ``dossier_batch`` holds between the first action and the commit, by code.
+
+    ``held``: the version and status this batch left each dossier in (rows it locked or
+    created), so later actions need not lock them again. ``latest``: each held dossier's
+    newest object. ``new``: dossiers created in the batch, inserted once at the end with
+    their final state; ``dirty``: changed fields of rows that already exist, updated once at
+    the end. ``children``: new checklist items and pauses, inserted at the end. Daily
+    counters stay locked for the whole batch and are written at the end.
+    """
+
+    def __init__(self, events: EventBuffer) -> None:
+        self.events = events
+        self.held: dict[str, tuple[int, str]] = {}
+        self.latest: dict[str, Dossier] = {}
+        self.new: set[str] = set()
+        self.dirty: dict[str, set[str]] = {}
+        self.children: list[Any] = []
+        self.counters: dict[tuple[int, dt.date], Any] = {}
+        self.memo: dict[tuple, Any] = {}
+        self.failed: BaseException | None = None
+
+    def pending(self, model, dossier: Dossier) -> list:
+        """The batch's not yet inserted ``model`` rows of ``dossier``."""
+        return [c for c in self.children if type(c) is model and c.dossier.code == dossier.code]
+
+    def flush(self) -> None:
+        for counter in self.counters.values():
+            type(counter).objects.filter(pk=counter.pk).update(last=counter.last)
+        Dossier.objects.bulk_create([self.latest[code] for code in self.new], batch_size=1000)
+        self.new.clear()
+        groups: dict[frozenset[str], list[Dossier]] = defaultdict(list)
+        for code, fields in self.dirty.items():
+            groups[frozenset(fields)].append(self.latest[code])
+        for names, dossiers in groups.items():
+            _update(dossiers, sorted(names))
+        self.dirty.clear()
+        by_model: dict[type, list] = defaultdict(list)
+        for child in self.children:
+            child.dossier = self.latest[child.dossier.code]  # the copy that got the id
+            by_model[type(child)].append(child)
+        for model, rows in by_model.items():
+            model.objects.bulk_create(rows, batch_size=1000)
+        self.children.clear()
+
+
+def _update(dossiers: list[Dossier], names: list[str]) -> None:
+    """One UPDATE statement for many rows (psycopg sends them in one pipeline)."""
+    meta, quote = Dossier._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in names]
+    # Identifiers from the model's own meta; every value goes as a parameter.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(meta.pk.column),
+    )
+    rows = [
+        [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk]
+        for d in dossiers
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+_BATCH: ContextVar[Batch | None] = ContextVar("dossier_batch", default=None)
+
+
+@contextmanager
+def dossier_batch() -> Iterator[Batch]:
+    """Run many dossier services in one transaction and write their changes together.
+
+    The services run exactly as alone (same checks, deadlines and events), but a row is
+    locked once, written once at the end with its final state, and the events are inserted
+    together. All or nothing: if any service fails, even when the caller catches the error,
+    the batch raises it again at the end and nothing is written. For bulk work (the demo
+    province, imports, the benchmark); pages and the API act one dossier at a time.
+    """
+    if _BATCH.get() is not None:
+        raise RuntimeError("dossier_batch cannot be nested")
+    with event_batch() as events:
+        batch = Batch(events)
+        token = _BATCH.set(batch)
+        try:
+            yield batch
+            if batch.failed is not None:
+                raise batch.failed
+            batch.flush()
+        finally:
+            _BATCH.reset(token)
+
+
+def service(func: Callable) -> Callable:
+    """A dossier service: its own transaction alone, or one step of the current batch."""
+    atomic = transaction.atomic(func)
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        batch = _BATCH.get()
+        if batch is None:
+            return atomic(*args, **kwargs)
+        if batch.failed is not None:
+            raise RuntimeError("an earlier action of this batch failed") from batch.failed
+        try:
+            return func(*args, **kwargs)
+        except BaseException as error:
+            batch.failed = error
+            raise
+
+    return run
+
+
+def memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Reference data read once per batch (rule set, process, components, fees)."""
+    batch = _BATCH.get()
+    if batch is None:
+        return compute()
+    try:
+        return batch.memo[key]
+    except KeyError:
+        value = batch.memo[key] = compute()
+        return value
+
+
+def current_batch() -> Batch | None:
+    return _BATCH.get()
+
+
 def clock(at: dt.datetime | None) -> dt.datetime:
     """Server time. ``at`` is accepted only from trusted internal callers (demo, bench)."""
     return at or timezone.now()
@@ -47,14 +178,20 @@ def lock(dossier: Dossier, action: str) -> Dossier:
     row: the service works on a copy of it (the caller's object stays as it was if the
     service fails) without reading the row and its relations again.
     """
-    row = (
-        Dossier.objects.select_for_update()
-        .filter(pk=dossier.pk)
-        .values_list("version", "status")
-        .first()
-    )
+    batch = _BATCH.get()
+    row = batch.held.get(dossier.code) if batch is not None else None
     if row is None:
-        raise NotFound(f"Không tìm thấy hồ sơ {dossier.code}.", code="dossier_not_found")
+        row = (
+            Dossier.objects.select_for_update()
+            .filter(pk=dossier.pk)
+            .values_list("version", "status")
+            .first()
+        )
+        if row is None:
+            raise NotFound(f"Không tìm thấy hồ sơ {dossier.code}.", code="dossier_not_found")
+        if batch is not None:
+            batch.held[dossier.code] = row
+            batch.latest[dossier.code] = dossier
     version, status = row
     if version != dossier.version:
         raise Conflict(
@@ -99,9 +236,57 @@ def check_assignee(user, step, unit: Unit) -> None:
         )
 
 
+def insert(dossier: Dossier) -> None:
+    """A new dossier: its row now, or in a batch once at the end with its final state."""
+    batch = _BATCH.get()
+    if batch is None:
+        dossier.save(force_insert=True)
+        return
+    batch.held[dossier.code] = (dossier.version, dossier.status)
+    batch.latest[dossier.code] = dossier
+    batch.new.add(dossier.code)
+    batch.events.new_subject(events.SUBJECT, dossier.code)
+
+
+def persist(dossier: Dossier) -> None:
+    """Make sure the dossier's row exists now (a row that points to it needs its id)."""
+    batch = _BATCH.get()
+    if batch is None or dossier.code not in batch.new:
+        return
+    dossier.save(force_insert=True)
+    batch.new.discard(dossier.code)
+    batch.dirty[dossier.code] = set()
+    batch.latest[dossier.code] = dossier
+
+
+def add_children(rows: list) -> None:
+    """New rows of one model that point to a dossier (checklist items, a pause)."""
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.children.extend(rows)
+    elif len(rows) == 1:
+        rows[0].save(force_insert=True)
+    elif rows:
+        type(rows[0]).objects.bulk_create(rows)
+
+
+def children(model, dossier: Dossier, related: str) -> list:
+    """The dossier's stored ``related`` rows plus the batch's rows not yet inserted."""
+    batch = _BATCH.get()
+    stored = list(getattr(dossier, related).all()) if dossier.pk is not None else []
+    return stored + (batch.pending(model, dossier) if batch is not None else [])
+
+
 def save(dossier: Dossier, fields: Iterable[str]) -> None:
     dossier.version += 1
-    dossier.save(update_fields=[*set(fields), "version"])
+    batch = _BATCH.get()
+    if batch is None:
+        dossier.save(update_fields=[*set(fields), "version"])
+        return
+    batch.held[dossier.code] = (dossier.version, dossier.status)
+    batch.latest[dossier.code] = dossier
+    if dossier.code not in batch.new:
+        batch.dirty[dossier.code] = batch.dirty.get(dossier.code, set()) | {*fields, "version"}
 
 
 def iso(value):

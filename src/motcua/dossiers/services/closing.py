@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.base import File
-from django.db import transaction
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import events
 from motcua.dossiers.classification import classify_dossier
 from motcua.dossiers.lifecycle import Action, Status
 from motcua.dossiers.models import Decision, Dossier, ReturnMethod
-from motcua.dossiers.services._base import clock, lock, record, require_any, save
+from motcua.dossiers.services._base import clock, lock, record, require_any, save, service
 from motcua.dossiers.services.processing import _name, _resume
 from motcua.organization.models import Role
 
@@ -39,7 +38,7 @@ def _finish(dossier: Dossier, decision: str, now: dt.datetime) -> None:
     dossier.step_due_at = None
 
 
-@transaction.atomic
+@service
 def dossier_approve(
     *,
     actor,
@@ -100,7 +99,7 @@ def dossier_approve(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_refuse(
     *, actor, dossier: Dossier, reasons: str, at: dt.datetime | None = None
 ) -> Dossier:
@@ -135,7 +134,7 @@ def dossier_refuse(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_return_result(
     *,
     actor,
@@ -224,7 +223,7 @@ def _close(*, actor, dossier, action, status, event, reason, roles, at, extra_un
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_withdraw(
     *, actor, dossier: Dossier, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
@@ -241,7 +240,7 @@ def dossier_withdraw(
     )
 
 
-@transaction.atomic
+@service
 def dossier_stop(*, actor, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> Dossier:
     """The competent body stops processing (form 05), e.g. the applicant is unreachable."""
     return _close(
@@ -256,7 +255,7 @@ def dossier_stop(*, actor, dossier: Dossier, reason: str, at: dt.datetime | None
     )
 
 
-@transaction.atomic
+@service
 def dossier_cancel(
     *, actor, dossier: Dossier, reason: str, at: dt.datetime | None = None
 ) -> Dossier:

@@ -6,11 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureStatus
-from motcua.catalog.selectors import process_in_force
+from motcua.catalog.selectors import process_in_force, process_versions
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import deadlines, events
 from motcua.dossiers.lifecycle import Action, Status
@@ -24,7 +23,19 @@ from motcua.dossiers.models import (
     ReturnMethod,
     RuleSet,
 )
-from motcua.dossiers.services._base import clock, lock, record, require_any, save
+from motcua.dossiers.services._base import (
+    add_children,
+    children,
+    clock,
+    current_batch,
+    insert,
+    lock,
+    memo,
+    record,
+    require_any,
+    save,
+    service,
+)
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role, units_of
 
@@ -32,11 +43,14 @@ APPLICANT_FIELDS = ("kind", "name", "id_number", "phone", "email", "address")
 
 
 def rule_set_in_force(on: dt.date) -> RuleSet:
-    rule_set = (
-        RuleSet.objects.filter(effective_from__lte=on)
-        .exclude(effective_to__lt=on)
-        .order_by("-effective_from")
-        .first()
+    rule_sets = memo(("rule_sets",), lambda: list(RuleSet.objects.order_by("-effective_from")))
+    rule_set = next(
+        (
+            r
+            for r in rule_sets
+            if r.effective_from <= on and (r.effective_to is None or r.effective_to >= on)
+        ),
+        None,
     )
     if rule_set is None:
         raise InvalidInput(
@@ -53,12 +67,20 @@ def _next_code(*, unit: Unit, rule_set: RuleSet, at: dt.datetime) -> str:
             code="unit_without_electronic_id",
         )
     day = timezone.localtime(at).date()
-    counter = DailyCounter.objects.select_for_update().filter(unit=unit, day=day).first()
+    batch = current_batch()
+    counter = batch.counters.get((unit.pk, day)) if batch is not None else None
     if counter is None:
-        counter, _ = DailyCounter.objects.get_or_create(unit=unit, day=day)
-        counter = DailyCounter.objects.select_for_update().get(pk=counter.pk)
+        counter = DailyCounter.objects.select_for_update().filter(unit=unit, day=day).first()
+        if counter is None:  # the day's first dossier: create the counter if still missing
+            DailyCounter.objects.bulk_create(
+                [DailyCounter(unit=unit, day=day)], ignore_conflicts=True
+            )
+            counter = DailyCounter.objects.select_for_update().get(unit=unit, day=day)
     counter.last += 1
-    counter.save(update_fields=["last"])
+    if batch is None:
+        counter.save(update_fields=["last"])
+    else:  # locked until the batch commits, written then
+        batch.counters[(unit.pk, day)] = counter
     return rule_set.code_format.format(
         electronic_id=unit.electronic_id, yymmdd=day.strftime("%y%m%d"), seq=counter.last
     )
@@ -121,7 +143,9 @@ def _checklist_rows(procedure: Procedure, checklist: list[dict] | None) -> list[
     ``None`` means every component was handed over as declared in the catalog (the demo and
     bench use it); otherwise each row names a component id (or a free name).
     """
-    components = {c.pk: c for c in procedure.components.all()}
+    components = memo(
+        ("components", procedure.pk), lambda: {c.pk: c for c in procedure.components.all()}
+    )
     if checklist is None:
         return [
             {
@@ -214,7 +238,7 @@ def _write_checklist(dossier: Dossier, rows: list[dict]) -> None:
         if row["file"]:
             item.file.save(getattr(row["file"], "name", "tep"), row["file"], save=False)
         items.append(item)
-    ChecklistItem.objects.bulk_create(items)
+    add_children(items)
 
 
 def _fees(procedure: Procedure, fee_due) -> Decimal:
@@ -223,7 +247,9 @@ def _fees(procedure: Procedure, fee_due) -> Decimal:
         if fee < 0:
             raise InvalidInput("Phí, lệ phí không được âm.", code="fee_negative")
         return fee
-    return sum((f.amount for f in procedure.fees.all()), Decimal(0))
+    return memo(
+        ("fees", procedure.pk), lambda: sum((f.amount for f in procedure.fees.all()), Decimal(0))
+    )
 
 
 def _check_procedure(procedure: Procedure) -> None:
@@ -262,7 +288,8 @@ def _new_dossier(
         raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code="return_method")
     day = timezone.localtime(now).date()
     rule_set = rule_set_in_force(day)
-    process = process_in_force(procedure=procedure, on=day)
+    versions = memo(("processes", procedure.pk), lambda: list(process_versions(procedure)))
+    process = process_in_force(procedure=procedure, on=day, versions=versions)
     competent = _competent_unit(procedure, unit, competent_unit, process)
     code = _next_code(unit=unit, rule_set=rule_set, at=now)
     return Dossier(
@@ -304,7 +331,7 @@ def _start_clock(dossier: Dossier, now: dt.datetime) -> None:
     )
 
 
-@transaction.atomic
+@service
 def dossier_receive(
     *,
     actor,
@@ -351,7 +378,7 @@ def dossier_receive(
     )
     dossier.assignee = actor
     _start_clock(dossier, now)
-    dossier.save()
+    insert(dossier)
     _write_checklist(dossier, rows)
     record(
         dossier=dossier,
@@ -412,7 +439,7 @@ def _not_received(
         note=reasons.strip(),
         **_applicant(applicant),
     )
-    dossier.save()
+    insert(dossier)
     _write_checklist(dossier, rows)
     missing = [
         r["name"] + (f": {r['missing_note']}" if r["missing_note"] else "") for r in _missing(rows)
@@ -430,7 +457,7 @@ def _not_received(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_request_completion_at_intake(
     *,
     actor,
@@ -459,7 +486,7 @@ def dossier_request_completion_at_intake(
     )
 
 
-@transaction.atomic
+@service
 def dossier_refuse_at_intake(
     *,
     actor,
@@ -488,7 +515,7 @@ def dossier_refuse_at_intake(
     )
 
 
-@transaction.atomic
+@service
 def dossier_submit_online(
     *,
     procedure: Procedure,
@@ -516,7 +543,7 @@ def dossier_submit_online(
         status=Status.SUBMITTED,
         now=now,
     )
-    dossier.save()
+    insert(dossier)
     _write_checklist(dossier, rows)
     record(
         dossier=dossier,
@@ -531,7 +558,7 @@ def dossier_submit_online(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_accept(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
     """A desk accepts an online submission: the clock starts now (form 01)."""
     now = clock(at)
@@ -572,7 +599,7 @@ def dossier_accept(*, actor, dossier: Dossier, at: dt.datetime | None = None) ->
                         "provided": i.provided,
                         "file": i.file,
                     }
-                    for i in dossier.checklist.all()
+                    for i in children(ChecklistItem, dossier, "checklist")
                 ]
             ),
             "from_unit": None,
@@ -607,7 +634,7 @@ def _online_not_received(*, actor, dossier, reasons, action, status, event, at):
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_refuse_online(
     *, actor, dossier: Dossier, reasons: str, at: dt.datetime | None = None
 ) -> Dossier:
@@ -623,7 +650,7 @@ def dossier_refuse_online(
     )
 
 
-@transaction.atomic
+@service
 def dossier_request_completion_online(
     *, actor, dossier: Dossier, reasons: str, at: dt.datetime | None = None
 ) -> Dossier:

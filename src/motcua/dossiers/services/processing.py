@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.files import File
-from django.db import transaction
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import deadlines, events
@@ -20,13 +19,18 @@ from motcua.dossiers.models import (
     PauseKind,
 )
 from motcua.dossiers.services._base import (
+    add_children,
     check_assignee,
+    children,
     clock,
+    current_batch,
     iso,
     lock,
+    persist,
     record,
     require_any,
     save,
+    service,
     step_unit,
 )
 from motcua.organization.models import Role, Unit
@@ -87,7 +91,7 @@ def _handover(dossier: Dossier, before_unit: Unit, before_user, now: dt.datetime
     }
 
 
-@transaction.atomic
+@service
 def dossier_transfer(
     *,
     actor,
@@ -138,7 +142,7 @@ def dossier_transfer(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_assign(*, actor, dossier: Dossier, assignee, at: dt.datetime | None = None) -> Dossier:
     """The unit leader assigns the current step to an officer."""
     now = clock(at)
@@ -161,7 +165,7 @@ def dossier_assign(*, actor, dossier: Dossier, assignee, at: dt.datetime | None 
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_self_assign(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
     """An officer with the step's role at the holding unit takes the step."""
     now = clock(at)
@@ -183,7 +187,7 @@ def dossier_self_assign(*, actor, dossier: Dossier, at: dt.datetime | None = Non
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_complete_step(
     *,
     actor,
@@ -227,7 +231,7 @@ def dossier_complete_step(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_send_back(
     *, actor, dossier: Dossier, to_step: int, reason: str, at: dt.datetime | None = None
 ) -> Dossier:
@@ -265,7 +269,7 @@ def dossier_send_back(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_consult(
     *,
     actor,
@@ -283,6 +287,7 @@ def dossier_consult(
     acting = _holder(actor, dossier)
     if unit.pk == dossier.holder_unit_id:
         raise InvalidInput("Đơn vị được hỏi ý kiến phải là đơn vị khác.", code="consult_self")
+    persist(dossier)  # the consultation's row points to it
     consultation = Consultation.objects.create(
         dossier=dossier,
         unit=unit,
@@ -314,7 +319,7 @@ def dossier_consult(
     return consultation
 
 
-@transaction.atomic
+@service
 def dossier_record_opinion(
     *,
     actor,
@@ -360,16 +365,21 @@ def dossier_record_opinion(
 
 
 def _pause(dossier: Dossier, kind: str, now: dt.datetime, reason: str) -> None:
-    Pause.objects.create(dossier=dossier, kind=kind, started_at=now, reason=reason)
+    add_children([Pause(dossier=dossier, kind=kind, started_at=now, reason=reason)])
     dossier.paused_since = now
 
 
 def _resume(dossier: Dossier, now: dt.datetime) -> float:
     """End the open pause: due times move by the working time paused."""
-    pause = Pause.objects.select_for_update().get(dossier=dossier, ended_at__isnull=True)
+    batch = current_batch()
+    pending = [p for p in batch.pending(Pause, dossier) if p.ended_at is None] if batch else []
+    pause = pending[-1] if pending else None  # not inserted yet: inserted as it ends here
+    if pause is None:
+        pause = Pause.objects.select_for_update().get(dossier=dossier, ended_at__isnull=True)
     hours = deadlines.paused_hours(start=pause.started_at, end=now, unit=dossier.competent_unit)
     pause.ended_at, pause.hours = now, hours
-    pause.save(update_fields=["ended_at", "hours"])
+    if pause.pk is not None:
+        pause.save(update_fields=["ended_at", "hours"])
     dossier.paused_since = None
     dossier.paused_hours = dossier.paused_hours + hours
     dossier.due_at = deadlines.extend(due=dossier.due_at, hours=hours, unit=dossier.competent_unit)
@@ -383,7 +393,7 @@ def _back_to_work(dossier: Dossier) -> None:
     dossier.status = Status.IN_PROGRESS if dossier.assignee_id else Status.WAITING_ASSIGNMENT
 
 
-@transaction.atomic
+@service
 def dossier_request_supplement(
     *,
     actor,
@@ -437,7 +447,7 @@ def dossier_request_supplement(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_receive_supplement(
     *, actor, dossier: Dossier, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
@@ -485,7 +495,7 @@ def _supplement_received(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_receive_supplement_online(
     *,
     dossier: Dossier,
@@ -503,10 +513,10 @@ def dossier_receive_supplement_online(
     if not files:
         raise InvalidInput("Cần gửi kèm ít nhất một tệp bổ sung.", code="supplement_files_required")
     dossier = lock(dossier, Action.RECEIVE_SUPPLEMENT)
-    last = dossier.checklist.order_by("-order").values_list("order", flat=True).first() or 0
-    names = []
-    for offset, (label, file) in enumerate(files, start=1):
-        item = ChecklistItem.objects.create(
+    items = children(ChecklistItem, dossier, "checklist")
+    last = max((i.order for i in items), default=0)
+    added = [
+        ChecklistItem(
             dossier=dossier,
             order=last + offset,
             name=f"Bổ sung: {label}"[:500],
@@ -514,7 +524,10 @@ def dossier_receive_supplement_online(
             copy_kind=ComponentCopy.ELECTRONIC,
             file=file,
         )
-        names.append(item.name)
+        for offset, (label, file) in enumerate(files, start=1)
+    ]
+    add_children(added)  # saving a row stores its uploaded file
+    names = [item.name for item in added]
     return _supplement_received(
         dossier,
         now=now,
@@ -525,7 +538,7 @@ def dossier_receive_supplement_online(
     )
 
 
-@transaction.atomic
+@service
 def dossier_request_payment(
     *,
     actor,
@@ -560,7 +573,7 @@ def dossier_request_payment(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_record_payment(
     *,
     actor,
@@ -607,7 +620,7 @@ def dossier_record_payment(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_record_online_payment(
     *,
     dossier: Dossier,
@@ -659,7 +672,7 @@ def dossier_record_online_payment(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_apologize(
     *,
     actor,
@@ -710,7 +723,7 @@ def dossier_apologize(
     return dossier
 
 
-@transaction.atomic
+@service
 def dossier_record_late_entry(
     *,
     actor,
