@@ -75,3 +75,43 @@ def test_concurrent_intakes_get_distinct_sequential_codes(world):
     outcomes = race(*[lambda: receive(world, when=at(0, 9)) for _ in range(4)])
     codes = sorted(o.code for o in outcomes)
     assert [c[-4:] for c in codes] == ["0001", "0002", "0003", "0004"]
+
+
+def test_a_batch_holds_its_rows_until_it_commits_and_the_other_writer_is_told(world):
+    # given a dossier that an officer has open, and a batch that takes it first
+    dossier = receive(world)
+    read = Dossier.objects.get(pk=dossier.pk)
+    locked, release = threading.Event(), threading.Event()
+    outcome: list = []
+
+    def batch():
+        try:
+            with services.dossier_batch():
+                services.dossier_transfer(actor=world.desk, dossier=dossier, at=at(0, 9))
+                locked.set()
+                release.wait(5)
+        finally:
+            connection.close()
+
+    def officer():
+        try:
+            locked.wait(5)
+            release.set()  # the batch commits while this one waits for the row
+            outcome.append(services.dossier_withdraw(actor=world.desk, dossier=read, reason="Rút"))
+        except Conflict as error:
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=batch), threading.Thread(target=officer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # then the batch's change landed and the officer is told the dossier changed
+    assert isinstance(outcome[0], Conflict) and outcome[0].code == "dossier_changed"
+    assert Dossier.objects.get(pk=dossier.pk).status == "waiting_assignment"
+    assert list(Event.objects.filter(subject_id=dossier.code).values_list("action", flat=True)) == [
+        "dossier.received",
+        "dossier.transferred",
+    ]

@@ -1,7 +1,7 @@
 """Demo history: dossiers of the demo province generated through the real services.
 
-`motcua demo` calls ``load``; ``options["dossiers"]`` sets the number (default 1,000;
-``--small``: 30). Dossiers are received over the last months (since the two-level government
+`motcua demo` calls ``load``; ``options["dossiers"]`` sets the number (default 5,000;
+``--small``: 30). They run in ``dossier_batch``es of 250: the same services, written together. Dossiers are received over the last months (since the two-level government
 of 1/7/2025) with a simulated clock; land dossiers are late more often than average and about
 a third of the online-capable procedures arrive online.
 """
@@ -14,15 +14,16 @@ from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import InternalProcess, Procedure, ProcedureStatus
+from motcua.dossiers.services import dossier_batch
 from motcua.dossiers.simulation import Cast, Odds, simulate
 from motcua.organization.models import Role, StaffRole, UnitKind
 from motcua.workcalendar.services import add_working_time, working_time_between
 
-DEFAULT = 1000
+DEFAULT = 5000
+BATCH = 250
 SMALL = 30
 RESULT_FILE = "dossiers/results/ket-qua-mau.pdf"
 FIRST_DAY = dt.date(2025, 7, 1)
@@ -119,10 +120,11 @@ def load(*, rng, stdout, options) -> None:
     odds = Odds()
     consult = next(iter(departments.values()), None)
     made = 0
-    batch = 100
-    for first in range(0, count, batch):
-        with transaction.atomic():
-            for i in range(first, min(first + batch, count)):
+    for first in range(0, count, BATCH):
+        if first and first % 1000 == 0:
+            stdout.write(f"  … {first:,}/{count:,} hồ sơ".replace(",", "."))
+        with dossier_batch():
+            for i in range(first, min(first + BATCH, count)):
                 received = add_working_time(start, arrivals[i])
                 if dept_procs and (not commune_procs or rng.random() < 0.25):
                     procedure, dept = rng.choices(dept_procs, weights=dept_weights)[0]
