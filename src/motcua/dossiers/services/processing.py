@@ -52,11 +52,14 @@ def _name(user) -> str | None:
     return user.get_full_name() or user.get_username()
 
 
-def _holder(actor, dossier: Dossier) -> Unit:
-    """The assignee acts on the step; a leader of the holding unit may act for them."""
+def _holder(
+    actor, dossier: Dossier, roles=(Role.UNIT_LEADER,), units: list[Unit] | None = None
+) -> Unit:
+    """The assignee acts at the holding unit; anyone else needs one of ``roles`` at one of
+    ``units`` (default: a leader of the holding unit, acting for the assignee)."""
     if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
         return dossier.holder_unit
-    return require_any(actor, [Role.UNIT_LEADER], [dossier.holder_unit])
+    return require_any(actor, roles, units or [dossier.holder_unit])
 
 
 def _enter_step(dossier: Dossier, step, now: dt.datetime, assignee=None) -> None:
@@ -104,10 +107,7 @@ def dossier_transfer(
     """Hand the dossier from the desk (or a wrong unit) to the competent unit."""
     now = clock(at)
     dossier = lock(dossier, Action.TRANSFER)
-    if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
-        unit = dossier.holder_unit
-    else:
-        unit = require_any(actor, [Role.DESK_OFFICER, Role.UNIT_LEADER], [dossier.holder_unit])
+    unit = _holder(actor, dossier, [Role.DESK_OFFICER, Role.UNIT_LEADER])
     before_unit, before_user, before_due = (
         dossier.holder_unit,
         dossier.assignee,
@@ -454,14 +454,12 @@ def dossier_receive_supplement(
     """The supplement arrived: the clock resumes and due = old due + working time paused."""
     now = clock(at)
     dossier = lock(dossier, Action.RECEIVE_SUPPLEMENT)
-    if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
-        unit = dossier.holder_unit
-    else:
-        unit = require_any(
-            actor,
-            [Role.DESK_OFFICER, Role.UNIT_LEADER],
-            [dossier.receiving_unit, dossier.holder_unit],
-        )
+    unit = _holder(
+        actor,
+        dossier,
+        [Role.DESK_OFFICER, Role.UNIT_LEADER],
+        [dossier.receiving_unit, dossier.holder_unit],
+    )
     return _supplement_received(dossier, now=now, actor=actor, unit=unit, note=note)
 
 
@@ -588,14 +586,12 @@ def dossier_record_payment(
     if amount <= 0:
         raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
     dossier = lock(dossier, Action.RECORD_PAYMENT)
-    if dossier.assignee_id is not None and actor is not None and actor.pk == dossier.assignee_id:
-        unit = dossier.holder_unit
-    else:
-        unit = require_any(
-            actor,
-            [Role.DESK_OFFICER, Role.UNIT_LEADER],
-            [dossier.receiving_unit, dossier.holder_unit],
-        )
+    unit = _holder(
+        actor,
+        dossier,
+        [Role.DESK_OFFICER, Role.UNIT_LEADER],
+        [dossier.receiving_unit, dossier.holder_unit],
+    )
     status_from, due_before = dossier.status, dossier.due_at
     hours = _resume(dossier, now)
     dossier.fee_paid = dossier.fee_paid + amount
