@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -28,5 +26,5 @@ urlpatterns = [
     path("thong-ke/", include("motcua.reporting.urls")),
     path("", include("motcua.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing under MEDIA_ROOT is served as such: each stored file has a view that checks who
+# asks (motcua.core.files).

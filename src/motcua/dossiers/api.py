@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from motcua.catalog.models import Procedure
 from motcua.core.api_pagination import Pagination
 from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.files import file_response
 from motcua.dossiers import selectors, services
 from motcua.dossiers.forms import FORMS, render_form_pdf
 from motcua.dossiers.lifecycle import Action, Status
@@ -166,7 +167,7 @@ class DossierOut(Schema):
                     "number": d.result_number,
                     "date": d.result_date,
                     "signer": d.result_signer,
-                    "file": d.result_file.url if d.result_file else None,
+                    "file": f"/api/dossiers/{d.code}/result" if d.result_file else None,
                 }
                 if d.decision
                 else None
@@ -446,6 +447,12 @@ def dossier_form(request, code: str, form: str):
     response = HttpResponse(render_form_pdf(dossier, form), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
     return response
+
+
+@router.get("/{code}/result", summary="Tải văn bản kết quả")
+def dossier_result_file(request, code: str):
+    """The result document, for whoever may read the dossier (never a public URL)."""
+    return file_response(_dossier(request, code).result_file)
 
 
 # ---- one endpoint per action, each with its typed body

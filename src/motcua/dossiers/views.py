@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Procedure
-from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.dossiers import selectors, services
 from motcua.dossiers.forms import available_forms, render_form_pdf
@@ -438,6 +439,23 @@ def dossier_form(request, code: str, form: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
     return response
+
+
+@login_required
+def dossier_result_file(request, code: str):
+    """The result document, for the officers who may see the dossier."""
+    dossier = selectors.dossier_get(code=code, user=request.user)
+    return file_response(dossier.result_file)
+
+
+@login_required
+def dossier_checklist_file(request, code: str, item: int):
+    """A digitized component of the dossier, for the officers who may see it."""
+    dossier = selectors.dossier_get(code=code, user=request.user)
+    row = dossier.checklist.filter(pk=item).first()
+    if row is None:
+        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
+    return file_response(row.file)
 
 
 @login_required

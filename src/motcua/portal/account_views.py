@@ -15,7 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.files import file_response
 from motcua.core.pagination import paginate
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Decision
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
 from motcua.portal.views import client_address
@@ -178,6 +181,17 @@ def my_dossier(request, code):
         raise Http404("Không tìm thấy hồ sơ.")
     view = selectors.dossier_view(dossier, with_reasons=True)
     return render(request, "portal/my_dossier.html", {"d": view, "dossier": dossier})
+
+
+@citizen_required
+def my_result(request, code):
+    """The electronic copy of the result, for its applicant, once it has been returned."""
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    if dossier.status != Status.RETURNED or dossier.decision != Decision.APPROVED:
+        raise NotFound("Hồ sơ chưa được trả kết quả.", code="result_not_returned")
+    return file_response(dossier.result_file)
 
 
 @citizen_required

@@ -28,4 +28,5 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/", account_views.my_dossier, name="my_dossier"),
     path("ca-nhan/ho-so/<str:code>/bo-sung/", account_views.my_supplement, name="my_supplement"),
     path("ca-nhan/ho-so/<str:code>/bien-nhan/", account_views.receipt, name="receipt"),
+    path("ca-nhan/ho-so/<str:code>/ket-qua/", account_views.my_result, name="my_result"),
 ]

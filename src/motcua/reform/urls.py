@@ -11,6 +11,7 @@ urlpatterns = [
     path("chi-so/<slug:code>/mau-ket-qua.xlsx", views.result_template, name="result_template"),
     path("nhiem-vu/", views.board, name="board"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task"),
+    path("minh-chung/<int:pk>/", views.evidence_file, name="evidence"),
     path("don-vi/<str:code>/", views.unit_page, name="unit"),
     path("ke-hoach/nhap/", views.plan_import, name="plan_import"),
     path("ke-hoach/<int:pk>/bao-cao.<str:fmt>", views.plan_export, name="plan_export"),

@@ -13,13 +13,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from motcua.core.errors import DomainError, NotFound
+from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import Unit
+from motcua.organization.permissions import user_roles
 from motcua.reform import exports, selectors, services
 from motcua.reform.forms import PlanUploadForm, ProgressForm, StatusForm
-from motcua.reform.models import DeadlineKind, Node, NodeLevel, Plan, TaskStatus
+from motcua.reform.models import DeadlineKind, Evidence, Node, NodeLevel, Plan, TaskStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -185,6 +187,17 @@ def board(request):
         "reform/_board_results.html" if request.headers.get("HX-Request") else "reform/board.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """An evidence file of a progress report, for the province's staff only."""
+    if not (request.user.is_superuser or user_roles(request.user)):
+        raise PermissionDenied("Chỉ cán bộ, công chức mới xem được minh chứng.")
+    evidence = Evidence.objects.filter(pk=pk).first()
+    if evidence is None:
+        raise NotFound("Không tìm thấy minh chứng.", code="file_not_found")
+    return file_response(evidence.file, name=evidence.name)
 
 
 @login_required
