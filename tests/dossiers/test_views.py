@@ -113,3 +113,21 @@ def test_stats_page_uses_the_shared_selector(client, world):
     client.force_login(world.leader)
     html = client.get("/can-bo/thong-ke/?group_by=unit").content.decode()
     assert world.commune.name in html
+
+
+def test_the_timeline_shows_what_was_asked_and_never_the_raw_payload(client, world):
+    from motcua.dossiers import services
+    from tests.dossiers.conftest import at, to_specialist
+
+    dossier = to_specialist(world, receive(world))
+    services.dossier_request_supplement(
+        actor=world.specialist,
+        dossier=dossier,
+        items=["Bản sao giấy chứng sinh", "Tờ khai có chữ ký"],
+        at=at(0, 10),
+    )
+    client.force_login(world.desk)
+    html = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert html.count("Yêu cầu:") == 1
+    assert "Yêu cầu: Bản sao giấy chứng sinh; Tờ khai có chữ ký" in html
+    assert "status_from" not in html

@@ -251,7 +251,14 @@ def dossier_detail(request, code: str):
     context = {
         "dossier": dossier,
         "timeline": [
-            {"event": e, "label": action_label(e.action), "p": e.payload} for e in history
+            {
+                "event": e,
+                "label": action_label(e.action),
+                "p": e.payload,
+                # not p.items in the template: on a dict without "items" that is dict.items
+                "requested": e.payload.get("items") or [],
+            }
+            for e in history
         ],
         "allowed": allowed,
         "forms": available_forms(dossier, history),

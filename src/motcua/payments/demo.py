@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -22,7 +23,7 @@ from motcua.payments.sandbox import PROVIDER, gateway_result
 from motcua.payments.services import outstanding as owed
 from motcua.payments.services import payment_notify, payment_start
 
-RETURN_URL = "http://127.0.0.1:8000/thanh-toan/ket-qua/vnpay/"
+RETURN_PATH = "/thanh-toan/ket-qua/vnpay/"
 
 
 def ensure_gateway_account():
@@ -46,7 +47,11 @@ def ensure_gateway_account():
 
 def _pay(dossier: Dossier, *, paid: bool, secret: str) -> str:
     """Start a payment and deliver the gateway's signed notification in process."""
-    _, url = payment_start(dossier=dossier, return_url=RETURN_URL, client_ip="127.0.0.1")
+    _, url = payment_start(
+        dossier=dossier,
+        return_url=settings.MOTCUA_SITE_URL.rstrip("/") + RETURN_PATH,
+        client_ip="127.0.0.1",
+    )
     params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
     result = gateway_result(params, paid=paid, secret=secret)
     return payment_notify(provider=PROVIDER, params=result).reply.code

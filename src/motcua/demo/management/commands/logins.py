@@ -19,7 +19,8 @@ class Command(BaseCommand):
             self.stdout.write("Chưa có tài khoản mẫu (chạy `motcua demo`).")
             return
         lines = path.read_text().splitlines()
-        self.stdout.write("Đăng nhập tại http://127.0.0.1:8000/dang-nhap/ với các tài khoản mẫu:")
+        site = settings.MOTCUA_SITE_URL.rstrip("/")
+        self.stdout.write(f"Đăng nhập tại {site}/dang-nhap/ với các tài khoản mẫu:")
         self.stdout.write(lines[0])
         for line in lines[2:]:
             if options["all"] or line.split()[0] in SHOWN:
