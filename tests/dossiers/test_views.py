@@ -111,6 +111,11 @@ def test_profile_creates_and_revokes_tokens(client, world):
 def test_stats_page_uses_the_shared_selector(client, world):
     receive(world)
     client.force_login(world.leader)
+    html = client.get("/can-bo/thong-ke/?group_by=field").content.decode()
+    assert "Hộ tịch" in html  # the field's row
+    # every grouping is offered by its Vietnamese name, the chosen one selected
+    assert 'value="field" selected>Lĩnh vực</option>' in html
+    assert ">Cơ quan giải quyết</option>" in html and ">unit<" not in html
     html = client.get("/can-bo/thong-ke/?group_by=unit").content.decode()
     assert world.commune.name in html
 

@@ -190,6 +190,15 @@ GROUPS = {
     "month": ("month", None),
 }
 
+GROUP_LABELS = {
+    "unit": "Cơ quan giải quyết",
+    "receiving_unit": "Nơi tiếp nhận",
+    "procedure": "Thủ tục",
+    "field": "Lĩnh vực",
+    "channel": "Hình thức nộp",
+    "month": "Tháng",
+}
+
 STAT_COLUMNS = (
     "received",
     "resolved",

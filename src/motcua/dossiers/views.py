@@ -520,5 +520,5 @@ def stats(request):
     return render(
         request,
         "dossiers/stats.html",
-        {"rows": rows, "total": total, "group_by": group_by, "groups": selectors.GROUPS},
+        {"rows": rows, "total": total, "group_by": group_by, "groups": selectors.GROUP_LABELS},
     )
