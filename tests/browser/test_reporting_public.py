@@ -34,6 +34,12 @@ def test_statistics_table_matches_the_api(page, published, world):  # noqa: F811
     assert total["resolved_early"] == str(api["total"]["resolved_early"])
     assert total["resolved_late"] == str(api["total"]["resolved_late"])
     assert total["on_time_share"] == "66,7%"
+    # the donut's legend gives each share of the resolved dossiers, in Vietnamese decimals
+    parts = [api["total"][k] for k in ("resolved_early", "resolved_on_time", "resolved_late")]
+    legend = page.locator("#bieu-do-tong").inner_text()
+    for name, part in zip(("Trước hạn", "Đúng hạn", "Quá hạn"), parts, strict=True):
+        share = f"{100 * part / sum(parts):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        assert f"{name}: {share} %" in legend
     row = _cells(page, f"#bang-thong-ke tbody tr[data-group='{world.commune.code}']")
     assert row["received"] == str(api["rows"][0]["received"])
     assert row["satisfied_share"] == "50,0%"

@@ -20,14 +20,20 @@
     })
   });
   var pie = echarts.init(document.getElementById("bieu-do-tong"), null, { renderer: "svg" });
+  var parts = [data.total.early, data.total.on_time, data.total.late];
+  var whole = parts.reduce(function (a, b) { return a + b; }, 0) || 1;
+  function share(name) {  // "Trước hạn: 64,0 %" in the legend, Vietnamese decimals
+    var value = parts[names.indexOf(name)] * 100 / whole;
+    return name + ": " + value.toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + " %";
+  }
   pie.setOption({
     color: colors,
-    tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-    legend: { bottom: 0 },
-    series: [{ type: "pie", radius: ["35%", "65%"], data: [
-      { name: names[0], value: data.total.early },
-      { name: names[1], value: data.total.on_time },
-      { name: names[2], value: data.total.late }
+    tooltip: { trigger: "item", formatter: function (p) { return share(p.name) + " (" + p.value + ")"; } },
+    legend: { bottom: 0, formatter: share },
+    series: [{ type: "pie", radius: ["35%", "65%"], label: { show: false }, data: [
+      { name: names[0], value: parts[0] },
+      { name: names[1], value: parts[1] },
+      { name: names[2], value: parts[2] }
     ] }]
   });
   window.addEventListener("resize", function () { bars.resize(); pie.resize(); });
