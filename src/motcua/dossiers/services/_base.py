@@ -74,7 +74,8 @@ class Batch:
         for code, fields in self.dirty.items():
             groups[frozenset(fields)].append(self.latest[code])
         for names, dossiers in groups.items():
-            _update(dossiers, sorted(names))
+            if names:  # a row written early and not changed since needs no update
+                _update(dossiers, sorted(names))
         self.dirty.clear()
         by_model: dict[type, list] = defaultdict(list)
         for child in self.children:
