@@ -4,6 +4,8 @@ DATABASE_URL   default: SQLite in var/motcua.sqlite3 (WAL)
 SECRET_KEY     default: generated once into var/secret_key (never committed)
 DEBUG          default: on for local use ("0" to turn off)
 MOTCUA_VAR_DIR default: var/ beside the checkout
+MOTCUA_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed (addresses or
+               networks, comma-separated; default none: REMOTE_ADDR is the client)
 """
 
 import os
@@ -149,6 +151,7 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Một Cửa <no-reply@motcua.local>")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+MOTCUA_TRUSTED_PROXIES = os.environ.get("MOTCUA_TRUSTED_PROXIES", "")
 MOTCUA_SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://127.0.0.1:8000")  # links in emails
 MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.portal.sms.LoggingSmsGateway")
 MOTCUA_IDENTITY_PROVIDERS: dict = {}

@@ -126,8 +126,8 @@ def dossier_proof_for_request(request, *, code: str, phone_last4: str) -> dict:
     """``dossier_proof`` for a web or API caller: anonymous look-ups by code + phone digits
     count against the portal's public look-up limits (no probing of the 10,000 endings)."""
     if not request.user.is_authenticated:
+        from motcua.core.client import client_address
         from motcua.portal.services import code_lookup_throttle
-        from motcua.portal.views import client_address
 
         code_lookup_throttle(code=code, client=client_address(request))
     return dossier_proof(code=code, phone_last4=phone_last4, user=request.user)

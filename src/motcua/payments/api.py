@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
+from motcua.core.client import client_address
 from motcua.payments import selectors, services
 from motcua.portal.services import code_lookup_throttle
-from motcua.portal.views import client_address
 
 router = Router(tags=["Thanh toán"])
 

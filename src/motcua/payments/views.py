@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.payments import selectors, services
 from motcua.payments.forms import LookupForm
@@ -19,7 +20,6 @@ from motcua.payments.models import PaymentStatus
 from motcua.payments.providers import get_provider
 from motcua.payments.providers.base import SignatureError
 from motcua.portal.services import code_lookup_throttle
-from motcua.portal.views import client_address
 
 
 @require_http_methods(["GET", "POST"])

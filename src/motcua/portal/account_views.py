@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from motcua.catalog import selectors as catalog
+from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
@@ -21,7 +22,6 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Decision
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
-from motcua.portal.views import client_address
 
 CITIZEN_LOGIN = "portal:citizen_login"
 

@@ -8,10 +8,10 @@ from ninja.pagination import paginate
 from ninja.security import SessionAuth
 
 from motcua.core.api_pagination import Pagination
+from motcua.core.client import client_address
 from motcua.core.errors import NotFound
 from motcua.organization.auth import BearerToken
 from motcua.portal import selectors, services
-from motcua.portal.views import client_address
 from motcua.surveys.api import register_rating
 
 router = Router(tags=["Cổng dịch vụ công"])

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Field, OnlineType
+from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
 from motcua.organization.models import Level
@@ -49,11 +50,6 @@ def procedure_detail(request, code):
         raise Http404(error.message) from error
     process = procedure.processes.all()[0] if procedure.processes.all() else None
     return render(request, "portal/procedure_detail.html", {"p": procedure, "process": process})
-
-
-def client_address(request) -> str:
-    """The caller's address for rate limits (behind a proxy, configure it to set this)."""
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def track(request):

@@ -6,9 +6,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from motcua.core.client import client_address
 from motcua.payments.selectors import dossier_for_applicant
 from motcua.portal.services import code_lookup_throttle
-from motcua.portal.views import client_address
 from motcua.reporting.periods import parse_period
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.client import client_address
 from motcua.core.errors import DomainError
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.payments.forms import LookupForm
 from motcua.payments.selectors import dossier_for_applicant
 from motcua.portal.services import code_lookup_throttle
-from motcua.portal.views import client_address
 from motcua.reporting.periods import KINDS, parse_period
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
