@@ -49,6 +49,7 @@ class LocalOIDCProvider:
         }
         self.tamper: str = ""  # "signature", "nonce", "aud", "iss", "expired", "alg_none"
         self.token_requests: list[dict] = []
+        self.gets: list[str] = []  # paths of the GET requests served
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(
@@ -129,6 +130,7 @@ class LocalOIDCProvider:
 
             def do_GET(self):  # noqa: N802
                 url = urllib.parse.urlsplit(self.path)
+                provider.gets.append(url.path)
                 if url.path == "/.well-known/openid-configuration":
                     return self._json(
                         200,

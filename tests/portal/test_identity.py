@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from django.core.cache import cache
 
 from motcua.portal import identity
 from motcua.portal.identity import IdentityError, pkce_challenge, verify_id_token
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def idp(settings):
+    cache.clear()  # discovery and keys are cached per issuer
     provider = LocalOIDCProvider().start()
     settings.MOTCUA_IDENTITY_PROVIDERS = {
         "vneid": {
@@ -82,6 +84,24 @@ def test_a_second_login_is_the_same_account(client, idp):
     login_through(client, idp)
     assert ExternalIdentity.objects.count() == 1
     assert Citizen.objects.count() == 1
+
+
+def test_discovery_and_keys_are_fetched_once_and_again_when_the_keys_rotate(client, idp):
+    # given two logins
+    for _ in range(2):
+        client.logout()
+        _, done = login_through(client, idp)
+        assert done.status_code == 302 and done["Location"] == "/ca-nhan/"
+    # then the discovery document and the keys were fetched once
+    assert idp.gets.count("/.well-known/openid-configuration") == 1
+    assert idp.gets.count("/jwks") == 1
+    # when the provider signs with a new key
+    idp.key, idp.kid = idp.other_key, "k2"
+    client.logout()
+    _, done = login_through(client, idp)
+    # then the unknown key id makes the keys be read again, and the login works
+    assert done.status_code == 302 and done["Location"] == "/ca-nhan/"
+    assert idp.gets.count("/jwks") == 2
 
 
 @pytest.mark.parametrize("tamper", ["signature", "nonce", "aud", "iss", "expired", "alg_none"])

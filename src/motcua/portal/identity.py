@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.module_loading import import_string
 
 from motcua.core.errors import DomainError, NotFound
@@ -263,10 +264,13 @@ class OIDCProvider(IdentityProvider):
         self.client_secret = config.get("client_secret", "")
         self.scopes = config.get("scopes", "openid profile email phone")
         self.id_number_claim = config.get("id_number_claim", "citizen_id")
-        self._metadata: dict | None = None
+        self.cache_seconds = int(config.get("cache_seconds", 3600))
 
     def metadata(self) -> dict:
-        if self._metadata is None:
+        """The provider's discovery document, fetched once an hour (checked before caching)."""
+        key = f"motcua:oidc:metadata:{self.issuer}"
+        data = cache.get(key)
+        if data is None:
             data = _http_json(f"{self.issuer}/.well-known/openid-configuration")
             if data.get("issuer", "").rstrip("/") != self.issuer:
                 raise IdentityError(
@@ -274,11 +278,17 @@ class OIDCProvider(IdentityProvider):
                 )
             for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
                 _check_url(data.get(name) or "")
-            self._metadata = data
-        return self._metadata
+            cache.set(key, data, self.cache_seconds)
+        return data
 
-    def jwks(self) -> dict:
-        return _http_json(self.metadata()["jwks_uri"])
+    def jwks(self, *, fresh: bool = False) -> dict:
+        """The signing keys, cached; ``fresh`` re-reads them (a token signed by a new key)."""
+        key = f"motcua:oidc:jwks:{self.issuer}"
+        data = None if fresh else cache.get(key)
+        if data is None:
+            data = _http_json(self.metadata()["jwks_uri"])
+            cache.set(key, data, self.cache_seconds)
+        return data
 
     def start(self, request, *, redirect_uri: str) -> str:
         state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -354,6 +364,7 @@ class OIDCProvider(IdentityProvider):
         claims = verify_id_token(
             id_token,
             jwks=self.jwks(),
+            refresh_jwks=lambda: self.jwks(fresh=True),
             issuer=self.issuer,
             client_id=self.client_id,
             nonce=flow["nonce"],
