@@ -736,3 +736,27 @@ def reminders_send(*, today: dt.date | None = None, days: int | None = None) -> 
             )
             sent[kind] += 1
     return sent
+
+
+# --- uploaded plans waiting for confirmation -----------------------------------------------
+
+#: Where an uploaded plan waits between its preview and the officer's confirmation.
+IMPORT_PREVIEWS = "reform/imports"
+PREVIEW_TTL = dt.timedelta(hours=24)
+
+
+def import_previews_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete uploaded plans never confirmed within ``PREVIEW_TTL``; returns how many."""
+    from django.core.files.storage import default_storage
+
+    limit = (now or timezone.now()) - PREVIEW_TTL
+    if not default_storage.exists(IMPORT_PREVIEWS):
+        return 0
+    _, names = default_storage.listdir(IMPORT_PREVIEWS)
+    purged = 0
+    for name in names:
+        path = f"{IMPORT_PREVIEWS}/{name}"
+        if default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
+            purged += 1
+    return purged

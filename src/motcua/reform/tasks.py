@@ -11,3 +11,9 @@ from motcua.reform import services
 def send_reform_reminders(days: int | None = None) -> dict:
     """Notify lead units N days before a deadline and when overdue (idempotent)."""
     return services.reminders_send(days=days)
+
+
+@task()
+def purge_import_previews() -> int:
+    """Delete uploaded plans whose preview was never confirmed (older than a day)."""
+    return services.import_previews_purge()

@@ -281,7 +281,7 @@ def plan_import(request):
         token = request.POST["token"]
         if not _token_ok(token):
             raise Http404("Tệp tạm không hợp lệ.")
-        path = f"reform/imports/{token}.xlsx"
+        path = f"{services.IMPORT_PREVIEWS}/{token}.xlsx"
         try:
             with default_storage.open(path, "rb") as fh:
                 data = fh.read()
@@ -308,7 +308,7 @@ def plan_import(request):
                 form.add_error("workbook", err.message)
             else:
                 token = uuid.uuid4().hex
-                default_storage.save(f"reform/imports/{token}.xlsx", ContentFile(data))
+                default_storage.save(f"{services.IMPORT_PREVIEWS}/{token}.xlsx", ContentFile(data))
                 preview["token"] = token
     return render(request, "reform/plan_import.html", {"form": form, "preview": preview})
 
