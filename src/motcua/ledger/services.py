@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -99,6 +100,7 @@ class EventBuffer:
     def __init__(self) -> None:
         self.heads: dict[tuple[str, str], tuple[int, str]] = {}
         self.pending: list[Event] = []
+        self.started = time.monotonic()
 
     def new_subject(self, subject_type: str, subject_id: str | int) -> None:
         """The subject was created in this transaction: it has no stored event to read."""
@@ -116,7 +118,15 @@ class EventBuffer:
         return event
 
     def flush(self) -> int:
-        """Insert the pending events (PostgreSQL: COPY; ids are then not read back)."""
+        """Insert the pending events (PostgreSQL: COPY; ids are then not read back).
+
+        A batch must commit within ``GRACE`` of its first event, like any service: a daily
+        root is built that long after its day ends and must find every event of the day.
+        """
+        if time.monotonic() - self.started > GRACE.total_seconds():
+            raise RuntimeError(
+                "event batch ran longer than the ledger's grace period; use smaller batches"
+            )
         count, connection = len(self.pending), transaction.get_connection()
         if connection.vendor == "postgresql":
             from psycopg.types.json import Jsonb
