@@ -19,6 +19,7 @@ APP_DEMOS = [
     "motcua.portal",
     "motcua.payments",
     "motcua.surveys",
+    "motcua.ledger",  # last: seals and publishes the roots of everything above
 ]
 
 
