@@ -22,6 +22,7 @@ from motcua.catalog.models import (
     TimeLimitKind,
 )
 from motcua.dossiers import services
+from motcua.dossiers.simulation import Cast, Odds
 from motcua.organization.models import Role, UnitKind
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -149,6 +150,36 @@ def approve(world: World, dossier, when=None):
         signer="Phạm Hùng",
         file=result_file(),
         at=when or at(1, 14),
+    )
+
+
+def every_branch_odds(**extra) -> Odds:
+    """Odds high enough that a few dozen simulated lifecycles take every branch."""
+    return Odds(
+        supplement=0.4,
+        second_supplement=0.1,
+        payment=0.3,
+        consult=0.3,
+        send_back=0.3,
+        late=0.3,
+        withdraw=0.05,
+        refuse=0.1,
+        online=0.5,
+        postal=0.1,
+        **extra,
+    )
+
+
+@pytest.fixture
+def cast(world, make_user) -> Cast:
+    """Everyone a simulated lifecycle at the first commune needs, with a unit to consult."""
+    return Cast(
+        desk=world.desk,
+        receiving_unit=world.commune,
+        specialist=world.specialist,
+        leader=world.leader,
+        consult_unit=world.other,
+        consult_officer=make_user(Role.SPECIALIST, unit=world.other),
     )
 
 

@@ -18,46 +18,20 @@ from motcua.dossiers.models import (
     Pause,
 )
 from motcua.dossiers.replay import replay_mismatches
-from motcua.dossiers.simulation import Cast, Odds, simulate
+from motcua.dossiers.simulation import simulate
 from motcua.ledger.models import Event
 from motcua.ledger.selectors import events_for_subject
 from motcua.ledger.verify import verify
-from motcua.organization.models import Role
-from tests.dossiers.conftest import VN, at, receive, to_specialist
+from tests.dossiers.conftest import VN, at, every_branch_odds, receive, to_specialist
 
 pytestmark = pytest.mark.django_db
 
 # High odds, so that every branch runs: online acceptance, supplements (pause and resume),
 # payments, consultations (the dossier row is written early for the consultation's row),
 # send-backs, apologies, withdrawals and refusals.
-ODDS = Odds(
-    supplement=0.4,
-    second_supplement=0.1,
-    payment=0.3,
-    consult=0.3,
-    send_back=0.3,
-    late=0.3,
-    withdraw=0.05,
-    refuse=0.1,
-    online=0.5,
-    postal=0.1,
-    refuse_intake=0.05,
-    completion_at_intake=0.05,
-)
+ODDS = every_branch_odds(refuse_intake=0.05, completion_at_intake=0.05)
 START = dt.datetime(2026, 3, 2, 8, tzinfo=VN)
 NOW = dt.datetime(2026, 4, 10, 12, tzinfo=VN)
-
-
-@pytest.fixture
-def cast(world, make_user):
-    return Cast(
-        desk=world.desk,
-        receiving_unit=world.commune,
-        specialist=world.specialist,
-        leader=world.leader,
-        consult_unit=world.other,
-        consult_officer=make_user(Role.SPECIALIST, unit=world.other),
-    )
 
 
 def run(world, cast, *, batch_size: int | None, count: int = 30) -> None:

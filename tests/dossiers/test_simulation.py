@@ -10,37 +10,16 @@ import pytest
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.replay import replay_mismatches
 from motcua.dossiers.selectors import StatsFilters, dossier_stats
-from motcua.dossiers.simulation import Cast, Odds, simulate
+from motcua.dossiers.simulation import simulate
 from motcua.ledger.selectors import events_for_subject
-from motcua.organization.models import Role
-from tests.dossiers.conftest import VN
+from tests.dossiers.conftest import VN, every_branch_odds
 
 pytestmark = pytest.mark.django_db
 
 
-def test_simulated_histories_replay_to_their_rows(world, make_user):
+def test_simulated_histories_replay_to_their_rows(world, cast):
     rng = random.Random(7)
-    cast = Cast(
-        desk=world.desk,
-        receiving_unit=world.commune,
-        specialist=world.specialist,
-        leader=world.leader,
-        consult_unit=world.other,
-        consult_officer=make_user(Role.SPECIALIST, unit=world.other),
-    )
-    # high odds so that every branch runs
-    odds = Odds(
-        supplement=0.4,
-        second_supplement=0.1,
-        payment=0.3,
-        consult=0.3,
-        send_back=0.3,
-        late=0.3,
-        withdraw=0.05,
-        refuse=0.1,
-        online=0.5,
-        postal=0.1,
-    )
+    odds = every_branch_odds()
     start = dt.datetime(2026, 3, 2, 8, tzinfo=VN)
     now = dt.datetime(2026, 4, 10, 12, tzinfo=VN)
     for n in range(24):
