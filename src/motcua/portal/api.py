@@ -177,3 +177,67 @@ def supplement_create(request: HttpRequest, code: str, data: Form[SupplementIn])
         user=request.user, code=code, uploads=request.FILES.getlist("files"), note=data.note
     )
     return selectors.dossier_view(dossier, with_reasons=True)
+
+
+# ---- tokens for citizen apps
+
+
+class TokenIn(Schema):
+    login: str = Field(..., description="Thư điện tử hoặc số điện thoại đã đăng ký")
+    password: str
+    name: str = Field("Ứng dụng công dân", max_length=100, description="Tên thiết bị / ứng dụng")
+
+
+class TokenCreatedOut(Schema):
+    id: int
+    token: str = Field(..., description="Chỉ hiện một lần; gửi kèm `Authorization: Bearer …`")
+    name: str
+    created_at: dt.datetime
+
+
+class TokenOut(Schema):
+    id: int
+    prefix: str
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut},
+    auth=None,
+    summary="Cấp mã truy cập cho ứng dụng của công dân",
+    description=(
+        "Cùng thông tin và cùng giới hạn số lần thử như trang đăng nhập (429 khi vượt). Sai "
+        "tài khoản hoặc mật khẩu: 401 `login_failed`; tài khoản chưa xác minh: 403 "
+        "`citizen_not_verified`. Mã chỉ trả về một lần, máy chủ chỉ lưu bản băm."
+    ),
+)
+def token_create(request: HttpRequest, data: TokenIn):
+    token, raw = services.citizen_token_create(
+        identifier=data.login,
+        password=data.password,
+        name=data.name,
+        client=client_address(request),
+    )
+    return Status(
+        201, {"id": token.pk, "token": raw, "name": token.name, "created_at": token.created_at}
+    )
+
+
+@router.get("/tokens", response=list[TokenOut], auth=citizen_auth, summary="Mã truy cập của tôi")
+def token_list(request: HttpRequest):
+    return list(services.citizen_tokens(request.user))
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None},
+    auth=citizen_auth,
+    summary="Thu hồi một mã truy cập (ví dụ khi mất điện thoại)",
+)
+def token_revoke(request: HttpRequest, token_id: int):
+    services.citizen_token_revoke(user=request.user, token_id=token_id)
+    return Status(204, None)

@@ -584,3 +584,50 @@ def track_dossier(
     if dossier is None or not dossier.applicant_phone_ends_with(phone4):
         raise NotFound(TRACK_NOT_FOUND, code="track_not_found")
     return dossier
+
+
+# --- tokens for citizen apps ---------------------------------------------------------------
+
+
+class LoginFailed(DomainError):
+    code = "login_failed"
+    status = 401
+    default_message = "Thư điện tử/số điện thoại hoặc mật khẩu không đúng."
+
+
+def citizen_token_create(*, identifier: str, password: str, name: str, client: str):
+    """A personal API token for a citizen app: the same credentials and the same limits as
+    the login page; only verified citizens. Returns (token row, raw value shown once)."""
+    from django.contrib.auth import authenticate
+
+    from motcua.organization.services import api_token_create
+
+    citizen_login_throttle(identifier=identifier, client=client)
+    user = citizen_find(identifier)
+    if user is not None:
+        user = authenticate(None, username=user.get_username(), password=password)
+    citizen = citizen_of(user) if user is not None else None
+    if citizen is None:  # no account, a wrong password, or an officer: the same answer
+        raise LoginFailed()
+    if not citizen.is_verified:
+        raise PermissionDenied(
+            "Tài khoản chưa được xác minh. Nhập mã xác minh đã gửi tới bạn rồi thử lại.",
+            code="citizen_not_verified",
+        )
+    return api_token_create(actor=user, user=user, name=name.strip() or "Ứng dụng công dân")
+
+
+def citizen_tokens(user):
+    """The citizen's own tokens, newest first (the raw values are never stored)."""
+    from motcua.organization.models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def citizen_token_revoke(*, user, token_id: int):
+    from motcua.organization.services import api_token_revoke
+
+    token = citizen_tokens(user).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found")
+    return api_token_revoke(actor=user, token=token)

@@ -1,0 +1,79 @@
+"""Tokens for citizen apps: same credentials and limits as the login page, revocable."""
+
+import pytest
+from django.utils import timezone
+
+from motcua.organization.models import ApiToken, Role
+from motcua.portal import services
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Mk-cong-dan-2026"  # the citizen fixture's
+
+
+def ask_token(client, login, password=PASSWORD, name="Điện thoại của An"):
+    return client.post(
+        "/api/portal/tokens",
+        {"login": login, "password": password, "name": name},
+        content_type="application/json",
+    )
+
+
+def test_a_verified_citizen_gets_a_token_uses_it_and_revokes_it(client, citizen):
+    # given a token asked with the phone number and password
+    response = ask_token(client, "0912 345 678")
+    assert response.status_code == 201, response.content
+    raw = response.json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    # then it opens the citizen's own endpoints without a session
+    assert client.get("/api/portal/dossiers", **auth).status_code == 200
+    listed = client.get("/api/portal/tokens", **auth).json()
+    assert [(t["name"], t["prefix"]) for t in listed] == [("Điện thoại của An", raw[:10])]
+    assert raw not in str(listed)  # only a prefix is shown, only a hash is stored
+    assert not ApiToken.objects.filter(token_hash=raw).exists()
+    # when the phone is lost, the token is revoked and no longer works
+    assert client.delete(f"/api/portal/tokens/{listed[0]['id']}", **auth).status_code == 204
+    refused = client.get("/api/portal/dossiers", **auth)
+    assert refused.status_code == 401
+
+
+def test_wrong_or_foreign_credentials_get_the_same_answer(client, citizen, make_user, province):
+    officer = make_user(Role.DESK_OFFICER, unit=province, username="mc.tinh", password="Mk-cb-1")
+    answers = [
+        ask_token(client, "an@example.vn", password="sai-mat-khau"),
+        ask_token(client, "khong.co@example.vn"),
+        ask_token(client, officer.username, password="Mk-cb-1"),  # officers use their profile
+    ]
+    assert {(r.status_code, r.json()["code"]) for r in answers} == {(401, "login_failed")}
+    assert answers[0].json()["message"] == "Thư điện tử/số điện thoại hoặc mật khẩu không đúng."
+    assert not ApiToken.objects.exists()
+
+
+def test_an_unverified_citizen_is_told_to_verify_first(client, citizen):
+    citizen.verified_at = None
+    citizen.save(update_fields=["verified_at"])
+    response = ask_token(client, "an@example.vn")
+    assert response.status_code == 403 and response.json()["code"] == "citizen_not_verified"
+
+
+def test_password_guessing_is_limited_like_the_login_page(client, citizen):
+    for _ in range(10):
+        assert ask_token(client, "an@example.vn", password="sai").status_code == 401
+    blocked = ask_token(client, "an@example.vn")  # even the right password now
+    assert blocked.status_code == 429 and blocked.json()["code"] == "login_rate_limited"
+
+
+def test_a_citizen_cannot_revoke_someone_elses_token(client, citizen):
+    token, _ = services.citizen_token_create(
+        identifier="an@example.vn", password=PASSWORD, name="A", client="127.0.0.1"
+    )
+    other = services.citizen_register(
+        full_name="Trần Thị Bình", email="binh@example.vn", phone="0987654321", password="Mk-2026!y"
+    )
+    other.verified_at = timezone.now()
+    other.save(update_fields=["verified_at"])
+    client.force_login(other.user)
+    refused = client.delete(f"/api/portal/tokens/{token.pk}")
+    assert refused.status_code == 404 and refused.json()["code"] == "token_not_found"
+    token.refresh_from_db()
+    assert token.revoked_at is None
