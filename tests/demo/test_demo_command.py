@@ -16,7 +16,7 @@ def test_the_small_demo_province_ends_sealed_published_and_verified(client, sett
     settings.MEDIA_ROOT = tmp_path / "media"
     out = io.StringIO()
     call_command("demo", "--small", "--dossiers", "60", stdout=out)
-    assert Dossier.objects.count() == 60
+    assert Dossier.objects.count() == 60 + 3  # and the demo citizen's three
     assert Seal.objects.count() == Event.objects.count() > 60
     assert DailyRoot.objects.exists()
     assert VerifyRun.objects.get().ok
@@ -24,3 +24,27 @@ def test_the_small_demo_province_ends_sealed_published_and_verified(client, sett
     page = client.get("/so-cai/").content.decode()
     assert "Chưa có gốc ngày nào được công bố." not in page
     assert DailyRoot.objects.order_by("-day").first().merkle_root in page
+
+
+def test_the_demo_citizen_can_try_every_part_of_the_portal(client, settings, tmp_path):
+    from motcua.portal.models import Citizen
+
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("demo", "--small", "--dossiers", "20", stdout=io.StringIO())
+    logins = io.StringIO()
+    call_command("logins", stdout=logins)
+    assert "congdan@example.vn" in logins.getvalue()
+    password = logins.getvalue().split("tài khoản mẫu: ")[1].split()[0]
+    # the printed password logs the citizen in on the citizen login page
+    response = client.post(
+        "/tai-khoan/dang-nhap/", {"identifier": "congdan@example.vn", "password": password}
+    )
+    assert response.status_code == 302 and response["Location"] == "/ca-nhan/"
+    citizen = Citizen.objects.get(user__email="congdan@example.vn")
+    mine = {d.status: d for d in Dossier.objects.filter(portal_submission__user=citizen.user)}
+    assert set(mine) == {"submitted", "supplement_requested", "returned"}
+    page = client.get(f"/ca-nhan/ho-so/{mine['supplement_requested'].code}/").content.decode()
+    assert "Nộp bổ sung trực tuyến" in page
+    result = client.get(f"/ca-nhan/ho-so/{mine['returned'].code}/ket-qua/")
+    assert result.status_code == 200 and b"".join(result.streaming_content).startswith(b"%PDF")

@@ -454,6 +454,7 @@ def load(*, rng, stdout, options) -> None:
     with transaction.atomic():
         units = _units(rng, small, stdout)
         password = demo_password()
+        options["demo_password"] = password  # the demo citizen of the portal uses it too
         logins = _staff(units, small, password)
         result = catalog_import_rows(
             actor=None, rows=catalog_rows(rng, small), check_permission=False

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from motcua.demo.province import LOGINS_FILE
 
 SHOWN = ("quantri", "danhmuc", "thanhtra", "motcua.tinh", "lanhdao.tinh", "cchc.snv",
-         "chuyenvien.sxd", "lanhdao.sxd", "motcua.xm001", "chuyenvien.xm001", "lanhdao.xm001")  # fmt: skip
+         "chuyenvien.sxd", "lanhdao.sxd", "motcua.xm001", "chuyenvien.xm001", "lanhdao.xm001",
+         "congdan@example.vn")  # fmt: skip
 
 
 class Command(BaseCommand):
