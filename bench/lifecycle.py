@@ -304,7 +304,9 @@ def main() -> int:
             f"{fmt(os.getloadavg()[0], 1)})"
         )
         target = TARGET / (dossiers / elapsed)
-        verdict = ("đạt" if target < 600 else "CHƯA ĐẠT") if IS_PG else "đo bằng DATABASE_URL"
+        verdict = (
+            ("đạt" if target < 600 else "CHƯA ĐẠT") if IS_PG else "đo với DATABASE_URL=postgres://…"
+        )
         print(
             f"  Ước tính {fmt(TARGET)} hồ sơ (một quý của tỉnh mẫu): {fmt(target / 60, 1)} phút"
             f" với {WORKERS} tiến trình — mục tiêu < 10 phút trên PostgreSQL: {verdict}"
