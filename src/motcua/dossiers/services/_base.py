@@ -115,7 +115,7 @@ def dossier_batch() -> Iterator[Batch]:
     locked once, written once at the end with its final state, and the events are inserted
     together. All or nothing: if any service fails, even when the caller catches the error,
     the batch raises it again at the end and nothing is written. For bulk work (the demo
-    province, imports, the benchmark); pages and the API act one dossier at a time.
+    province, the benchmark, future imports); pages and the API act one dossier at a time.
     """
     if _BATCH.get() is not None:
         raise RuntimeError("dossier_batch cannot be nested")
