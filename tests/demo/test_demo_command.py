@@ -48,3 +48,17 @@ def test_the_demo_citizen_can_try_every_part_of_the_portal(client, settings, tmp
     assert "Nộp bổ sung trực tuyến" in page
     result = client.get(f"/ca-nhan/ho-so/{mine['returned'].code}/ket-qua/")
     assert result.status_code == 200 and b"".join(result.streaming_content).startswith(b"%PDF")
+
+
+def test_a_second_demo_on_a_loaded_database_is_refused_with_what_to_do(settings, tmp_path):
+    from django.core.management import CommandError
+
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("demo", "--small", "--dossiers", "5", stdout=io.StringIO())
+    skipped = io.StringIO()
+    call_command("demo", "--if-empty", stdout=skipped)  # what `make run` does every time
+    assert "không nạp tỉnh mẫu" in skipped.getvalue()
+    with pytest.raises(CommandError, match="cơ sở dữ liệu trống"):
+        call_command("demo", "--dossiers", "100", stdout=io.StringIO())
+    assert Dossier.objects.count() == 5 + 3

@@ -6,7 +6,8 @@ import importlib
 import random
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from motcua.organization.models import Unit
 
@@ -35,9 +36,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from motcua.demo import province
 
-        if options["if_empty"] and Unit.objects.exists():
-            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu, không nạp tỉnh mẫu.")
-            return
+        if Unit.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Cơ sở dữ liệu đã có dữ liệu, không nạp tỉnh mẫu.")
+                return
+            # The demo history is back-dated: added to a ledger whose daily roots are
+            # published, it would rightly be reported as tampering. Start afresh instead.
+            raise CommandError(
+                "Cơ sở dữ liệu đã có dữ liệu (tỉnh mẫu đã được nạp). Để nạp lại, chẳng hạn với "
+                "số hồ sơ khác: dùng một cơ sở dữ liệu trống (với SQLite: xoá "
+                f"{settings.DATABASES['default']['NAME']}, rồi `motcua migrate`) và chạy lại "
+                "`motcua demo --dossiers N`."
+            )
         started = time.monotonic()
         rng = random.Random(options["seed"])
         province.load(rng=rng, stdout=self.stdout, options=options)
