@@ -83,6 +83,15 @@ def test_the_api_serves_the_result_to_a_token_of_an_officer_who_may_see_it(clien
     assert response.status_code == 200 and body(response) == b"%PDF-1.4 ket qua"
     refused = client.get(read["result"]["file"], **bearer(world.other_desk))
     assert refused.status_code == 403 and refused.json()["message"]
+    # the scans: listed with their download path, served to the same officers only
+    items = client.get(f"/api/dossiers/{approved.code}/checklist", **bearer(world.desk)).json()
+    scanned = [i for i in items if i["file"]]
+    assert [i["order"] for i in scanned] == [2]
+    scan = client.get(scanned[0]["file"], **bearer(world.specialist))
+    assert scan.status_code == 200 and body(scan) == SCAN
+    assert client.get(scanned[0]["file"], **bearer(world.other_desk)).status_code == 403
+    missing = client.get(f"/api/dossiers/{approved.code}/checklist/1/file", **bearer(world.desk))
+    assert missing.status_code == 404 and missing.json()["code"] == "file_not_found"
 
 
 def test_the_applicant_downloads_the_result_once_it_is_returned(client, world, approved):
@@ -95,6 +104,8 @@ def test_the_applicant_downloads_the_result_once_it_is_returned(client, world, a
     url = f"/ca-nhan/ho-so/{approved.code}/ket-qua/"
     early = client.get(url)
     assert early.status_code == 404 and "Hồ sơ chưa được trả kết quả." in early.content.decode()
+    api_url = f"/api/portal/dossiers/{approved.code}/result"
+    assert client.get(api_url).json()["code"] == "result_not_returned"
     assert url not in client.get(f"/ca-nhan/ho-so/{approved.code}/").content.decode()
     services.dossier_return_result(
         actor=world.desk,
@@ -106,8 +117,10 @@ def test_the_applicant_downloads_the_result_once_it_is_returned(client, world, a
     assert url in client.get(f"/ca-nhan/ho-so/{approved.code}/").content.decode()
     response = client.get(url)
     assert response.status_code == 200 and body(response) == b"%PDF-1.4 ket qua"
+    assert body(client.get(api_url)) == b"%PDF-1.4 ket qua"  # the same for a citizen app
     other = citizen_register(
         full_name="Trần Thị Bình", email="binh@example.vn", phone="0987654321", password="Mk-2026!y"
     )
     client.force_login(other.user)
     assert client.get(url).status_code == 404
+    assert client.get(api_url).status_code == 404

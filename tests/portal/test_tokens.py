@@ -77,3 +77,20 @@ def test_a_citizen_cannot_revoke_someone_elses_token(client, citizen):
     assert refused.status_code == 404 and refused.json()["code"] == "token_not_found"
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_the_citizen_sees_and_revokes_app_tokens_on_the_my_dossiers_page(client, citizen):
+    raw = ask_token(client, "an@example.vn", name="Điện thoại cũ").json()["token"]
+    client.force_login(citizen.user)
+    page = client.get("/ca-nhan/").content.decode()
+    assert "Điện thoại cũ" in page and raw[:10] in page and raw not in page
+    token = ApiToken.objects.get(user=citizen.user)
+    done = client.post(f"/ca-nhan/ma-truy-cap/{token.pk}/thu-hoi/", follow=True)
+    assert "Đã thu hồi quyền truy cập của «Điện thoại cũ»." in done.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert "Điện thoại cũ" not in client.get("/ca-nhan/").content.decode()
+    assert client.post("/ca-nhan/ma-truy-cap/999999/thu-hoi/").status_code == 404
+    client.logout()  # the revoked token alone no longer opens anything
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/portal/dossiers", **auth).status_code == 401

@@ -103,6 +103,9 @@ def test_task_list_filters_and_progress(client, small_plan, make_user, departmen
     )
     assert posted.status_code == 201, posted.content
     assert posted.json()["task_status"] == "done" and posted.json()["evidence"] == ["qd.pdf"]
+    [evidence] = posted.json()["evidence_files"]
+    downloaded = client.get(evidence["url"], **h)
+    assert downloaded.status_code == 200 and b"".join(downloaded.streaming_content) == b"%PDF"
     stranger = make_user(Role.REFORM_OFFICER, unit=departments["STP"])
     other = Task.objects.get(text__startswith="- Tăng cường tuyên truyền, phổ biến quan điểm")
     refused = client.post(f"/api/reform/tasks/{other.pk}/progress", {"text": "x", "percent": 5},

@@ -455,6 +455,39 @@ def dossier_result_file(request, code: str):
     return file_response(_dossier(request, code).result_file)
 
 
+class ChecklistItemOut(Schema):
+    id: int
+    order: int
+    name: str
+    provided: bool
+    copy_kind: str
+    quantity: int
+    missing_note: str
+    file: str | None = Field(None, description="Tệp số hóa (tải bằng cùng mã truy cập)")
+
+
+@router.get(
+    "/{code}/checklist", response=list[ChecklistItemOut], summary="Thành phần hồ sơ đã nhận"
+)
+def dossier_checklist(request, code: str):
+    dossier = _dossier(request, code)
+    return [
+        {
+            **{f: getattr(i, f) for f in ("id", "order", "name", "provided", "copy_kind")},
+            "quantity": i.quantity,
+            "missing_note": i.missing_note,
+            "file": f"/api/dossiers/{dossier.code}/checklist/{i.pk}/file" if i.file else None,
+        }
+        for i in dossier.checklist.order_by("order")
+    ]
+
+
+@router.get("/{code}/checklist/{item}/file", summary="Tải tệp số hóa của một thành phần")
+def dossier_checklist_file(request, code: str, item: int):
+    dossier = _dossier(request, code)
+    return file_response(selectors.dossier_checklist_file(dossier=dossier, item=item))
+
+
 # ---- one endpoint per action, each with its typed body
 
 

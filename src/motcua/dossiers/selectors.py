@@ -320,3 +320,11 @@ def _with_shares(row: dict) -> dict:
     on_time = (row["resolved_early"] or 0) + (row["resolved_on_time"] or 0)
     row["on_time_share"] = round(on_time / resolved, 4) if resolved else 0.0
     return row
+
+
+def dossier_checklist_file(*, dossier: Dossier, item: int):
+    """The digitized file of one checklist item of a dossier the caller may read."""
+    row = dossier.checklist.filter(pk=item).first()
+    if row is None or not row.file:
+        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
+    return row.file

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Procedure
-from motcua.core.errors import DomainError, InvalidInput, NotFound
+from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.dossiers import selectors, services
@@ -459,10 +459,7 @@ def dossier_result_file(request, code: str):
 def dossier_checklist_file(request, code: str, item: int):
     """A digitized component of the dossier, for the officers who may see it."""
     dossier = selectors.dossier_get(code=code, user=request.user)
-    row = dossier.checklist.filter(pk=item).first()
-    if row is None:
-        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
-    return file_response(row.file)
+    return file_response(selectors.dossier_checklist_file(dossier=dossier, item=item))
 
 
 @login_required

@@ -12,14 +12,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
-from motcua.dossiers.lifecycle import Status
-from motcua.dossiers.models import Decision
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
 
@@ -171,7 +170,18 @@ def oidc_callback(request, key):
 @citizen_required
 def mine(request):
     page = paginate(request, selectors.citizen_dossiers(request.user))
-    return render(request, "portal/mine.html", {"page": page, "citizen": request.citizen})
+    tokens = services.citizen_tokens(request.user).filter(revoked_at__isnull=True)
+    context = {"page": page, "citizen": request.citizen, "tokens": tokens}
+    return render(request, "portal/mine.html", context)
+
+
+@citizen_required
+@require_POST
+def my_token_revoke(request, pk: int):
+    """Revoke an app's access (a lost or replaced phone)."""
+    token = services.citizen_token_revoke(user=request.user, token_id=pk)
+    messages.success(request, f"Đã thu hồi quyền truy cập của «{token.name}».")
+    return redirect("portal:mine")
 
 
 @citizen_required
@@ -186,12 +196,7 @@ def my_dossier(request, code):
 @citizen_required
 def my_result(request, code):
     """The electronic copy of the result, for its applicant, once it has been returned."""
-    dossier = selectors.citizen_dossier(request.user, code)
-    if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ.")
-    if dossier.status != Status.RETURNED or dossier.decision != Decision.APPROVED:
-        raise NotFound("Hồ sơ chưa được trả kết quả.", code="result_not_returned")
-    return file_response(dossier.result_file)
+    return file_response(selectors.citizen_result_file(request.user, code))
 
 
 @citizen_required

@@ -10,6 +10,7 @@ from ninja.security import SessionAuth
 from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
 from motcua.core.errors import NotFound
+from motcua.core.files import file_response
 from motcua.organization.auth import BearerToken
 from motcua.portal import selectors, services
 from motcua.surveys.api import register_rating
@@ -155,6 +156,15 @@ def my_dossier(request: HttpRequest, code: str):
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
     return selectors.dossier_view(dossier, with_reasons=True)
+
+
+@router.get(
+    "/dossiers/{code}/result",
+    auth=citizen_auth,
+    summary="Tải bản điện tử của kết quả (khi đã trả kết quả)",
+)
+def my_result(request: HttpRequest, code: str):
+    return file_response(selectors.citizen_result_file(request.user, code))
 
 
 class SupplementIn(Schema):

@@ -200,3 +200,16 @@ def citizen_dossiers(user) -> QuerySet[Dossier]:
 
 def citizen_dossier(user, code: str) -> Dossier | None:
     return citizen_dossiers(user).filter(code=code).first()
+
+
+def citizen_result_file(user, code: str):
+    """The electronic result of the citizen's dossier, once it has been returned."""
+    from motcua.core.errors import NotFound
+    from motcua.dossiers.models import Decision
+
+    dossier = citizen_dossier(user, code)
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+    if dossier.status != Status.RETURNED or dossier.decision != Decision.APPROVED:
+        raise NotFound("Hồ sơ chưa được trả kết quả.", code="result_not_returned")
+    return dossier.result_file

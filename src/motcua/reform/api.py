@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
 from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.files import file_response
 from motcua.organization.auth import officer_auth
 from motcua.organization.models import Unit
 from motcua.reform import selectors, services
@@ -139,11 +140,21 @@ class ProgressOut(Schema):
     at: dt.datetime
     period: str | None = SchemaField(None, alias="occurrence.label")
     evidence: list[str]
+    evidence_files: list[dict] = SchemaField(
+        description="Mỗi minh chứng: id, tên và đường dẫn tải (`/api/reform/evidence/{id}`)"
+    )
     task_status: str = SchemaField(alias="task.status")
 
     @staticmethod
     def resolve_evidence(obj):
         return [e.name for e in obj.evidence.all()]
+
+    @staticmethod
+    def resolve_evidence_files(obj):
+        return [
+            {"id": e.pk, "name": e.name, "url": f"/api/reform/evidence/{e.pk}"}
+            for e in obj.evidence.all()
+        ]
 
 
 @router.get("/indices", response=list[IndexOut], summary="Các chỉ số (PAR INDEX, SIPAS, PAPI …)")
@@ -294,3 +305,9 @@ def post_progress(
         actor=request.user, task=task, text=text, percent=percent, files=list(evidence or [])
     )
     return HttpStatus(201, progress)
+
+
+@router.get("/evidence/{evidence_id}", summary="Tải tệp minh chứng (cán bộ)")
+def evidence_file(request, evidence_id: int):
+    evidence = selectors.evidence_for(request.user, evidence_id)
+    return file_response(evidence.file, name=evidence.name)

@@ -350,3 +350,17 @@ def plan_report_rows(*, plan: Plan, today: dt.date | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def evidence_for(user, pk: int):
+    """An evidence file of a progress report: for the province's staff only."""
+    from motcua.core.errors import PermissionDenied
+    from motcua.organization.permissions import user_roles
+    from motcua.reform.models import Evidence
+
+    if not (user.is_superuser or user_roles(user)):
+        raise PermissionDenied("Chỉ cán bộ, công chức mới xem được minh chứng.")
+    evidence = Evidence.objects.filter(pk=pk).first()
+    if evidence is None:
+        raise NotFound("Không tìm thấy minh chứng.", code="file_not_found")
+    return evidence

@@ -13,15 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import Unit
-from motcua.organization.permissions import user_roles
 from motcua.reform import exports, selectors, services
 from motcua.reform.forms import PlanUploadForm, ProgressForm, StatusForm
-from motcua.reform.models import DeadlineKind, Evidence, Node, NodeLevel, Plan, TaskStatus
+from motcua.reform.models import DeadlineKind, Node, NodeLevel, Plan, TaskStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -192,11 +191,7 @@ def board(request):
 @login_required
 def evidence_file(request, pk: int):
     """An evidence file of a progress report, for the province's staff only."""
-    if not (request.user.is_superuser or user_roles(request.user)):
-        raise PermissionDenied("Chỉ cán bộ, công chức mới xem được minh chứng.")
-    evidence = Evidence.objects.filter(pk=pk).first()
-    if evidence is None:
-        raise NotFound("Không tìm thấy minh chứng.", code="file_not_found")
+    evidence = selectors.evidence_for(request.user, pk)
     return file_response(evidence.file, name=evidence.name)
 
 
