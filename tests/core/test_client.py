@@ -28,3 +28,13 @@ def test_behind_a_trusted_proxy_the_last_untrusted_hop_is_the_client(settings):
     assert ask("10.0.0.2", "not-an-ip") == "10.0.0.2"
     # a direct caller outside the trusted list cannot use the header
     assert ask("198.51.100.9", "1.2.3.4") == "198.51.100.9"
+
+
+def test_a_mistyped_proxy_list_is_reported_at_start(settings):
+    from motcua.core.client import check_trusted_proxies
+
+    settings.MOTCUA_TRUSTED_PROXIES = "10.0.0.0/8, 10.0.0.300"
+    [error] = check_trusted_proxies(None)
+    assert error.id == "motcua.E001" and "10.0.0.300" in error.msg
+    settings.MOTCUA_TRUSTED_PROXIES = "10.0.0.0/8, ::1"
+    assert check_trusted_proxies(None) == []

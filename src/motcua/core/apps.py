@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "motcua.core"
     label = "core"
     verbose_name = "Nền tảng"
+
+    def ready(self) -> None:
+        from motcua.core import client  # noqa: F401 - registers its system check

@@ -6,6 +6,7 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.checks import Error, register
 
 
 @lru_cache(maxsize=8)
@@ -41,3 +42,19 @@ def client_address(request) -> str:
             except ValueError:
                 return address  # a malformed hop: fall back to the proxy itself
     return address
+
+
+@register()
+def check_trusted_proxies(app_configs, **kwargs) -> list:
+    """A mistyped MOTCUA_TRUSTED_PROXIES is reported when the server starts, not per request."""
+    try:
+        _networks(getattr(settings, "MOTCUA_TRUSTED_PROXIES", ""))
+    except ValueError as error:
+        return [
+            Error(
+                f"MOTCUA_TRUSTED_PROXIES không hợp lệ: {error}",
+                hint="Liệt kê địa chỉ hoặc dải mạng, cách nhau bằng dấu phẩy: 10.0.0.0/8, ::1",
+                id="motcua.E001",
+            )
+        ]
+    return []
