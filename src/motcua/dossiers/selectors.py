@@ -27,27 +27,29 @@ from motcua.ledger.models import Event
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role, user_roles
+from motcua.organization.selectors import unit_subtree_ids
 
 WIDE_ROLES = {Role.PROVINCE_ADMIN, Role.INSPECTOR}
 
 
-def _descendant_ids(unit_ids: set[int]) -> set[int]:
-    found, frontier = set(unit_ids), set(unit_ids)
-    while frontier:
-        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier -= found
-        found |= frontier
-    return found
-
-
 def visible_unit_ids(user) -> set[int] | None:
-    """Units whose dossiers ``user`` may read; None means all of them."""
+    """Units whose dossiers ``user`` may read; None means all of them.
+
+    Kept on the user object for the request, like its roles: a page asks several times.
+    """
     if user.is_superuser:
         return None
+    key = f"_motcua_visible_units_{timezone.localdate().isoformat()}"
+    cached = getattr(user, key, False)
+    if cached is not False:
+        return cached
     roles = user_roles(user)
     if any(r.role in WIDE_ROLES for r in roles) or any(r.unit.parent_id is None for r in roles):
-        return None
-    return _descendant_ids({r.unit_id for r in roles})
+        ids = None
+    else:
+        ids = unit_subtree_ids({r.unit_id for r in roles})
+    setattr(user, key, ids)
+    return ids
 
 
 def _visible(qs: QuerySet, user) -> QuerySet:
@@ -248,7 +250,7 @@ def dossier_stats(
         unit = Unit.objects.filter(code=filters.unit).first()
         if unit is None:
             raise NotFound(f"Không tìm thấy đơn vị {filters.unit}.", code="unit_not_found")
-        qs = qs.filter(competent_unit_id__in=_descendant_ids({unit.pk}))
+        qs = qs.filter(competent_unit_id__in=unit_subtree_ids({unit.pk}))
     if filters.level:
         qs = qs.filter(competent_unit__kind__in=_level_kinds(filters.level))
     if filters.field:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.errors import InvalidInput
 from motcua.ledger.models import Event
 from motcua.ledger.services import day_bounds
+from motcua.organization.selectors import unit_subtree_ids
 
 #: Thresholds (documented in docs/ledger.md; change here with a reason).
 STEP_SECONDS = 60  # a step completed this soon after the hand-over
@@ -245,7 +246,6 @@ def findings_list(
     from django.core.files.storage import default_storage
 
     from motcua.dossiers.models import Dossier
-    from motcua.organization.models import Unit
 
     if kind and kind not in Kind.values:
         raise InvalidInput(f"Loại phát hiện '{kind}' không hợp lệ.", code="finding_kind_invalid")
@@ -267,18 +267,8 @@ def findings_list(
         ):
             dossiers[row["code"]] = row
     if unit is not None:
-        parents = dict(Unit.objects.values_list("id", "parent_id"))
-
-        def below(unit_id):
-            seen = set()
-            while unit_id is not None and unit_id not in seen:
-                if unit_id == unit.pk:
-                    return True
-                seen.add(unit_id)
-                unit_id = parents.get(unit_id)
-            return False
-
-        codes = [c for c in codes if c in dossiers and below(dossiers[c]["competent_unit_id"])]
+        subtree = unit_subtree_ids({unit.pk})
+        codes = [c for c in codes if c in dossiers and dossiers[c]["competent_unit_id"] in subtree]
     found: list[Finding] = []
     resolutions: list[tuple[Event, dt.datetime]] = []
     for chunk in _chunks(codes):

@@ -52,3 +52,13 @@ def unit_predecessors(unit: Unit) -> list[Unit]:
                 result.append(row.predecessor)
                 frontier.append(row.predecessor_id)
     return result
+
+
+def unit_subtree_ids(unit_ids) -> set[int]:
+    """The ids of the given units and of every unit below them (one query per level)."""
+    found, frontier = set(unit_ids), set(unit_ids)
+    while frontier:
+        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier -= found
+        found |= frontier
+    return found

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from motcua.core.errors import NotFound
 from motcua.organization.models import Unit
+from motcua.organization.selectors import unit_subtree_ids
 from motcua.surveys.models import Overall, Questionnaire, Rating
 
 QUESTIONNAIRE = "DG-HS"
@@ -36,15 +37,6 @@ def rating_of(*, dossier) -> Rating | None:
     return Rating.objects.filter(dossier=dossier).first()
 
 
-def unit_subtree_ids(unit: Unit) -> set[int]:
-    found, frontier = {unit.pk}, {unit.pk}
-    while frontier:
-        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier -= found
-        found |= frontier
-    return found
-
-
 def ratings(
     *,
     date_from: dt.date | None = None,
@@ -58,7 +50,7 @@ def ratings(
         found = Unit.objects.filter(code=unit).first()
         if found is None:
             raise NotFound(f"Không tìm thấy đơn vị {unit}.", code="unit_not_found")
-        qs = qs.filter(unit_id__in=unit_subtree_ids(found))
+        qs = qs.filter(unit_id__in=unit_subtree_ids({found.pk}))
     if field:
         qs = qs.filter(dossier__procedure__field__code=field)
     if date_from:
