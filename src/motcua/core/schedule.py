@@ -40,12 +40,20 @@ def next_run_after(at: dt.time | dt.timedelta, now: dt.datetime) -> dt.datetime:
     return candidate
 
 
-def _waiting(path: str) -> bool:
-    from django_tasks_db.models import DBTaskResult
+def task_waiting(task_path: str, args: list | None = None) -> bool:
+    """A run of ``task_path`` (with these arguments) is queued and not started yet."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another backend
+        return False
+    waiting = DBTaskResult.objects.filter(task_path=task_path, status="READY")
+    if args is not None:
+        waiting = waiting.filter(args_kwargs__args=args)
+    return waiting.exists()
 
-    return DBTaskResult.objects.filter(
-        task_path=daily_job.module_path, status="READY", args_kwargs__args=[path]
-    ).exists()
+
+def _waiting(path: str) -> bool:
+    return task_waiting(daily_job.module_path, [path])
 
 
 def schedule(path: str, *, now: dt.datetime | None = None):

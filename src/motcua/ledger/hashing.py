@@ -16,43 +16,11 @@ def canonical_time(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical(
-    *,
-    subject_type: str,
-    subject_id: str,
-    seq: int,
-    action: str,
-    actor_id: int | None,
-    actor_label: str,
-    unit_id: int | None,
-    at: dt.datetime | str,
-    payload: dict[str, Any],
-    prev_hash: str,
-) -> bytes:
-    """Stable JSON of an event. ``at`` may be given already in canonical form (a string)."""
-    body = {
-        "subject_type": subject_type,
-        "subject_id": str(subject_id),
-        "seq": seq,
-        "action": action,
-        "actor_id": actor_id,
-        "actor_label": actor_label,
-        "unit_id": unit_id,
-        "at": at if isinstance(at, str) else canonical_time(at),
-        "payload": payload,
-        "prev_hash": prev_hash,
-    }
-    return _ENCODER.encode(body).encode()
-
-
-def event_hash(**fields: Any) -> str:
-    return hashlib.sha256(canonical(**fields)).hexdigest()
-
-
 def event_hash_of(
     subject_type, subject_id, seq, action, actor_id, actor_label, unit_id, at_text, payload, prev
 ) -> str:
-    """``event_hash`` for verify's hot loop: positional, ``at`` already canonical text."""
+    """The event's hash from its fields in order, ``at`` already canonical text (the form
+    verify's hot loop reads them in): SHA-256 of the stable JSON below."""
     body = {
         "subject_type": subject_type,
         "subject_id": subject_id,
@@ -66,6 +34,25 @@ def event_hash_of(
         "prev_hash": prev,
     }
     return hashlib.sha256(_ENCODER.encode(body).encode()).hexdigest()
+
+
+def event_hash(
+    *,
+    subject_type: str,
+    subject_id: str,
+    seq: int,
+    action: str,
+    actor_id: int | None,
+    actor_label: str,
+    unit_id: int | None,
+    at: dt.datetime,
+    payload: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    return event_hash_of(
+        subject_type, str(subject_id), seq, action, actor_id, actor_label, unit_id,
+        canonical_time(at), payload, prev_hash,
+    )  # fmt: skip
 
 
 def seal_hash(*, prev_hash: str, event_id: int, event_hash: str) -> str:

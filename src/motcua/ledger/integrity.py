@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput
+from motcua.dossiers import events as ev
 from motcua.ledger.models import Event
 from motcua.ledger.services import day_bounds
 from motcua.organization.selectors import unit_subtree_ids
@@ -29,24 +30,25 @@ BURST_MIN = 5  # … by one unit within one such window
 NOT_RETURNED_AFTER = dt.timedelta(days=15)  # resolved, still not returned after this long
 FILE_GRACE = dt.timedelta(minutes=5)  # result file stored this long after the resolution
 
-SUBJECT = "dossier"
-A_APPROVED = "dossier.approved"
-A_REFUSED = "dossier.refused"
-A_RETURNED = "dossier.returned"
-A_APOLOGIZED = "dossier.apologized"
-A_STEP_COMPLETED = "dossier.step_completed"
-RESOLUTIONS = (A_APPROVED, A_REFUSED)
+SUBJECT = ev.SUBJECT
+A_APPROVED = ev.APPROVED
+A_REFUSED = ev.REFUSED
+A_RETURNED = ev.RETURNED
+A_APOLOGIZED = ev.APOLOGIZED
+A_STEP_COMPLETED = ev.STEP_COMPLETED
+RESOLUTIONS = ev.RESULT_EVENTS
+# a step finished or decided too soon after one of these (a hand-over) is suspicious
 HANDOVERS = (
-    "dossier.received",
-    "dossier.accepted",
-    "dossier.transferred",
-    "dossier.assigned",
-    "dossier.self_assigned",
-    "dossier.step_completed",
-    "dossier.sent_back",
-    "dossier.supplement_received",
-    "dossier.payment_recorded",
-    "dossier.opinion_recorded",
+    ev.RECEIVED,
+    ev.ACCEPTED,
+    ev.TRANSFERRED,
+    ev.ASSIGNED,
+    ev.SELF_ASSIGNED,
+    ev.STEP_COMPLETED,
+    ev.SENT_BACK,
+    ev.SUPPLEMENT_RECEIVED,
+    ev.PAYMENT_RECORDED,
+    ev.OPINION_RECORDED,
 )
 
 

@@ -12,7 +12,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from motcua.core.formats import VN_TZ
+from motcua.core import schedule
 
 logger = logging.getLogger(__name__)
 
@@ -47,21 +47,11 @@ def ledger_nightly() -> dict:
 
 
 def next_run_after(now: dt.datetime) -> dt.datetime:
-    local = now.astimezone(VN_TZ)
-    candidate = dt.datetime.combine(local.date(), NIGHTLY_AT, tzinfo=VN_TZ)
-    if candidate <= local:
-        candidate += dt.timedelta(days=1)
-    return candidate
+    return schedule.next_run_after(NIGHTLY_AT, now)
 
 
 def _already_queued() -> bool:
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another backend
-        return False
-    return DBTaskResult.objects.filter(
-        task_path=ledger_nightly.module_path, status="READY"
-    ).exists()
+    return schedule.task_waiting(ledger_nightly.module_path)
 
 
 def nightly_schedule(*, now: dt.datetime | None = None):

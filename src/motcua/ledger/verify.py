@@ -182,6 +182,24 @@ def _verify(max_problems: int, published: list[dict]) -> Report:
     batch_at: dt.datetime | None = None  # sealing time of the current run
     prev_batch_at: dt.datetime | None = None  # sealing time of the run before it
 
+    def sealed_but_deleted(seal_row) -> None:
+        """A seal whose event is no longer in the ledger: the chain goes on past it."""
+        nonlocal chain_prev
+        check_seal_link(seal_row)
+        problems.add(
+            Problem(
+                "event_deleted",
+                "sự kiện đã được niêm phong nhưng không còn trong sổ (bị xoá)",
+                seal_row[1],
+                seal_row[2],
+                seal_row[3],
+                event_id=seal_row[0],
+            )
+        )
+        chain_prev = seal_row[5]
+        if seal_row[0] in heads_wanted:
+            heads_found[seal_row[0]] = seal_row[5]
+
     def check_seal_link(seal_row) -> None:
         nonlocal chain_prev, batch_at, prev_batch_at
         event_id, subject_type, subject_id, seq, prev_hash, _link, sealed_at = seal_row
@@ -256,20 +274,7 @@ def _verify(max_problems: int, published: list[dict]) -> Report:
         subjects[key] = (max(seq, last_seq), digest)
         # 3. the global chain: seals of events that no longer exist come first
         while seal is not None and seal[0] < event_id:
-            check_seal_link(seal)
-            problems.add(
-                Problem(
-                    "event_deleted",
-                    "sự kiện đã được niêm phong nhưng không còn trong sổ (bị xoá)",
-                    seal[1],
-                    seal[2],
-                    seal[3],
-                    event_id=seal[0],
-                )
-            )
-            chain_prev = seal[5]
-            if seal[0] in heads_wanted:
-                heads_found[seal[0]] = seal[5]
+            sealed_but_deleted(seal)
             seal = next(seals)
         if seal is not None and seal[0] == event_id:
             report.sealed += 1
@@ -333,20 +338,7 @@ def _verify(max_problems: int, published: list[dict]) -> Report:
 
     # seals left after the last event: deleted tail
     while seal is not None:
-        check_seal_link(seal)
-        problems.add(
-            Problem(
-                "event_deleted",
-                "sự kiện đã được niêm phong nhưng không còn trong sổ (bị xoá)",
-                seal[1],
-                seal[2],
-                seal[3],
-                event_id=seal[0],
-            )
-        )
-        chain_prev = seal[5]
-        if seal[0] in heads_wanted:
-            heads_found[seal[0]] = seal[5]
+        sealed_but_deleted(seal)
         seal = next(seals)
 
     _check_roots(roots, accumulators, heads_found, late_in_root, problems)
