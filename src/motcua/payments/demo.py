@@ -10,39 +10,17 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from motcua.core.formats import vn_number
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
-from motcua.organization.models import Role, Unit
-from motcua.organization.services import staff_role_grant
-from motcua.payments.providers import config, provider_settings
+from motcua.organization.models import Role
+from motcua.payments.providers import provider_settings
 from motcua.payments.sandbox import PROVIDER, gateway_result
 from motcua.payments.services import outstanding as owed
 from motcua.payments.services import payment_notify, payment_start
 
 RETURN_PATH = "/thanh-toan/ket-qua/vnpay/"
-
-
-def ensure_gateway_account():
-    """The service account the gateway acts as (desk role at the province, no password)."""
-    username = config().get("DOSSIER_ACTOR", "cong-thanh-toan")
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User.objects.create_user(
-            username=username, first_name="Cổng thanh toán", last_name="trực tuyến"
-        )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    with transaction.atomic():
-        for root in Unit.objects.filter(parent__isnull=True, valid_to__isnull=True):
-            staff_role_grant(
-                actor=None, user=user, role=Role.DESK_OFFICER, unit=root, check_permission=False
-            )
-    return user
 
 
 def _pay(dossier: Dossier, *, paid: bool, secret: str) -> str:
@@ -83,7 +61,6 @@ def _request_fees(rng, count: int) -> None:
 
 
 def load(*, rng, stdout, options) -> None:
-    ensure_gateway_account()
     _request_fees(rng, 4)
     secret = provider_settings(PROVIDER)["HASH_SECRET"]
     waiting = [

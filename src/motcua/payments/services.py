@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from motcua.dossiers.models import Dossier
 from motcua.ledger.services import event_record
 from motcua.payments import events
 from motcua.payments.models import Payment, PaymentStatus
-from motcua.payments.providers import config, get_provider
+from motcua.payments.providers import get_provider
 from motcua.payments.providers.base import NotificationReply, SignatureError
 
 logger = logging.getLogger(__name__)
@@ -170,50 +169,22 @@ def payment_notify(*, provider: str, params: Mapping[str, str]) -> NotificationO
         return NotificationOutcome(gateway.reply("confirmed"), payment)
 
 
-def dossier_actor():
-    """The service account the payment gateway acts as towards the dossier services."""
-    username = config().get("DOSSIER_ACTOR", "cong-thanh-toan")
-    if not username:
-        return None
-    return get_user_model().objects.filter(username=username, is_active=True).first()
-
-
 def _update_dossier(payment: Payment, now: dt.datetime) -> None:
-    """Record the paid amount on the dossier through the dossier services.
-
-    Uses ``dossier_record_online_payment`` when the dossier app provides it; until then
-    ``dossier_record_payment`` (allowed only while the dossier waits for payment, with a
-    service account holding a desk role). Anything else leaves the payment paid and marked
-    for reconciliation by the desk: money received is never rolled back.
+    """Record the paid amount on the dossier (``dossier_record_online_payment``). If the
+    dossier services refuse (e.g. a status that takes no payment), the payment stays paid
+    and is marked for reconciliation by the desk: money received is never rolled back.
     """
     dossier = Dossier.objects.get(pk=payment.dossier_id)
-    online = getattr(dossier_services, "dossier_record_online_payment", None)
     note = ""
     try:
         with transaction.atomic():
-            if online is not None:
-                online(
-                    dossier=dossier,
-                    amount=payment.amount,
-                    receipt=payment.receipt_number,
-                    reference=payment.order_ref,
-                    provider=payment.provider,
-                )
-            elif dossier.status == Status.PAYMENT_REQUESTED:
-                actor = dossier_actor()
-                if actor is None:
-                    raise InvalidInput("Chưa cấu hình tài khoản hệ thống của cổng thanh toán.")
-                dossier_services.dossier_record_payment(
-                    actor=actor,
-                    dossier=dossier,
-                    amount=payment.amount,
-                    receipt=f"{payment.receipt_number} ({payment.provider} {payment.order_ref})",
-                )
-            else:
-                raise InvalidInput(
-                    f"Hồ sơ đang ở trạng thái «{Status(dossier.status).label}»; "
-                    "bộ phận một cửa đối soát khi tiếp nhận."
-                )
+            dossier_services.dossier_record_online_payment(
+                dossier=dossier,
+                amount=payment.amount,
+                receipt=payment.receipt_number,
+                reference=payment.order_ref,
+                provider=payment.provider,
+            )
     except DomainError as error:
         note = error.message
     payment.dossier_updated = not note
@@ -246,7 +217,6 @@ def payments_reconcile_all() -> int:
 __all__ = [
     "NOT_PAYABLE",
     "NotificationOutcome",
-    "dossier_actor",
     "outstanding",
     "payment_notify",
     "payment_reconcile",

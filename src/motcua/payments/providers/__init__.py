@@ -13,7 +13,6 @@ Settings (all optional)::
         },
         "SANDBOX": False,  # serve the local sandbox gateway under /thanh-toan/sandbox/
         "SANDBOX_IPN_URL": None,  # where the sandbox posts notifications (default: this site)
-        "DOSSIER_ACTOR": "cong-thanh-toan",  # service account used with dossier services
     }
 
 Without settings the provider talks to the local sandbox with a secret derived from
