@@ -201,23 +201,6 @@ def applicant_notifier(dossier, action: str) -> int:
     return count
 
 
-def dossier_event_enqueue(code: str, action: str) -> None:
-    """Ask the dossier app's notification task to tell the applicant (the same path as
-    every other dossier event)."""
-    from motcua.dossiers.tasks import dossier_notify
-
-    dossier_notify.enqueue(code, action)
-
-
-def dossiers_notify(action: str) -> bool:
-    """Whether the dossier services already enqueue ``dossier_notify`` for ``action``."""
-    try:
-        from motcua.dossiers.services._base import NOTIFIED
-    except ImportError:  # pragma: no cover - the dossier app moved it
-        return False
-    return action in NOTIFIED
-
-
 def register() -> None:
     """Hook the portal into ``dossiers.tasks.NOTIFIERS`` once."""
     from motcua.dossiers.tasks import NOTIFIERS

@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from motcua.catalog.models import OnlineType, Procedure, ProcedureStatus
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from motcua.dossiers import events as dossier_events
 from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_submit_online
 from motcua.organization.models import Unit
@@ -445,10 +444,6 @@ def _submit(*, user, key, fingerprint, procedure, unit: Unit, applicant, checked
     submission = Submission.objects.create(
         user=user, idempotency_key=key, fingerprint=fingerprint, dossier=dossier
     )
-    if not notify.dossiers_notify(dossier_events.SUBMITTED):
-        # dossiers does not notify «submitted» itself; the receipt goes through its task.
-        code = dossier.code
-        transaction.on_commit(lambda: notify.dossier_event_enqueue(code, dossier_events.SUBMITTED))
     return SubmissionResult(submission, created=True)
 
 

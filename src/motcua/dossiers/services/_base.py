@@ -24,6 +24,7 @@ from motcua.organization.permissions import has_role, require_role
 
 # Actions the applicant hears about (email/SMS via the portal's hook in tasks.py).
 NOTIFIED = {
+    events.SUBMITTED,
     events.RECEIVED,
     events.ACCEPTED,
     events.COMPLETION_REQUESTED,
