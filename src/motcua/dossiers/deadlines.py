@@ -4,7 +4,6 @@ every figure comes from ``motcua.workcalendar.services``."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from motcua.catalog.models import TimeLimitKind
 
@@ -40,16 +39,6 @@ def extend(*, due: dt.datetime | None, hours: float, unit) -> dt.datetime | None
     return _calendar().add_working_time(due, hours, unit=unit)
 
 
-def working_hours_between(
-    a: dt.datetime, b: dt.datetime, *, pauses: Iterable = (), unit=None
-) -> float:
-    return float(_calendar().working_time_between(a, b, tuple(pauses), unit=unit))
-
-
 def one_working_day_after(t: dt.datetime, *, unit) -> dt.datetime:
     """The instant one working day (8 working hours) after ``t``: the apology limit."""
     return _calendar().add_working_time(t, ONE_WORKING_DAY_HOURS, unit=unit)
-
-
-def is_working_day(day: dt.date, *, unit=None) -> bool:
-    return _calendar().is_working_day(day, unit=unit)

@@ -15,7 +15,11 @@ from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Channel, Dossier, ReturnMethod
 from motcua.dossiers.services.processing import _steps
-from motcua.workcalendar.services import add_working_time, next_working_instant
+from motcua.workcalendar.services import (
+    add_working_time,
+    next_working_instant,
+    working_time_between,
+)
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Thanh", "Minh", "Ngọc", "Quang", "Thu", "Xuân"]
@@ -168,13 +172,12 @@ def simulate(
             state=state,
             late_factor=late_factor,
             result_file=result_file,
-            now=now,
         )
     except _Stop:
         return None
 
 
-def _process(dossier, *, rng, n, cast, odds, step, state, late_factor, result_file, now):
+def _process(dossier, *, rng, n, cast, odds, step, state, late_factor, result_file):
     unit = dossier.competent_unit
     total = dossier.procedure.working_hours if dossier.procedure.working_hours else 40
     total = float(total)
@@ -245,8 +248,6 @@ def _process(dossier, *, rng, n, cast, odds, step, state, late_factor, result_fi
     late = rng.random() < odds.late * late_factor
     due = dossier.due_at
     if late and due is not None and rng.random() < odds.apology:
-        from motcua.workcalendar.services import working_time_between
-
         if working_time_between(state["t"], due, unit=unit) > 9:
             new_due = add_working_time(due, rng.choice((8, 16, 24, 40)), unit=unit)
             dossier = services.dossier_apologize(
@@ -281,8 +282,6 @@ def _process(dossier, *, rng, n, cast, odds, step, state, late_factor, result_fi
                 actor=cast.specialist, dossier=dossier, next_assignee=cast.leader, at=step(2)
             )
     # The decision: before the due time, or after it for the late ones.
-    from motcua.workcalendar.services import working_time_between
-
     if due is None:
         wait = rng.uniform(1, 40)
     else:

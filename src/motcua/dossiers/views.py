@@ -31,7 +31,7 @@ from motcua.dossiers.models import (
 )
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit
-from motcua.organization.permissions import has_role, user_roles
+from motcua.organization.permissions import has_role, units_of, user_roles
 from motcua.organization.services import api_token_create, api_token_revoke
 
 QUEUES = [
@@ -144,7 +144,7 @@ def _checklist_from(request, procedure: Procedure) -> list[dict]:
 @login_required
 def intake(request):
     """Choose procedure → checklist → applicant → files → receive and print the receipt."""
-    desks = [r.unit for r in user_roles(request.user) if r.role == Role.DESK_OFFICER]
+    desks = units_of(request.user, [Role.DESK_OFFICER])
     code = request.GET.get("procedure") or request.POST.get("procedure")
     procedure = (
         Procedure.objects.filter(code=code).prefetch_related("components", "fees").first()

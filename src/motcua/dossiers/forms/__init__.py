@@ -16,7 +16,8 @@ from motcua.core.errors import NotFound
 from motcua.dossiers import events as ev
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Classification, Dossier
-from motcua.ledger.selectors import events_for_subject
+from motcua.dossiers.selectors import dossier_events
+from motcua.ledger.actions import label as action_label
 from motcua.organization.models import Unit
 
 FORMS = ("01", "02", "03", "04", "05", "06", "07")
@@ -49,7 +50,7 @@ def _unit_names(codes) -> dict[str, str]:
 
 
 def available_forms(dossier: Dossier, history=None) -> list[str]:
-    history = history if history is not None else list(_history(dossier))
+    history = history if history is not None else list(dossier_events(dossier=dossier))
     actions = {e.action for e in history}
     out = []
     if actions & {ev.RECEIVED, ev.ACCEPTED}:
@@ -71,10 +72,6 @@ def available_forms(dossier: Dossier, history=None) -> list[str]:
     return out
 
 
-def _history(dossier: Dossier):
-    return events_for_subject(subject_type="dossier", subject_id=dossier.code)
-
-
 def _last(history, actions) -> object | None:
     found = [e for e in history if e.action in actions]
     return found[-1] if found else None
@@ -93,7 +90,7 @@ def _handover_rows(history) -> list[dict]:
         to_unit = names.get(p.get("to_unit"), "")
         rows.append(
             {
-                "label": ev_label(event.action),
+                "label": action_label(event.action),
                 "from": ", ".join(
                     x for x in (p.get("from_user") or event.actor_label, from_unit) if x
                 ),
@@ -106,16 +103,10 @@ def _handover_rows(history) -> list[dict]:
     return rows
 
 
-def ev_label(action: str) -> str:
-    from motcua.ledger.actions import label
-
-    return label(action)
-
-
 def form_context(dossier: Dossier, form: str) -> dict:
     if form not in FORMS:
         raise NotFound(f"Không có mẫu {form}.", code="form_unknown")
-    history = list(_history(dossier))
+    history = list(dossier_events(dossier=dossier))
     if form not in available_forms(dossier, history):
         raise NotFound(
             f"Hồ sơ {dossier.code} chưa có sự kiện để lập mẫu {form}.", code="form_not_available"

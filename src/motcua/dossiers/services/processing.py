@@ -342,7 +342,7 @@ def dossier_record_opinion(
     consultation.save(update_fields=["answered_at", "opinion"])
     status_from = dossier.status
     if not dossier.consultations.filter(answered_at__isnull=True).exists():
-        dossier.status = Status.IN_PROGRESS if dossier.assignee_id else Status.WAITING_ASSIGNMENT
+        _back_to_work(dossier)
     save(dossier, ["status"])
     record(
         dossier=dossier,
@@ -391,6 +391,24 @@ def _resume(dossier: Dossier, now: dt.datetime) -> float:
 
 def _back_to_work(dossier: Dossier) -> None:
     dossier.status = Status.IN_PROGRESS if dossier.assignee_id else Status.WAITING_ASSIGNMENT
+
+
+#: What resuming work after a pause changes on the dossier row.
+RESUME_FIELDS = ["status", "paused_since", "paused_hours", "due_at", "step_due_at"]
+
+
+def _resume_work(dossier: Dossier, now: dt.datetime) -> float:
+    """End the pause (due times move by the working time paused) and go back to work."""
+    hours = _resume(dossier, now)
+    _back_to_work(dossier)
+    return hours
+
+
+def _amount(value) -> Decimal:
+    amount = Decimal(value)
+    if amount <= 0:
+        raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
+    return amount
 
 
 @service
@@ -468,9 +486,8 @@ def _supplement_received(
 ) -> Dossier:
     """Resume the clock (due = old due + working time paused) and record the hand-over."""
     status_from, due_before = dossier.status, dossier.due_at
-    hours = _resume(dossier, now)
-    _back_to_work(dossier)
-    save(dossier, ["status", "paused_since", "paused_hours", "due_at", "step_due_at"])
+    hours = _resume_work(dossier, now)
+    save(dossier, RESUME_FIELDS)
     record(
         dossier=dossier,
         action=events.SUPPLEMENT_RECEIVED,
@@ -547,9 +564,7 @@ def dossier_request_payment(
 ) -> Dossier:
     """Ask the applicant to fulfil financial obligations; the clock pauses until paid."""
     now = clock(at)
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
+    amount = _amount(amount)
     dossier = lock(dossier, Action.REQUEST_PAYMENT)
     unit = _holder(actor, dossier)
     status_from = dossier.status
@@ -582,9 +597,7 @@ def dossier_record_payment(
 ) -> Dossier:
     """Payment received: the clock resumes like after a supplement."""
     now = clock(at)
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
+    amount = _amount(amount)
     dossier = lock(dossier, Action.RECORD_PAYMENT)
     unit = _holder(
         actor,
@@ -593,10 +606,9 @@ def dossier_record_payment(
         [dossier.receiving_unit, dossier.holder_unit],
     )
     status_from, due_before = dossier.status, dossier.due_at
-    hours = _resume(dossier, now)
+    hours = _resume_work(dossier, now)
     dossier.fee_paid = dossier.fee_paid + amount
-    _back_to_work(dossier)
-    save(dossier, ["status", "paused_since", "paused_hours", "due_at", "step_due_at", "fee_paid"])
+    save(dossier, [*RESUME_FIELDS, "fee_paid"])
     record(
         dossier=dossier,
         action=events.PAYMENT_RECORDED,
@@ -633,17 +645,14 @@ def dossier_record_online_payment(
     was paid and the status stays. Not exposed in the API: only the payments service calls it.
     """
     now = clock(at)
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise InvalidInput("Số tiền phải lớn hơn 0.", code="amount_invalid")
+    amount = _amount(amount)
     dossier = lock(dossier, Action.ONLINE_PAYMENT)
     status_from, due_before = dossier.status, dossier.due_at
     hours = 0.0
     fields = ["fee_paid"]
     if status_from == Status.PAYMENT_REQUESTED:
-        hours = _resume(dossier, now)
-        _back_to_work(dossier)
-        fields += ["status", "paused_since", "paused_hours", "due_at", "step_due_at"]
+        hours = _resume_work(dossier, now)
+        fields += RESUME_FIELDS
     dossier.fee_paid = dossier.fee_paid + amount
     save(dossier, fields)
     record(
