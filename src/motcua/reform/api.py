@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
-from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.errors import NotFound
 from motcua.core.files import file_response
 from motcua.organization.auth import officer_auth
 from motcua.organization.models import Unit
@@ -298,9 +298,7 @@ def post_progress(
     percent: Form[int],
     evidence: File[list[UploadedFile]] = None,
 ):
-    task = selectors.task_detail(task_id)
-    if not 0 <= percent <= 100:
-        raise InvalidInput("Tiến độ phải là số từ 0 đến 100.", code="progress_percent")
+    task = selectors.task_get(task_id)
     progress = services.task_report_progress(
         actor=request.user, task=task, text=text, percent=percent, files=list(evidence or [])
     )

@@ -255,8 +255,21 @@ def task_counts_by_lead_unit(qs: QuerySet[Task], *, today: dt.date | None = None
     return sorted(rows, key=lambda r: (r["lead_unit__code"] is None, -r["overdue"], -r["total"]))
 
 
+def _one_task(tasks: QuerySet[Task]) -> Task:
+    task = tasks.first()
+    if task is None:
+        raise NotFound("Không tìm thấy nhiệm vụ.", code="task_not_found")
+    return task
+
+
+def task_get(pk: int) -> Task:
+    """One task, nothing more (services lock and re-read it anyway)."""
+    return _one_task(Task.objects.filter(pk=pk))
+
+
 def task_detail(pk: int) -> Task:
-    task = (
+    """One task with everything its page and API detail show."""
+    return _one_task(
         Task.objects.select_related("plan", "lead_unit", "index")
         .prefetch_related(
             "nodes__framework",
@@ -266,11 +279,7 @@ def task_detail(pk: int) -> Task:
             "progress__unit",
         )
         .filter(pk=pk)
-        .first()
     )
-    if task is None:
-        raise NotFound("Không tìm thấy nhiệm vụ.", code="task_not_found")
-    return task
 
 
 def task_history(task: Task):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from motcua.core.errors import DomainError, NotFound
+from motcua.core.errors import DomainError
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.ledger.actions import label as action_label
@@ -45,10 +45,7 @@ def overview(request):
 
 @login_required
 def index_detail(request, code):
-    try:
-        index = selectors.index_get(code)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    index = selectors.index_get(code)
     year = request.GET.get("nam")
     year = int(year) if year and year.isdigit() else None
     view = selectors.index_tree(index=index, year=year)
@@ -68,10 +65,7 @@ def index_detail(request, code):
 
 @login_required
 def result_form(request, code):
-    try:
-        index = selectors.index_get(code)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    index = selectors.index_get(code)
     year = request.POST.get("year") or request.GET.get("nam") or ""
     framework = selectors.framework_for(index, int(year)) if year.isdigit() else None
     framework = framework or index.frameworks.order_by("-year").first()
@@ -124,10 +118,7 @@ def result_form(request, code):
 
 @login_required
 def result_template(request, code):
-    try:
-        index = selectors.index_get(code)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    index = selectors.index_get(code)
     year = request.GET.get("nam", "")
     year = int(year) if year.isdigit() else timezone.localdate().year - 1
     framework = selectors.framework_for(index, year)
@@ -197,10 +188,7 @@ def evidence_file(request, pk: int):
 
 @login_required
 def task_detail(request, pk):
-    try:
-        task = selectors.task_detail(pk)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    task = selectors.task_detail(pk)
     can_report = services.can_report(request.user, task)
     form = ProgressForm(request.POST or None, request.FILES or None) if can_report else None
     status_form = StatusForm() if services.can_manage(request.user) else None
