@@ -293,6 +293,5 @@ def receipt(request, code):
         {
             "dossier": dossier,
             "items": dossier.checklist.all(),
-            "d": selectors.dossier_view(dossier),
         },
     )

@@ -213,7 +213,7 @@ def citizen_find(identifier: str):
 def citizen_of(user) -> Citizen | None:
     if user is None or not user.is_authenticated:
         return None
-    return Citizen.objects.filter(user=user).first()
+    return getattr(user, "citizen", None)  # cached on the user for the rest of the request
 
 
 @transaction.atomic
@@ -281,15 +281,18 @@ def _fingerprint(procedure: str, unit: str, applicant: dict, files: dict[int, Ch
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _replay(user, key: str, fingerprint: str | None) -> SubmissionResult | None:
-    existing = (
+def _earlier(user, key: str) -> Submission | None:
+    """The submission already made with this idempotency key, if any."""
+    return (
         Submission.objects.select_related("dossier", "dossier__procedure")
         .filter(user=user, idempotency_key=key)
         .first()
     )
-    if existing is None:
-        return None
-    if fingerprint is not None and existing.fingerprint != fingerprint:
+
+
+def _replay(existing: Submission, fingerprint: str) -> SubmissionResult:
+    """The same key again: the first submission, unless the content differs."""
+    if existing.fingerprint != fingerprint:
         raise Conflict(
             "Khóa chống nộp trùng này đã được dùng cho một hồ sơ khác.",
             code="idempotency_key_reused",
@@ -388,7 +391,7 @@ def submission_create(
             "Tài khoản chưa được xác minh. Nhập mã xác minh đã gửi tới bạn.",
             code="citizen_not_verified",
         )
-    replay = _replay(user, key, None)
+    earlier = _earlier(user, key)
     procedure = _procedure_for_online(procedure_code)
     unit = submission_units(procedure).filter(code=unit_code).first()
     if unit is None:
@@ -401,8 +404,8 @@ def submission_create(
     person = _applicant(citizen, applicant or {})
     checked = check_files(procedure, files or {})
     fingerprint = _fingerprint(procedure.code, unit.code, person, checked)
-    if replay is not None:
-        return _replay(user, key, fingerprint)
+    if earlier is not None:
+        return _replay(earlier, fingerprint)
     try:
         return _submit(
             user=user,
@@ -416,10 +419,10 @@ def submission_create(
         )
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its dossier.
-        replay = _replay(user, key, fingerprint)
-        if replay is None:
+        earlier = _earlier(user, key)
+        if earlier is None:
             raise
-        return replay
+        return _replay(earlier, fingerprint)
 
 
 @transaction.atomic
