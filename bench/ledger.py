@@ -57,9 +57,7 @@ ACTION = register("bench.step", "Bước (đo hiệu năng)")
 UTC = dt.UTC
 
 
-def _fmt(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+from motcua.core.formats import vn_number as _fmt  # noqa: E402
 
 
 def _record(i: int, prefix: str, subjects: int = 200) -> None:

@@ -56,12 +56,8 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-VN = dt.timezone(dt.timedelta(hours=7))
-
-
-def fmt(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+from motcua.core.formats import VN_TZ as VN  # noqa: E402
+from motcua.core.formats import vn_number as fmt  # noqa: E402
 
 
 def build_world(communes: int = 12):

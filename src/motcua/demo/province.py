@@ -208,7 +208,7 @@ def _staff(units: dict, small: bool, password: str) -> list[tuple[str, str, str]
             (f"lanhdao.{slug}", f"Lãnh đạo {commune.short_name}", Role.UNIT_LEADER, commune),
             (f"cchc.{slug}", f"CCHC {commune.short_name}", Role.REFORM_OFFICER, commune),
         ]
-    users = User.objects.bulk_create(
+    created = User.objects.bulk_create(  # both databases return the new ids
         [
             User(
                 username=u,
@@ -219,7 +219,7 @@ def _staff(units: dict, small: bool, password: str) -> list[tuple[str, str, str]
             for u, label, role, _ in specs
         ]
     )
-    users = {u.username: u for u in User.objects.filter(username__in=[s[0] for s in specs])}
+    users = {u.username: u for u in created}
     StaffRole.objects.bulk_create(
         [
             StaffRole(user=users[u], role=role, unit=unit, valid_from=START)
