@@ -94,3 +94,18 @@ def test_the_citizen_sees_and_revokes_app_tokens_on_the_my_dossiers_page(client,
     client.logout()  # the revoked token alone no longer opens anything
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get("/api/portal/dossiers", **auth).status_code == 401
+
+
+def test_counted_tries_are_forgotten_by_the_daily_purge(client, citizen):
+    import datetime as dt
+
+    from motcua.core import schedule
+    from motcua.portal.models import LookupAttempt
+
+    ask_token(client, "an@example.vn", password="sai")  # one counted try (two keys)
+    assert LookupAttempt.objects.count() == 2
+    assert services.lookup_attempts_purge() == 0  # still recent
+    later = timezone.now() + dt.timedelta(days=1, minutes=1)
+    assert services.lookup_attempts_purge(now=later) == 2
+    assert not LookupAttempt.objects.exists()
+    assert "motcua.portal.tasks.purge_lookup_attempts" in schedule.DAILY_JOBS

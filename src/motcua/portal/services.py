@@ -519,7 +519,6 @@ def _count_attempt(
             over = over or recent >= limit
         if not over:
             LookupAttempt.objects.bulk_create([LookupAttempt(key=k, at=now) for k, _ in keys])
-        LookupAttempt.objects.filter(key__in=[k for k, _ in keys], at__lt=now - window).delete()
     if over:
         raise error or TooManyRequests()
 
@@ -629,3 +628,10 @@ def citizen_token_revoke(*, user, token_id: int):
     if token is None:
         raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found")
     return api_token_revoke(actor=user, token=token)
+
+
+def lookup_attempts_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget counted tries older than a day (every limit's window is far shorter)."""
+    limit = (now or timezone.now()) - dt.timedelta(days=1)
+    deleted, _ = LookupAttempt.objects.filter(at__lt=limit).delete()
+    return deleted
