@@ -12,6 +12,7 @@ from motcua.workcalendar import services
 from motcua.workcalendar.models import (
     CalendarException,
     ExceptionSource,
+    Weekday,
     WorkPeriod,
     WorkSchedule,
 )
@@ -80,9 +81,7 @@ class CalendarExceptionAdmin(ProvinceAdminOnly, admin.ModelAdmin):
 
     @admin.display(description="Thứ")
     def weekday(self, obj):
-        return ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"][
-            obj.date.weekday()
-        ]
+        return Weekday(obj.date.weekday()).label
 
     def save_model(self, request, obj, form, change):
         obj.source = ExceptionSource.ADMIN  # a row the admin touched is the admin's

@@ -21,13 +21,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from motcua.core.errors import InvalidInput
+from motcua.core.formats import VN_TZ
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 VN_OFFSET_US = 7 * 3_600_000_000  # fixed UTC+7 since 1975; the compiled range starts later
 FIRST_DAY = dt.date(1990, 1, 1)
 LAST_DAY = dt.date(2079, 12, 31)
