@@ -1,0 +1,308 @@
+"""Selectors of the leaders' scorecard: indicator values per unit and period, targets,
+traffic lights, trends, rankings and the dossiers behind a figure.
+
+Fast on a province's volume: each formula is counted once per period for *all* units with
+one grouped query (per competent unit), then summed over each unit's subtree in Python —
+a province scorecard costs one query per indicator and period, whatever the number of units.
+A unit's figures include the units merged into it (``UnitSuccession``) and those below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import NotFound
+from motcua.dossiers.models import Dossier
+from motcua.organization.models import KIND_LEVEL, Role, StaffRole, Unit, UnitKind, UnitSuccession
+from motcua.reporting import formulas
+from motcua.reporting.models import Direction, Indicator, Target
+from motcua.reporting.periods import Period
+
+RANKED_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
+LIGHT_LABELS = {
+    "green": "Đạt",
+    "amber": "Gần đạt",
+    "red": "Chưa đạt",
+    "grey": "Chưa có chỉ tiêu hoặc dữ liệu",
+}
+NO_DATA = "chưa có dữ liệu"
+
+
+class Scopes:
+    """The unit tree loaded once: each unit's subtree plus the units merged into it."""
+
+    def __init__(self) -> None:
+        self.units = {u.pk: u for u in Unit.objects.all()}
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.parent_id:
+                self.children[unit.parent_id].append(unit.pk)
+        self.merged: dict[int, list[int]] = defaultdict(list)
+        for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
+            self.merged[succ].append(pred)
+        self._cache: dict[int, frozenset[int]] = {}
+
+    def ids(self, unit_id: int) -> frozenset[int]:
+        if unit_id not in self._cache:
+            found, stack = set(), [unit_id]
+            while stack:
+                current = stack.pop()
+                if current in found:
+                    continue
+                found.add(current)
+                stack.extend(self.children.get(current, ()))
+                stack.extend(self.merged.get(current, ()))
+            self._cache[unit_id] = frozenset(found)
+        return self._cache[unit_id]
+
+    def kinds(self, unit_id: int) -> set[str]:
+        return {self.units[i].kind for i in self.ids(unit_id) if i in self.units}
+
+    def root(self) -> Unit:
+        roots = [u for u in self.units.values() if u.parent_id is None and u.valid_to is None]
+        roots = roots or [u for u in self.units.values() if u.parent_id is None]
+        if not roots:
+            raise NotFound("Chưa có đơn vị nào.", code="unit_not_found")
+        return sorted(roots, key=lambda u: (u.kind != UnitKind.PROVINCE, u.pk))[0]
+
+
+@dataclass
+class Value:
+    num: int
+    den: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.num / self.den if self.den else None
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.num / self.den, 2) if self.den else None
+
+
+class Counter:
+    """Counts of each (formula, filters, window), computed once and reused for every unit."""
+
+    def __init__(self, scopes: Scopes | None = None, now: dt.datetime | None = None) -> None:
+        self.scopes = scopes or Scopes()
+        self.now = now or timezone.now()
+        self._counts: dict[tuple, formulas.Counts | None] = {}
+
+    def window(self, period: Period) -> tuple[dt.datetime, dt.datetime]:
+        start, end = period.window
+        return start, min(end, max(start, self.now))
+
+    def counts(self, code: str, filters: dict, period: Period) -> formulas.Counts | None:
+        key = (code, repr(sorted(filters.items())), period.kind, period.start)
+        if key not in self._counts:
+            formula = formulas.get(code)
+            start, end = self.window(period)
+            self._counts[key] = formula.counts(start, end, filters) if formula else None
+        return self._counts[key]
+
+    def value(self, code: str, filters: dict, period: Period, unit_id: int) -> Value | None:
+        counts = self.counts(code, filters, period)
+        if counts is None:
+            return None
+        num = den = 0
+        keys = set(self.scopes.ids(unit_id)) | self.scopes.kinds(unit_id)
+        for key in keys:
+            n, d = counts.get(key, (0, 0))
+            num, den = num + n, den + d
+        return Value(num, den)
+
+
+def target_for(
+    indicator: Indicator, *, level: str, year: int, as_of: dt.date | None = None
+) -> Target | None:
+    as_of = as_of or timezone.localdate()
+    return (
+        Target.objects.filter(
+            indicator=indicator, level=level, year=year, effective_from__lte=as_of
+        )
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def light(indicator: Indicator, percent: float | None, target: Target | None) -> str:
+    if percent is None or target is None:
+        return "grey"
+    goal, margin = float(target.value), float(indicator.amber_margin)
+    if indicator.direction == Direction.HIGHER:
+        if percent >= goal:
+            return "green"
+        return "amber" if goal - percent <= margin else "red"
+    if percent < goal:
+        return "green"
+    return "amber" if percent - goal <= margin else "red"
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    value: Value | None
+    target: Target | None
+    light: str
+    trend: list[dict] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float | None:
+        return self.value.percent if self.value else None
+
+    @property
+    def gap(self) -> float | None:
+        if self.percent is None or self.target is None:
+            return None
+        return round(self.percent - float(self.target.value), 2)
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def drill_part(self) -> str:
+        """The part of the population that makes the figure worse."""
+        return "rest" if self.indicator.direction == Direction.HIGHER else "num"
+
+    def as_dict(self) -> dict:
+        ind = self.indicator
+        return {
+            "code": ind.code,
+            "name": ind.name,
+            "measure": ind.measure,
+            "direction": ind.direction,
+            "formula": ind.formula,
+            "numerator": self.value.num if self.value else None,
+            "denominator": self.value.den if self.value else None,
+            "value": self.percent,
+            "target": float(self.target.value) if self.target else None,
+            "target_source": self.target.source if self.target else "",
+            "gap": self.gap,
+            "light": self.light,
+            "light_label": self.light_label,
+            "trend": self.trend,
+            "no_data": self.value is None,
+        }
+
+
+def indicators_for(level: str, *, public_only: bool = False) -> list[Indicator]:
+    qs = Indicator.objects.filter(active=True)
+    if public_only:
+        qs = qs.filter(public=True)
+    return [i for i in qs.order_by("order", "code") if i.applies_to(level)]
+
+
+def unit_level(unit: Unit) -> str:
+    return KIND_LEVEL.get(unit.kind, "province")
+
+
+def scorecard(
+    *, unit: Unit, period: Period, counter: Counter | None = None, trend: int = 4
+) -> list[Row]:
+    """Each indicator that applies to the unit's level: value, target, gap, light, trend."""
+    counter = counter or Counter()
+    level = unit_level(unit)
+    rows = []
+    for ind in indicators_for(level):
+        value = counter.value(ind.formula, ind.filters, period, unit.pk)
+        target = target_for(ind, level=level, year=period.start.year)
+        row = Row(ind, value, target, light(ind, value.percent if value else None, target))
+        for back in range(trend, 0, -1):
+            earlier = period.previous(back)
+            old = counter.value(ind.formula, ind.filters, earlier, unit.pk)
+            row.trend.append({"period": earlier.label, "value": old.percent if old else None})
+        rows.append(row)
+    return rows
+
+
+def unit_heads(unit_ids, *, on: dt.date) -> dict[int, str]:
+    """The leader of each unit on ``on`` ("rõ người"): the first unit leader role held."""
+    heads: dict[int, str] = {}
+    roles = (
+        StaffRole.objects.filter(unit_id__in=unit_ids, role=Role.UNIT_LEADER, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("user")
+        .order_by("valid_from", "pk")
+    )
+    for r in roles:
+        heads.setdefault(r.unit_id, r.user.get_full_name() or r.user.get_username())
+    return heads
+
+
+def ranked_units(period: Period, *, kinds=RANKED_KINDS) -> list[Unit]:
+    day = min(period.end, timezone.localdate())
+    return list(Unit.objects.active_on(day).filter(kind__in=kinds).order_by("kind", "name"))
+
+
+def ranking(*, period: Period, counter: Counter | None = None) -> list[dict]:
+    """Units worst first: red lights, then amber, then the largest shortfall; head named."""
+    counter = counter or Counter()
+    units = ranked_units(period)
+    heads = unit_heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
+    out = []
+    for unit in units:
+        rows = scorecard(unit=unit, period=period, counter=counter, trend=0)
+        lights = [r.light for r in rows]
+        shortfall = sum(
+            abs(r.gap) for r in rows if r.light in ("red", "amber") and r.gap is not None
+        )
+        out.append(
+            {
+                "unit": unit,
+                "head": heads.get(unit.pk, ""),
+                "red": lights.count("red"),
+                "amber": lights.count("amber"),
+                "green": lights.count("green"),
+                "grey": lights.count("grey"),
+                "shortfall": round(shortfall, 2),
+                "rows": rows,
+            }
+        )
+    out.sort(key=lambda r: (-r["red"], -r["amber"], -r["shortfall"], r["unit"].name))
+    return out
+
+
+def drilldown(
+    *, indicator: Indicator, unit: Unit, period: Period, part: str = "num", now=None
+) -> QuerySet[Dossier]:
+    """The dossiers behind a figure: the numerator (``num``), the rest (``rest``) or all."""
+    formula = formulas.get(indicator.formula)
+    if formula is None or formula.kind not in ("dossier", "rating"):
+        raise NotFound("Chỉ tiêu này không tính từ hồ sơ.", code="drilldown_unavailable")
+    counter = Counter(now=now)
+    start, end = counter.window(period)
+    ids = counter.scopes.ids(unit.pk)
+    population = formula.population(start, end, indicator.filters)
+    if formula.kind == "rating":
+        part_q = formula.numerator(start, end)
+        population = population.filter(unit_id__in=ids)
+        if part == "num":
+            population = population.filter(part_q)
+        elif part == "rest":
+            population = population.exclude(part_q)
+        qs = Dossier.objects.filter(pk__in=population.values("dossier_id"))
+    else:
+        qs = population.filter(competent_unit_id__in=ids)
+        if part == "num":
+            qs = qs.filter(formula.numerator(start, end))
+        elif part == "rest":
+            qs = qs.exclude(formula.numerator(start, end))
+    return qs.select_related("procedure", "competent_unit").order_by("competent_unit__name", "code")
+
+
+def indicator_get(code: str) -> Indicator:
+    found = Indicator.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound(f"Không tìm thấy chỉ tiêu {code}.", code="indicator_not_found")
+    return found
+
+
+def as_percent(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
