@@ -52,9 +52,7 @@ def test_a_commune_fills_and_its_leader_submits(world, quarter, make_user):
     rows = {r["code"]: r for r in report.figures["sections"][0]["rows"]}
     assert (rows["dat-dai-tre-han"]["numerator"], rows["dat-dai-tre-han"]["denominator"]) == (1, 1)
     assert rows["dat-dai-tre-han"]["light"] == "red"  # 100 % late vs < 5 %
-    actions = list(
-        Event.objects.filter(subject_type="report").values_list("action", flat=True)
-    )
+    actions = list(Event.objects.filter(subject_type="report").values_list("action", flat=True))
     assert actions.count("report.submitted") == 1 and "report.drafted" in actions
 
 
@@ -123,9 +121,7 @@ def test_reminders_go_once_a_day_to_units_that_have_not_reported(world, quarter,
     world.other_leader.email = "lanhdao.xa2@example.vn"
     world.other_leader.save()
     now = dt.datetime(2026, 4, 12, 8, 0, tzinfo=dt.UTC)
-    with __import__("django.test", fromlist=["x"]).TestCase.captureOnCommitCallbacks(
-        execute=True
-    ):
+    with __import__("django.test", fromlist=["x"]).TestCase.captureOnCommitCallbacks(execute=True):
         sent = services.report_remind(now=now)
     assert sent >= 2  # both communes, at least for the quarterly CCHC report
     assert services.report_remind(now=now) == 0  # not twice the same day
