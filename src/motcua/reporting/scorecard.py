@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from motcua.core.errors import NotFound
+from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import KIND_LEVEL, Role, StaffRole, Unit, UnitKind, UnitSuccession
 from motcua.reporting import formulas
@@ -306,3 +306,29 @@ def indicator_get(code: str) -> Indicator:
 
 def as_percent(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
+
+
+def leader_unit_for(user, code: str, scopes: Scopes) -> Unit:
+    """The unit ``code`` if ``user`` may read its figures (a leader, reform officer, inspector
+    or admin whose units cover it); without a code, the widest unit they may read."""
+    from motcua.dossiers.selectors import visible_unit_ids
+    from motcua.organization.permissions import has_role, user_roles
+
+    if not has_role(
+        user, [Role.PROVINCE_ADMIN, Role.INSPECTOR, Role.UNIT_LEADER, Role.REFORM_OFFICER]
+    ):
+        raise PermissionDenied(
+            "Trang này dành cho lãnh đạo, cán bộ CCHC, thanh tra và quản trị.",
+            code="leaders_only",
+        )
+    visible = visible_unit_ids(user)
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise NotFound(f"Không tìm thấy đơn vị {code}.", code="unit_not_found")
+        if visible is not None and unit.pk not in visible:
+            raise PermissionDenied("Bạn không được xem số liệu của đơn vị này.")
+        return unit
+    if visible is None:
+        return scopes.root()
+    return sorted((r.unit for r in user_roles(user)), key=lambda u: u.pk)[0]

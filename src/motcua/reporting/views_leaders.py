@@ -9,11 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from motcua.core.client import client_address
-from motcua.core.errors import NotFound, PermissionDenied
+from motcua.core.errors import NotFound
 from motcua.core.pagination import paginate
 from motcua.dossiers.selectors import visible_unit_ids
 from motcua.organization.models import Unit
-from motcua.reporting import exports, opendata, services
+from motcua.reporting import exports, opendata
 from motcua.reporting.index766 import index_score
 from motcua.reporting.models import ReportTemplate
 from motcua.reporting.periods import KINDS, parse_period, period_from_key
@@ -23,33 +23,14 @@ from motcua.reporting.scorecard import (
     Counter,
     drilldown,
     indicator_get,
+    leader_unit_for,
     ranking,
     scorecard,
 )
 
 
 def leader_unit(request, counter: Counter) -> Unit:
-    """The unit asked for (``don_vi``), if the user may see it; else the widest one they may."""
-    user = request.user
-    if not services.can_view_leaders(user):
-        raise PermissionDenied(
-            "Trang này dành cho lãnh đạo, cán bộ CCHC, thanh tra và quản trị.",
-            code="leaders_only",
-        )
-    visible = visible_unit_ids(user)
-    code = request.GET.get("don_vi") or ""
-    if code:
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None:
-            raise NotFound(f"Không tìm thấy đơn vị {code}.", code="unit_not_found")
-        if visible is not None and unit.pk not in visible:
-            raise PermissionDenied("Bạn không được xem số liệu của đơn vị này.")
-        return unit
-    if visible is None:
-        return counter.scopes.root()
-    from motcua.organization.permissions import user_roles
-
-    return sorted((r.unit for r in user_roles(user)), key=lambda u: u.pk)[0]
+    return leader_unit_for(request.user, request.GET.get("don_vi") or "", counter.scopes)
 
 
 def _period(request):
