@@ -20,10 +20,8 @@ from motcua.reporting.periods import Period
 from motcua.reporting.scorecard import (
     Counter,
     Row,
-    indicators_for,
     light,
     ranked_units,
-    target_for,
     unit_level,
 )
 
@@ -64,9 +62,9 @@ def indicator_rows(period: Period) -> list[dict]:
     for unit in _units(period, counter):
         level = unit_level(unit)
         rows = []
-        for ind in indicators_for(level, public_only=True):
+        for ind in counter.indicators(level, public_only=True):
             value = counter.value(ind.formula, ind.filters, period, unit.pk)
-            target = target_for(ind, level=level, year=period.start.year)
+            target = counter.target(ind, level, period.start.year)
             rows.append(
                 Row(ind, value, target, light(ind, value.percent if value else None, target))
             )

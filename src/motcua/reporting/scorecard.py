@@ -93,6 +93,21 @@ class Counter:
         self.scopes = scopes or Scopes()
         self.now = now or timezone.now()
         self._counts: dict[tuple, formulas.Counts | None] = {}
+        self._targets: dict[tuple, Target | None] = {}
+        self._indicators: list[Indicator] | None = None
+
+    def target(self, indicator: Indicator, level: str, year: int) -> Target | None:
+        key = (indicator.pk, level, year)
+        if key not in self._targets:
+            self._targets[key] = target_for(indicator, level=level, year=year)
+        return self._targets[key]
+
+    def indicators(self, level: str, *, public_only: bool = False) -> list[Indicator]:
+        if self._indicators is None:
+            self._indicators = list(Indicator.objects.filter(active=True).order_by("order", "code"))
+        return [
+            i for i in self._indicators if i.applies_to(level) and (i.public or not public_only)
+        ]
 
     def window(self, period: Period) -> tuple[dt.datetime, dt.datetime]:
         start, end = period.window
@@ -210,9 +225,9 @@ def scorecard(
     counter = counter or Counter()
     level = unit_level(unit)
     rows = []
-    for ind in indicators_for(level):
+    for ind in counter.indicators(level):
         value = counter.value(ind.formula, ind.filters, period, unit.pk)
-        target = target_for(ind, level=level, year=period.start.year)
+        target = counter.target(ind, level, period.start.year)
         row = Row(ind, value, target, light(ind, value.percent if value else None, target))
         for back in range(trend, 0, -1):
             earlier = period.previous(back)
