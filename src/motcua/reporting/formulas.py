@@ -44,6 +44,9 @@ class Formula:
     numerator: Callable[[dt.datetime, dt.datetime], Q] | None = None
     group: str = "competent_unit_id"  # the field counts are grouped by
     external: Callable[[dt.datetime, dt.datetime, dict], Counts] | None = None
+    # read from the maintained aggregates: (denominator column, numerator column,
+    # extra filter on the numerator, the timestamp that places a dossier on a day)
+    daily: tuple[str, str, Q | None, str] | None = None
 
     def counts(self, start: dt.datetime, end: dt.datetime, filters: dict) -> Counts:
         """(numerator, denominator) per unit id — or per unit kind for catalog formulas."""
@@ -139,6 +142,7 @@ register(
         "dossier",
         _finished,
         lambda s, e: Q(classification=Classification.LATE),
+        daily=("finished", "finished_late", None, "finished_at"),
     )
 )
 register(
@@ -149,6 +153,7 @@ register(
         "dossier",
         _finished,
         lambda s, e: Q(classification__in=GOOD),
+        daily=("finished", "finished_good", None, "finished_at"),
     )
 )
 register(
@@ -179,6 +184,7 @@ register(
         "dossier",
         _finished,
         lambda s, e: ~Q(Exists(_late_entries())),
+        daily=("finished", "finished_no_late_entry", None, "finished_at"),
     )
 )
 register(
@@ -189,6 +195,7 @@ register(
         "dossier",
         _received,
         lambda s, e: Q(channel=Channel.ONLINE),
+        daily=("received", "received", Q(channel=Channel.ONLINE), "received_at"),
     )
 )
 register(
@@ -199,6 +206,12 @@ register(
         "dossier",
         _received,
         lambda s, e: Q(channel=Channel.ONLINE, procedure__online_type=OnlineType.FULL),
+        daily=(
+            "received",
+            "received",
+            Q(channel=Channel.ONLINE, procedure__online_type=OnlineType.FULL),
+            "received_at",
+        ),
     )
 )
 
@@ -215,6 +228,7 @@ register(
         "dossier",
         lambda s, e, f: _received(s, e, f).filter(fee_due__gt=0),
         lambda s, e: Q(Exists(_paid_online())),
+        daily=("received_fee", "received_paid_online", None, "received_at"),
     )
 )
 register(
@@ -225,6 +239,7 @@ register(
         "dossier",
         lambda s, e, f: _finished(s, e, f).filter(decision=Decision.APPROVED),
         lambda s, e: ~Q(result_file=""),
+        daily=("finished_approved", "finished_result_file", None, "finished_at"),
     )
 )
 
@@ -243,6 +258,7 @@ register(
         "dossier",
         _received,
         lambda s, e: ~Q(Exists(_paper_items())),
+        daily=("received", "received_digitized", None, "received_at"),
     )
 )
 

@@ -239,3 +239,54 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template.code} {self.unit_id} {self.period_start} v{self.version}"
+
+
+class DailyCount(models.Model):
+    """Maintained aggregate: dossiers received and ended per local day × competent unit ×
+    procedure × channel × applicant kind. A cache of the dossier rows, rebuilt day by day by
+    ``services.aggregates_catch_up`` (every day touched by a dossier event since the
+    watermark is recounted from the rows, so repeated runs converge); read by the formulas."""
+
+    day = models.DateField(_("ngày"))
+    unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("hình thức nộp"), max_length=12)
+    applicant_kind = models.CharField(_("loại người nộp"), max_length=12)
+    received = models.PositiveIntegerField(default=0)
+    received_fee = models.PositiveIntegerField(default=0)
+    received_paid_online = models.PositiveIntegerField(default=0)
+    received_digitized = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    finished_good = models.PositiveIntegerField(default=0)
+    finished_late = models.PositiveIntegerField(default=0)
+    finished_approved = models.PositiveIntegerField(default=0)
+    finished_result_file = models.PositiveIntegerField(default=0)
+    finished_no_late_entry = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo ngày")
+        verbose_name_plural = _("số liệu tổng hợp theo ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit", "procedure", "channel", "applicant_kind"],
+                name="reporting_daily_count_key",
+            )
+        ]
+        indexes = [models.Index(fields=["day", "unit"], name="reporting_daily_day_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.procedure_id} {self.channel}"
+
+
+class AggregateState(models.Model):
+    """The last ledger event folded into ``DailyCount`` (one row)."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trạng thái số liệu tổng hợp")
+        verbose_name_plural = _("trạng thái số liệu tổng hợp")
+
+    def __str__(self) -> str:
+        return f"đến sự kiện {self.last_event_id}"

@@ -89,9 +89,16 @@ class Value:
 class Counter:
     """Counts of each (formula, filters, window), computed once and reused for every unit."""
 
-    def __init__(self, scopes: Scopes | None = None, now: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        scopes: Scopes | None = None,
+        now: dt.datetime | None = None,
+        aggregates: bool | None = None,
+    ) -> None:
         self.scopes = scopes or Scopes()
         self.now = now or timezone.now()
+        self.aggregates = aggregates
+        self._pending: set | None = None
         self._counts: dict[tuple, formulas.Counts | None] = {}
         self._targets: dict[tuple, Target | None] = {}
         self._indicators: list[Indicator] | None = None
@@ -118,8 +125,35 @@ class Counter:
         if key not in self._counts:
             formula = formulas.get(code)
             start, end = self.window(period)
-            self._counts[key] = formula.counts(start, end, filters) if formula else None
+            if formula is None:
+                self._counts[key] = None
+            elif formula.daily and self._use_aggregates():
+                from motcua.reporting.aggregates import daily_counts
+
+                self._counts[key] = daily_counts(formula, start, end, filters, self._pending)
+            else:
+                self._counts[key] = formula.counts(start, end, filters)
         return self._counts[key]
+
+    def _use_aggregates(self) -> bool:
+        """Read the maintained aggregates once they were built, unless told otherwise; the
+        days touched since the last catch-up are read from the rows."""
+        if self.aggregates is False:
+            return False
+        if self._pending is None:
+            from motcua.reporting.aggregates import pending_days
+            from motcua.reporting.models import AggregateState
+
+            current = AggregateState.objects.order_by("pk").first()
+            if current is None or current.refreshed_at is None:
+                self.aggregates = False
+                return False
+            pending = pending_days(current)
+            if pending is None:
+                self.aggregates = False
+                return False
+            self._pending = pending
+        return True
 
     def value(self, code: str, filters: dict, period: Period, unit_id: int) -> Value | None:
         counts = self.counts(code, filters, period)

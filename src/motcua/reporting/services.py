@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -480,3 +481,52 @@ def report_remind(*, now: dt.datetime | None = None, days_before: int = 3) -> in
     if mails:
         transaction.on_commit(lambda: [send_mail(s, b, None, r) for s, b, r in mails])
     return sent
+
+
+# --- maintained aggregates ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -> dict:
+    """Recount the days touched by dossier events since the last run (all days the first
+    time, or with ``full``); one ``daily_counts.refreshed`` event per run. Idempotent: a run
+    with nothing new recounts nothing (a background job; no user, no role)."""
+    from motcua.dossiers.models import Dossier
+    from motcua.ledger.models import Event
+    from motcua.reporting import aggregates
+    from motcua.reporting.models import AggregateState, DailyCount
+
+    now = now or timezone.now()
+    current = aggregates.state()
+    current = AggregateState.objects.select_for_update().get(pk=current.pk)
+    last_event = (
+        Event.objects.filter(subject_type="dossier").order_by("-pk").values_list("pk", flat=True)
+    ).first() or 0
+    days = None if full or current.refreshed_at is None else aggregates.pending_days(current)
+    if days is None:
+        DailyCount.objects.all().delete()
+        bounds = Dossier.objects.aggregate(
+            first=Min("received_at"), last=Max("finished_at"), last_received=Max("received_at")
+        )
+        days = set()
+        if bounds["first"] is not None:
+            first = timezone.localtime(bounds["first"]).date()
+            last = timezone.localtime(
+                max(d for d in (bounds["last"], bounds["last_received"]) if d)
+            ).date()
+            days = {first + dt.timedelta(days=n) for n in range((last - first).days + 1)}
+        mode = "full"
+    else:
+        mode = "incremental"
+    rows = aggregates.recount_days(days)
+    current.last_event_id = last_event
+    current.refreshed_at = now
+    current.save()
+    event_record(
+        subject_type=events.SUBJECT_AGGREGATES,
+        subject_id="daily",
+        action=events.AGGREGATES_REFRESHED,
+        payload={"mode": mode, "days": len(days), "rows": rows, "last_event_id": last_event},
+        at=now,
+    )
+    return {"mode": mode, "days": len(days), "rows": rows}
