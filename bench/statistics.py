@@ -34,7 +34,7 @@ _spec.loader.exec_module(lifecycle)  # sets up Django on its own throw-away data
 COPIES = int(os.environ.get("BENCH_COPIES", "9"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 TARGET_MS = 200
-TARGET_ROWS = 10_000_000
+TARGET_ROWS = 10_000_000  # the issue's scale (not reached by this run's default)
 
 fmt = lifecycle.fmt
 
@@ -168,13 +168,14 @@ def main() -> int:
             print(
                 f"  {label}: {fmt(seconds * 1000, 1)} ms — {fmt(seconds / group, 1)} lần GROUP BY"
             )
-        scale = TARGET_ROWS / max(total, 1)
-        projected = worst * 1000 * scale
-        verdict = "đạt" if projected < TARGET_MS else "CHƯA ĐẠT"
+        verdict = "đạt" if worst * 1000 < TARGET_MS else "CHƯA ĐẠT"
         print(
-            f"  Chậm nhất (các bảng lãnh đạo) {fmt(worst * 1000, 1)} ms; ngoại suy tuyến tính tới {fmt(TARGET_ROWS)} "
-            f"hồ sơ: {fmt(projected, 0)} ms — mục tiêu < {TARGET_MS} ms mỗi bảng: {verdict}"
-            + ("" if lifecycle.IS_PG else " (đo trên SQLite; mục tiêu là PostgreSQL)")
+            f"  Chậm nhất (các bảng lãnh đạo) {fmt(worst * 1000, 1)} ms ở {fmt(total)} hồ sơ — "
+            f"mục tiêu < {TARGET_MS} ms: {verdict} ở quy mô này. Mục tiêu của issue là ở "
+            f"{fmt(TARGET_ROWS)} hồ sơ trên PostgreSQL: chưa đo ở quy mô đó. Phần đọc bảng tổng "
+            f"hợp tăng theo số dòng tổng hợp ({fmt(built['rows'])}: ngày × đơn vị × thủ tục × "
+            "kênh), không theo số hồ sơ; tiêu chí tiến độ 766 và phiếu đánh giá vẫn đọc thẳng"
+            + ("" if lifecycle.IS_PG else "; đo trên SQLite")
         )
         load = os.getloadavg()
         print(
