@@ -152,3 +152,10 @@ def test_word_export_in_administrative_layout(world, quarter):
     sign = [c.text for row in doc.tables[-1].rows for c in row.cells]
     assert any("Nơi nhận" in s for s in sign)
     assert any(world.leader.get_full_name() in s for s in sign)
+
+
+def test_the_reminders_and_the_catch_up_are_scheduled():
+    from motcua.core import schedule
+
+    assert "motcua.reporting.tasks.report_reminders_task" in schedule.DAILY_JOBS
+    assert "motcua.reporting.tasks.aggregates_catch_up_task" in schedule.DAILY_JOBS
