@@ -159,3 +159,36 @@ def test_the_reminders_and_the_catch_up_are_scheduled():
 
     assert "motcua.reporting.tasks.report_reminders_task" in schedule.DAILY_JOBS
     assert "motcua.reporting.tasks.aggregates_catch_up_task" in schedule.DAILY_JOBS
+
+
+@pytest.mark.django_db
+def test_pdf_and_consolidation_exports(client, world, quarter, province_admin):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    report = open_report(world)
+    services.report_save_draft(actor=world.leader, report=report, narrative=TEXTS)
+    report = services.report_submit(actor=world.leader, report=report, now=at(30, 9))
+    # the report as PDF, re-read
+    client.force_login(world.leader)
+    pdf = client.get(f"/thong-ke/bao-cao/{report.pk}/pdf/")
+    pages = PdfReader(io.BytesIO(pdf.content)).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split())
+    assert "BÁO CÁO" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert TEXTS["ton_tai"] in text and "100,00%" in text
+    # the commune may not consolidate; the province may
+    url = "/thong-ke/bao-cao/tinh-hinh/tong-hop.{}?mau=cchc-quy&ngay=2026-01-01"
+    assert client.get(url.format("docx")).status_code == 403
+    client.force_login(province_admin)
+    doc = Document(io.BytesIO(client.get(url.format("docx")).content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO TỔNG HỢP" in text and "chưa gửi 1" in text
+    assert TEXTS["kien_nghi"] in text
+    status = [[c.text for c in r.cells] for r in doc.tables[2].rows]
+    assert [world.other.name, world.other_leader.get_full_name(), "Chưa báo cáo"] in status
+    ws = load_workbook(io.BytesIO(client.get(url.format("xlsx")).content)).active
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True)}
+    header = [c.value for c in ws[4]]
+    land = header.index("dat-dai-tre-han")
+    assert rows[world.commune.name][land] == 100.0
+    assert rows[world.other.name][2] == "Chưa báo cáo"

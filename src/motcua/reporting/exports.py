@@ -234,3 +234,102 @@ def open_rows(*, period, cards) -> list[dict]:
                 "status": d["light"],
             })  # fmt: skip
     return out
+
+
+def report_pdf(report: Report, *, place: str = "") -> bytes:
+    """The same report as PDF (WeasyPrint), same layout and text as the Word file."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    period = period_of(report.template.frequency, report.period_start)
+    day = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
+    html = render_to_string(
+        "reporting/report_print.html",
+        {
+            "report": report,
+            "period": period,
+            "sections": report_view(report),
+            "parent": report.unit.parent.name if report.unit.parent else "",
+            "place": place or settings.MOTCUA.get("PROVINCE_NAME", ""),
+            "date_text": f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+            if day
+            else "ngày …… tháng …… năm ……",
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def consolidation_docx(*, rates: dict, province_rows, province_name: str) -> bytes:
+    """The province's consolidation of one period: its own figures, who reported (and who did
+    not, named), then each submitted report's sections, unit by unit."""
+    template, period = rates["template"], rates["period"]
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(13)
+    header = doc.add_table(rows=1, cols=2)
+    left, right = header.rows[0].cells
+    _cell(left, province_name.upper(), bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(right, MOTTO, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(right, MOTTO_2, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    today = timezone.localdate()
+    _para(doc, f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}", italic=True,
+          align=WD_ALIGN_PARAGRAPH.RIGHT)  # fmt: skip
+    _para(doc, "BÁO CÁO TỔNG HỢP", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"{template.name} {period.label.lower()}", bold=True,
+          align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
+    _para(doc, "1. Kết quả chung toàn tỉnh", bold=True)
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, ("Chỉ tiêu", "Kết quả", "Chỉ tiêu giao",
+                                                 "Đánh giá"), strict=True):  # fmt: skip
+        _cell(cell, title, bold=True, size=11)
+    for row in province_rows:
+        d = row.as_dict()
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (d["name"], pct(d["value"]),
+                                      pct(d["target"]) if d["target"] is not None else "",
+                                      d["light_label"]), strict=True):  # fmt: skip
+            _cell(cell, text, size=11)
+    _para(doc, "2. Tình hình gửi báo cáo", bold=True)
+    _para(doc, f"Phải gửi {rates['expected']}, đã gửi {rates['submitted']} (đúng hạn "
+               f"{rates['on_time']}), chưa gửi {rates['missing']}.")  # fmt: skip
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, ("Đơn vị", "Người đứng đầu", "Tình trạng"),
+                           strict=True):  # fmt: skip
+        _cell(cell, title, bold=True, size=11)
+    for r in rates["rows"]:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (r.unit.name, r.head, r.label), strict=True):
+            _cell(cell, text, size=11)
+    _para(doc, "3. Báo cáo của các đơn vị", bold=True)
+    for r in rates["rows"]:
+        report = r.current
+        if report is None or report.submitted_at is None:
+            continue
+        _para(doc, r.unit.name, bold=True, italic=True)
+        for section in report_view(report):
+            if section.get("kind") == "text":
+                _para(doc, f"{section['title']}: {section.get('text') or ''}", size=12)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def consolidation_xlsx(*, rates: dict, unit_rows: list[tuple]) -> bytes:
+    """One row per expected unit: status, then each figure of the template (numbers)."""
+    template, period = rates["template"], rates["period"]
+    codes = [c for s in template.sections if s.get("kind") == "figures"
+             for c in s.get("indicators", [])]  # fmt: skip
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    _sheet_header(ws, f"TỔNG HỢP {template.name.upper()}", period.label,
+                  ["Đơn vị", "Người đứng đầu", "Tình trạng", *codes])  # fmt: skip
+    for status, rows in unit_rows:
+        by_code = {r.indicator.code: r.percent for r in rows}
+        ws.append([status.unit.name, status.head, status.label,
+                   *(by_code.get(c) for c in codes)])  # fmt: skip
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

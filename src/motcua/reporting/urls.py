@@ -19,7 +19,13 @@ urlpatterns = [
     path("bao-cao/lap/", views_reports.report_open, name="report_open"),
     path("bao-cao/<int:pk>/", views_reports.report_detail, name="report"),
     path("bao-cao/<int:pk>/word/", views_reports.report_word, name="report_word"),
+    path("bao-cao/<int:pk>/pdf/", views_reports.report_pdf, name="report_pdf"),
     path("bao-cao/tinh-hinh/", views_reports.rates, name="rates"),
+    path(
+        "bao-cao/tinh-hinh/tong-hop.<str:fmt>",
+        views_reports.consolidation,
+        name="consolidation",
+    ),
     path("bao-cao/tinh-hinh/xuat-excel/", views_reports.rates_excel, name="rates_excel"),
     path("du-lieu-mo/", views_leaders.open_data, name="open_data"),
     path(

@@ -206,3 +206,50 @@ def rates_excel(request):
     name = f"tinh-hinh-bao-cao-{data['template'].code}-{data['period'].key}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk):
+    report = report_get(pk)
+    if not _can_read(request.user, report):
+        raise PermissionDenied("Bạn không được xem báo cáo của đơn vị này.")
+    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
+    name = f"bao-cao-{report.template.code}-{report.unit.code}-{report.period_start}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _consolidation(request):
+    if not (services.can_manage(request.user) or has_role(request.user, [Role.INSPECTOR])):
+        raise PermissionDenied("Chỉ cấp tỉnh tổng hợp báo cáo của các đơn vị.")
+    return _rates(request)[1]
+
+
+@login_required
+@require_GET
+def consolidation(request, fmt):
+    from django.conf import settings
+
+    from motcua.reporting.scorecard import Counter, scorecard
+
+    data = _consolidation(request)
+    counter = Counter()
+    period = data["period"]
+    name = f"tong-hop-{data['template'].code}-{period.key}.{fmt}"
+    if fmt == "docx":
+        rows = scorecard(unit=counter.scopes.root(), period=period, counter=counter, trend=0)
+        content = exports.consolidation_docx(
+            rates=data, province_rows=rows, province_name=settings.MOTCUA["PROVINCE_NAME"]
+        )
+        kind = exports.DOCX
+    else:
+        unit_rows = [
+            (r, scorecard(unit=r.unit, period=period, counter=counter, trend=0))
+            for r in data["rows"]
+        ]
+        content = exports.consolidation_xlsx(rates=data, unit_rows=unit_rows)
+        kind = exports.XLSX
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
