@@ -148,3 +148,23 @@ def test_rates_page_names_who_has_not_reported(client, world, quarter, province_
     ws = load_workbook(io.BytesIO(excel.content)).active
     values = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
     assert ("Chưa gửi", 2) in [(r[0], r[1]) for r in values]
+
+
+@pytest.mark.django_db
+def test_the_ranking_costs_the_same_queries_whatever_the_number_of_units(
+    world, quarter, make_unit, make_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            ranking(period=Q1, counter=Counter())
+        return len(captured)
+
+    before = queries()
+    for n in range(4):
+        unit = make_unit(f"UBND xã Thêm {n}")
+        make_user("unit_leader", unit=unit)
+    # one grouped query per formula and period, targets read once: no query per unit
+    assert queries() == before

@@ -14,7 +14,7 @@ from motcua.core.pagination import paginate
 from motcua.dossiers.selectors import visible_unit_ids
 from motcua.organization.models import Unit
 from motcua.reporting import exports, opendata
-from motcua.reporting.index766 import index_score
+from motcua.reporting.index766 import index_ranking, index_score
 from motcua.reporting.models import ReportTemplate
 from motcua.reporting.periods import KINDS, parse_period, period_from_key
 from motcua.reporting.reports import last_due_period, reporting_rates
@@ -53,6 +53,9 @@ def leaders(request):
     ranks = []
     if visible_unit_ids(request.user) is None:
         ranks = ranking(period=period, counter=counter)
+        points = {r["unit"].pk: r["total"] for r in index_ranking(period=period, counter=counter)}
+        for r in ranks:
+            r["index_total"] = points.get(r["unit"].pk)
     rates = []
     for template in ReportTemplate.objects.filter(active=True):
         rates.append(
