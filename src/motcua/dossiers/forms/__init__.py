@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from motcua.core.errors import NotFound
 from motcua.dossiers import events as ev
+from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Classification, Dossier
 from motcua.dossiers.selectors import dossier_events
@@ -105,11 +106,12 @@ def _handover_rows(history) -> list[dict]:
 
 def form_context(dossier: Dossier, form: str) -> dict:
     if form not in FORMS:
-        raise NotFound(f"Không có mẫu {form}.", code="form_unknown")
+        raise NotFound(f"Không có mẫu {form}.", code=DossierError.FORM_UNKNOWN)
     history = list(dossier_events(dossier=dossier))
     if form not in available_forms(dossier, history):
         raise NotFound(
-            f"Hồ sơ {dossier.code} chưa có sự kiện để lập mẫu {form}.", code="form_not_available"
+            f"Hồ sơ {dossier.code} chưa có sự kiện để lập mẫu {form}.",
+            code=DossierError.FORM_NOT_AVAILABLE,
         )
     unit = dossier.receiving_unit
     context = {
