@@ -8,10 +8,12 @@ schemas, so both refuse the same input with the same Vietnamese message.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, StringConstraints, ValidationError, model_validator
+
+from motcua.core.errors import InvalidInput
 
 MAX_TEXT = 4000  # free text stored in a TextField or an event payload
 MAX_AMOUNT = Decimal("1e14")  # fee_due / fee_paid: max_digits=14, decimal_places=0
@@ -202,3 +204,57 @@ class IntakeIn(Input):
     fee_due: Decimal | None = Field(None, ge=0, lt=MAX_AMOUNT, allow_inf_nan=False)
     note: Note = ""
     reasons: Note = Field("", description="lý do từ chối / nội dung cần hoàn thiện")
+
+
+class IntakeTextIn(Input):
+    """The free-text fields of the intake page (the API takes them in ``IntakeIn``)."""
+
+    postal_tracking: text(40) = ""
+    note: Note = ""
+    reasons: Note = ""
+
+
+def parse(schema: type[Schema], data: dict[str, Any]) -> Any:
+    """``data`` validated by ``schema``, or InvalidInput naming the fields (for pages)."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        names = sorted({".".join(str(p) for p in e["loc"]) or "?" for e in error.errors()})
+        raise InvalidInput(
+            f"Dữ liệu không hợp lệ ở: {', '.join(names)} (quá dài, sai định dạng hoặc vượt "
+            "giới hạn).",
+            fields=names,
+        ) from error
+
+
+def _page_value(annotation: Any, raw: str) -> Any:
+    """A page's text field as the schema's type expects it (lists, VN amounts, local times)."""
+    if get_origin(annotation) is list:
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+    if annotation is Decimal:
+        return raw.replace(".", "").replace(",", ".").strip()  # 1.234,5 → 1234.5
+    if annotation is dt.datetime:
+        from django.utils import timezone
+        from django.utils.dateparse import parse_datetime
+
+        try:
+            moment = parse_datetime(raw)
+        except ValueError:
+            moment = None
+        if moment is None:
+            return raw
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return raw
+
+
+def from_page(schema: type[Schema], post) -> Any:
+    """Build ``schema`` from a page's POST: empty optional fields take their default."""
+    data: dict[str, Any] = {}
+    for name, info in schema.model_fields.items():
+        raw = post.get(name)
+        if raw is None or (raw == "" and not info.is_required()):
+            continue
+        data[name] = _page_value(info.annotation, raw)
+    if not str(data.get("version", "")).isdigit():
+        data.pop("version", None)  # a missing or garbled version is not checked (as before)
+    return parse(schema, data)
