@@ -23,9 +23,9 @@ from motcua.core.files import file_response
 from motcua.dossiers import selectors, services
 from motcua.dossiers.actions import ACTIONS, unit_by_code
 from motcua.dossiers.errors import ERROR_RESPONSES, DossierError
-from motcua.dossiers.forms import FORMS, render_form_pdf
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.printed import FORMS, render_form_pdf
 from motcua.dossiers.schemas import IntakeIn
 from motcua.organization.auth import officer_auth
 

@@ -22,7 +22,6 @@ from motcua.core.pagination import paginate
 from motcua.dossiers import selectors, services
 from motcua.dossiers.actions import ACTIONS, may_try
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.forms import available_forms, render_form_pdf
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import (
     ApplicantKind,
@@ -30,6 +29,7 @@ from motcua.dossiers.models import (
     ComponentCopy,
     ReturnMethod,
 )
+from motcua.dossiers.printed import available_forms, render_form_pdf
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit

@@ -50,20 +50,26 @@ def _unit_names(codes) -> dict[str, str]:
     return dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
 
 
+def _form_events() -> dict[str, set[str]]:
+    """Form → the events that produce it: the registry's printed form of each action, and
+    the desk intake's receipt (form 01), which is not an action on an existing dossier."""
+    from motcua.dossiers.actions import ACTIONS
+
+    produced: dict[str, set[str]] = {"01": {ev.RECEIVED}}
+    for spec in ACTIONS:
+        if spec.form:
+            produced.setdefault(spec.form, set()).add(spec.event)
+    return produced
+
+
 def available_forms(dossier: Dossier, history=None) -> list[str]:
+    """The forms this dossier's history produced (01–05), then 06 and 07 once received."""
     history = history if history is not None else list(dossier_events(dossier=dossier))
     actions = {e.action for e in history}
-    out = []
-    if actions & {ev.RECEIVED, ev.ACCEPTED}:
-        out.append("01")
-    if actions & {ev.COMPLETION_REQUESTED, ev.SUPPLEMENT_REQUESTED}:
-        out.append("02")
-    if ev.INTAKE_REFUSED in actions:
-        out.append("03")
-    if ev.APOLOGIZED in actions:
-        out.append("04")
+    produced = _form_events()
+    out = [form for form in ("01", "02", "03", "04") if actions & produced.get(form, set())]
     if (
-        actions & set(STOP_EVENTS)
+        actions & produced["05"]
         and "05" in dossier.rule_set.forms
         and dossier.rule_set.code != "2018"
     ):
@@ -221,7 +227,7 @@ def register_context(*, dossier: Dossier) -> dict:
 
 def render_form_html(dossier: Dossier, form: str) -> str:
     context = form_context(dossier, form)
-    return render_to_string(f"dossiers/forms/form{form}.html", context)
+    return render_to_string(f"dossiers/printed/form{form}.html", context)
 
 
 def render_form_pdf(dossier: Dossier, form: str) -> bytes:
