@@ -295,7 +295,7 @@ _action(
     units=_holder,
     holder_acts=True,
     unit_rule="cán bộ đang xử lý, hoặc lãnh đạo đơn vị đang giữ",
-    input=s.SupplementIn,
+    input=s.SupplementRequestIn,
     perform=lambda actor, d, body, files: _services().dossier_request_supplement(
         actor=actor, dossier=d, items=body.items, reason=body.reason
     ),

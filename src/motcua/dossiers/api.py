@@ -36,13 +36,13 @@ stats_router = Router(tags=["Thống kê"])
 # ---------------------------------------------------------------- schemas
 
 
-class StepOut(Schema):
+class DossierStepOut(Schema):
     order: int
     name: str
     role: str
 
 
-class ResultOut(Schema):
+class DossierResultOut(Schema):
     decision: str
     number: str
     date: dt.date | None
@@ -50,7 +50,7 @@ class ResultOut(Schema):
     file: str | None
 
 
-class DossierOut(Schema):
+class DossierDetailOut(Schema):
     code: str
     procedure: str
     procedure_name: str
@@ -63,7 +63,7 @@ class DossierOut(Schema):
     receiving_unit: str
     competent_unit: str
     holder_unit: str
-    current_step: StepOut | None
+    current_step: DossierStepOut | None
     assignee: str | None
     applicant_kind: str
     applicant_name: str
@@ -80,7 +80,7 @@ class DossierOut(Schema):
     step_due_at: dt.datetime | None
     paused_hours: float
     supplement_count: int
-    result: ResultOut | None
+    result: DossierResultOut | None
     finished_at: dt.datetime | None
     returned_at: dt.datetime | None
     classification: str
@@ -232,7 +232,7 @@ def _dossier(request, code: str, version: int | None = None) -> Dossier:
 
 def _out(dossier: Dossier) -> dict:
     fresh = selectors.dossier_get(code=dossier.code)
-    return DossierOut.from_dossier(fresh)
+    return DossierDetailOut.from_dossier(fresh)
 
 
 # ---------------------------------------------------------------- endpoints
@@ -240,7 +240,7 @@ def _out(dossier: Dossier) -> dict:
 
 @router.post(
     "",
-    response={201: DossierOut, 200: DossierOut, **ERROR_RESPONSES},
+    response={201: DossierDetailOut, 200: DossierDetailOut, **ERROR_RESPONSES},
     summary="Tiếp nhận hồ sơ (mẫu 01 / 02 / 03)",
     description=(
         "Tiêu đề `Idempotency-Key` (8–64 ký tự, tùy chọn nhưng nên gửi): gửi lại cùng khóa "
@@ -309,12 +309,16 @@ def dossier_list(request, query: Query[ListQuery]):
     return selectors.dossier_list(user=request.user, filters=filters)
 
 
-@router.get("/{code}", response=DossierOut, summary="Chi tiết hồ sơ")
+@router.get(
+    "/{code}", response={200: DossierDetailOut, **ERROR_RESPONSES}, summary="Chi tiết hồ sơ"
+)
 def dossier_detail(request, code: str):
-    return DossierOut.from_dossier(_dossier(request, code))
+    return DossierDetailOut.from_dossier(_dossier(request, code))
 
 
-@router.get("/{code}/events", response=list[EventOut], summary="Lịch sử xử lý")
+@router.get(
+    "/{code}/events", response={200: list[EventOut], **ERROR_RESPONSES}, summary="Lịch sử xử lý"
+)
 def dossier_events(request, code: str):
     from motcua.ledger.actions import label
 
@@ -413,7 +417,7 @@ def _action_endpoint(spec: ActionSpec):
     )
     return router.post(
         f"/{{code}}/actions/{spec.url_segment}",
-        response={200: DossierOut, **ERROR_RESPONSES},
+        response={200: DossierDetailOut, **ERROR_RESPONSES},
         summary=spec.label,
         operation_id=f"dossier_action_{spec.url_segment}",
     )(view)

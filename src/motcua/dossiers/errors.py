@@ -8,7 +8,7 @@ Every domain error the dossier services, pages and API raise carries one of thes
 
 from enum import StrEnum
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class DossierError(StrEnum):
@@ -66,13 +66,27 @@ class DossierError(StrEnum):
     USER_NOT_FOUND = "user_not_found"
 
 
-class ErrorOut(Schema):
-    """The body of every API error: a stable code and a Vietnamese message."""
+GENERIC_CODES = (
+    "invalid_input",
+    "not_found",
+    "permission_denied",
+    "conflict",
+    "transition_not_allowed",
+    "unauthenticated",
+)
 
-    code: str
-    message: str
+
+class DossierErrorOut(Schema):
+    """The body of every dossier API error: a stable code and a Vietnamese message."""
+
+    code: str = Field(
+        ...,
+        description="Mã lỗi ổn định: "
+        + ", ".join(f"`{c}`" for c in (*GENERIC_CODES, *(e.value for e in DossierError))),
+    )
+    message: str = Field(..., description="Thông báo tiếng Việt")
     details: dict | None = None
 
 
 #: What a dossier endpoint may answer besides its success (declared in the OpenAPI).
-ERROR_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 409), DossierErrorOut)

@@ -124,7 +124,7 @@ class OpinionIn(Versioned):
     opinion: Reason
 
 
-class SupplementIn(Versioned):
+class SupplementRequestIn(Versioned):
     items: list[text(500)] = Field(..., min_length=1, max_length=100)
     reason: Note = ""
 
