@@ -52,7 +52,7 @@ class ActionSpec:
     holder_acts: bool = False
     unit_rule: str = ""  # the unit rule in words
     input: type | None = None  # a ninja/pydantic Schema
-    #: ``perform(actor, subject, body)``: calls the one service that performs the action
+    #: ``perform(actor, subject, body, files)``: calls the one service that performs the action
     perform: Callable[[Any, Any, Any], Any] | None = None
     event: str = ""  # the ledger action code the service records
     form: str | None = None  # the printed form the action produces, if any
