@@ -474,6 +474,53 @@ _action(
     event=events.LATE_ENTRY,
 )
 
+# ---------------------------------------------------------------- how a dossier begins
+# No status before: these are not in the allowed-actions table, but the status each creates
+# comes from here too (the intake services read it), with its event and printed form.
+
+CREATIONS = ActionRegistry("hồ sơ", Status.values, lambda status: str(Status(status).label))
+_DESK = frozenset({Role.DESK_OFFICER})
+for _code, _label, _status, _event, _form, _roles in (
+    ("receive", "Tiếp nhận hồ sơ tại bộ phận một cửa", S.RECEIVED, events.RECEIVED, "01", _DESK),
+    (
+        "request_completion_at_intake",
+        "Hướng dẫn hoàn thiện hồ sơ tại bộ phận một cửa",
+        S.INTAKE_INCOMPLETE,
+        events.COMPLETION_REQUESTED,
+        "02",
+        _DESK,
+    ),
+    (
+        "refuse_at_intake",
+        "Từ chối tiếp nhận tại bộ phận một cửa",
+        S.INTAKE_REFUSED,
+        events.INTAKE_REFUSED,
+        "03",
+        _DESK,
+    ),
+    ("submit_online", "Nộp hồ sơ trực tuyến", S.SUBMITTED, events.SUBMITTED, None, frozenset()),
+):
+    CREATIONS.register(
+        ActionSpec(
+            code=_code,
+            label=_label,
+            allowed_from=(),
+            leads_to=_status,
+            roles=_roles,
+            unit_rule="cán bộ một cửa của đơn vị tiếp nhận" if _roles else "công dân (cổng)",
+            input=s.IntakeIn if _roles else None,
+            event=_event,
+            form=_form,
+            api=False,
+        )
+    )
+
+
+def created_status(code: str) -> str:
+    """The status a dossier starts in when created by ``code`` (receive, submit_online…)."""
+    return CREATIONS[code].leads_to  # type: ignore[return-value]
+
+
 #: status → the actions allowed from it (derived from the registry)
 ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = ACTIONS.table()
 

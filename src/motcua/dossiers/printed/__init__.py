@@ -51,12 +51,11 @@ def _unit_names(codes) -> dict[str, str]:
 
 
 def _form_events() -> dict[str, set[str]]:
-    """Form → the events that produce it: the registry's printed form of each action, and
-    the desk intake's receipt (form 01), which is not an action on an existing dossier."""
-    from motcua.dossiers.actions import ACTIONS
+    """Form → the events that produce it: the printed form of each action and creation."""
+    from motcua.dossiers.actions import ACTIONS, CREATIONS
 
-    produced: dict[str, set[str]] = {"01": {ev.RECEIVED}}
-    for spec in ACTIONS:
+    produced: dict[str, set[str]] = {}
+    for spec in (*ACTIONS, *CREATIONS):
         if spec.form:
             produced.setdefault(spec.form, set()).add(spec.event)
     return produced

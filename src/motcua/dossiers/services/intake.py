@@ -16,8 +16,8 @@ from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.catalog.selectors import process_in_force, process_versions
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers import deadlines, events
+from motcua.dossiers.actions import created_status
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
@@ -385,7 +385,7 @@ def dossier_receive(
         return_method=return_method,
         fee_due=fee_due,
         note=note,
-        status=Status.RECEIVED,
+        status=created_status("receive"),
         now=now,
     )
     dossier.assignee = actor
@@ -494,7 +494,7 @@ def dossier_request_completion_at_intake(
         unit=unit,
         channel=channel,
         postal_tracking=postal_tracking,
-        status=Status.INTAKE_INCOMPLETE,
+        status=created_status("request_completion_at_intake"),
         action=events.COMPLETION_REQUESTED,
         at=at,
     )
@@ -523,7 +523,7 @@ def dossier_refuse_at_intake(
         unit=unit,
         channel=channel,
         postal_tracking=postal_tracking,
-        status=Status.INTAKE_REFUSED,
+        status=created_status("refuse_at_intake"),
         action=events.INTAKE_REFUSED,
         at=at,
     )

@@ -8,9 +8,9 @@ from typing import Any
 from motcua.catalog.models import Procedure
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import events
-from motcua.dossiers.actions import authorize
+from motcua.dossiers.actions import authorize, created_status
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.lifecycle import Action, Status
+from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Channel, ChecklistItem, Dossier, ReturnMethod
 from motcua.dossiers.services._base import (
     advance,
@@ -57,7 +57,7 @@ def dossier_submit_online(
         return_method=return_method,
         fee_due=None,
         note="",
-        status=Status.SUBMITTED,
+        status=created_status("submit_online"),
         now=now,
     )
     insert(dossier)
