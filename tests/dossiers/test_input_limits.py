@@ -28,6 +28,7 @@ def intake_body(world, **extra):
         ("address", "x" * 501),  # applicant_address max_length=500
         ("phone", "0" * 21),  # applicant_phone max_length=20
         ("name", "Nguyễn\x00Văn An"),  # PostgreSQL refuses NUL bytes
+        ("email", "không phải thư"),
     ],
 )
 def test_intake_refuses_applicant_fields_beyond_the_model(client, world, field, value):

@@ -59,6 +59,19 @@ def _date_in_range(value: dt.date) -> dt.date:
     return value
 
 
+def _email(value: str) -> str:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    value = value.strip()
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError as error:
+            raise ValueError("địa chỉ thư điện tử không hợp lệ") from error
+    return value
+
+
 Moment = Annotated[dt.datetime, AfterValidator(_in_range)]
 Day = Annotated[dt.date, AfterValidator(_date_in_range)]
 Amount = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT, allow_inf_nan=False)]
@@ -174,7 +187,7 @@ class ApplicantIn(Input):
     name: text(255, min_length=1)
     id_number: text(20, min_length=1)
     phone: text(20) = ""
-    email: text(254) = ""
+    email: Annotated[text(254), AfterValidator(_email)] = ""
     address: text(500) = ""
 
 
