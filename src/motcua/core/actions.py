@@ -15,7 +15,7 @@ supplied by the app.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from motcua.core.errors import TransitionNotAllowed
@@ -59,7 +59,6 @@ class ActionSpec:
     path: str = ""  # URL segment (defaults to ``code``)
     files: tuple[str, ...] = ()  # uploaded files the action takes (multipart)
     api: bool = True  # exposed as an endpoint (False: called by another app's service)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url_segment(self) -> str:
