@@ -196,3 +196,14 @@ def test_a_page_amount_in_vietnamese_format_is_read(client, world):
         {"amount": "1.234.000", "note": "Phí thẩm định", "version": dossier.version},
     )
     assert Dossier.objects.get(pk=dossier.pk).fee_due == dossier.fee_due + 1_234_000
+
+
+def test_reads_refuse_nul_bytes_and_dates_out_of_range(client, world):
+    auth = bearer(world.desk)
+    # a NUL byte in the dossier code matches nothing (PostgreSQL would refuse the query)
+    response = client.get("/api/dossiers/AB%00CD", **auth)
+    assert response.status_code == 404 and response.json()["code"] == "dossier_not_found"
+    assert client.get("/api/dossiers", {"q": "An\x00"}, **auth).status_code == 400
+    assert client.get("/api/dossiers", {"to": "9999-12-31"}, **auth).status_code == 400
+    assert client.get("/api/stats/dossiers", {"to": "9999-12-31"}).status_code == 400
+    assert client.get("/api/stats/dossiers", {"from": "2026-01-01"}).status_code == 200

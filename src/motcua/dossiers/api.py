@@ -26,7 +26,7 @@ from motcua.dossiers.errors import ERROR_RESPONSES, DossierError
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printed import FORMS, render_form_pdf
-from motcua.dossiers.schemas import IntakeIn
+from motcua.dossiers.schemas import Day, Input, IntakeIn, text
 from motcua.organization.auth import officer_auth
 
 router = Router(tags=["Hồ sơ"], auth=officer_auth)
@@ -208,14 +208,14 @@ class EventOut(Schema):
     hash: str
 
 
-class ListQuery(Schema):
+class ListQuery(Input):
     unit: str | None = None
     status: str | None = Field(None, description="trạng thái nội bộ hoặc mã quốc gia 1–10")
     overdue: bool | None = None
     procedure: str | None = None
-    from_: dt.date | None = Field(None, alias="from")
-    to: dt.date | None = None
-    q: str = ""
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
+    q: text(200) = ""
     scope: Literal["mine", "unit"] = "unit"
     queue: Literal["", "todo", "due_soon", "overdue", "waiting", "done"] = ""
 
@@ -236,6 +236,8 @@ def _out(dossier: Dossier) -> dict:
 
 
 # ---------------------------------------------------------------- endpoints
+
+_FILE_OK = {200: {"description": "Tệp (PDF hoặc ảnh)", "content": {"application/pdf": {}}}}
 
 
 @router.post(
@@ -338,7 +340,12 @@ def dossier_events(request, code: str):
     ]
 
 
-@router.get("/{code}/forms/{form}.pdf", summary="In mẫu 01–07 (PDF)")
+@router.get(
+    "/{code}/forms/{form}.pdf",
+    response=ERROR_RESPONSES,
+    openapi_extra={"responses": _FILE_OK},
+    summary="In mẫu 01–07 (PDF)",
+)
 def dossier_form(request, code: str, form: str):
     if form not in FORMS:
         raise NotFound(f"Không có mẫu {form}.", code=DossierError.FORM_UNKNOWN)
@@ -348,7 +355,12 @@ def dossier_form(request, code: str, form: str):
     return response
 
 
-@router.get("/{code}/result", summary="Tải văn bản kết quả")
+@router.get(
+    "/{code}/result",
+    response=ERROR_RESPONSES,
+    openapi_extra={"responses": _FILE_OK},
+    summary="Tải văn bản kết quả",
+)
 def dossier_result_file(request, code: str):
     """The result document, for whoever may read the dossier (never a public URL)."""
     return file_response(_dossier(request, code).result_file)
@@ -366,7 +378,9 @@ class ChecklistItemOut(Schema):
 
 
 @router.get(
-    "/{code}/checklist", response=list[ChecklistItemOut], summary="Thành phần hồ sơ đã nhận"
+    "/{code}/checklist",
+    response={200: list[ChecklistItemOut], **ERROR_RESPONSES},
+    summary="Thành phần hồ sơ đã nhận",
 )
 def dossier_checklist(request, code: str):
     dossier = _dossier(request, code)
@@ -381,7 +395,12 @@ def dossier_checklist(request, code: str):
     ]
 
 
-@router.get("/{code}/checklist/{item}/file", summary="Tải tệp số hóa của một thành phần")
+@router.get(
+    "/{code}/checklist/{item}/file",
+    response=ERROR_RESPONSES,
+    openapi_extra={"responses": _FILE_OK},
+    summary="Tải tệp số hóa của một thành phần",
+)
 def dossier_checklist_file(request, code: str, item: int):
     dossier = _dossier(request, code)
     return file_response(selectors.dossier_checklist_file(dossier=dossier, item=item))
@@ -436,13 +455,13 @@ for _spec in ACTIONS:
 # ---------------------------------------------------------------- statistics
 
 
-class StatsQuery(Schema):
+class StatsQuery(Input):
     unit: str | None = None
     level: Literal["province", "district", "commune"] | None = None
     field: str | None = None
     procedure: str | None = None
-    from_: dt.date | None = Field(None, alias="from")
-    to: dt.date | None = None
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
     group_by: Literal["unit", "receiving_unit", "procedure", "field", "channel", "month"] | None = (
         None
     )

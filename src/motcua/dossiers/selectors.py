@@ -77,9 +77,13 @@ def dossier_get(*, code: str, user=None) -> Dossier:
         "current_step",
         "assignee",
     )
-    dossier = qs.filter(code=code).first()
+    # a NUL byte (PostgreSQL refuses it in a query) or an over-long code matches no dossier
+    dossier = qs.filter(code=code).first() if "\x00" not in code and len(code) <= 64 else None
     if dossier is None:
-        raise NotFound(f"Không tìm thấy hồ sơ {code}.", code=DossierError.DOSSIER_NOT_FOUND)
+        raise NotFound(
+            f"Không tìm thấy hồ sơ {code[:64].replace(chr(0), '')}.",
+            code=DossierError.DOSSIER_NOT_FOUND,
+        )
     if user is not None and not can_view(user, dossier):
         raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
     return dossier
