@@ -207,3 +207,17 @@ def test_reads_refuse_nul_bytes_and_dates_out_of_range(client, world):
     assert client.get("/api/dossiers", {"to": "9999-12-31"}, **auth).status_code == 400
     assert client.get("/api/stats/dossiers", {"to": "9999-12-31"}).status_code == 400
     assert client.get("/api/stats/dossiers", {"from": "2026-01-01"}).status_code == 200
+
+
+def test_intake_page_sent_twice_makes_one_dossier(client, world):
+    client.force_login(world.desk)
+    page = client.get(f"/can-bo/tiep-nhan/?procedure={world.procedure.code}").content.decode()
+    key = page.split('name="intake_key" value="')[1].split('"')[0]
+    data = {**_intake_page_data(world, "1"), "intake_key": key}
+    # when: the officer's browser sends the form twice (a double click, a reload)
+    first = client.post("/can-bo/tiep-nhan/", data)
+    second = client.post("/can-bo/tiep-nhan/", data)
+    # then: one dossier, both answers lead to it
+    dossier = Dossier.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/can-bo/ho-so/{dossier.code}/"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
@@ -119,6 +121,19 @@ def _checklist_from(request, procedure: Procedure) -> list[dict]:
     return rows
 
 
+_INTAKE_DONE = {
+    Status.RECEIVED: "Đã tiếp nhận hồ sơ {code}.",
+    Status.INTAKE_INCOMPLETE: "Đã lập phiếu hướng dẫn hoàn thiện {code}.",
+    Status.INTAKE_REFUSED: "Đã lập phiếu từ chối tiếp nhận {code}.",
+}
+
+
+def _page_fingerprint(request) -> str:
+    fields = sorted((k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken")
+    files = sorted((k, f.name, f.size) for k, f in request.FILES.items())
+    return json.dumps([fields, files], ensure_ascii=False)
+
+
 @login_required
 def intake(request):
     """Choose procedure → checklist → applicant → files → receive and print the receipt."""
@@ -141,6 +156,7 @@ def intake(request):
         "return_methods": ReturnMethod.choices,
         "applicant_kinds": ApplicantKind.choices,
         "post": request.POST,
+        "intake_key": request.POST.get("intake_key") or uuid.uuid4().hex,
     }
     if procedure is not None:
         context["competent_units"] = Unit.objects.filter(
@@ -164,23 +180,34 @@ def intake(request):
                 "channel": request.POST.get("channel") or Channel.IN_PERSON,
                 "postal_tracking": texts.postal_tracking,
             }
-            if outcome == "receive":
-                competent = Unit.objects.filter(pk=request.POST.get("competent_unit") or 0).first()
-                dossier = services.dossier_receive(
-                    **common,
-                    competent_unit=competent,
-                    return_method=request.POST.get("return_method") or ReturnMethod.DESK,
-                    note=texts.note,
-                )
-                messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
-            elif outcome == "request_completion":
-                dossier = services.dossier_request_completion_at_intake(
-                    **common, reasons=texts.reasons
-                )
-                messages.info(request, f"Đã lập phiếu hướng dẫn hoàn thiện {dossier.code}.")
-            else:
-                dossier = services.dossier_refuse_at_intake(**common, reasons=texts.reasons)
-                messages.info(request, f"Đã lập phiếu từ chối tiếp nhận {dossier.code}.")
+
+            def perform():
+                if outcome == "receive":
+                    competent = Unit.objects.filter(
+                        pk=request.POST.get("competent_unit") or 0
+                    ).first()
+                    return services.dossier_receive(
+                        **common,
+                        competent_unit=competent,
+                        return_method=request.POST.get("return_method") or ReturnMethod.DESK,
+                        note=texts.note,
+                    )
+                if outcome == "request_completion":
+                    return services.dossier_request_completion_at_intake(
+                        **common, reasons=texts.reasons
+                    )
+                return services.dossier_refuse_at_intake(**common, reasons=texts.reasons)
+
+            # the form carries a key made when it was shown: a double click is one dossier
+            dossier, _ = services.dossier_intake_once(
+                actor=request.user,
+                idempotency_key=request.POST.get("intake_key", ""),
+                fingerprint=_page_fingerprint(request),
+                perform=perform,
+            )
+            done = _INTAKE_DONE.get(dossier.status, "Hồ sơ {code} đã được lập.")
+            notify = messages.success if dossier.status == Status.RECEIVED else messages.info
+            notify(request, done.format(code=dossier.code))
         except DomainError as error:
             context["error"] = error.message
             return render(request, "dossiers/intake.html", context, status=400)
