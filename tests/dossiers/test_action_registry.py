@@ -69,3 +69,21 @@ def test_buttons_offered_are_exactly_what_the_service_permits(world):
                 permitted = False
             # then
             assert offered == permitted, (action, user.username)
+
+
+def test_every_error_code_of_the_dossier_app_comes_from_the_registry():
+    import pathlib
+    import re
+
+    import motcua.dossiers
+    from motcua.dossiers.errors import DossierError
+
+    root = pathlib.Path(motcua.dossiers.__file__).parent
+    literal = re.compile(r"""code=["'][a-z_]+["']""")
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts and literal.search(path.read_text())
+    ]
+    assert offenders == []  # raise DomainError(..., code=DossierError.X), never a literal
+    assert len({e.value for e in DossierError}) == len(DossierError)
