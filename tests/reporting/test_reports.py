@@ -49,7 +49,13 @@ def test_a_commune_fills_and_its_leader_submits(world, quarter, make_user):
     report = services.report_submit(actor=world.leader, report=report, now=at(30, 9))
     # then it is submitted with the figures frozen from the data
     assert report.status == ReportStatus.SUBMITTED
-    rows = {r["code"]: r for r in report.figures["sections"][0]["rows"]}
+    stats = {r["key"]: r["value"] for r in report.figures["sections"][0]["rows"]}
+    # received A–H, L1, L2; ended 6 (2 good, 4 late); open at the end D, E, G (E overdue)
+    assert stats == {
+        "received": 10, "finished": 6, "good": 2, "late": 4, "open": 3, "overdue": 1,
+        "online": 1,
+    }  # fmt: skip
+    rows = {r["code"]: r for r in report.figures["sections"][1]["rows"]}
     assert (rows["dat-dai-tre-han"]["numerator"], rows["dat-dai-tre-han"]["denominator"]) == (1, 1)
     assert rows["dat-dai-tre-han"]["light"] == "red"  # 100 % late vs < 5 %
     actions = list(Event.objects.filter(subject_type="report").values_list("action", flat=True))
@@ -145,7 +151,9 @@ def test_word_export_in_administrative_layout(world, quarter):
     assert any("Xã Số Một, ngày 01 tháng 04 năm 2026" in h for h in header)
     assert "BÁO CÁO" in text and "quý 1/2026" in text
     assert TEXTS["ton_tai"] in text
-    figures = doc.tables[1]
+    counts = [[c.text for c in row.cells] for row in doc.tables[1].rows]
+    assert ["Hồ sơ tiếp nhận trong kỳ", "10"] in counts
+    figures = doc.tables[2]
     cells = [[c.text for c in row.cells] for row in figures.rows]
     land = next(r for r in cells if r[0].startswith("Tỷ lệ hồ sơ đất đai"))
     assert land[1] == "100,00%" and land[2] == "< 5,00%" and land[3] == "1 / 1"
@@ -184,7 +192,7 @@ def test_pdf_and_consolidation_exports(client, world, quarter, province_admin):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO TỔNG HỢP" in text and "chưa gửi 1" in text
     assert TEXTS["kien_nghi"] in text
-    status = [[c.text for c in r.cells] for r in doc.tables[2].rows]
+    status = [[c.text for c in r.cells] for r in doc.tables[2].rows]  # header, figures, status
     assert [world.other.name, world.other_leader.get_full_name(), "Chưa báo cáo"] in status
     ws = load_workbook(io.BytesIO(client.get(url.format("xlsx")).content)).active
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True)}

@@ -91,7 +91,16 @@ def report_docx(report: Report, *, place: str = "") -> bytes:
 
     for number, section in enumerate(sections, start=1):
         _para(doc, f"{number}. {section['title']}", bold=True)
-        if section.get("kind") == "figures":
+        if section.get("kind") == "stats":
+            table = doc.add_table(rows=1, cols=2)
+            table.style = "Table Grid"
+            for cell, title in zip(table.rows[0].cells, ("Nội dung", "Số hồ sơ"), strict=True):
+                _cell(cell, title, bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
+            for row in section["rows"]:
+                cells = table.add_row().cells
+                _cell(cells[0], row["label"], size=11)
+                _cell(cells[1], vn_number(row["value"]), size=11, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        elif section.get("kind") == "figures":
             _para(doc, f"Số liệu tính từ Hệ thống thông tin giải quyết TTHC, kỳ {period.span}.",
                   italic=True, size=12)  # fmt: skip
             table = doc.add_table(rows=1, cols=5)

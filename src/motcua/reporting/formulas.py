@@ -168,6 +168,18 @@ register(
     )
 )
 
+register(
+    Formula(
+        "open_overdue_share",
+        "Tỷ lệ hồ sơ đang giải quyết đã quá hạn tại cuối kỳ",
+        "Hồ sơ đã tiếp nhận, chưa có kết quả và chưa đóng tại cuối kỳ; phần đã quá hạn"
+        " (không tính hồ sơ đang chờ bổ sung)",
+        "dossier",
+        lambda s, e, f: _dossiers(f).filter(open_at(e)),
+        lambda s, e: overdue_at(e),
+    )
+)
+
 
 def _late_entries():
     return Event.objects.filter(

@@ -144,6 +144,10 @@ def report_figures(*, report: Report, now: dt.datetime | None = None) -> list[di
     level = unit_level(report.unit)
     sections = []
     for section in report.template.sections:
+        if section.get("kind") == "stats":
+            rows = unit_period_stats(unit=report.unit, period=period, counter=counter)
+            sections.append({"key": section["key"], "title": section["title"], "rows": rows})
+            continue
         if section.get("kind") != "figures":
             continue
         rows = []
@@ -161,6 +165,39 @@ def report_figures(*, report: Report, now: dt.datetime | None = None) -> list[di
     return sections
 
 
+STATS_ROWS = (
+    ("received", "Hồ sơ tiếp nhận trong kỳ"),
+    ("finished", "Hồ sơ đã có kết quả trong kỳ"),
+    ("good", "— trước hạn, đúng hạn"),
+    ("late", "— quá hạn"),
+    ("open", "Hồ sơ đang giải quyết tại cuối kỳ"),
+    ("overdue", "— đã quá hạn"),
+    ("online", "Hồ sơ nộp trực tuyến"),
+)
+
+
+def unit_period_stats(*, unit, period, counter: Counter | None = None) -> list[dict]:
+    """The statistics table of a report: counts read by the same formulas as the figures."""
+    counter = counter or Counter()
+
+    def v(code):
+        return counter.value(code, {}, period, unit.pk)
+
+    late, on_time, online, opened = (
+        v("late_share"), v("on_time_share"), v("online_share"), v("open_overdue_share")
+    )  # fmt: skip
+    values = {
+        "received": online.den,
+        "finished": late.den,
+        "good": on_time.num,
+        "late": late.num,
+        "open": opened.den,
+        "overdue": opened.num,
+        "online": online.num,
+    }
+    return [{"key": k, "label": label, "value": values[k]} for k, label in STATS_ROWS]
+
+
 def report_view(report: Report, now: dt.datetime | None = None) -> list[dict]:
     """Sections in template order: figures (frozen at submission, live while a draft) and
     the unit's text."""
@@ -170,7 +207,7 @@ def report_view(report: Report, now: dt.datetime | None = None) -> list[dict]:
     by_key = {s["key"]: s for s in figures}
     out = []
     for section in report.template.sections:
-        if section.get("kind") == "figures":
+        if section.get("kind") in ("figures", "stats"):
             rows = by_key.get(section["key"], {}).get("rows", [])
             out.append({**section, "rows": rows})
         else:

@@ -231,8 +231,8 @@ def template_save(*, actor, template: ReportTemplate | None = None, **fields) ->
     if fields.get("frequency", Frequency.QUARTER) not in Frequency.values:
         raise InvalidInput("Kỳ báo cáo không hợp lệ.", code="frequency_invalid")
     for section in fields.get("sections", []):
-        if section.get("kind") not in ("figures", "text") or not section.get("key"):
-            raise InvalidInput("Mỗi phần cần key và kind là figures hoặc text.")
+        if section.get("kind") not in ("figures", "stats", "text") or not section.get("key"):
+            raise InvalidInput("Mỗi phần cần key và kind là figures, stats hoặc text.")
     if template is None:
         template = ReportTemplate(**fields)
     else:
