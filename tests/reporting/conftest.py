@@ -22,6 +22,16 @@ from tests.surveys.conftest import answers
 world = dossier_fixtures.world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Open data answers are cached for minutes: each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def finish(w, dossier, *, day: int, leader_day: int, approve_day: int, returned: bool = True):
     dossier = to_specialist(w, dossier, when=at(day, 9))
     dossier = to_leader(w, dossier, when=at(leader_day, 10))

@@ -2,8 +2,9 @@
 766 index and drill-down, and the periodic report regime (officers)."""
 
 from datetime import date as _date
+from datetime import datetime as _datetime
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
@@ -184,11 +185,11 @@ def index766_api(request, unit: str = "", period: str = "quarter", date: str | N
 
 class DrillOut(Schema):
     code: str
-    procedure: str
-    competent_unit: str
-    received_at: str | None
-    due_at: str | None
-    finished_at: str | None
+    procedure: str = Field(..., alias="procedure.name")
+    competent_unit: str = Field(..., alias="competent_unit.name")
+    received_at: _datetime | None
+    due_at: _datetime | None
+    finished_at: _datetime | None
     classification: str
 
 
@@ -207,16 +208,9 @@ def indicator_dossiers_api(
         raise InvalidInput("part phải là num, rest hoặc all.", code="part_invalid")
     counter = Counter()
     found = leader_unit_for(request.user, unit, counter.scopes)
-    qs = drilldown(indicator=indicator_get(code), unit=found, period=_period(period, date),
-                   part=part)  # fmt: skip
-    return [
-        {"code": d.code, "procedure": d.procedure.name, "competent_unit": d.competent_unit.name,
-         "received_at": d.received_at.isoformat() if d.received_at else None,
-         "due_at": d.due_at.isoformat() if d.due_at else None,
-         "finished_at": d.finished_at.isoformat() if d.finished_at else None,
-         "classification": d.classification}
-        for d in qs[:5000]
-    ]  # fmt: skip
+    return drilldown(
+        indicator=indicator_get(code), unit=found, period=_period(period, date), part=part
+    )
 
 
 @router.get("/reports/rates", auth=officer_auth, summary="Tình hình gửi báo cáo: ai chưa báo cáo")
