@@ -12,7 +12,7 @@ from django.utils import timezone
 from motcua.core.errors import InvalidInput
 from motcua.core.formats import VN_TZ, vn_date
 
-KINDS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm"}
+KINDS = {"day": "Ngày", "month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class Period:
 
     @property
     def label(self) -> str:
+        if self.kind == "day":
+            return f"Ngày {vn_date(self.start)}"
         if self.kind == "month":
             return f"Tháng {self.start.month}/{self.start.year}"
         if self.kind == "quarter":
@@ -33,7 +35,9 @@ class Period:
 
     @property
     def key(self) -> str:
-        """Stable text key of the period: 2026, 2026-H1, 2026-Q2, 2026-03."""
+        """Stable text key of the period: 2026, 2026-H1, 2026-Q2, 2026-03, 2026-03-15."""
+        if self.kind == "day":
+            return self.start.isoformat()
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
         if self.kind == "quarter":
@@ -71,7 +75,9 @@ class Period:
 
 
 def period_of(kind: str, on: dt.date) -> Period:
-    if kind == "month":
+    if kind == "day":
+        start = end = on
+    elif kind == "month":
         start = on.replace(day=1)
         end = on.replace(day=calendar.monthrange(on.year, on.month)[1])
     elif kind == "quarter":
@@ -86,7 +92,7 @@ def period_of(kind: str, on: dt.date) -> Period:
         start, end = dt.date(on.year, 1, 1), dt.date(on.year, 12, 31)
     else:
         raise InvalidInput(
-            "Kỳ thống kê phải là month (tháng), quarter (quý), half (6 tháng) hoặc year (năm).",
+            "Kỳ thống kê phải là day (ngày), month (tháng), quarter (quý), half (6 tháng) hoặc year (năm).",
             code="period_invalid",
         )
     return Period(kind, start, end)
@@ -104,17 +110,23 @@ def parse_period(kind: str | None, on: str | dt.date | None = None) -> Period:
     return period_of(kind or "month", on or timezone.localdate())
 
 
-_KEY = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?$")
+_KEY = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]|\d{2}))?(?:-(\d{2}))?$")
 
 
 def period_from_key(key: str) -> Period:
-    """The period of a stable key (2026, 2026-H1, 2026-Q2, 2026-03)."""
+    """The period of a stable key (2026, 2026-H1, 2026-Q2, 2026-03, 2026-03-15)."""
     match = _KEY.match((key or "").strip().upper())
     if not match:
         raise InvalidInput(
-            "Kỳ phải có dạng 2026, 2026-H1, 2026-Q2 hoặc 2026-03.", code="period_key_invalid"
+            "Kỳ phải có dạng 2026, 2026-H1, 2026-Q2, 2026-03 hoặc 2026-03-15.",
+            code="period_key_invalid",
         )
-    year, part = int(match.group(1)), match.group(2)
+    year, part, day = int(match.group(1)), match.group(2), match.group(3)
+    if day is not None:
+        try:
+            return period_of("day", dt.date(year, int(part), int(day)))
+        except (TypeError, ValueError) as error:
+            raise InvalidInput("Ngày không hợp lệ.", code="period_key_invalid") from error
     if part is None:
         return period_of("year", dt.date(year, 1, 1))
     if part.startswith("Q"):
