@@ -136,3 +136,51 @@ def test_satisfied_share_reads_ratings_of_the_period(world, quarter):
 
     now_period = period_of("quarter", timezone.localdate())
     assert value("satisfied_share", world.commune, period=now_period) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_on_time_share_is_early_and_on_time_among_the_ended(world, quarter):
+    assert value("on_time_share", world.commune) == (2, 6)  # A, H
+
+
+@pytest.mark.django_db
+def test_paid_online_share_reads_paid_gateway_payments(world, quarter):
+    from django.utils import timezone
+
+    from motcua.payments.models import Payment, PaymentStatus
+
+    with_fees = value("paid_online_share", world.commune)
+    assert with_fees[0] == 0 and with_fees[1] > 0
+    # given the gateway confirmed one payment (a row as the payment service leaves it)
+    a = quarter["A"]
+    for n, status in enumerate((PaymentStatus.PAID, PaymentStatus.FAILED)):
+        Payment.objects.create(
+            order_ref=f"KT{n}", receipt_key=f"k{n}", dossier=a if n == 0 else quarter["B"],
+            dossier_code=a.code, provider="sandbox", amount=8000, description="Lệ phí",
+            status=status, created_at=timezone.now(), paid_at=timezone.now() if n == 0 else None,
+            receipt_number="BL-1" if n == 0 else None,
+        )  # fmt: skip
+    # then only the paid one counts
+    assert value("paid_online_share", world.commune) == (1, with_fees[1])
+
+
+@pytest.mark.django_db
+def test_dossiers_digitized_share_needs_a_scan_of_every_provided_paper(world, quarter):
+    from django.core.files.base import ContentFile
+
+    assert value("dossiers_digitized_share", world.commune) == (0, 10)
+    items = list(quarter["A"].checklist.filter(provided=True))
+    for item in items[:-1]:
+        item.file.save(f"scan-{item.pk}.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    assert value("dossiers_digitized_share", world.commune) == (0, 10)  # one paper missing
+    items[-1].file.save("scan-last.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    assert value("dossiers_digitized_share", world.commune) == (1, 10)
+
+
+@pytest.mark.django_db
+def test_catalog_formulas_count_procedures_of_the_units_kinds(world, quarter):
+    from motcua.catalog.models import Procedure
+
+    Procedure.objects.filter(pk=world.procedure.pk).update(decentralised=True)
+    assert value("decentralised_share", world.commune) == (1, 2)
+    assert value("online_procedures_share", world.commune) == (2, 2)
