@@ -168,3 +168,21 @@ def test_the_ranking_costs_the_same_queries_whatever_the_number_of_units(
         make_user("unit_leader", unit=unit)
     # one grouped query per formula and period, targets read once: no query per unit
     assert queries() == before
+
+
+@pytest.mark.django_db
+def test_open_statistics_dataset(client, world, quarter):
+    body = json.loads(client.get("/thong-ke/du-lieu-mo/2026-Q1/thong-ke.json").content)
+    row = next(r for r in body["rows"] if r["unit_code"] == world.commune.code)
+    assert (row["received"], row["finished"], row["late"], row["overdue"]) == (10, 6, 4, 1)
+
+
+@pytest.mark.django_db
+def test_the_aggregates_command(world, quarter):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("reporting_aggregates", stdout=out)
+    assert "toàn bộ" in out.getvalue()
+    call_command("reporting_aggregates", stdout=out)
+    assert "các ngày có thay đổi" in out.getvalue()

@@ -314,12 +314,16 @@ def report_correct_api(request, report_id: int, body: ReportCorrectIn):
     return _report_out(report)
 
 
-@router.get("/open/{key}/{name}", summary="Dữ liệu mở theo kỳ (JSON): chi-tieu hoặc chi-so-766")
+@router.get(
+    "/open/{key}/{name}", summary="Dữ liệu mở theo kỳ (JSON): thong-ke, chi-tieu hoặc chi-so-766"
+)
 def open_data_api(request, key: str, name: str):
     """Aggregates per unit and period, no personal data; limited per client and minute."""
     import json
 
     if name not in opendata.DATASETS:
-        raise InvalidInput("Tập dữ liệu là chi-tieu hoặc chi-so-766.", code="dataset_invalid")
+        raise InvalidInput(
+            "Tập dữ liệu là thong-ke, chi-tieu hoặc chi-so-766.", code="dataset_invalid"
+        )
     opendata.open_data_throttle(client=client_address(request))
     return json.loads(opendata.dataset(name, period_from_key(key), "json"))

@@ -109,7 +109,35 @@ def index_rows(period: Period) -> list[dict]:
     return out
 
 
+STATS_COLUMNS = [
+    ("period", "Kỳ"),
+    ("unit_code", "Mã đơn vị"),
+    ("unit_name", "Tên đơn vị"),
+    ("received", "Hồ sơ tiếp nhận trong kỳ"),
+    ("finished", "Hồ sơ có kết quả trong kỳ"),
+    ("good", "— trước hạn, đúng hạn"),
+    ("late", "— quá hạn"),
+    ("open", "Đang giải quyết tại cuối kỳ"),
+    ("overdue", "— đã quá hạn tại cuối kỳ"),
+    ("online", "Nộp trực tuyến"),
+]
+
+
+def stats_rows(period: Period) -> list[dict]:
+    from motcua.reporting.reports import unit_period_stats
+
+    counter = Counter()
+    out = []
+    for unit in _units(period, counter):
+        counts = {r["key"]: r["value"] for r in unit_period_stats(unit=unit, period=period,
+                                                                   counter=counter)}  # fmt: skip
+        out.append({"period": period.key, "unit_code": unit.code, "unit_name": unit.name,
+                    **counts})  # fmt: skip
+    return out
+
+
 DATASETS = {
+    "thong-ke": (stats_rows, STATS_COLUMNS),
     "chi-tieu": (indicator_rows, exports.OPEN_COLUMNS),
     "chi-so-766": (index_rows, INDEX_COLUMNS),
 }
