@@ -184,3 +184,27 @@ def test_catalog_formulas_count_procedures_of_the_units_kinds(world, quarter):
     Procedure.objects.filter(pk=world.procedure.pk).update(decentralised=True)
     assert value("decentralised_share", world.commune) == (1, 2)
     assert value("online_procedures_share", world.commune) == (2, 2)
+
+
+@pytest.mark.django_db
+def test_autodiscover_registers_the_formulas_a_lower_app_ships(world, quarter, monkeypatch):
+    import sys
+    import types
+
+    # given an installed app shipping report_formulas.py (as the feedback app will)
+    module = types.ModuleType("motcua.surveys.report_formulas")
+    module.FORMULAS = [
+        {
+            "code": "feedback_answered_on_time",
+            "label": "Phản ánh, kiến nghị xử lý đúng hạn",
+            "source": "Phản ánh đã trả lời trong kỳ",
+            "counts": lambda start, end, filters: {world.commune.pk: (7, 8)},
+        }
+    ]
+    monkeypatch.setitem(sys.modules, "motcua.surveys.report_formulas", module)
+    monkeypatch.setattr(formulas, "FORMULAS", dict(formulas.FORMULAS))
+    # when reporting discovers formulas (as ReportingConfig.ready does)
+    found = formulas.autodiscover()
+    # then the seeded indicator that waited for it has data
+    assert "feedback_answered_on_time" in found
+    assert value("feedback_answered_on_time", world.commune) == (7, 8)
