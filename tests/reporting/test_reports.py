@@ -200,3 +200,29 @@ def test_pdf_and_consolidation_exports(client, world, quarter, province_admin):
     land = header.index("dat-dai-tre-han")
     assert rows[world.commune.name][land] == 100.0
     assert rows[world.other.name][2] == "Chưa báo cáo"
+
+
+@pytest.mark.django_db
+def test_reports_page_opens_a_report_for_any_period(client, world, quarter):
+    client.force_login(world.leader)
+    page = client.get("/thong-ke/bao-cao/")
+    assert "Lập báo cáo cho kỳ khác" in page.content.decode()
+    response = client.post(
+        "/thong-ke/bao-cao/lap/",
+        {"mau": "cchc-quy", "don_vi": world.commune.code, "tu_ngay": "2026-01-01"},
+    )
+    report = Report.objects.get(unit=world.commune, period_start=dt.date(2026, 1, 1))
+    assert response.status_code == 302 and response["Location"].endswith(f"/{report.pk}/")
+    wrong = client.post(
+        "/thong-ke/bao-cao/lap/",
+        {"mau": "cchc-quy", "don_vi": world.commune.code, "tu_ngay": "2026-01-15"},
+        follow=True,
+    )
+    assert "bắt đầu ngày 01/01/2026" in wrong.content.decode()
+    # the page saves the draft and the leader submits it
+    page = client.post(
+        f"/thong-ke/bao-cao/{report.pk}/", {**TEXTS, "thao_tac": "gui", "so": "7/BC"}, follow=True
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.number == "7/BC"
+    assert "Đã gửi báo cáo." in page.content.decode()

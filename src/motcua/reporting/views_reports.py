@@ -44,10 +44,12 @@ def _can_read(user, report) -> bool:
 def reports_home(request):
     now = timezone.now()
     cards = []
+    units: dict[int, Unit] = {}
     for template in ReportTemplate.objects.filter(active=True):
         period = last_due_period(template, now)
         current = period_of(template.frequency, timezone.localdate())
         for unit in units_reporting_for(request.user, template):
+            units[unit.pk] = unit
             for p in dict.fromkeys([period, current]):
                 report = template.reports.filter(unit=unit, period_start=p.start, current=True)
                 cards.append(
@@ -64,6 +66,7 @@ def reports_home(request):
         "reporting/reports.html",
         {
             "cards": cards,
+            "units": list(units.values()),
             "templates": ReportTemplate.objects.filter(active=True),
             "can_manage": services.can_manage(request.user),
         },
