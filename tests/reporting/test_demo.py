@@ -28,3 +28,6 @@ def test_demo_reports_leave_some_units_missing(demo_province):
     ]
     assert any(r["missing"] for r in rates)
     assert "đã gửi" in out.getvalue()
+    from motcua.reporting.models import AggregateState
+
+    assert AggregateState.objects.get().refreshed_at is not None

@@ -73,4 +73,8 @@ def load(*, rng, stdout, options) -> None:
                 )  # fmt: skip
                 services.report_submit(actor=leader, report=report, now=when)
                 sent += 1
-    stdout.write(f"  Báo cáo định kỳ mẫu: {sent} đã gửi, {missing} chưa gửi.")
+    built = services.aggregates_catch_up(full=True)
+    stdout.write(
+        f"  Báo cáo định kỳ mẫu: {sent} đã gửi, {missing} chưa gửi; số liệu tổng hợp "
+        f"{built['rows']} dòng cho {built['days']} ngày."
+    )
