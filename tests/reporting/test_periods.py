@@ -40,3 +40,27 @@ def test_previous_periods_and_windows():
     assert start.isoformat() == "2026-01-01T00:00:00+07:00"
     assert end.isoformat() == "2026-04-01T00:00:00+07:00"
     assert period_of("half", dt.date(2026, 3, 1)).previous().key == "2025-H2"
+
+
+@pytest.mark.parametrize("key", ["0000", "1999-Q4", "2100-01"])
+def test_years_outside_2000_2099_are_refused(key):
+    with pytest.raises(InvalidInput) as error:
+        period_from_key(key)
+    assert error.value.code == "period_year_out_of_range"
+
+
+@pytest.mark.django_db
+def test_odd_input_gets_a_vietnamese_error_not_a_server_error(client, world):
+    client.force_login(world.leader)
+    for url in (
+        "/api/stats/scorecard?date=0001-01-01",
+        "/api/stats/scorecard?unit=%00",
+        "/api/stats/index766?period=week",
+        "/api/stats/reports/rates?template=cchc-quy&date=2026-99-99",
+        "/api/stats/reports/rates?template=%00",
+        "/api/stats/open/0000/chi-tieu",
+        "/api/stats/indicators/%00/dossiers",
+    ):
+        response = client.get(url)
+        assert 400 <= response.status_code < 500, url
+        assert response.json()["message"], url

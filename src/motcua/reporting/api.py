@@ -30,6 +30,7 @@ from motcua.reporting.scorecard import (
     indicator_get,
     leader_unit_for,
     ranking,
+    safe_code,
     scorecard,
 )
 from motcua.reporting.selectors import public_stats
@@ -220,7 +221,14 @@ def rates_api(request, template: str, date: str | None = None):
     t = template_get(template)
     from motcua.reporting.periods import period_of
 
-    p = period_of(t.frequency, _date.fromisoformat(date)) if date else last_due_period(t, _now())
+    try:
+        p = (
+            period_of(t.frequency, _date.fromisoformat(date))
+            if date
+            else last_due_period(t, _now())
+        )
+    except ValueError as error:
+        raise InvalidInput("Ngày phải có dạng YYYY-MM-DD.", code="date_invalid") from error
     data = reporting_rates(template=t, period=p)
     return {
         "template": t.code, "period": p.as_dict(), "due_at": data["due_at"].isoformat(),
@@ -279,7 +287,7 @@ def _readable(user, report: Report) -> Report:
 
 @router.post("/reports", auth=officer_auth, summary="Lập (hoặc mở) báo cáo kỳ của đơn vị")
 def report_open_api(request, body: ReportOpenIn):
-    unit = Unit.objects.filter(code=body.unit).first()
+    unit = Unit.objects.filter(code=body.unit).first() if safe_code(body.unit) else None
     if unit is None:
         raise InvalidInput(f"Không tìm thấy đơn vị {body.unit}.", code="unit_not_found")
     report = services.report_open(actor=request.user, template=template_get(body.template),

@@ -55,9 +55,12 @@ class Period:
         )
 
     def previous(self, count: int = 1) -> Period:
-        """The period of the same kind ``count`` periods earlier."""
+        """The period of the same kind ``count`` periods earlier (not before year 2000: the
+        first period then)."""
         day = self.start
         for _ in range(count):
+            if (day - dt.timedelta(days=1)).year < YEARS[0]:
+                break
             day = period_of(self.kind, day - dt.timedelta(days=1)).start
         return period_of(self.kind, day)
 
@@ -74,7 +77,18 @@ class Period:
         }
 
 
+YEARS = (2000, 2099)  # statistics cover this range; anything else is a mistyped date
+
+
+def _check_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise InvalidInput(
+            f"Năm phải từ {YEARS[0]} đến {YEARS[1]}.", code="period_year_out_of_range"
+        )
+
+
 def period_of(kind: str, on: dt.date) -> Period:
+    _check_year(on.year)
     if kind == "day":
         start = end = on
     elif kind == "month":
@@ -122,6 +136,7 @@ def period_from_key(key: str) -> Period:
             code="period_key_invalid",
         )
     year, part, day = int(match.group(1)), match.group(2), match.group(3)
+    _check_year(year)
     if day is not None:
         try:
             return period_of("day", dt.date(year, int(part), int(day)))

@@ -18,7 +18,9 @@ from motcua.reporting.scorecard import Counter, Row, light, target_for, unit_hea
 
 
 def template_get(code: str) -> ReportTemplate:
-    found = ReportTemplate.objects.filter(code=code).first()
+    from motcua.reporting.scorecard import safe_code
+
+    found = ReportTemplate.objects.filter(code=code).first() if safe_code(code) else None
     if found is None:
         raise NotFound(f"Không tìm thấy mẫu báo cáo {code}.", code="report_template_not_found")
     return found

@@ -346,8 +346,16 @@ def drilldown(
     return qs.select_related("procedure", "competent_unit").order_by("competent_unit__name", "code")
 
 
+def safe_code(code: str | None, limit: int = 64) -> str | None:
+    """A code fit for a lookup: text without NUL (PostgreSQL refuses it) and not over-long;
+    None otherwise, which every caller treats as "not found"."""
+    if not code or "\x00" in code or len(code) > limit:
+        return None
+    return code
+
+
 def indicator_get(code: str) -> Indicator:
-    found = Indicator.objects.filter(code=code).first()
+    found = Indicator.objects.filter(code=code).first() if safe_code(code) else None
     if found is None:
         raise NotFound(f"Không tìm thấy chỉ tiêu {code}.", code="indicator_not_found")
     return found
@@ -372,7 +380,7 @@ def leader_unit_for(user, code: str, scopes: Scopes) -> Unit:
         )
     visible = visible_unit_ids(user)
     if code:
-        unit = Unit.objects.filter(code=code).first()
+        unit = Unit.objects.filter(code=code).first() if safe_code(code) else None
         if unit is None:
             raise NotFound(f"Không tìm thấy đơn vị {code}.", code="unit_not_found")
         if visible is not None and unit.pk not in visible:

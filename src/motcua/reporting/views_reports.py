@@ -29,6 +29,7 @@ from motcua.reporting.reports import (
     template_get,
     units_reporting_for,
 )
+from motcua.reporting.scorecard import safe_code
 
 
 def _can_read(user, report) -> bool:
@@ -78,7 +79,8 @@ def reports_home(request):
 def report_open(request):
     try:
         template = template_get(request.POST.get("mau", ""))
-        unit = Unit.objects.filter(code=request.POST.get("don_vi", "")).first()
+        code = safe_code(request.POST.get("don_vi", ""))
+        unit = Unit.objects.filter(code=code).first() if code else None
         if unit is None:
             raise InvalidInput("Chọn đơn vị báo cáo.", code="unit_required")
         try:
