@@ -65,3 +65,25 @@ def test_what_if_the_dossiers_due_before_the_period_ends_finish_on_time(world, q
     option = next(o for o in score.what_if if o["action"].startswith("2 hồ sơ"))
     # then finishing them on time gives 4/8 × 14 = 7 points: +2.33
     assert option["gain"] == 2.33
+
+
+@pytest.mark.django_db
+def test_what_if_the_online_share_reaches_a_chosen_rate(client, world, quarter):
+    from motcua.reporting.index766 import what_if_rate
+
+    score = index_score(unit=world.commune, period=Q1, counter=Counter())
+    # online share 10 % → 1,20 of 6 points; at 40 %: 40/50 × 6 = 4,80 → +3,60
+    asked = what_if_rate(score, criterion="TT2", percent="40")
+    assert (asked["points_now"], asked["points"], asked["gain"]) == (1.2, 4.8, 3.6)
+    assert what_if_rate(score, criterion="TT2", percent="60,5")["gain"] == 4.8  # capped at 6
+    client.force_login(world.leader)
+    page = client.get(
+        "/thong-ke/lanh-dao/chi-so-766/?ky=quarter&ngay=2026-02-01&tieu_chi=TT2&ty_le=40"
+    ).content.decode()
+    assert "+3,60" in page
+    body = client.get(
+        "/api/stats/index766?period=quarter&date=2026-02-01&criterion=TT2&rate=40"
+    ).json()
+    assert body["asked"]["gain"] == 3.6
+    bad = client.get("/api/stats/index766?period=quarter&date=2026-02-01&criterion=HL1&rate=50")
+    assert bad.status_code == 400 and bad.json()["code"] == "criterion_no_data"

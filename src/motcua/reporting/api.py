@@ -14,7 +14,7 @@ from motcua.organization.auth import officer_auth
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import opendata, services
-from motcua.reporting.index766 import index_score
+from motcua.reporting.index766 import index_score, what_if_rate
 from motcua.reporting.models import Indicator, Report
 from motcua.reporting.periods import parse_period, period_from_key
 from motcua.reporting.reports import (
@@ -176,12 +176,18 @@ def ranking_api(request, period: str = "quarter", date: str | None = None):
 
 
 @router.get("/index766", auth=officer_auth, summary="Chỉ số phục vụ (QĐ 766/QĐ-TTg) của một đơn vị")
-def index766_api(request, unit: str = "", period: str = "quarter", date: str | None = None):
+def index766_api(
+    request, unit: str = "", period: str = "quarter", date: str | None = None,
+    criterion: str | None = None, rate: float | None = None,
+):  # fmt: skip
+    """With ``criterion`` and ``rate`` (0–100): also the points gained at that rate."""
     counter = Counter()
     found = leader_unit_for(request.user, unit, counter.scopes)
-    return index_score(
-        unit=found, period=_period(period, date), counter=counter, what_if=True
-    ).as_dict()
+    score = index_score(unit=found, period=_period(period, date), counter=counter, what_if=True)
+    body = score.as_dict()
+    if criterion:
+        body["asked"] = what_if_rate(score, criterion=criterion, percent=rate)
+    return body
 
 
 class DrillOut(Schema):

@@ -239,3 +239,33 @@ def index_ranking(*, period: Period, counter: Counter | None = None) -> list[dic
         )
     rows.sort(key=lambda r: (r["total"], r["unit"].name))
     return rows
+
+
+def what_if_rate(score: IndexScore, *, criterion: str, percent) -> dict:
+    """Points gained if ``criterion``'s rate reached ``percent`` (0–100)."""
+    from motcua.core.errors import InvalidInput
+
+    found = next((c for c in score.criteria if c.criterion.code == criterion), None)
+    if found is None:
+        raise InvalidInput(f"Không có tiêu chí {criterion}.", code="criterion_not_found")
+    try:
+        rate = Decimal(str(percent).strip().replace(",", ".")) / 100
+    except ArithmeticError as error:
+        raise InvalidInput("Tỷ lệ phải là một số từ 0 đến 100.", code="rate_invalid") from error
+    if not Decimal(0) <= rate <= Decimal(1):
+        raise InvalidInput("Tỷ lệ phải là một số từ 0 đến 100.", code="rate_invalid")
+    if not found.has_data:
+        raise InvalidInput(
+            "Tiêu chí này chưa có dữ liệu nên chưa tính được.", code="criterion_no_data"
+        )
+    c = found.criterion
+    new = points_for(rate, c.max_points, c.threshold)
+    return {
+        "criterion": c.code,
+        "name": c.name,
+        "rate_now": float(found.rate),
+        "rate": float(rate),
+        "points_now": float(found.points),
+        "points": float(new),
+        "gain": float(new - found.points),
+    }

@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from motcua.core.client import client_address
-from motcua.core.errors import NotFound
+from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
 from motcua.dossiers.selectors import visible_unit_ids
 from motcua.organization.models import Unit
 from motcua.reporting import exports, opendata
-from motcua.reporting.index766 import index_ranking, index_score
+from motcua.reporting.index766 import index_ranking, index_score, what_if_rate
 from motcua.reporting.models import ReportTemplate
 from motcua.reporting.periods import KINDS, parse_period, period_from_key
 from motcua.reporting.reports import last_due_period, reporting_rates
@@ -133,11 +133,19 @@ def index766(request):
     unit = leader_unit(request, counter)
     period = _period(request)
     index = index_score(unit=unit, period=period, counter=counter, what_if=True)
+    asked, error = None, None
+    if request.GET.get("tieu_chi"):
+        try:
+            asked = what_if_rate(
+                index, criterion=request.GET["tieu_chi"], percent=request.GET.get("ty_le", "")
+            )
+        except DomainError as failure:
+            error = failure.message
     return render(
         request,
         "reporting/index766.html",
         {"unit": unit, "period": period, "index": index, "kinds": KINDS,
-         "query": _query(unit, period)},
+         "query": _query(unit, period), "asked": asked, "error": error},
     )  # fmt: skip
 
 
