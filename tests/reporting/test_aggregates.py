@@ -10,17 +10,18 @@ import random
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.simulation import simulate
 from motcua.reporting import formulas, services
-from motcua.reporting.models import DailyCount
+from motcua.reporting.models import DailyCount, OpenCount
 from motcua.reporting.periods import period_of
 from motcua.reporting.scorecard import Counter, Scopes
 from tests.dossiers.conftest import cast, every_branch_odds  # noqa: F401
 from tests.reporting.conftest import approve, at, to_leader
 
-DAILY = [code for code, f in formulas.FORMULAS.items() if f.daily]
+DAILY = [code for code, f in formulas.FORMULAS.items() if f.daily or f.snapshot]
 FILTERS = [{}, {"fields": ["DD"]}, {"applicant_kind": "person"}, {"fields": ["HT"]}]
 
 
@@ -30,7 +31,7 @@ def periods(now):
     return out
 
 
-def compare(units, now, rng, samples=60):
+def compare(units, now, rng, samples=80):
     scopes = Scopes()
     fast, slow = Counter(scopes, now=now), Counter(scopes, now=now, aggregates=False)
     checked = 0
@@ -62,6 +63,9 @@ def test_aggregates_agree_with_the_rows(world, quarter, cast, province_admin):  
     # when the aggregates are built
     result = services.aggregates_catch_up(now=at(81))
     assert result["mode"] == "full" and DailyCount.objects.exists()
+    assert OpenCount.objects.filter(day=dt.date(2026, 3, 31)).exists()
+    # the snapshot is what the quarter's end reads: E open and overdue, D paused, G within
+    assert "progress_766" in DAILY and "open_overdue_share" in DAILY
     # then every random slice agrees with the rows (current period cut mid-day included)
     assert compare(units, at(81, 10), rng) > 0
     # when more happens without a catch-up: a late finish, a cancellation, a late entry
@@ -85,10 +89,33 @@ def test_aggregates_agree_with_the_rows(world, quarter, cast, province_admin):  
     snapshot = sorted(DailyCount.objects.values_list(
         "day", "unit_id", "procedure_id", "channel", "applicant_kind", "received", "finished",
         "finished_good", "finished_late", "finished_no_late_entry", "received_paid_online"))  # fmt: skip
+    open_snapshot = sorted(OpenCount.objects.values_list("day", "unit_id", "procedure_id",
+                                                         "applicant_kind", "open", "overdue"))  # fmt: skip
     # … and lands where a full rebuild lands (convergence)
     services.aggregates_catch_up(full=True, now=at(84))
     rebuilt = sorted(DailyCount.objects.values_list(
         "day", "unit_id", "procedure_id", "channel", "applicant_kind", "received", "finished",
         "finished_good", "finished_late", "finished_no_late_entry", "received_paid_online"))  # fmt: skip
     assert snapshot == rebuilt
+    open_rebuilt = sorted(OpenCount.objects.values_list("day", "unit_id", "procedure_id",
+                                                        "applicant_kind", "open", "overdue"))  # fmt: skip
+    assert open_snapshot == open_rebuilt
     assert compare([world.other, Scopes().root()], at(85), rng) > 0
+
+
+@pytest.mark.django_db
+def test_the_quarter_end_snapshot_gives_the_hand_counted_766_progress(world, quarter):
+    services.aggregates_catch_up(now=at(40))
+    q1 = period_of("quarter", dt.date(2026, 1, 1))
+    counter = Counter(now=at(40))
+    v = counter.value("progress_766", {}, q1, world.commune.pk)
+    assert (v.num, v.den) == (2, 7)
+    assert counter._state.open_until is not None  # read from the snapshot, not bypassed
+    o = counter.value("open_overdue_share", {}, q1, world.commune.pk)
+    assert (o.num, o.den) == (1, 3)
+    # proof that the snapshot is what was read: a (test-only) change to it shows up
+    OpenCount.objects.filter(day=dt.date(2026, 3, 31), unit=world.commune).update(
+        overdue=models.F("overdue") + 5
+    )
+    v = Counter(now=at(40)).value("progress_766", {}, q1, world.commune.pk)
+    assert (v.num, v.den) == (2, 12)

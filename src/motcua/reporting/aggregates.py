@@ -25,7 +25,7 @@ from django.utils import timezone
 from motcua.core.formats import VN_TZ
 from motcua.dossiers.models import Classification, Decision, Dossier
 from motcua.ledger.models import Event
-from motcua.reporting.models import AggregateState, DailyCount
+from motcua.reporting.models import AggregateState, DailyCount, OpenCount
 
 DIMENSIONS = ("competent_unit_id", "procedure_id", "channel", "applicant_kind")
 MAX_PENDING_EVENTS = 50_000  # beyond this the job is behind: read the rows directly
@@ -115,6 +115,75 @@ def recount_days(days) -> int:
         DailyCount.objects.bulk_create(batch, batch_size=2000)
         written += len(batch)
     return written
+
+
+OPEN_DIMENSIONS = ("competent_unit_id", "procedure_id", "applicant_kind")
+
+
+def recount_open_days(days) -> int:
+    """Recount the dossiers open (and overdue) at the end of each given local day."""
+    from motcua.reporting.formulas import open_at, paused_at
+
+    written = 0
+    for day in sorted(set(days)):
+        OpenCount.objects.filter(day=day).delete()
+        _, end = local_day_bounds(day)
+        rows = (
+            Dossier.objects.filter(open_at(end))
+            .values(*OPEN_DIMENSIONS)
+            .annotate(
+                open=Count("pk"),
+                overdue=Count("pk", filter=Q(due_at__lt=end) & ~paused_at(end)),
+            )
+            .order_by()
+        )
+        batch = [
+            OpenCount(
+                day=day,
+                unit_id=r["competent_unit_id"],
+                procedure_id=r["procedure_id"],
+                applicant_kind=r["applicant_kind"],
+                open=r["open"],
+                overdue=r["overdue"],
+            )
+            for r in rows
+        ]
+        OpenCount.objects.bulk_create(batch, batch_size=2000)
+        written += len(batch)
+    return written
+
+
+def open_counts(formula, end: dt.datetime, filters: dict) -> dict:
+    """(numerator, denominator) per unit from the open-at-end snapshot of the day before
+    ``end`` (a local midnight)."""
+    den_field, num_field = formula.snapshot
+    day = timezone.localtime(end, VN_TZ).date() - dt.timedelta(days=1)
+    qs = OpenCount.objects.filter(day=day)
+    if filters.get("fields"):
+        qs = qs.filter(procedure__field__code__in=filters["fields"])
+    if filters.get("procedures"):
+        qs = qs.filter(procedure__code__in=filters["procedures"])
+    if filters.get("applicant_kind"):
+        qs = qs.filter(applicant_kind=filters["applicant_kind"])
+    annotations = {"den": Sum(den_field)}
+    if num_field:
+        annotations["num"] = Sum(num_field)
+    out = {}
+    for row in qs.values("unit_id").annotate(**annotations).order_by():
+        out[row["unit_id"]] = (row.get("num") or 0, row["den"] or 0)
+    return out
+
+
+def snapshot_usable(current: AggregateState | None, end: dt.datetime, pending: set) -> bool:
+    """The snapshot at ``end`` exists and no event since the last run touched a dossier
+    received on or before its day (only such events can change it)."""
+    if current is None or current.open_until is None:
+        return False
+    local = timezone.localtime(end, VN_TZ)
+    if local.time() != dt.time():
+        return False
+    day = local.date() - dt.timedelta(days=1)
+    return day <= current.open_until and not any(p <= day for p in pending)
 
 
 def state() -> AggregateState:

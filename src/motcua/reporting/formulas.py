@@ -47,6 +47,8 @@ class Formula:
     # read from the maintained aggregates: (denominator column, numerator column,
     # extra filter on the numerator, the timestamp that places a dossier on a day)
     daily: tuple[str, str, Q | None, str] | None = None
+    # plus the open-at-end snapshot (``OpenCount``): (denominator column, numerator column)
+    snapshot: tuple[str, str | None] | None = None
 
     def counts(self, start: dt.datetime, end: dt.datetime, filters: dict) -> Counts:
         """(numerator, denominator) per unit id — or per unit kind for catalog formulas."""
@@ -165,6 +167,8 @@ register(
         "dossier",
         lambda s, e, f: _dossiers(f).filter(finished_in(s, e) | overdue_at(e)),
         lambda s, e: finished_in(s, e) & Q(classification__in=GOOD),
+        daily=("finished", "finished_good", None, "finished_at"),
+        snapshot=("overdue", None),
     )
 )
 
@@ -177,6 +181,7 @@ register(
         "dossier",
         lambda s, e, f: _dossiers(f).filter(open_at(e)),
         lambda s, e: overdue_at(e),
+        snapshot=("open", "overdue"),
     )
 )
 

@@ -278,11 +278,39 @@ class DailyCount(models.Model):
         return f"{self.day} {self.unit_id} {self.procedure_id} {self.channel}"
 
 
+class OpenCount(models.Model):
+    """Maintained aggregate: the dossiers still open at the end of ``day`` (the local
+    midnight after it), and those of them past due and not paused then — per competent unit ×
+    procedure × applicant kind. A past day's row only changes through back-dated data
+    (imports, the demo): the catch-up recounts from the earliest day a new event touches."""
+
+    day = models.DateField(_("ngày"))
+    unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
+    applicant_kind = models.CharField(_("loại người nộp"), max_length=12)
+    open = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hồ sơ đang giải quyết cuối ngày")
+        verbose_name_plural = _("hồ sơ đang giải quyết cuối ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit", "procedure", "applicant_kind"],
+                name="reporting_open_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}: {self.open}/{self.overdue}"
+
+
 class AggregateState(models.Model):
-    """The last ledger event folded into ``DailyCount`` (one row)."""
+    """The last ledger event folded into ``DailyCount`` and ``OpenCount`` (one row)."""
 
     last_event_id = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    open_until = models.DateField(_("đã chốt hồ sơ tồn đến ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trạng thái số liệu tổng hợp")

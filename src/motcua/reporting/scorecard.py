@@ -99,6 +99,7 @@ class Counter:
         self.now = now or timezone.now()
         self.aggregates = aggregates
         self._pending: set | None = None
+        self._state = None
         self._counts: dict[tuple, formulas.Counts | None] = {}
         self._targets: dict[tuple, Target | None] = {}
         self._indicators: list[Indicator] | None = None
@@ -127,6 +128,8 @@ class Counter:
             start, end = self.window(period)
             if formula is None:
                 self._counts[key] = None
+            elif formula.snapshot and self._use_aggregates():
+                self._counts[key] = self._with_snapshot(formula, start, end, filters)
             elif formula.daily and self._use_aggregates():
                 from motcua.reporting.aggregates import daily_counts
 
@@ -134,6 +137,21 @@ class Counter:
             else:
                 self._counts[key] = formula.counts(start, end, filters)
         return self._counts[key]
+
+    def _with_snapshot(self, formula, start, end, filters) -> formulas.Counts:
+        """Ended dossiers from the daily counts plus the open-at-end snapshot; the rows
+        when the snapshot may be stale (or the period is still running)."""
+        from motcua.reporting.aggregates import daily_counts, open_counts, snapshot_usable
+
+        if not snapshot_usable(self._state, end, self._pending):
+            return formula.counts(start, end, filters)
+        counts = (
+            dict(daily_counts(formula, start, end, filters, self._pending)) if formula.daily else {}
+        )
+        for unit, (num, den) in open_counts(formula, end, filters).items():
+            old_num, old_den = counts.get(unit, (0, 0))
+            counts[unit] = (old_num + num, old_den + den)
+        return counts
 
     def _use_aggregates(self) -> bool:
         """Read the maintained aggregates once they were built, unless told otherwise; the
@@ -145,6 +163,7 @@ class Counter:
             from motcua.reporting.models import AggregateState
 
             current = AggregateState.objects.order_by("pk").first()
+            self._state = current
             if current is None or current.refreshed_at is None:
                 self.aggregates = False
                 return False

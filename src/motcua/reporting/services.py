@@ -494,7 +494,7 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
     from motcua.dossiers.models import Dossier
     from motcua.ledger.models import Event
     from motcua.reporting import aggregates
-    from motcua.reporting.models import AggregateState, DailyCount
+    from motcua.reporting.models import AggregateState, DailyCount, OpenCount
 
     now = now or timezone.now()
     current = aggregates.state()
@@ -519,6 +519,25 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
     else:
         mode = "incremental"
     rows = aggregates.recount_days(days)
+    # open-at-end snapshots: every finished day (local) up to yesterday, from the earliest
+    # day a new event touched (or the first dossier, on a full run)
+    yesterday = timezone.localtime(now).date() - dt.timedelta(days=1)
+    if mode == "full":
+        OpenCount.objects.all().delete()
+        first = min(days) if days else None
+    else:
+        starts = list(days)
+        if current.open_until is not None:
+            starts.append(current.open_until + dt.timedelta(days=1))
+        first = min(starts) if starts else None
+    open_days = (
+        {first + dt.timedelta(days=n) for n in range((yesterday - first).days + 1)}
+        if first is not None and first <= yesterday
+        else set()
+    )
+    aggregates.recount_open_days(open_days)
+    if open_days or mode == "full":
+        current.open_until = yesterday
     current.last_event_id = last_event
     current.refreshed_at = now
     current.save()
@@ -526,7 +545,13 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
         subject_type=events.SUBJECT_AGGREGATES,
         subject_id="daily",
         action=events.AGGREGATES_REFRESHED,
-        payload={"mode": mode, "days": len(days), "rows": rows, "last_event_id": last_event},
+        payload={
+            "mode": mode,
+            "days": len(days),
+            "rows": rows,
+            "open_days": len(open_days),
+            "last_event_id": last_event,
+        },  # fmt: skip
         at=now,
     )
-    return {"mode": mode, "days": len(days), "rows": rows}
+    return {"mode": mode, "days": len(days), "rows": rows, "open_days": len(open_days)}
