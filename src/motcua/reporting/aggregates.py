@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -174,16 +174,24 @@ def open_counts(formula, end: dt.datetime, filters: dict) -> dict:
     return out
 
 
-def snapshot_usable(current: AggregateState | None, end: dt.datetime, pending: set) -> bool:
-    """The snapshot at ``end`` exists and no event since the last run touched a dossier
-    received on or before its day (only such events can change it)."""
+def pending_event_day(current: AggregateState) -> dt.date | None:
+    """The local day of the earliest dossier event not folded in yet. An event writes its
+    own time into the dossier (received, ended, closed, paused, resumed), so it can change the
+    open-at-end snapshots of that day and later ones only."""
+    first = pending_events(current).aggregate(first=Min("at"))["first"]
+    return timezone.localtime(first, VN_TZ).date() if first else None
+
+
+def snapshot_usable(current: AggregateState | None, end: dt.datetime, first_event) -> bool:
+    """The snapshot at ``end`` (a local midnight) exists and no event since the last run is
+    dated on or before its day."""
     if current is None or current.open_until is None:
         return False
     local = timezone.localtime(end, VN_TZ)
     if local.time() != dt.time():
         return False
     day = local.date() - dt.timedelta(days=1)
-    return day <= current.open_until and not any(p <= day for p in pending)
+    return day <= current.open_until and (first_event is None or first_event > day)
 
 
 def state() -> AggregateState:

@@ -100,6 +100,7 @@ class Counter:
         self.aggregates = aggregates
         self._pending: set | None = None
         self._state = None
+        self._first_event = None
         self._counts: dict[tuple, formulas.Counts | None] = {}
         self._targets: dict[tuple, Target | None] = {}
         self._indicators: list[Indicator] | None = None
@@ -143,7 +144,7 @@ class Counter:
         when the snapshot may be stale (or the period is still running)."""
         from motcua.reporting.aggregates import daily_counts, open_counts, snapshot_usable
 
-        if not snapshot_usable(self._state, end, self._pending):
+        if not snapshot_usable(self._state, end, self._first_event):
             return formula.counts(start, end, filters)
         counts = (
             dict(daily_counts(formula, start, end, filters, self._pending)) if formula.daily else {}
@@ -172,6 +173,9 @@ class Counter:
                 self.aggregates = False
                 return False
             self._pending = pending
+            from motcua.reporting.aggregates import pending_event_day
+
+            self._first_event = pending_event_day(current)
         return True
 
     def value(self, code: str, filters: dict, period: Period, unit_id: int) -> Value | None:

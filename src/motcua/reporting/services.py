@@ -503,6 +503,7 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
         Event.objects.filter(subject_type="dossier").order_by("-pk").values_list("pk", flat=True)
     ).first() or 0
     days = None if full or current.refreshed_at is None else aggregates.pending_days(current)
+    first_event = None if days is None else aggregates.pending_event_day(current)
     if days is None:
         DailyCount.objects.all().delete()
         bounds = Dossier.objects.aggregate(
@@ -519,16 +520,20 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
     else:
         mode = "incremental"
     rows = aggregates.recount_days(days)
-    # open-at-end snapshots: every finished day (local) up to yesterday, from the earliest
-    # day a new event touched (or the first dossier, on a full run)
+    # open-at-end snapshots: every ended day (local) up to yesterday, from the day of the
+    # earliest new event (an event changes no earlier snapshot), or from the first dossier
     yesterday = timezone.localtime(now).date() - dt.timedelta(days=1)
     if mode == "full":
         OpenCount.objects.all().delete()
         first = min(days) if days else None
     else:
-        starts = list(days)
+        starts = [first_event] if first_event else []
         if current.open_until is not None:
             starts.append(current.open_until + dt.timedelta(days=1))
+        else:  # snapshots never built (e.g. aggregates older than them): from the start
+            oldest = Dossier.objects.aggregate(first=Min("received_at"))["first"]
+            if oldest is not None:
+                starts.append(timezone.localtime(oldest).date())
         first = min(starts) if starts else None
     open_days = (
         {first + dt.timedelta(days=n) for n in range((yesterday - first).days + 1)}
