@@ -170,7 +170,11 @@ def main() -> int:
         ]
         worst = 0.0
         for label, fn in figures:
-            seconds, _ = best(fn)
+            try:
+                seconds, _ = best(fn)
+            except Exception as error:  # reported; the benchmark still ends normally
+                print(f"  {label}: LỖI {error!r}")
+                continue
             if fn not in (raw_scorecard, public):
                 worst = max(worst, seconds)
             print(
