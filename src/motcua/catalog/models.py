@@ -187,6 +187,10 @@ class InternalProcess(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"))
     effective_from = models.DateField(_("áp dụng từ"))
     decision = models.CharField(_("quyết định phê duyệt"), max_length=255, blank=True)
+    # Set when a catalog import no longer lists this version while dossiers still use it:
+    # it stays for them but is never chosen for a new dossier. A version is never deleted
+    # while a dossier points to it.
+    withdrawn_at = models.DateTimeField(_("ngừng áp dụng lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quy trình nội bộ")

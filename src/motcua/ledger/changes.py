@@ -112,8 +112,8 @@ def parts_save(
 ) -> None:
     """Save and delete the parts of ``parent`` (inline rows) and record one event on the parent.
 
-    ``changed`` maps ``id(part)`` to the changed field names of an existing part.
-    Nothing is recorded when nothing changed.
+    ``changed`` maps ``id(part)`` to the changed field names of an existing part (a part
+    without a primary key is new). Nothing is recorded when nothing changed.
     """
     if not saved and not deleted:
         return
@@ -123,7 +123,7 @@ def parts_save(
         part.delete()
     written = []
     for part in saved:
-        is_new = part.pk is None or id(part) not in changed
+        is_new = part.pk is None
         part.save()
         written.append(
             {
