@@ -44,13 +44,16 @@ def row_save(
     action: str,
     created: bool,
     changed: Sequence[str] = (),
-    subject: tuple[str, str] | None = None,
+    subject_type: str | None = None,
+    subject_id: str | int | None = None,
     unit=None,
     payload: dict[str, Any] | None = None,
 ) -> models.Model:
-    """Save ``instance`` and record ``action`` on its subject (the row itself by default)."""
+    """Save ``instance`` and record ``action`` on its subject: ``subject_type`` (the row's model
+    by default) and ``subject_id`` (the row's id, once saved, by default)."""
     instance.save()
-    subject_type, subject_id = subject or row_subject(instance)
+    subject_type = subject_type or row_subject(instance)[0]
+    subject_id = subject_id if subject_id is not None else instance.pk
     event_record(
         subject_type=subject_type,
         subject_id=subject_id,
@@ -75,11 +78,13 @@ def row_delete(
     actor,
     instance: models.Model,
     action: str,
-    subject: tuple[str, str] | None = None,
+    subject_type: str | None = None,
+    subject_id: str | int | None = None,
     unit=None,
 ) -> None:
     """Delete ``instance`` (its cascade too) and record ``action`` with its last values."""
-    subject_type, subject_id = subject or row_subject(instance)
+    subject_type = subject_type or row_subject(instance)[0]
+    subject_id = subject_id if subject_id is not None else instance.pk
     payload = {
         "row": instance._meta.label_lower,
         "id": instance.pk,
@@ -107,7 +112,8 @@ def parts_save(
     saved: Sequence[models.Model] = (),
     changed: dict[int, Sequence[str]] | None = None,
     deleted: Sequence[models.Model] = (),
-    subject: tuple[str, str] | None = None,
+    subject_type: str | None = None,
+    subject_id: str | int | None = None,
     unit=None,
 ) -> None:
     """Save and delete the parts of ``parent`` (inline rows) and record one event on the parent.
@@ -133,12 +139,18 @@ def parts_save(
                 "values": row_values(part, None if is_new else changed.get(id(part))),
             }
         )
-    subject_type, subject_id = subject or row_subject(parent)
+    subject_type = subject_type or row_subject(parent)[0]
+    subject_id = subject_id if subject_id is not None else parent.pk
     event_record(
         subject_type=subject_type,
         subject_id=subject_id,
         action=action,
         actor=actor,
         unit=unit,
-        payload={"row": parent._meta.label_lower, "id": parent.pk, "saved": written, "deleted": gone},
+        payload={
+            "row": parent._meta.label_lower,
+            "id": parent.pk,
+            "saved": written,
+            "deleted": gone,
+        },
     )

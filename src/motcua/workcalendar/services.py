@@ -11,16 +11,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import numpy as np
 from django.db import transaction
 
 from motcua.core.errors import InvalidInput
+from motcua.ledger.changes import parts_save, row_delete, row_save
+from motcua.ledger.services import event_record
 from motcua.organization.models import Role
 from motcua.organization.permissions import require_role
-from motcua.workcalendar import engine
+from motcua.workcalendar import engine, events
 from motcua.workcalendar.engine import HOURS_PER_DAY, N_DAYS, US_PER_HOUR, VN_TZ, hours_to_us
 from motcua.workcalendar.models import (
     CalendarException,
@@ -42,10 +44,15 @@ __all__ = [
     "due_at_many",
     "due_date_many",
     "exception_delete",
+    "exception_remove",
+    "exception_save",
     "exception_set",
     "is_working_day",
     "is_working_day_many",
     "next_working_instant",
+    "schedule_delete",
+    "schedule_periods_save",
+    "schedule_save",
     "schedule_set",
     "working_time_between",
     "working_time_between_many",
@@ -348,15 +355,118 @@ def exception_set(
             "source": source,
         },
     )
+    _exception_event(actor, events.EXCEPTION_SET, exception)
     transaction.on_commit(clear_cache)
     clear_cache()
     return exception
 
 
+def _exception_event(actor, action: str, exception: CalendarException) -> None:
+    event_record(
+        subject_type=events.SUBJECT_DAY,
+        subject_id=exception.date.isoformat(),
+        action=action,
+        actor=actor,
+        payload={
+            "kind": exception.kind,
+            "reason": exception.reason,
+            "document": exception.document,
+            "source": exception.source,
+        },
+    )
+
+
 @transaction.atomic
 def exception_delete(*, actor, date: dt.date) -> None:
     _check_admin(actor)
-    CalendarException.objects.filter(date=date).delete()
+    for exception in CalendarException.objects.filter(date=date):
+        exception.delete()
+        _exception_event(actor, events.EXCEPTION_DELETED, exception)
+    transaction.on_commit(clear_cache)
+    clear_cache()
+
+
+@transaction.atomic
+def exception_save(
+    *, actor, instance: CalendarException, created: bool, changed: Sequence[str] = ()
+) -> CalendarException:
+    """The admin's add and change form: the row becomes the admin's (``source``)."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    if not created and "date" in changed:
+        old = CalendarException.objects.get(pk=instance.pk)
+        exception_delete(actor=actor, date=old.date)
+        instance.pk = None
+    saved = exception_set(
+        actor=actor,
+        date=instance.date,
+        kind=instance.kind,
+        reason=instance.reason,
+        document=instance.document,
+        source=ExceptionSource.ADMIN,
+    )
+    instance.pk, instance.source = saved.pk, saved.source
+    return saved
+
+
+@transaction.atomic
+def exception_remove(*, actor, instance: CalendarException) -> None:
+    """The admin's delete page and action."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    exception_delete(actor=actor, date=instance.date)
+
+
+@transaction.atomic
+def schedule_save(
+    *, actor, instance: WorkSchedule, created: bool, changed: Sequence[str] = ()
+) -> WorkSchedule:
+    """The admin's form of a schedule (its periods follow in ``schedule_periods_save``)."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    row_save(
+        actor=actor,
+        instance=instance,
+        action=events.SCHEDULE_SAVED,
+        created=created,
+        changed=changed,
+        subject_type=events.SUBJECT_SCHEDULE,
+    )
+    transaction.on_commit(clear_cache)
+    clear_cache()
+    return instance
+
+
+@transaction.atomic
+def schedule_periods_save(
+    *, actor, parent: WorkSchedule, saved=(), changed=None, deleted=()
+) -> None:
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    for period in saved:
+        if not period.start < period.end:
+            raise InvalidInput(
+                f"Ca {period.start:%H:%M}–{period.end:%H:%M}: giờ bắt đầu phải trước giờ kết thúc.",
+                code="period_invalid",
+            )
+    parts_save(
+        actor=actor,
+        parent=parent,
+        action=events.SCHEDULE_SAVED,
+        saved=saved,
+        changed=changed,
+        deleted=deleted,
+        subject_type=events.SUBJECT_SCHEDULE,
+    )
+    transaction.on_commit(clear_cache)
+    clear_cache()
+
+
+@transaction.atomic
+def schedule_delete(*, actor, instance: WorkSchedule) -> None:
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    row_delete(
+        actor=actor,
+        instance=instance,
+        action=events.SCHEDULE_DELETED,
+        subject_type=events.SUBJECT_SCHEDULE,
+    )
     transaction.on_commit(clear_cache)
     clear_cache()
 
@@ -408,6 +518,18 @@ def schedule_set(
     schedule.periods.all().delete()
     WorkPeriod.objects.bulk_create(
         WorkPeriod(schedule=schedule, weekday=wd, start=a, end=b) for wd, a, b in rows
+    )
+    event_record(
+        subject_type=events.SUBJECT_SCHEDULE,
+        subject_id=schedule.pk,
+        action=events.SCHEDULE_SAVED,
+        actor=actor,
+        unit=unit,
+        payload={
+            "unit": unit.code if unit else None,
+            "effective_from": effective_from,
+            "periods": [[wd, a, b] for wd, a, b in sorted(rows)],
+        },
     )
     transaction.on_commit(clear_cache)
     clear_cache()

@@ -32,7 +32,8 @@ def procedure_save(
         action=events.PROCEDURE_SAVED,
         created=created,
         changed=changed,
-        subject=("procedure", instance.code),
+        subject_type="procedure",
+        subject_id=instance.code,
     )
 
 
@@ -47,7 +48,8 @@ def procedure_parts_save(*, actor, parent: Procedure, saved=(), changed=None, de
         saved=saved,
         changed=changed,
         deleted=deleted,
-        subject=("procedure", parent.code),
+        subject_type="procedure",
+        subject_id=parent.code,
     )
 
 
@@ -58,7 +60,8 @@ def procedure_delete(*, actor, instance: Procedure) -> None:
         actor=actor,
         instance=instance,
         action=events.PROCEDURE_DELETED,
-        subject=("procedure", instance.code),
+        subject_type="procedure",
+        subject_id=instance.code,
     )
 
 

@@ -249,7 +249,8 @@ def process_save(
         action=events.PROCESS_APPROVED if created else events.PROCESS_SAVED,
         created=created,
         changed=changed,
-        subject=("procedure", instance.procedure.code),
+        subject_type="procedure",
+        subject_id=instance.procedure.code,
         payload={"version": instance.version},
     )
 
@@ -273,7 +274,8 @@ def process_steps_save(
         saved=saved,
         changed=changed,
         deleted=deleted,
-        subject=("procedure", parent.procedure.code),
+        subject_type="procedure",
+        subject_id=parent.procedure.code,
     )
 
 
@@ -285,5 +287,6 @@ def process_delete(*, actor, instance: InternalProcess) -> None:
         actor=actor,
         instance=instance,
         action=events.PROCESS_DELETED,
-        subject=("procedure", instance.procedure.code),
+        subject_type="procedure",
+        subject_id=instance.procedure.code,
     )

@@ -5,6 +5,7 @@ checked here, not in views. The modules follow the app's seams; this package re-
 their public names, so ``from motcua.reform import services`` keeps working.
 """
 
+from motcua.reform.services.config import reform_parts_save, reform_row_delete, reform_row_save
 from motcua.reform.services.frameworks import (
     DATA_DIR,
     FRAMEWORK_FILES,
@@ -54,6 +55,9 @@ __all__ = [
     "lead_unit_ids",
     "plan_import",
     "reminder_recipients",
+    "reform_parts_save",
+    "reform_row_delete",
+    "reform_row_save",
     "reminders_send",
     "reporting_unit",
     "require_manage",
