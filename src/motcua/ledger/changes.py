@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from motcua.ledger.services import event_record
 
@@ -32,7 +33,8 @@ def row_values(instance: models.Model, fields: Iterable[str] | None = None) -> d
             continue
         if wanted is not None and field.name not in wanted and field.attname not in wanted:
             continue
-        values[field.name] = field.value_from_object(instance)
+        value = field.value_from_object(instance)
+        values[field.name] = value.name if isinstance(value, FieldFile) else value
     return values
 
 
@@ -50,8 +52,11 @@ def row_save(
     payload: dict[str, Any] | None = None,
 ) -> models.Model:
     """Save ``instance`` and record ``action`` on its subject: ``subject_type`` (the row's model
-    by default) and ``subject_id`` (the row's id, once saved, by default)."""
+    by default) and ``subject_id`` (the row's id, once saved, by default). A row saved
+    unchanged (``changed`` empty) records nothing."""
     instance.save()
+    if not created and not changed:
+        return instance  # saved as it was: nothing to record
     subject_type = subject_type or row_subject(instance)[0]
     subject_id = subject_id if subject_id is not None else instance.pk
     event_record(
