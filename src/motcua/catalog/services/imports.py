@@ -69,20 +69,33 @@ class ImportResult:
 
 
 def _check_references(rows: dict[str, list[dict[str, Any]]]) -> list[ImportError_]:
+    """Every row that names a missing or duplicate code, sheet by sheet (nothing is written)."""
     errors: list[ImportError_] = []
 
     def err(sheet: str, row: dict, column: str, message: str) -> None:
         errors.append(ImportError_(sheet, row.get("_row", 0), column, message))
 
-    field_codes = {r["code"] for r in rows["LinhVuc"] if "code" in r}
-    field_codes |= set(Field.objects.values_list("code", flat=True))
+    _check_fields(rows, err)
+    procedures = _check_procedures(rows, err)
+    procedure_codes = set(procedures) | set(Procedure.objects.values_list("code", flat=True))
+    _check_parts(rows, procedure_codes, err)
+    _check_processes(rows, procedures, procedure_codes, err)
+    _check_publications(rows, procedure_codes, err)
+    return errors
+
+
+def _check_fields(rows, err) -> None:
     seen: set[str] = set()
     for row in rows["LinhVuc"]:
         if row.get("code") in seen:
             err("LinhVuc", row, "Mã lĩnh vực", f"mã '{row['code']}' bị trùng")
         seen.add(row.get("code"))
 
-    procedures = {}
+
+def _check_procedures(rows, err) -> dict[str, dict]:
+    field_codes = {r["code"] for r in rows["LinhVuc"] if "code" in r}
+    field_codes |= set(Field.objects.values_list("code", flat=True))
+    procedures: dict[str, dict] = {}
     for row in rows["ThuTuc"]:
         code = row.get("code")
         if code in procedures:
@@ -90,8 +103,10 @@ def _check_references(rows: dict[str, list[dict[str, Any]]]) -> list[ImportError
         procedures[code] = row
         if "field" in row and row["field"] not in field_codes:
             err("ThuTuc", row, "Mã lĩnh vực", f"không có lĩnh vực mã '{row['field']}'")
-    procedure_codes = set(procedures) | set(Procedure.objects.values_list("code", flat=True))
+    return procedures
 
+
+def _check_parts(rows, procedure_codes, err) -> None:
     for sheet, column in (("ThanhPhanHoSo", "Mã thủ tục"), ("PhiLePhi", "Mã thủ tục")):
         orders: set[tuple[str, int]] = set()
         for row in rows[sheet]:
@@ -102,6 +117,8 @@ def _check_references(rows: dict[str, list[dict[str, Any]]]) -> list[ImportError
                 err(sheet, row, "STT", f"số thứ tự {row.get('order')} bị trùng trong thủ tục")
             orders.add(key)
 
+
+def _check_processes(rows, procedures, procedure_codes, err) -> None:
     unit_codes = set(Unit.objects.values_list("code", flat=True))
     processes: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for row in rows["QuyTrinh"]:
@@ -118,30 +135,31 @@ def _check_references(rows: dict[str, list[dict[str, Any]]]) -> list[ImportError
         for p in Procedure.objects.filter(code__in={k[0] for k in processes} - set(procedures))
     }
     for (code, version), steps in processes.items():
-        first = steps[0]
-        if len({(s.get("effective_from"), s.get("decision")) for s in steps}) > 1:
-            err(
-                "QuyTrinh",
-                first,
-                "Áp dụng từ",
-                f"các bước của phiên bản {version} khác ngày áp dụng",
-            )
-        orders = [s.get("order") for s in steps]
-        if len(set(orders)) != len(orders):
-            err("QuyTrinh", first, "Bước", f"số bước bị trùng trong quy trình {code} v{version}")
-        if any("hours" not in s for s in steps):
-            continue
-        source = procedures.get(code)
-        if source is not None:
-            if "time_limit_kind" not in source or "time_limit" not in source:
-                continue
-            total = _total_hours(source["time_limit_kind"], source["time_limit"])
-        else:
-            total = existing[code].working_hours
-        message = step_allotment_error(total, [s["hours"] for s in steps])
-        if message:
-            err("QuyTrinh", first, "Thời gian (giờ)", f"thủ tục {code} v{version}: {message}")
+        _check_process(code, version, steps, procedures.get(code), existing.get(code), err)
 
+
+def _check_process(code, version, steps, source, existing, err) -> None:
+    """One version: one date and decision for all its steps, distinct steps, hours adding up."""
+    first = steps[0]
+    if len({(s.get("effective_from"), s.get("decision")) for s in steps}) > 1:
+        err("QuyTrinh", first, "Áp dụng từ", f"các bước của phiên bản {version} khác ngày áp dụng")
+    orders = [s.get("order") for s in steps]
+    if len(set(orders)) != len(orders):
+        err("QuyTrinh", first, "Bước", f"số bước bị trùng trong quy trình {code} v{version}")
+    if any("hours" not in s for s in steps):
+        return
+    if source is not None:
+        if "time_limit_kind" not in source or "time_limit" not in source:
+            return
+        total = _total_hours(source["time_limit_kind"], source["time_limit"])
+    else:
+        total = existing.working_hours
+    message = step_allotment_error(total, [s["hours"] for s in steps])
+    if message:
+        err("QuyTrinh", first, "Thời gian (giờ)", f"thủ tục {code} v{version}: {message}")
+
+
+def _check_publications(rows, procedure_codes, err) -> None:
     decisions = {r.get("number") for r in rows["QuyetDinhCongBo"]}
     decisions |= set(PublicationDecision.objects.values_list("number", flat=True))
     for row in rows["CongBo"]:
@@ -149,7 +167,6 @@ def _check_references(rows: dict[str, list[dict[str, Any]]]) -> list[ImportError
             err("CongBo", row, "Số quyết định", f"không có quyết định số '{row.get('decision')}'")
         if row.get("procedure") not in procedure_codes:
             err("CongBo", row, "Mã thủ tục", f"không có thủ tục mã '{row.get('procedure')}'")
-    return errors
 
 
 @dataclass
