@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,9 +29,10 @@ from motcua.catalog.services.processes import (
     processes_in_use,
     processes_sync,
     rows_content,
+    versions_create,
 )
 from motcua.catalog.validation import step_allotment_error
-from motcua.ledger.services import event_record
+from motcua.ledger.services import current_batch, event_batch, event_record
 from motcua.organization.models import Unit
 from motcua.organization.permissions import require_role
 
@@ -325,6 +327,7 @@ class _Importer:
             )
         }
         done = _Sync()
+        pending: list = []
         for code, versions in grouped.items():
             procedure = self.procedure_of(code)
             counts = processes_sync(
@@ -333,11 +336,12 @@ class _Importer:
                 wanted=[(number, rows_content(steps)) for number, steps in versions.items()],
                 existing=existing[procedure.pk],
                 used=used,
-                units=units,
+                pending=pending,
             )
             done.created += counts["created"]
             done.updated += counts["withdrawn"] + counts["restored"]
             done.deleted += counts["deleted"]
+        versions_create(actor=self.actor, pending=pending, units=units)
         self.changes["QuyTrinh"] = done
 
     def import_decisions(self) -> None:
@@ -386,16 +390,20 @@ def catalog_import_rows(
     if result.errors:
         return result
     importer = _Importer(actor, rows)
-    importer.run()
-    result.counts = {name: len(sheet_rows) for name, sheet_rows in rows.items()}
-    result.changes = {name: done.as_dict() for name, done in importer.changes.items() if done}
-    event_record(
-        subject_type="catalog",
-        subject_id="catalog",
-        action=events.CATALOG_IMPORTED,
-        actor=actor,
-        payload={"counts": result.counts, "changes": result.changes},
-    )
+    batch = current_batch()
+    with nullcontext(batch) if batch is not None else event_batch() as buffer:
+        # one insert for all events, the procedures' history heads read at once
+        buffer.preload("procedure", {r["procedure"] for r in rows["QuyTrinh"]})
+        importer.run()
+        result.counts = {name: len(sheet_rows) for name, sheet_rows in rows.items()}
+        result.changes = {name: done.as_dict() for name, done in importer.changes.items() if done}
+        event_record(
+            subject_type="catalog",
+            subject_id="catalog",
+            action=events.CATALOG_IMPORTED,
+            actor=actor,
+            payload={"counts": result.counts, "changes": result.changes},
+        )
     return result
 
 

@@ -85,26 +85,51 @@ def process_in_use(process: InternalProcess) -> bool:
     return process.pk is not None and bool(processes_in_use([process.pk]))
 
 
-def _create_version(
-    procedure: Procedure, version: int, content: ProcessContent, units: dict[str, Unit]
-) -> InternalProcess:
-    effective_from, decision, steps = content
-    process = InternalProcess.objects.create(
-        procedure=procedure, version=version, effective_from=effective_from, decision=decision
+def versions_create(
+    *, actor, pending: list[tuple[Procedure, int, ProcessContent]], units: dict[str, Unit]
+) -> list[InternalProcess]:
+    """Create the new versions ``processes_sync`` asked for, in bulk, each with its event."""
+    if not pending:
+        return []
+    processes = InternalProcess.objects.bulk_create(
+        [
+            InternalProcess(
+                procedure=procedure,
+                version=version,
+                effective_from=content[0],
+                decision=content[1],
+            )
+            for procedure, version, content in pending
+        ],
+        batch_size=500,
     )
+    if processes[0].pk is None:  # a backend without RETURNING on bulk insert
+        ids = {
+            (p.procedure_id, p.version): p
+            for p in InternalProcess.objects.filter(
+                procedure__in={procedure for procedure, _, _ in pending}
+            )
+        }
+        processes = [ids[(procedure.pk, version)] for procedure, version, _ in pending]
     ProcessStep.objects.bulk_create(
-        ProcessStep(
-            process=process,
-            order=order,
-            name=name,
-            unit_kind=unit_kind,
-            unit=units.get(unit_code) if unit_code else None,
-            role=role,
-            hours=hours,
-        )
-        for order, name, unit_kind, unit_code, role, hours in steps
+        [
+            ProcessStep(
+                process=process,
+                order=order,
+                name=name,
+                unit_kind=unit_kind,
+                unit=units.get(unit_code) if unit_code else None,
+                role=role,
+                hours=hours,
+            )
+            for process, (_, _, (_, _, steps)) in zip(processes, pending, strict=True)
+            for order, name, unit_kind, unit_code, role, hours in steps
+        ],
+        batch_size=1000,
     )
-    return process
+    for process, (procedure, _, _) in zip(processes, pending, strict=True):
+        _process_event(actor, procedure, events.PROCESS_APPROVED, process, source="catalog_import")
+    return processes
 
 
 def processes_sync(
@@ -114,14 +139,15 @@ def processes_sync(
     wanted: list[tuple[int, ProcessContent]],
     existing: list[InternalProcess],
     used: set[int],
-    units: dict[str, Unit],
+    pending: list[tuple[Procedure, int, ProcessContent]],
 ) -> dict[str, int]:
     """Make the procedure's versions those of the workbook (``wanted``: number and content).
 
     A wanted content equal to an existing version keeps that version (a withdrawn one is
     restored); an existing version no longer wanted is deleted when unused, else withdrawn;
     a new content becomes a new version, numbered as in the workbook when that number is
-    free, else after the last one. Returns what changed.
+    free, else after the last one: it is added to ``pending`` for ``versions_create``.
+    Returns what changed.
     """
     counts = {"created": 0, "withdrawn": 0, "deleted": 0, "restored": 0}
     contents = {p.pk: process_content(p) for p in existing}
@@ -162,9 +188,8 @@ def processes_sync(
     for number, content in new:
         version = number if number and number not in taken else max(taken, default=0) + 1
         taken.add(version)
-        process = _create_version(procedure, version, content, units)
+        pending.append((procedure, version, content))
         counts["created"] += 1
-        _process_event(actor, procedure, events.PROCESS_APPROVED, process, source="catalog_import")
     return counts
 
 
