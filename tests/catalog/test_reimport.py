@@ -23,7 +23,8 @@ from motcua.catalog.models import (
     PublicationDecision,
     PublicationEntry,
 )
-from motcua.catalog.services import catalog_export, catalog_import
+from motcua.catalog.services import catalog_export, catalog_import, process_delete
+from motcua.core.errors import Conflict
 from motcua.ledger.models import Event
 from tests.dossiers.conftest import receive, world  # noqa: F401 (the fixture)
 
@@ -176,3 +177,20 @@ def test_removed_version_is_withdrawn_and_restored_when_listed_again(imported, c
     result = catalog_import(actor=catalog_admin, data=full)
     assert result.ok
     assert _versions(imported.procedure) == {1: "in force"}  # 2 was used by no dossier
+
+
+def test_a_used_version_is_read_only_in_the_admin(client, imported, catalog_admin):
+    # given a dossier received under version 1
+    dossier = receive(imported)
+    process = dossier.process
+    catalog_admin.is_staff = True
+    catalog_admin.save()
+    client.force_login(catalog_admin)
+    url = f"/admin/catalog/internalprocess/{process.pk}"
+    # then its admin page may not change or delete it
+    assert client.post(f"{url}/change/", {"decision": "sửa"}).status_code == 403
+    assert client.post(f"{url}/delete/", {"post": "yes"}).status_code == 403
+    # and the service refuses too, whoever calls it
+    with pytest.raises(Conflict):
+        process_delete(actor=catalog_admin, instance=process)
+    assert InternalProcess.objects.filter(pk=process.pk).exists()
