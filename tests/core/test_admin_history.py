@@ -462,3 +462,19 @@ def test_password_set_in_the_admin_is_recorded_without_the_password(client, supe
     events = _events_since(before, superuser)
     assert [e.action for e in events] == ["user.password_set"]
     assert "Mk-moi" not in str(events[0].payload)
+
+
+def test_delete_selected_action_deletes_through_the_service(client, superuser, samples):
+    client.force_login(superuser)
+    fields = [Field.objects.create(code=f"X{i}", name=f"Lĩnh vực {i}") for i in range(3)]
+    before = _last_event_id()
+    response = client.post(
+        _url(Field, "changelist"),
+        {"action": "delete_selected", "post": "yes", "_selected_action": [f.pk for f in fields]},
+    )
+    assert response.status_code == 302
+    assert not Field.objects.filter(pk__in=[f.pk for f in fields]).exists()
+    events = _events_since(before, superuser)
+    assert sorted((e.action, e.subject_id) for e in events) == sorted(
+        ("catalog.field_deleted", str(f.pk)) for f in fields
+    )
