@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from motcua.api import api
+from motcua.organization import twofactor
 
 admin.site.site_header = "Một Cửa — Quản trị"
 admin.site.site_title = "Một Cửa"
@@ -16,6 +17,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="core/login.html"),
         name="login",
     ),
+    path("dang-nhap/xac-thuc/", twofactor.otp_verify, name="otp_verify"),
+    path("dang-nhap/xac-thuc/thiet-lap/", twofactor.otp_setup, name="otp_setup"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("lich/", include("motcua.workcalendar.urls")),
     path("can-bo/", include("motcua.dossiers.urls")),
