@@ -141,48 +141,39 @@ def _neutral_labels(events: list[dict]) -> dict[tuple, str]:
 
 
 def redact(proof: dict[str, Any], *, applicant_name: str, officer: bool) -> dict[str, Any]:
-    """Officers' logins are never published; an outsider (the applicant with the phone
-    digits) sees no officer's name, only «role — unit», and the applicant's own name.
+    """What a reader who is not an officer of the dossier's units may see.
 
-    An event with a hidden field lists it under ``redacted``: its hash can no longer be
-    recomputed from the text shown, but it is still chained and included in its day's
-    Merkle root (``scripts/verify_proof.py`` says so).
+    An officer who may read the dossier gets the whole history, as the dossier API shows
+    it to them, and every hash can be recomputed. Anyone else (the applicant with the phone
+    digits) sees no officer's name or login: the actor becomes «role — unit», person fields
+    of the payload other than the applicant's own name and the applicant's contact data
+    become «(đã ẩn)». An event with a hidden field lists it under ``redacted``: its hash can
+    no longer be recomputed from the text shown, but it is still chained to its neighbours
+    and included in its day's Merkle root (``scripts/verify_proof.py`` says so).
     """
-    from django.contrib.auth import get_user_model
-
+    if officer:
+        return proof
     canon = [e["canonical"] for e in proof["events"]]
-    named = {c["actor_label"] for c in canon}
-    for c in canon:
-        named |= {
-            v for k, v in (c["payload"] or {}).items() if k in PERSON_FIELDS and isinstance(v, str)
-        }
-    logins = set(
-        get_user_model().objects.filter(username__in=named).values_list("username", flat=True)
-    )
     labels = _neutral_labels(canon)
     for event in proof["events"]:
         c = event["canonical"] = dict(event["canonical"])
         payload = c["payload"] = copy.deepcopy(c["payload"]) or {}
         hidden = []
-        own = c["actor_label"] == applicant_name
-        if c["actor_id"] is not None and (c["actor_label"] in logins or not (officer or own)):
-            c["actor_label"] = labels.get((c["actor_id"], c["unit_id"]), "Cán bộ")
-            hidden.append("actor_label")
-        if not officer and c["actor_id"] is not None:
+        if c["actor_id"] is not None:
+            if c["actor_label"] != applicant_name:
+                c["actor_label"] = labels.get((c["actor_id"], c["unit_id"]), "Cán bộ")
+                hidden.append("actor_label")
             c["actor_id"] = None
             hidden.append("actor_id")
         for key in PERSON_FIELDS:
             value = payload.get(key)
-            if not isinstance(value, str) or not value or value == HIDDEN:
-                continue
-            if value in logins or (not officer and value != applicant_name):
+            if isinstance(value, str) and value and value != applicant_name:
                 payload[key] = HIDDEN
                 hidden.append(f"payload.{key}")
-        if not officer:
-            for key in APPLICANT_DATA:
-                if payload.get(key):
-                    payload[key] = HIDDEN
-                    hidden.append(f"payload.{key}")
+        for key in APPLICANT_DATA:
+            if payload.get(key):
+                payload[key] = HIDDEN
+                hidden.append(f"payload.{key}")
         if hidden:
             event["redacted"] = hidden
     return proof
