@@ -4,7 +4,7 @@
 Usage:
     python3 verify_proof.py proof.json [--roots roots.json]
 
-proof.json  downloaded from /so-cai/ho-so/ (or GET /api/ledger/dossiers/{code}/proof)
+proof.json  downloaded from /so-cai/ho-so/ (or POST /api/ledger/dossiers/{code}/proof)
 roots.json  the daily roots as published, fetched separately (GET /api/ledger/roots), or
             saved earlier: each root in the proof must be the one that was published
 
