@@ -34,12 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -84,7 +86,26 @@ def throttle_keys(*, scope: str, client: str, subject: str) -> dict[str, str]:
     }
 
 
+def _retrying(action):
+    """Run ``action`` again while SQLite answers "locked" (an in-memory database shared
+    between threads has no busy timeout); any other error, or PostgreSQL, passes through."""
+    for attempt in range(100):
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.005 + random.random() * 0.01)  # noqa: S311 - jitter, not a secret
+    return None  # pragma: no cover - the loop returns or raises
+
+
 def _reserve(
+    keys: dict[str, str], limits: Limits, now: dt.datetime
+) -> dict[str, dt.datetime] | None:
+    return _retrying(lambda: _reserve_once(keys, limits, now))
+
+
+def _reserve_once(
     keys: dict[str, str], limits: Limits, now: dt.datetime
 ) -> dict[str, dt.datetime] | None:
     """One failure reserved under every key, or None (nothing changed) when over a limit."""
@@ -120,7 +141,8 @@ def _release(reserved: dict[str, dt.datetime]) -> None:
     condition = Q()
     for key, start in reserved.items():
         condition |= Q(key=key, window_start=start)
-    ThrottleCounter.objects.filter(condition, failures__gt=0).update(failures=F("failures") - 1)
+    rows = ThrottleCounter.objects.filter(condition, failures__gt=0)
+    _retrying(lambda: rows.update(failures=F("failures") - 1))
 
 
 @contextmanager
@@ -190,3 +212,45 @@ def without_digits(request, path: str | None = None):
     kept = [(k, v) for k, v in request.GET.items() if k not in DIGIT_PARAMETERS]
     target = (path or request.path) + (f"?{urlencode(kept)}" if kept else "")
     return HttpResponseRedirect(target, status=303)
+
+
+# ---------------------------------------------------------------- one try at a time
+
+LOCK_SCOPE = "lock"
+
+
+@contextmanager
+def one_at_a_time(*values: str) -> Iterator[None]:
+    """Run the block in a transaction that holds a row lock per value (sorted, so two
+    blocks never wait on each other crosswise): tries on one account or from one client
+    run one after the other, so a check-then-count limit (django-axes on the logins) sees
+    every earlier failure before it lets the next password be checked."""
+    keys = sorted({f"{LOCK_SCOPE}:{_digest(v)[:40]}" for v in values})
+    for attempt in range(100):
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            ThrottleCounter.objects.bulk_create(
+                [ThrottleCounter(key=k, window_start=timezone.now()) for k in keys],
+                ignore_conflicts=True,
+            )
+            rows = ThrottleCounter.objects.filter(key__in=keys)
+            list(rows.select_for_update().order_by("key").values_list("pk", flat=True))
+            rows.update(window_start=timezone.now())  # and keeps it from the daily purge
+        except OperationalError as error:
+            block.__exit__(type(error), error, error.__traceback__)
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.005 + random.random() * 0.01)  # noqa: S311 - jitter
+            continue
+        except BaseException as error:
+            block.__exit__(type(error), error, error.__traceback__)
+            raise
+        break
+    try:
+        yield
+    except BaseException as error:
+        if not block.__exit__(type(error), error, error.__traceback__):
+            raise
+    else:
+        block.__exit__(None, None, None)

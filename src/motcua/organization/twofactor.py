@@ -9,6 +9,9 @@ from __future__ import annotations
 import base64
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -17,7 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from motcua.core.client import client_address
 from motcua.core.errors import InvalidInput
+from motcua.core.throttle import one_at_a_time
 from motcua.ledger.actions import register
 from motcua.ledger.services import event_record
 from motcua.organization.models import Role
@@ -50,6 +55,44 @@ def lockout_response(request, original_response=None, credentials=None):
         return JsonResponse({"code": "login_rate_limited", "message": message}, status=429)
     context = {"title": "Tạm khóa đăng nhập", "message": message, "code": "login_rate_limited"}
     return render(request, "core/error.html", context, status=429)
+
+
+def authenticate_one_at_a_time(request, *, username: str, password: str):
+    """``django.contrib.auth.authenticate`` with the account's and the client's tries run
+    one after the other (``core.throttle.one_at_a_time``): django-axes checks the count
+    before the password and records the failure after it, so parallel tries would all pass
+    the check; serialized, the limit holds exactly. The failure is committed either way."""
+    from django.contrib.auth import authenticate
+
+    with one_at_a_time(
+        "login:" + login_username(request, {"username": username}),
+        "login-client:" + client_address(request),
+    ):
+        return authenticate(request, username=username, password=password)
+
+
+class _OneAtATime:
+    """For Django's login forms (``/dang-nhap/``, ``/admin/login/``)."""
+
+    def clean(self):
+        failure = None
+        with one_at_a_time(
+            "login:" + login_username(self.request, {"username": self.data.get("username")}),
+            "login-client:" + client_address(self.request),
+        ):
+            try:
+                return super().clean()
+            except ValidationError as error:  # the failure stays counted (committed)
+                failure = error
+        raise failure
+
+
+class OfficerLoginForm(_OneAtATime, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_OneAtATime, AdminAuthenticationForm):
+    pass
 
 
 # ---------------------------------------------------------------- who needs a second factor

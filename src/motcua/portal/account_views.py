@@ -7,7 +7,7 @@ import functools
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
+from motcua.organization.twofactor import authenticate_one_at_a_time
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
 
@@ -108,7 +109,9 @@ def citizen_login(request):
             if user is not None
             else form.cleaned_data["identifier"].strip()[:150]
         )
-        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        user = authenticate_one_at_a_time(
+            request, username=username, password=form.cleaned_data["password"]
+        )
         if user is not None and services.citizen_of(user) is None:
             user = None  # an officer's account does not log in here
         if user is None:

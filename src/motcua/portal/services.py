@@ -534,14 +534,13 @@ def citizen_token_create(*, identifier: str, password: str, name: str, request):
     throttle as the login pages (django-axes counts the failures of ``authenticate``; the
     request carries the client for it); only verified citizens. Returns (token row, raw
     value shown once)."""
-    from django.contrib.auth import authenticate
-
     from motcua.organization.services import api_token_create
+    from motcua.organization.twofactor import authenticate_one_at_a_time
 
     user = citizen_find(identifier)
     # an unknown identifier is tried as it was typed, so that it is counted as well
     username = user.get_username() if user is not None else (identifier or "").strip()[:150]
-    user = authenticate(request, username=username, password=password)
+    user = authenticate_one_at_a_time(request, username=username, password=password)
     citizen = citizen_of(user) if user is not None else None
     if citizen is None:  # no account, a wrong password, or an officer: the same answer
         raise LoginFailed()
