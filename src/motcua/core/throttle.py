@@ -228,7 +228,13 @@ def one_at_a_time(*values: str) -> Iterator[None]:
     keys = sorted({f"{LOCK_SCOPE}:{_digest(v)[:40]}" for v in values})
     for attempt in range(100):
         block = transaction.atomic()
-        block.__enter__()
+        try:
+            block.__enter__()  # SQLite: BEGIN IMMEDIATE, which may find the database locked
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.005 + random.random() * 0.01)  # noqa: S311 - jitter
+            continue
         try:
             ThrottleCounter.objects.bulk_create(
                 [ThrottleCounter(key=k, window_start=timezone.now()) for k in keys],

@@ -52,7 +52,11 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) or 1
     message = LOCKOUT_MESSAGE.format(minutes=minutes)
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "login_rate_limited", "message": message}, status=429)
+        return JsonResponse(
+            {"code": "login_rate_limited", "message": message},
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
     context = {"title": "Tạm khóa đăng nhập", "message": message, "code": "login_rate_limited"}
     return render(request, "core/error.html", context, status=429)
 
