@@ -127,26 +127,22 @@ def totp_device_start(*, user) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
 def totp_device_confirm(*, user, token: str) -> TOTPDevice:
-    """Confirm the authenticator with its first code; recorded in the account's history."""
-    device = (
-        TOTPDevice.objects.select_for_update()
-        .filter(user=user, confirmed=False)
-        .order_by("pk")
-        .first()
-    )
+    """Confirm the authenticator with its first code; recorded in the account's history.
+    A wrong code is counted by the device (django-otp slows down repeated failures)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None or not device.verify_token((token or "").strip()):
         raise InvalidInput("Mã xác thực không đúng hoặc đã hết hạn.", code="otp_invalid")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    event_record(
-        subject_type="user",
-        subject_id=user.pk,
-        action=SECOND_FACTOR_ENROLLED,
-        actor=user,
-        payload={"device": "totp"},
-    )
+    with transaction.atomic():
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        event_record(
+            subject_type="user",
+            subject_id=user.pk,
+            action=SECOND_FACTOR_ENROLLED,
+            actor=user,
+            payload={"device": "totp"},
+        )
     return device
 
 
