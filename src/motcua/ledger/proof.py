@@ -184,27 +184,29 @@ def dossier_proof(
 ) -> dict[str, Any]:
     """The proof of a dossier, for an officer who may read it (the same unit scope as the
     dossier API: ``dossiers.selectors.can_view``) or for its applicant (code + last 4 phone
-    digits). Every try counts against the look-up limits (``core.throttle.lookup_guard``),
-    whoever asks; only failures are kept. Wrong code and wrong digits give the same answer;
+    digits). Every try other than an entitled officer's counts against the look-up limits
+    (``core.throttle.lookup_guard``), whoever asks (signed in, with a token or not); only
+    failures are kept, so the owner's right digits cost nothing. Wrong code and wrong digits give the same answer;
     an officer outside the dossier's units gets 403, as from the dossier API.
     """
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.selectors import can_view
 
     code = (code or "").strip()
-    with lookup_guard(subject=code, client=client):
-        dossier = (
-            Dossier.objects.filter(code=code)
-            .select_related("receiving_unit", "competent_unit", "holder_unit")
-            .first()
-        )
-        if dossier is None:
-            raise NotFound(NOT_FOUND_MESSAGE, code="proof_not_found")
-        officer = is_officer(user) and can_view(user, dossier)
-        if not officer and not (phone_last4 and dossier.applicant_phone_ends_with(phone_last4)):
-            if is_officer(user):
-                raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
-            raise NotFound(NOT_FOUND_MESSAGE, code="proof_not_found")
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .select_related("receiving_unit", "competent_unit", "holder_unit")
+        .first()
+    )
+    officer = dossier is not None and is_officer(user) and can_view(user, dossier)
+    if not officer:  # every other try is counted (a success is given back)
+        with lookup_guard(subject=code, client=client):
+            if dossier is None or not (
+                phone_last4 and dossier.applicant_phone_ends_with(phone_last4)
+            ):
+                if is_officer(user) and dossier is not None:
+                    raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
+                raise NotFound(NOT_FOUND_MESSAGE, code="proof_not_found")
     proof = subject_proof(subject_type="dossier", subject_id=dossier.code)
     proof["subject"]["code"] = dossier.code
     return redact(proof, applicant_name=dossier.applicant_name, officer=officer)
