@@ -15,11 +15,13 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.catalog.models import (
     DossierComponent,
@@ -254,6 +256,17 @@ def samples(superuser, province, make_unit) -> dict[type[models.Model], models.M
         Plan: plan,
         Task: task,
         Questionnaire: Questionnaire.objects.order_by("pk").first(),
+        TOTPDevice: TOTPDevice.objects.create(user=superuser, name="Điện thoại", confirmed=True),
+        AccessAttempt: AccessAttempt.objects.create(
+            username="canbo.mau",
+            ip_address="10.0.0.9",
+            user_agent="kiểm thử",
+            http_accept="*/*",
+            path_info="/dang-nhap/",
+            get_data="",
+            post_data="",
+            failures_since_start=5,
+        ),  # fmt: skip
     }
 
 

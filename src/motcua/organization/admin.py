@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.shortcuts import render
 
 from motcua.core.errors import DomainError
-from motcua.core.service_admin import ReadOnlyInlineMixin, ServiceAdminMixin
+from motcua.core.service_admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, ServiceAdminMixin
 from motcua.organization import services
 from motcua.organization.admin_roles import RoleAdminMixin
 from motcua.organization.models import ApiToken, StaffRole, Unit, UnitSuccession
@@ -165,3 +165,46 @@ class AccountAdmin(ServiceAdminMixin, UserAdmin):
             return self._refused(request, error)
         finally:
             _password_actor.reset(token)
+
+
+# --- login security: the third-party pages, re-registered so that writes leave a history ----
+# Importing their admin modules registers their pages first (whatever the app order).
+
+from axes import admin as axes_admin  # noqa: E402
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # noqa: E402
+from django_otp.plugins.otp_totp import admin as totp_admin  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+
+def _replace(model, admin_class) -> None:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, admin_class)
+
+
+class SecondFactorAdmin(ServiceAdminMixin, totp_admin.TOTPDeviceAdmin):
+    """Authenticators are enrolled by their owner (the setup page); the admin may only remove
+    one (a lost phone), which is recorded in the account's history."""
+
+    delete_service = services.totp_device_remove
+
+
+class LoginLockAdmin(ServiceAdminMixin, axes_admin.AccessAttemptAdmin):
+    """Deleting a record of failed logins unlocks the account; recorded as such."""
+
+    delete_service = services.login_lock_reset
+    actions = ["delete_selected"]
+
+
+class LoginLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+class LoginFailureLogAdmin(ReadOnlyAdminMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+_replace(TOTPDevice, SecondFactorAdmin)
+_replace(AccessAttempt, LoginLockAdmin)
+_replace(AccessLog, LoginLogAdmin)
+_replace(AccessFailureLog, LoginFailureLogAdmin)

@@ -418,3 +418,37 @@ def user_password_set(*, actor, user, password: str | None) -> None:
         actor=actor,
         payload={"usable": password is not None},
     )
+
+
+# --- login security (the admin's pages of django-otp and django-axes) ----------------------
+
+
+@transaction.atomic
+def totp_device_remove(*, actor, instance) -> None:
+    """Remove an account's authenticator (a lost phone): it enrols a new one at next login."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    user_id, name, confirmed = instance.user_id, instance.name, instance.confirmed
+    instance.delete()
+    event_record(
+        subject_type="user",
+        subject_id=user_id,
+        action=events.SECOND_FACTOR_REMOVED,
+        actor=actor,
+        payload={"device": "totp", "name": name, "confirmed": confirmed},
+    )
+
+
+@transaction.atomic
+def login_lock_reset(*, actor, instance) -> None:
+    """Forget the failed logins of one record of the login throttle (unlocks the account)."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    username, ip_address = instance.username or "", instance.ip_address
+    failures = instance.failures_since_start
+    instance.delete()
+    event_record(
+        subject_type="login",
+        subject_id=username or ip_address or "-",
+        action=events.LOGIN_UNLOCKED,
+        actor=actor,
+        payload={"username": username, "ip_address": ip_address, "failures": failures},
+    )
