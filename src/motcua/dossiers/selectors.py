@@ -277,7 +277,10 @@ def _state_at(as_of: dt.datetime) -> Subquery:
     """
     then = (
         Event.objects.filter(
-            subject_type=DOSSIER_SUBJECT, subject_id=OuterRef("code"), at__lte=as_of
+            subject_type=DOSSIER_SUBJECT,
+            subject_id=OuterRef("code"),
+            at__lte=as_of,
+            payload__has_key="status_to",  # as the replay reads it (every dossier event has it)
         )
         .annotate(
             status_then=Cast(KT("payload__status_to"), CharField()),
