@@ -124,3 +124,10 @@ def test_the_api_and_the_public_page_say_as_of_when(client, world, march):
     client.force_login(world.desk)
     officer = client.get("/can-bo/thong-ke/", {"from": "2026-03-01", "to": "2026-03-31"})
     assert "tính đến 23:59 31/03/2026" in officer.content.decode()
+
+
+def test_one_query_whatever_the_number_of_dossiers(world, march, django_assert_num_queries):
+    after_the_period(world, march)
+    for group in (None, "unit", "month"):
+        with django_assert_num_queries(1):  # the events are read by the database, not in Python
+            dossier_stats(filters=MARCH, group_by=group, now=MAY_15)
