@@ -91,6 +91,7 @@ def test_the_queue_and_dossier_pages_mark_only_the_running_dossier(client, world
     for name, d in dossiers.items():
         html = client.get(f"/can-bo/ho-so/{d.code}/").content.decode()
         assert ('badge bg-danger">Quá hạn' in html) == (name == "running"), name
+        assert ('id="dossier-paused"' in html) == (name in ("supplement", "payment")), name
 
 
 def test_the_due_time_moves_when_the_clock_resumes(world, dossiers):
