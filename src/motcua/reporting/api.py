@@ -1,6 +1,7 @@
 """Statistics API: public statistics and open data (no login), the leaders' scorecard, ranking,
 766 index and drill-down, and the periodic report regime (officers)."""
 
+import datetime as dt
 from datetime import date as _date
 from datetime import datetime as _datetime
 
@@ -70,6 +71,8 @@ class ColumnOut(Schema):
 
 class PublicStatsOut(Schema):
     period: PeriodOut
+    as_of: dt.datetime | None  # every figure as it stood at this moment (the period's end)
+    closed: bool  # the period is over: the figures will not change
     group_by: str
     unit: str | None
     field: str | None
