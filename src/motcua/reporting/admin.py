@@ -1,12 +1,12 @@
 """Admin for the province office: every save goes through ``reporting.services`` (role check
-and ledger event), as pages and the API do. Targets are versions: added, never edited."""
+and ledger event) via ``core.service_admin.ServiceAdminMixin``, as pages and the API do.
+Nothing is deleted: an indicator or template is switched off instead; targets are versions."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.contrib import admin
 
-from motcua.core.errors import DomainError
+from motcua.core.service_admin import ServiceAdminMixin
 from motcua.reporting import services
 from motcua.reporting.models import (
     IndexCriterion,
@@ -18,122 +18,99 @@ from motcua.reporting.models import (
 )
 
 
-class ServiceAdmin(admin.ModelAdmin):
-    """Writes through a service; a domain error is shown instead of saving."""
-
-    def service_save(self, request, obj, change, fields: dict):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        if not change:
-            fields = {name: form.cleaned_data[name] for name in form.fields}
-        try:
-            saved = self.service_save(request, obj, change, fields)
-        except DomainError as error:
-            raise DjangoPermissionDenied(error.message) from error
-        obj.pk = saved.pk
-
-    def delete_model(self, request, obj):
-        messages.error(request, "Không xoá dữ liệu này; hãy ngừng áp dụng thay vì xoá.")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+def _fields(model, instance, created: bool, changed: list[str]) -> dict:
+    names = [f.name for f in model._meta.fields if f.name != "id"] if created else changed
+    return {name: getattr(instance, name) for name in names}
 
 
-class TargetInline(admin.TabularInline):
-    model = Target
-    extra = 0
-    can_delete = False
-    readonly_fields = ("year", "level", "value", "source", "effective_from")
+def _save_indicator(*, actor, instance, created, changed):
+    saved = services.indicator_save(
+        actor=actor,
+        indicator=None if created else Indicator.objects.get(pk=instance.pk),
+        **_fields(Indicator, instance, created, changed),
+    )
+    instance.pk = saved.pk
 
-    def has_add_permission(self, request, obj=None):
-        return False  # added with the "Chỉ tiêu năm" form (a new version, recorded)
+
+def _save_target(*, actor, instance, created, changed):
+    saved = services.target_set(
+        actor=actor,
+        indicator=instance.indicator,
+        year=instance.year,
+        level=instance.level,
+        value=instance.value,
+        source=instance.source,
+        effective_from=instance.effective_from,
+    )
+    instance.pk = saved.pk
+
+
+def _save_criterion(*, actor, instance, created, changed):
+    services.criterion_save(
+        actor=actor,
+        criterion=IndexCriterion.objects.get(pk=instance.pk),
+        **{name: getattr(instance, name) for name in changed},
+    )
+
+
+def _save_template(*, actor, instance, created, changed):
+    saved = services.template_save(
+        actor=actor,
+        template=None if created else ReportTemplate.objects.get(pk=instance.pk),
+        **_fields(ReportTemplate, instance, created, changed),
+    )
+    instance.pk = saved.pk
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ServiceAdmin):
+class IndicatorAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "formula", "direction", "public", "active", "order")
     list_filter = ("direction", "public", "active")
     search_fields = ("code", "name")
-    inlines = [TargetInline]
-
-    def service_save(self, request, obj, change, fields):
-        return services.indicator_save(
-            actor=request.user, indicator=Indicator.objects.get(pk=obj.pk) if change else None,
-            **fields,
-        )  # fmt: skip
+    save_service = _save_indicator
 
 
 @admin.register(Target)
-class TargetAdmin(ServiceAdmin):
+class TargetAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """A change with the same ``effective_from`` corrects that version (recorded); a new
+    ``effective_from`` adds a version."""
+
     list_display = ("indicator", "year", "level", "value", "effective_from", "source")
     list_filter = ("level", "year", "indicator")
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def service_save(self, request, obj, change, fields):
-        return services.target_set(
-            actor=request.user,
-            indicator=fields["indicator"],
-            year=fields["year"],
-            level=fields["level"],
-            value=fields["value"],
-            source=fields["source"],
-            effective_from=fields["effective_from"],
-        )
-
-
-class CriterionInline(admin.TabularInline):
-    model = IndexCriterion
-    extra = 0
-    can_delete = False
-    fields = ("code", "group_name", "name", "formula", "max_points", "threshold", "confirmed")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    save_service = _save_target
 
 
 @admin.register(IndexRuleSet)
 class IndexRuleSetAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "effective_from")
-    inlines = [CriterionInline]
+    readonly_fields = ("code", "name", "source", "effective_from", "note")
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(IndexCriterion)
-class IndexCriterionAdmin(ServiceAdmin):
+class IndexCriterionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("code", "group_name", "name", "formula", "max_points", "threshold",
                     "confirmed")  # fmt: skip
     list_filter = ("rule_set", "group_code", "confirmed")
     fields = ("name", "formula", "max_points", "threshold", "confirmed", "note", "order")
+    save_service = _save_criterion
 
     def has_add_permission(self, request):
-        return False
-
-    def service_save(self, request, obj, change, fields):
-        return services.criterion_save(
-            actor=request.user, criterion=IndexCriterion.objects.get(pk=obj.pk), **fields
-        )
+        return False  # criteria come with a rule set version (migration)
 
 
 @admin.register(ReportTemplate)
-class ReportTemplateAdmin(ServiceAdmin):
+class ReportTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "frequency", "due_days", "active")
-
-    def service_save(self, request, obj, change, fields):
-        return services.template_save(
-            actor=request.user,
-            template=ReportTemplate.objects.get(pk=obj.pk) if change else None,
-            **fields,
-        )
+    save_service = _save_template
 
 
 @admin.register(Report)

@@ -88,7 +88,7 @@ class Target(models.Model):
         ordering = ["indicator", "year", "level", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year", "level", "effective_from"],
+                fields=["indicator", "level", "effective_from", "year"],
                 name="reporting_target_version",
             )
         ]
