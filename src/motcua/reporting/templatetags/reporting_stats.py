@@ -49,3 +49,12 @@ LIGHT_CLASSES = {
 @register.filter
 def light_class(light: str) -> str:
     return LIGHT_CLASSES.get(light, "text-bg-secondary")
+
+
+@register.filter
+def lower_first(text: str) -> str:
+    """'Hồ sơ nộp …' → 'hồ sơ nộp …' inside a sentence; 'TTHC …' stays as it is."""
+    text = str(text or "")
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
