@@ -194,6 +194,11 @@ def test_pdf_and_consolidation_exports(client, world, quarter, province_admin):
     assert TEXTS["kien_nghi"] in text
     status = [[c.text for c in r.cells] for r in doc.tables[2].rows]  # header, figures, status
     assert [world.other.name, world.other_leader.get_full_name(), "Chưa báo cáo"] in status
+    consolidated = PdfReader(io.BytesIO(client.get(url.format("pdf")).content)).pages
+    words = " ".join(" ".join(p.extract_text() for p in consolidated).split())
+    assert "BÁO CÁO TỔNG HỢP" in words and world.other.name in words
+    assert "chưa gửi 1" in words and TEXTS["kien_nghi"] in words
+    assert client.get(url.format("odt")).status_code == 404
     ws = load_workbook(io.BytesIO(client.get(url.format("xlsx")).content)).active
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True)}
     header = [c.value for c in ws[4]]

@@ -342,3 +342,23 @@ def consolidation_xlsx(*, rates: dict, unit_rows: list[tuple]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def consolidation_pdf(*, rates: dict, province_rows, province_name: str) -> bytes:
+    """The consolidation as PDF: the same parts as the Word file."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    units = []
+    for r in rates["rows"]:
+        report = r.current
+        if report is None or report.submitted_at is None:
+            continue
+        texts = [s for s in report_view(report) if s.get("kind") == "text"]
+        units.append({"name": r.unit.name, "sections": texts})
+    html = render_to_string(
+        "reporting/consolidation_print.html",
+        {"rates": rates, "rows": province_rows, "province": province_name, "units": units,
+         "today": timezone.localdate()},
+    )  # fmt: skip
+    return HTML(string=html).write_pdf()

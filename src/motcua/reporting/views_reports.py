@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.core.errors import DomainError, InvalidInput, PermissionDenied
+from motcua.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import exports, services
@@ -238,16 +238,19 @@ def consolidation(request, fmt):
 
     from motcua.reporting.scorecard import Counter, scorecard
 
+    if fmt not in ("docx", "xlsx", "pdf"):
+        raise NotFound("Chỉ có bản Word, Excel hoặc PDF.", code="format_not_found")
     data = _consolidation(request)
     counter = Counter()
     period = data["period"]
     name = f"tong-hop-{data['template'].code}-{period.key}.{fmt}"
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):
         rows = scorecard(unit=counter.scopes.root(), period=period, counter=counter, trend=0)
-        content = exports.consolidation_docx(
+        build = exports.consolidation_docx if fmt == "docx" else exports.consolidation_pdf
+        content = build(
             rates=data, province_rows=rows, province_name=settings.MOTCUA["PROVINCE_NAME"]
         )
-        kind = exports.DOCX
+        kind = exports.DOCX if fmt == "docx" else "application/pdf"
     else:
         unit_rows = [
             (r, scorecard(unit=r.unit, period=period, counter=counter, trend=0))
