@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from motcua.catalog.models import Field
+from motcua.core.db import using_replica
 from motcua.dossiers.selectors import StatsFilters, dossier_stats
 from motcua.organization.models import Unit, UnitKind
 from motcua.reporting.periods import Period
@@ -72,6 +73,7 @@ def _public(row: dict, sat: dict | None) -> dict:
     return out
 
 
+@using_replica()  # statistics may lag the primary by a little: read from a replica if any
 def public_stats(
     *,
     period: Period,
