@@ -23,11 +23,7 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     manifest_strict = False
     patterns = (("*.css", HashedFilesMixin.patterns[0][1][:2]),)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.hashed_names = os.environ.get("MOTCUA_STATIC_HASHED") == "1"
-
     def stored_name(self, name):
-        if not (self.hashed_names and self.hashed_files):
+        if not (self.hashed_files and os.environ.get("MOTCUA_STATIC_HASHED") == "1"):
             return name
         return super().stored_name(name)

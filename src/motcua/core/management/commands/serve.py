@@ -136,9 +136,9 @@ class Command(BaseCommand):
         if options["dev"]:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
             return
+        os.environ["MOTCUA_STATIC_HASHED"] = "1"  # pages name the hashed, compressed copies
         if not options["no_collectstatic"] and collect_static_if_changed(stdout=self.stdout):
             self.stdout.write("Đã thu thập tệp tĩnh (collectstatic).")
-        os.environ["MOTCUA_STATIC_HASHED"] = "1"  # pages name the hashed, compressed copies
         workers = options["workers"] or default_workers()
         self.stdout.write(
             f"gunicorn: http://{options['host']}:{options['port']}/ — "
