@@ -21,6 +21,9 @@ import re
 import time
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -63,6 +66,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False)
 
 
+@receiver(request_finished, dispatch_uid="motcua-request-id-clear")
+def _clear_request_id(**kwargs) -> None:
+    request_id_var.set("")
+
+
 def _user_id(request) -> int | None:
     """The user's id if authentication already ran for this request (no extra query)."""
     user = request.__dict__.get("_cached_user")
@@ -92,15 +100,13 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
+        # kept until the response is closed: Django logs 4xx/5xx after the middleware returns
+        request_id_var.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            self._log(request, response.status_code, started)
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        self._log(request, response.status_code, started)
+        return response
 
     @staticmethod
     def _log(request, status: int, started: float) -> None:
