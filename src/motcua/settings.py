@@ -240,6 +240,9 @@ if MOTCUA_S3_BUCKET := os.environ.get("MOTCUA_S3_BUCKET", ""):
             "default_acl": "private",
             "querystring_auth": True,  # any URL handed out is signed ...
             "querystring_expire": 300,  # ... and short-lived
+            "signature_version": "s3v4",
+            "addressing_style": os.environ.get("MOTCUA_S3_ADDRESSING_STYLE")
+            or None,  # "path": MinIO
             "file_overwrite": False,
         },
     }

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.dossiers.conftest import world  # noqa: F401 - fixture re-exported
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
