@@ -17,6 +17,23 @@ from tests.dossiers.conftest import world  # noqa: F401 - fixture re-exported
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
+def _add_replica_mirror() -> None:
+    """A 'replica' alias that Django's test setup makes a mirror of the default database
+    (what MOTCUA_REPLICA_URL configures in production). Reads go to it only where a test
+    turns on settings.MOTCUA_REPLICA_ALIAS, so other tests are unaffected."""
+    from django.conf import settings
+    from django.db import connections
+
+    replica = {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    settings.DATABASES.setdefault("replica", replica)
+    if "settings" in connections.__dict__:  # already read: add it there as well
+        configured = connections.configure_settings({"default": {}, "replica": replica})
+        connections.settings.setdefault("replica", configured["replica"])
+
+
+_add_replica_mirror()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
