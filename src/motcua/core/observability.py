@@ -102,6 +102,7 @@ class RequestIdMiddleware:
         request.request_id = request_id
         # kept until the response is closed: Django logs 4xx/5xx after the middleware returns
         request_id_var.set(request_id)
+        _tag_request(request_id)
         started = time.perf_counter()
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
@@ -158,6 +159,27 @@ def structured_logging(config: dict, *, fmt: str, request_level: str) -> dict:
     return config
 
 
+_reporting = {"on": False}
+
+
+def _scrub(event: dict, hint: dict) -> dict:
+    """What leaves for the error service: no query string, body, cookies or user details."""
+    request = event.get("request") or {}
+    for key in ("query_string", "data", "cookies"):
+        request.pop(key, None)
+    if isinstance(request.get("headers"), dict):
+        request["headers"] = {
+            k: v
+            for k, v in request["headers"].items()
+            if k.lower() not in ("cookie", "authorization")
+        }
+    if "url" in request:
+        request["url"] = request["url"].split("?", 1)[0]
+    user = event.get("user") or {}
+    event["user"] = {"id": user["id"]} if "id" in user else {}
+    return event
+
+
 def init_error_reporting(*, dsn: str, environment: str, traces: float = 0.0) -> bool:
     """Start Sentry's SDK if it is installed; True when reporting is on."""
     if not dsn:
@@ -175,6 +197,16 @@ def init_error_reporting(*, dsn: str, environment: str, traces: float = 0.0) -> 
         environment=environment,
         integrations=[DjangoIntegration()],
         send_default_pii=False,  # no user names, e-mails, addresses, cookies or bodies
+        include_local_variables=False,  # a frame's locals hold requests, forms, ID numbers
+        before_send=_scrub,
         traces_sample_rate=traces,
     )
+    _reporting["on"] = True
     return True
+
+
+def _tag_request(request_id: str) -> None:
+    if _reporting["on"]:
+        import sentry_sdk
+
+        sentry_sdk.set_tag("request_id", request_id)
