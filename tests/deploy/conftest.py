@@ -72,7 +72,7 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read() if proc.stdout else ""
+            out = "".join(stream.read() for stream in (proc.stdout, proc.stderr) if stream)
             raise AssertionError(f"the server stopped (code {proc.returncode}):\n{out}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310

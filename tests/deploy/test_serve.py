@@ -3,21 +3,43 @@ files, a request id on every answer; Django's development server only with --dev
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from motcua.core.management.commands.serve import default_workers, gunicorn_options
+from motcua.core.management.commands.serve import STAMP, default_workers, gunicorn_options
 from tests.deploy.conftest import free_port, motcua, motcua_env, wait_for
 
 # The child processes have their own databases; the mark only lets the suite's session
 # fixtures (which need the test database) run when this file is run alone.
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """One migrated SQLite database for this module (migrating takes a few seconds)."""
+    var = tmp_path_factory.mktemp("migrated")
+    motcua("migrate", "--noinput", env=motcua_env(var))
+    return var / "motcua.sqlite3"
+
+
+@pytest.fixture
+def served_var(var_dir, migrated) -> Path:
+    shutil.copy2(migrated, var_dir / "motcua.sqlite3")
+    return var_dir
+
+
+COLLECT = (
+    "from motcua.core.management.commands.serve import collect_static_if_changed as c; print(c())"
+)
 
 
 def fetch(url: str, **headers: str):
@@ -26,10 +48,10 @@ def fetch(url: str, **headers: str):
         return response.status, dict(response.headers), response.read()
 
 
-def test_serve_runs_gunicorn_with_hashed_compressed_static_files(var_dir):
+def test_serve_runs_gunicorn_with_hashed_compressed_static_files(served_var):
     # given a migrated SQLite database in its own var/
-    env = motcua_env(var_dir)
-    motcua("migrate", "--noinput", env=env)
+    var_dir = served_var
+    env = motcua_env(var_dir, MOTCUA_LOG_FORMAT="json")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # when `motcua serve` starts
@@ -37,7 +59,7 @@ def test_serve_runs_gunicorn_with_hashed_compressed_static_files(var_dir):
         [sys.executable, "-m", "motcua.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
@@ -65,21 +87,27 @@ def test_serve_runs_gunicorn_with_hashed_compressed_static_files(var_dir):
         assert (var_dir / "static" / "staticfiles.json").exists()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        output, _ = proc.communicate(timeout=30)
-    assert "Starting gunicorn" in output and "Using worker: sync" in output
-    assert output.count("Booting worker") >= 2
-
-
-def test_a_second_start_without_changes_does_not_collect_again(var_dir):
-    from motcua.core.management.commands import serve
-
-    env = motcua_env(var_dir)
-    code = "from motcua.core.management.commands.serve import collect_static_if_changed as c; print(c())"
-    run = [sys.executable, "-c", f"import django; django.setup(); {code}"]
-    first = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
-    second = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
-    assert first.stdout.split()[-1] == "True" and second.stdout.split()[-1] == "False"
-    assert (var_dir / "static" / serve.STAMP).exists()
+        stdout, stderr = proc.communicate(timeout=30)
+    assert "gunicorn: http://127.0.0.1" in stdout and "2 tiến trình" in stdout
+    # every log line, gunicorn's included, is one JSON object
+    lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
+    messages = [line["message"] for line in lines if line["logger"] == "gunicorn.error"]
+    assert any(m.startswith("Starting gunicorn") for m in messages)
+    assert "Using worker: sync" in messages
+    assert sum(m.startswith("Booting worker") for m in messages) >= 2
+    requests = [line for line in lines if line["logger"] == "motcua.request"]
+    assert {"req-12345678"} <= {line["request_id"] for line in requests}
+    assert all("?" not in line["path"] for line in requests)
+    # a second start without changes to the static files does not collect them again
+    assert (var_dir / "static" / STAMP).exists()
+    again = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + COLLECT],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert again.stdout.split()[-1] == "False"
 
 
 def test_workers_are_sized_from_the_cores_and_threads_switch_the_worker_class(monkeypatch):
@@ -94,9 +122,8 @@ def test_workers_are_sized_from_the_cores_and_threads_switch_the_worker_class(mo
     assert threaded["worker_class"] == "gthread"
 
 
-def test_dev_runs_djangos_development_server(var_dir):
-    env = motcua_env(var_dir, MOTCUA_ENV="development", DEBUG="1")
-    motcua("migrate", "--noinput", env=env)
+def test_dev_runs_djangos_development_server(served_var):
+    env = motcua_env(served_var, MOTCUA_ENV="development", DEBUG="1")
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "motcua.cli", "serve", "--dev", "--port", str(port)],

@@ -15,6 +15,7 @@ copies: ``collectstatic`` runs first whenever the static sources changed since t
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 
@@ -77,11 +78,26 @@ def gunicorn_options(
         "accesslog": None,  # each request is logged once, by motcua.core.observability
         "errorlog": "-",
         "loglevel": os.environ.get("GUNICORN_LOG_LEVEL", "info"),
+        "logconfig_dict": gunicorn_logging(),
         "proc_name": "motcua",
         # X-Forwarded-Proto believed from the same proxies as X-Forwarded-For
         "forwarded_allow_ips": settings.MOTCUA_TRUSTED_PROXIES or "127.0.0.1,::1",
         "post_fork": _post_fork,
     }
+
+
+def gunicorn_logging() -> dict:
+    """Django's LOGGING, with gunicorn's own lines (start, workers, timeouts) in the same
+    format (JSON with MOTCUA_LOG_FORMAT=json) on the same stream."""
+    config = copy.deepcopy(settings.LOGGING)
+    level = os.environ.get("GUNICORN_LOG_LEVEL", "info").upper()
+    config.setdefault("loggers", {}).update(
+        {
+            "gunicorn.error": {"level": level, "handlers": ["console"], "propagate": False},
+            "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+        }
+    )
+    return config
 
 
 def _post_fork(server, worker):
