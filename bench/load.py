@@ -10,7 +10,7 @@ never touch your database; if there is no demo there, one is made first (`motcua
 a minute). With DATABASE_URL the servers use that database (load the demo into it first).
 
 For each server and each endpoint — procedure search (``/thu-tuc/?q=…``), public tracking
-(``/api/portal/track``, the citizens' look-up, each from its own client address as nginx
+(``POST /api/portal/track``, the citizens' look-up, each from its own client address as nginx
 would forward it) and the officer's work queue (``/can-bo/``, logged in) — two phases of
 BENCH_SECONDS (default 4) each:
 
@@ -93,6 +93,10 @@ def prepare_var() -> Path:
                 shutil.copy2(item, var / item.name)
             elif item.is_dir() and item.name in ("static", "media"):
                 shutil.copytree(item, var / item.name)
+        # the copy may predate the code's latest migrations
+        subprocess.run(
+            motcua_cmd("migrate", "--noinput"), env=server_env(var), check=True, capture_output=True
+        )
         return var
     print(f"Không có dữ liệu mẫu trong {SOURCE_VAR}: nạp tỉnh mẫu vào {var} …", flush=True)
     env = server_env(var) | {"MOTCUA_ENV": "development"}
@@ -197,16 +201,16 @@ def requests_for(kind: str, codes, session: str | None):
 
     def search():
         q = urllib.parse.quote_plus(SEARCHES[next(counter) % len(SEARCHES)])
-        return "GET", f"/thu-tuc/?q={q}", {}
+        return "GET", f"/thu-tuc/?q={q}", {}, None
 
     def track():
         code, phone4 = codes[next(counter) % len(codes)]
-        query = urllib.parse.urlencode({"code": code, "phone4": phone4})
         client = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
-        return "GET", f"/api/portal/track?{query}", {"X-Forwarded-For": client}
+        headers = {"X-Forwarded-For": client, "Content-Type": "application/json"}
+        return "POST", "/api/portal/track", headers, json.dumps({"code": code, "phone4": phone4})
 
     def queue():
-        return "GET", "/can-bo/", {"Cookie": session or ""}
+        return "GET", "/can-bo/", {"Cookie": session or ""}, None
 
     return {"search": search, "track": track, "queue": queue}[kind]
 
@@ -251,8 +255,7 @@ def saturate(port: int, make, seconds: float, connections: int) -> Result:
     def client():
         conn, mine, statuses = Conn(port), [], {}
         while (start := time.perf_counter()) < deadline:
-            method, path, headers = make()
-            status, _, _ = conn.request(method, path, headers)
+            status, _, _ = conn.request(*make())
             mine.append(time.perf_counter() - start)
             statuses[status] = statuses.get(status, 0) + 1
         with lock:
@@ -282,8 +285,7 @@ def paced(port: int, make, rate: float, seconds: float, threads: int) -> Result:
                 continue
             if (delay := planned - time.perf_counter()) > 0:
                 time.sleep(delay)
-            method, path, headers = make()
-            status, _, _ = conn.request(method, path, headers)
+            status, _, _ = conn.request(*make())
             mine.append(time.perf_counter() - planned)  # late sends count as waiting
             statuses[status] = statuses.get(status, 0) + 1
         with lock:

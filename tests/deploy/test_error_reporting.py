@@ -27,7 +27,7 @@ import sentry_sdk
 environ = {
     "REQUEST_METHOD": "GET", "PATH_INFO": "/hong/", "QUERY_STRING": "so_giay_to=001099012345",
     "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1",
-    "HTTP_X_REQUEST_ID": "req-sentry-0001", "HTTP_COOKIE": "sessionid=phien-bi-mat",
+    "HTTP_X_REQUEST_ID": "req-sentry-0001", "HTTP_COOKIE": "csrftoken=phien-bi-mat",
     "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(), "wsgi.url_scheme": "http",
     "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True,
     "wsgi.run_once": False, "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.1.2.3",
