@@ -14,7 +14,9 @@ For each server and each endpoint — procedure search (``/thu-tuc/?q=…``), pu
 would forward it) and the officer's work queue (``/can-bo/``, logged in) — two phases of
 BENCH_SECONDS (default 4) each:
 
-* saturation: BENCH_CONNECTIONS (default 16) clients send back to back: requests/s, p50, p99;
+* one client sending one request at a time (2 s): the latency of an idle server, p50;
+* saturation: BENCH_CONNECTIONS (default 16) clients send back to back: requests/s, p50, p99,
+  and the server's CPU time per request (all its processes; comparable on a busy machine);
 * paced: requests sent at the target rate (500/s public, 50/s work queue) whatever the
   answers' speed, latency counted from the planned send time (no coordinated omission):
   p50, p99 and errors, compared with the targets (p99 < 50 ms public, < 200 ms work queue).
@@ -403,14 +405,16 @@ def bench_server(kind: str, var: Path, codes, password: str | None) -> dict:
         for name in kinds:
             make = requests_for(name, codes, session)
             saturate(port, make, 0.8, CONNECTIONS)  # warm every worker
+            serial = saturate(port, make, min(2.0, SECONDS), 1)  # one client, one at a time
             cpu = server_cpu(proc.pid)
             sat = saturate(port, make, SECONDS, CONNECTIONS)
             sat.cpu_ms = (server_cpu(proc.pid) - cpu) * 1000 / max(sat.count, 1)
             rate, _ = TARGETS[name]
             pace = paced(port, make, rate, SECONDS, PACED_THREADS)
-            out["endpoints"][name] = {"saturated": sat, "paced": pace}
+            out["endpoints"][name] = {"saturated": sat, "paced": pace, "serial": serial}
             print(
-                f"  {kind:4} {name:6} {line(sat)}, CPU {sat.cpu_ms:4.1f} ms/yc | "
+                f"  {kind:4} {name:6} 1 kết nối p50 {serial.pct(50):5.1f} ms | "
+                f"{line(sat)}, CPU {sat.cpu_ms:4.1f} ms/yc | "
                 f"{rate}/s: {line(pace)}",
                 flush=True,
             )
@@ -459,7 +463,8 @@ def main() -> None:
         print(
             f"  {name:6} prod/dev = {ratio:4.1f}× ({prod['saturated'].rate():.0f} / "
             f"{dev['saturated'].rate():.0f} yc/s; CPU máy chủ {prod['saturated'].cpu_ms:.1f} / "
-            f"{dev['saturated'].cpu_ms:.1f} ms/yc); ở {rate}/s: prod p99 {p99:.1f} ms, dev p99 "
+            f"{dev['saturated'].cpu_ms:.1f} ms/yc; 1 kết nối p50 {prod['serial'].pct(50):.1f} / "
+            f"{dev['serial'].pct(50):.1f} ms); ở {rate}/s: prod p99 {p99:.1f} ms, dev p99 "
             f"{dev['paced'].pct(99):.1f} ms — mục tiêu p99 < {p99_target} ms, 0 lỗi: "
             f"{'ĐẠT' if ok else 'CHƯA ĐẠT'}"
         )
