@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "repl
 def replica(settings):
     """The replica configured (tests/deploy/conftest.py adds the alias as a test mirror)."""
     settings.MOTCUA_REPLICA_ALIAS = "replica"
-    return connections["replica"]
+    yield connections["replica"]
+    connections["replica"].close()  # PostgreSQL drops the test database only when unused
 
 
 def stats():
