@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
+from motcua.core.db import using_replica
 from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.organization.auth import officer_auth
 from motcua.organization.models import Role, Unit
@@ -151,6 +152,7 @@ def _period(kind: str, date: str | None):
 
 
 @router.get("/scorecard", auth=officer_auth, summary="Bảng chỉ tiêu của một đơn vị trong kỳ")
+@using_replica()
 def scorecard_api(request, unit: str = "", period: str = "quarter", date: str | None = None):
     counter = Counter()
     found = leader_unit_for(request.user, unit, counter.scopes)
@@ -161,6 +163,7 @@ def scorecard_api(request, unit: str = "", period: str = "quarter", date: str | 
 
 
 @router.get("/ranking", auth=officer_auth, summary="Xếp hạng đơn vị, kém nhất trước")
+@using_replica()
 def ranking_api(request, period: str = "quarter", date: str | None = None):
     counter = Counter()
     root = leader_unit_for(request.user, "", counter.scopes)
@@ -179,6 +182,7 @@ def ranking_api(request, period: str = "quarter", date: str | None = None):
 
 
 @router.get("/index766", auth=officer_auth, summary="Chỉ số phục vụ (QĐ 766/QĐ-TTg) của một đơn vị")
+@using_replica()
 def index766_api(
     request, unit: str = "", period: str = "quarter", date: str | None = None,
     criterion: str | None = None, rate: float | None = None,

@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from motcua.core.db import using_replica
 from motcua.core.errors import DomainError
 from motcua.organization.models import UnitKind
 from motcua.reporting import exports
@@ -154,7 +155,8 @@ def dataset(name: str, period: Period, fmt: str) -> bytes:
     if cached is not None:
         return cached
     build, columns = DATASETS[name]
-    rows = build(period)
+    with using_replica():  # aggregates only; a few seconds of lag do not matter
+        rows = build(period)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=[k for k, _ in columns])

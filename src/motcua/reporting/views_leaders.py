@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from motcua.core.client import client_address
+from motcua.core.db import using_replica
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
 from motcua.dossiers.selectors import visible_unit_ids
@@ -44,6 +45,7 @@ def _query(unit, period) -> str:
 
 @login_required
 @require_GET
+@using_replica()  # dashboards may lag the primary by a little
 def leaders(request):
     counter = Counter()
     unit = leader_unit(request, counter)
@@ -80,6 +82,7 @@ def leaders(request):
 
 @login_required
 @require_GET
+@using_replica()  # dashboards may lag the primary by a little
 def leaders_excel(request):
     counter = Counter()
     unit = leader_unit(request, counter)
@@ -99,6 +102,7 @@ def leaders_excel(request):
 
 @login_required
 @require_GET
+@using_replica()  # dashboards may lag the primary by a little
 def indicator_dossiers(request, code):
     """The dossiers behind a figure, with their units (same population as the count)."""
     counter = Counter()
@@ -128,6 +132,7 @@ def indicator_dossiers(request, code):
 
 @login_required
 @require_GET
+@using_replica()  # dashboards may lag the primary by a little
 def index766(request):
     counter = Counter()
     unit = leader_unit(request, counter)
