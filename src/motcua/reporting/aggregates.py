@@ -216,7 +216,7 @@ def pending_events(current: AggregateState):
 def pending_days(current: AggregateState | None = None) -> set[dt.date] | None:
     """Days touched by dossier events not folded in yet; None when too many to list."""
     current = current or state()
-    codes = pending_events(current).values_list("subject_id", flat=True)
+    codes = pending_events(current).order_by().values_list("subject_id", flat=True)
     codes = list(codes.distinct()[: MAX_PENDING_EVENTS + 1])
     if len(codes) > MAX_PENDING_EVENTS:
         return None
