@@ -68,8 +68,13 @@ def test_aggregates_agree_with_the_rows(world, quarter, cast, province_admin):  
     assert "progress_766" in DAILY and "open_overdue_share" in DAILY
     # then every random slice agrees with the rows (current period cut mid-day included)
     assert compare(units, at(81, 10), rng) > 0
-    # when more happens without a catch-up: a late finish, a cancellation, a late entry
-    e = to_leader(world, quarter["E"], when=at(82, 9))
+    # when more happens without a catch-up: a late entry, a late finish, a cancellation
+    e = dossier_services.dossier_record_late_entry(
+        actor=world.specialist, dossier=quarter["E"], occurred_at=at(81, 15),
+        description="Trao đổi với người nộp qua điện thoại", reason="Mạng nội bộ bị gián đoạn",
+        at=at(82, 8),
+    )  # fmt: skip
+    e = to_leader(world, e, when=at(82, 9))
     approve(world, e, when=at(82, 14))
     g = dossier_services.dossier_cancel(
         actor=world.leader, dossier=quarter["G"], reason="Hủy do nhập trùng hồ sơ", at=at(82, 15)
