@@ -22,3 +22,19 @@ def fold(text: str | None) -> str:
 def search_tokens(query: str | None) -> list[str]:
     """The folded words of a query, punctuation dropped."""
     return [t for t in _NON_WORD.sub(" ", fold(query)).split() if t]
+
+
+#: Invisible characters that make two equal-looking names differ (and searches miss them).
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+
+
+def clean_text(text: str | None) -> str:
+    """Input text as stored: NFC (one code point per Vietnamese letter), zero-width
+    characters removed, surrounding white space stripped.
+
+    'Nguyễn' typed with combining marks (NFD, as some keyboards send it) and 'Nguy\\u200bễn'
+    both become the same 'Nguyễn' a search folds and finds.
+    """
+    if not text:
+        return ""
+    return unicodedata.normalize("NFC", text.translate(ZERO_WIDTH)).strip()
