@@ -7,20 +7,19 @@ checked here, not in views.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from motcua.core.text import fold
+from motcua.core.files import check_content, read_limited
+from motcua.core.text import clean_text, fold
 from motcua.ledger.services import event_record
 from motcua.organization.models import Role, StaffRole, Unit
 from motcua.organization.permissions import has_role
@@ -560,14 +559,16 @@ def task_report_progress(
         },
     )
     for f in files:
-        content = f.read()
+        label = Path(f.name or "minh-chung").name
+        checked = check_content(read_limited(f, label=label), label=label)
         evidence = Evidence(
             progress=progress,
-            name=Path(f.name).name[:255],
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            name=clean_text(label)[:255],
+            size=checked.size,
+            sha256=checked.sha256,
         )
-        evidence.file.save(Path(f.name).name, ContentFile(content), save=False)
+        stored = checked.as_django_file(Path(label).stem[:80] or "minh-chung")
+        evidence.file.save(stored.name, stored, save=False)
         evidence.save()
         event_record(
             subject_type=events.SUBJECT_TASK,
