@@ -45,7 +45,7 @@ class FeeOut(Schema):
     note: str
 
 
-class StepOut(Schema):
+class ProcedureStepOut(Schema):
     order: int
     name: str
     unit_kind: str
@@ -58,7 +58,7 @@ class ProcessOut(Schema):
     version: int
     effective_from: str
     decision: str
-    steps: list[StepOut]
+    steps: list[ProcedureStepOut]
 
     @staticmethod
     def resolve_effective_from(obj):

@@ -14,7 +14,7 @@ from motcua.core.errors import InvalidInput
 
 class Pagination(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Trang (bắt đầu từ 1)")
+        page: int = Field(1, ge=1, le=1_000_000, description="Trang (bắt đầu từ 1)")
         page_size: int = Field(20, ge=1, le=200, description="Số dòng mỗi trang (tối đa 200)")
 
     class Output(Schema):

@@ -1,9 +1,10 @@
 """API for citizen apps: submit online, track, list my dossiers. Same rules as the pages."""
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Form, Query, Router, Schema, Status
+from ninja import Field, Form, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import SessionAuth
 
@@ -11,6 +12,7 @@ from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
 from motcua.core.errors import NotFound
 from motcua.core.files import file_response
+from motcua.core.validation import Email, Text
 from motcua.organization.auth import BearerToken
 from motcua.portal import selectors, services
 from motcua.surveys.api import register_rating
@@ -32,7 +34,7 @@ class TimelineOut(Schema):
     reasons: str = ""
 
 
-class DossierOut(Schema):
+class CitizenDossierOut(Schema):
     code: str
     procedure_code: str
     procedure_name: str
@@ -54,18 +56,20 @@ class DossierOut(Schema):
 
 class SubmissionOut(Schema):
     created: bool = Field(description="false: cùng khóa chống nộp trùng, trả lại hồ sơ đã nộp")
-    dossier: DossierOut
+    dossier: CitizenDossierOut
 
 
 class SubmissionIn(Schema):
-    procedure: str = Field(description="Mã thủ tục")
-    unit: str = Field(description="Mã đơn vị nơi nộp")
-    applicant_name: str = ""
-    applicant_id_number: str = ""
-    applicant_phone: str = ""
-    applicant_email: str = ""
-    applicant_address: str = ""
-    return_method: str = "online"
+    """Limits match the dossier's fields (``Dossier.applicant_*``)."""
+
+    procedure: Text(40, min_length=1) = Field(description="Mã thủ tục")
+    unit: Text(40, min_length=1) = Field(description="Mã đơn vị nơi nộp")
+    applicant_name: Text(255) = ""
+    applicant_id_number: Text(20) = ""
+    applicant_phone: Text(20) = ""
+    applicant_email: Email = ""
+    applicant_address: Text(500) = ""
+    return_method: Literal["online", "post", "desk"] = "online"
 
 
 class MyDossierOut(Schema):
@@ -94,6 +98,12 @@ class MyDossierOut(Schema):
 def submission_create(
     request: HttpRequest,
     data: Form[SubmissionIn],
+    idempotency_key: str = Header(  # noqa: B008
+        "",
+        alias="Idempotency-Key",
+        max_length=64,
+        description="Khóa chống nộp trùng do ứng dụng tạo (ví dụ một UUID), mỗi hồ sơ một khóa",
+    ),
 ):
     files = {
         name.removeprefix("file_"): upload
@@ -104,7 +114,7 @@ def submission_create(
         user=request.user,
         procedure_code=data.procedure,
         unit_code=data.unit,
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=idempotency_key,
         applicant={
             "name": data.applicant_name,
             "id_number": data.applicant_id_number,
@@ -121,7 +131,7 @@ def submission_create(
 
 @router.get(
     "/track",
-    response=DossierOut,
+    response=CitizenDossierOut,
     auth=None,
     summary="Tra cứu hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại",
     description=(
@@ -129,7 +139,11 @@ def submission_create(
         "cho cùng một câu trả lời 404 `track_not_found`. Không trả dữ liệu cá nhân."
     ),
 )
-def track(request: HttpRequest, code: str = Query(...), phone4: str = Query(...)):  # noqa: B008
+def track(
+    request: HttpRequest,
+    code: str = Query(..., max_length=64),  # noqa: B008
+    phone4: str = Query(..., max_length=4),  # noqa: B008
+):
     dossier = services.track_dossier(code=code, phone4=phone4, client=client_address(request))
     return selectors.dossier_view(dossier, with_reasons=False)
 
@@ -147,7 +161,7 @@ def my_dossiers(request: HttpRequest):
 
 @router.get(
     "/dossiers/{code}",
-    response=DossierOut,
+    response=CitizenDossierOut,
     auth=citizen_auth,
     summary="Chi tiết một hồ sơ của tôi (kèm lý do)",
 )
@@ -167,13 +181,13 @@ def my_result(request: HttpRequest, code: str):
     return file_response(selectors.citizen_result_file(request.user, code))
 
 
-class SupplementIn(Schema):
-    note: str = ""
+class CitizenSupplementIn(Schema):
+    note: Text(500) = ""
 
 
 @router.post(
     "/dossiers/{code}/supplement",
-    response=DossierOut,
+    response=CitizenDossierOut,
     auth=citizen_auth,
     summary="Nộp bổ sung hồ sơ trực tuyến",
     description=(
@@ -182,7 +196,7 @@ class SupplementIn(Schema):
         "tiếp tục được tính khi nhận đủ."
     ),
 )
-def supplement_create(request: HttpRequest, code: str, data: Form[SupplementIn]):
+def supplement_create(request: HttpRequest, code: str, data: Form[CitizenSupplementIn]):
     dossier = services.citizen_supplement_submit(
         user=request.user, code=code, uploads=request.FILES.getlist("files"), note=data.note
     )
@@ -193,9 +207,9 @@ def supplement_create(request: HttpRequest, code: str, data: Form[SupplementIn])
 
 
 class TokenIn(Schema):
-    login: str = Field(..., description="Thư điện tử hoặc số điện thoại đã đăng ký")
-    password: str
-    name: str = Field("Ứng dụng công dân", max_length=100, description="Tên thiết bị / ứng dụng")
+    login: Text(254) = Field(..., description="Thư điện tử hoặc số điện thoại đã đăng ký")
+    password: str = Field(..., max_length=128)
+    name: Text(100) = Field("Ứng dụng công dân", description="Tên thiết bị / ứng dụng")
 
 
 class TokenCreatedOut(Schema):
