@@ -6,7 +6,7 @@ import json
 import logging
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -69,7 +69,42 @@ class StrictJSONParser(Parser):
         return data
 
 
-api = NinjaAPI(
+class ErrorOut(Schema):
+    """Every error answer: a stable code for programs, a Vietnamese message for people."""
+
+    code: str
+    message: str
+    details: dict | None = None
+
+
+#: Error answers any operation may give (documented on every operation of the schema).
+ERROR_RESPONSES = {
+    400: "Dữ liệu không hợp lệ (`invalid_input`, `malformed_json`, `nul_byte`, …)",
+    401: "Chưa đăng nhập hoặc mã truy cập không hợp lệ",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    409: "Xung đột: dữ liệu đã thay đổi hoặc thao tác không hợp lệ ở trạng thái hiện tại",
+    429: "Quá nhiều yêu cầu",
+    500: "Lỗi hệ thống",
+}
+
+
+class MotcuaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ErrorOut.model_json_schema()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": error}
+        return schema
+
+
+api = MotcuaAPI(
     parser=StrictJSONParser(),
     renderer=VietnameseJSONRenderer(),
     title="Một Cửa API",
