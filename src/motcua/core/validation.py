@@ -167,7 +167,7 @@ def vietnamese_message(error: dict) -> str:
     template = _MESSAGES.get(kind)
     if template is None:
         return "không hợp lệ"
-    ctx = {k: _show(v) for k, v in (error.get("ctx") or {}).items()}
+    ctx = {k: _show(v).replace(" or ", " hoặc ") for k, v in (error.get("ctx") or {}).items()}
     try:
         return template.format(**ctx)
     except (KeyError, IndexError, ValueError):
