@@ -123,7 +123,10 @@ def domain_error(request, exc: DomainError):
 
 
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "file")]
+    loc = list(loc)
+    if len(loc) >= 3 and loc[0] in ("body", "form", "query"):
+        del loc[1]  # the view's parameter name (``data``, ``payload``): not the client's
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "file", "header")]
     return ".".join(parts) or "?"
 
 

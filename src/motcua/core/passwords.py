@@ -15,4 +15,3 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self):
         return f"Mật khẩu cần ít nhất {self.min_length} ký tự."
-

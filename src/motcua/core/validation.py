@@ -52,10 +52,12 @@ def _clean(value: Any) -> Any:
 
 def Text(max_length: int, *, min_length: int = 0, **field: Any) -> Any:  # noqa: N802
     """A cleaned string of at most ``max_length`` characters (the model field's max_length)."""
+    # the constraints come before the cleaning validator so that they apply to the string
+    # (``string_too_long``) after it was cleaned
     return Annotated[
         str,
-        BeforeValidator(_clean),
         Field(min_length=min_length, max_length=max_length, **field),
+        BeforeValidator(_clean),
         AfterValidator(_no_control),
     ]
 
@@ -73,12 +75,12 @@ def Money(max_digits: int = 15, decimal_places: int = 0, **field: Any) -> Any:  
     """A decimal that fits ``DecimalField(max_digits, decimal_places)``."""
     return Annotated[
         Decimal,
-        BeforeValidator(_finite),
         Field(ge=0, max_digits=max_digits, decimal_places=decimal_places, **field),
+        BeforeValidator(_finite),
     ]
 
 
-Hours = Annotated[float, BeforeValidator(_finite), Field(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, allow_inf_nan=False), BeforeValidator(_finite)]
 
 
 def _sane_day(value: dt.date) -> dt.date:
@@ -104,8 +106,8 @@ def _email(value: str) -> str:
 
 Email = Annotated[
     str,
-    BeforeValidator(_clean),
     Field(max_length=254, description="Địa chỉ thư điện tử"),
+    BeforeValidator(_clean),
     AfterValidator(_email),
 ]
 
