@@ -160,3 +160,17 @@ def test_a_taken_email_at_intake_is_validated(client):
     with pytest.raises(InvalidInput) as error:
         normalize_email("an@@example")
     assert error.value.code == "email_invalid"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/calendar/days?from=9999-01-01&to=9999-12-31",
+        "/api/calendar/due?start=9999-12-31T23:00:00&days=36500",
+        "/api/calendar/elapsed?start=0001-01-01T00:00:00&end=9999-12-31T00:00:00",
+    ],
+)
+def test_dates_out_of_range_are_refused_not_overflowed(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and response.json()["code"] == "date_out_of_range"
+    assert "01/01/1900 – 31/12/2100" in response.json()["message"]
