@@ -38,8 +38,8 @@ logger = logging.getLogger("motcua.api")
 
 
 class BodyRefused(ValueError):
-    def __init__(self, code: str, message: str):
-        self.code, self.message = code, message
+    def __init__(self, code: str, message: str, reason: str = ""):
+        self.code, self.message, self.reason = code, message, reason
         super().__init__(message)
 
 
@@ -65,7 +65,7 @@ class StrictJSONParser(Parser):
                 "malformed_json", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
             ) from None
         if _has_nul(data):
-            raise BodyRefused("nul_byte", NUL_MESSAGE)
+            raise BodyRefused("invalid_input", NUL_MESSAGE, reason="nul_byte")
         return data
 
 
@@ -79,7 +79,7 @@ class ErrorOut(Schema):
 
 #: Error answers any operation may give (documented on every operation of the schema).
 ERROR_RESPONSES = {
-    400: "Dữ liệu không hợp lệ (`invalid_input`, `malformed_json`, `nul_byte`, …)",
+    400: "Dữ liệu không hợp lệ (`invalid_input`, `malformed_json`, …)",
     401: "Chưa đăng nhập hoặc mã truy cập không hợp lệ",
     403: "Không có quyền",
     404: "Không tìm thấy",
@@ -183,6 +183,8 @@ def http_error(request, exc: HttpError):
     refused = exc.__cause__
     if isinstance(refused, BodyRefused):
         body = {"code": refused.code, "message": refused.message}
+        if refused.reason:
+            body["details"] = {"reason": refused.reason}
     else:
         code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", "Yêu cầu bị từ chối."))
         body = {"code": code, "message": message}

@@ -15,7 +15,7 @@ from motcua.core.validation import Amount, Day, Email, Hours, Money, Text, vietn
 
 pytestmark = pytest.mark.django_db
 
-NUL = "Yêu cầu chứa ký tự NUL"
+NUL = "Dữ liệu không hợp lệ: yêu cầu chứa ký tự NUL"
 
 
 @pytest.fixture
@@ -37,7 +37,8 @@ def quiet_client():
 def test_nul_in_the_api_path_or_query_is_a_clear_400(client, url):
     response = client.get(url)
     assert response.status_code == 400
-    assert response.json()["code"] == "nul_byte" and NUL in response.json()["message"]
+    assert response.json()["code"] == "invalid_input" and NUL in response.json()["message"]
+    assert response.json()["details"] == {"reason": "nul_byte"}
 
 
 @pytest.mark.parametrize(
@@ -56,7 +57,7 @@ def test_nul_in_a_form_field_and_in_json_is_refused(client):
         '{"login": "an\\u0000@example.vn", "password": "x"}',
         content_type="application/json",
     )
-    assert body.status_code == 400 and body.json()["code"] == "nul_byte"
+    assert body.status_code == 400 and body.json()["details"] == {"reason": "nul_byte"}
 
 
 def test_malformed_json_and_invalid_fields_are_answered_in_vietnamese(client):

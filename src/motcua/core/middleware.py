@@ -39,12 +39,12 @@ class DomainErrorMiddleware:
         return render(request, "core/error.html", context, status=status)
 
 
-NUL_MESSAGE = "Yêu cầu chứa ký tự NUL (mã 0), không được chấp nhận."
+NUL_MESSAGE = "Dữ liệu không hợp lệ: yêu cầu chứa ký tự NUL (mã 0), không được chấp nhận."
 
 
 class RejectNulBytesMiddleware:
     """A NUL byte in the path, a query parameter or a form field is refused with a clear 400
-    (code ``nul_byte``) before any view, file finder or database sees it (PostgreSQL refuses
+    (code ``invalid_input``, ``details.reason`` ``nul_byte``) before any view, file finder or database sees it (PostgreSQL refuses
     NUL in text, the file system in paths: both would be a server error). JSON bodies are
     checked by the API's parser (``motcua.api``)."""
 
@@ -82,9 +82,9 @@ def nul_byte_response(request):
 
     if request.path_info.startswith("/api/"):
         return JsonResponse(
-            {"code": "nul_byte", "message": NUL_MESSAGE},
+            {"code": "invalid_input", "message": NUL_MESSAGE, "details": {"reason": "nul_byte"}},
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
-    context = {"title": TITLES[400], "message": NUL_MESSAGE, "code": "nul_byte"}
+    context = {"title": TITLES[400], "message": NUL_MESSAGE, "code": "invalid_input"}
     return render(request, "core/error.html", context, status=400)

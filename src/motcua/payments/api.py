@@ -5,6 +5,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 
 from motcua.core.client import client_address
+from motcua.core.validation import Text
 from motcua.payments import selectors, services
 from motcua.portal.services import code_lookup_throttle
 
@@ -57,7 +58,7 @@ class DossierPaymentsOut(Schema):
     response=DossierPaymentsOut,
     summary="Phí, lệ phí và các giao dịch của một hồ sơ (mã hồ sơ + 4 số cuối điện thoại)",
 )
-def dossier_payments(request, code: str, phone4: str):
+def dossier_payments(request, code: Text(64), phone4: Text(4)):
     code_lookup_throttle(code=code, client=client_address(request))
     dossier = selectors.dossier_for_applicant(code=code, phone4=phone4)
     return {
