@@ -28,7 +28,7 @@ from tests.portal.conftest import citizen  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 5
+EXAMPLES = 4
 BUDGET_SECONDS = 120  # generous: the machine may be busy; typically ~35 s
 CHECKS = [
     not_a_server_error,
