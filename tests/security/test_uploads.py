@@ -138,3 +138,10 @@ def test_reform_evidence_refused_leaves_no_file_behind(
     # the first (valid) file was written before the second was refused: the rolled-back
     # request's file is deleted when the response is ready
     assert not [p for p in (_media / "reform").rglob("*") if p.is_file()]
+
+
+def test_a_real_world_pdf_with_text_and_fonts_is_accepted():
+    from weasyprint import HTML
+
+    data = HTML(string="<h1>Giấy khai sinh</h1><p>Nguyễn Thị Hoa</p>").write_pdf()
+    assert check_content(data, label="giay-khai-sinh.pdf").kind == "pdf"

@@ -61,7 +61,7 @@ MAX_PIXELS = 40_000_000
 #: Markup a browser would run or render, refused in the first bytes of a PDF.
 _MARKUP = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|script|svg|iframe|object|embed)\b"
-    rb"|javascript:|<\?xml",
+    rb"|javascript:",  # not <?xml: a PDF's XMP metadata may sit in its first bytes
     re.IGNORECASE,
 )
 _PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
