@@ -20,6 +20,8 @@ install: $(STAMP)
 ## (a development environment: DEBUG, the payment sandbox and the demo data are on)
 run: export MOTCUA_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: export MOTCUA_ENV ?= development
+# local development only: the demo admins log in without a TOTP code (production: on)
+run: export MOTCUA_REQUIRE_OTP ?= 0
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/motcua migrate --noinput
