@@ -217,8 +217,8 @@ def _reencoded(data: bytes, expected: str) -> bytes | None:
     return out.getvalue()
 
 
-class CheckedStorage(FileSystemStorage):
-    """The file system storage; files written under ``UPLOAD_DIRS`` are checked first (and
+class ContentCheckMixin:
+    """For any storage class: files written under ``UPLOAD_DIRS`` are checked first (and
     stored under an extension that matches their content), and a file whose transaction is
     rolled back is deleted at the end of the request (``OrphanFilesMiddleware``)."""
 
@@ -233,6 +233,10 @@ class CheckedStorage(FileSystemStorage):
         saved = super()._save(name, content)
         _track(self, saved)
         return saved
+
+
+class CheckedStorage(ContentCheckMixin, FileSystemStorage):
+    """The file system storage with the content check (the default)."""
 
 
 # ------------------------------------------------------------------ orphan files
