@@ -101,3 +101,26 @@ def test_the_api_survives_fuzzing_and_matches_its_schema(callers, settings):
     report = "\n\n".join(f"{op} ({kind}): {text}" for (op, kind), text in failures.items())
     assert not failures, f"{len(failures)} failing operations:\n{report}"
     assert elapsed < BUDGET_SECONDS
+
+
+def test_every_documented_schema_name_belongs_to_one_class():
+    """ninja names a component after its class: two classes of one name silently document
+    one body for both (the fuzzing above then validates against the wrong one)."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    from motcua.api import api
+
+    classes = defaultdict(set)
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("motcua."):
+                classes[sub.__name__].add(f"{sub.__module__}.{sub.__qualname__}")
+            walk(sub)
+
+    walk(Schema)
+    documented = api.get_openapi_schema()["components"]["schemas"]
+    clashes = {name: sorted(classes[name]) for name in documented if len(classes[name]) > 1}
+    assert clashes == {}

@@ -84,7 +84,7 @@ class ChoiceOut(Schema):
     label: str
 
 
-class IndicatorOut(Schema):
+class SurveyIndicatorOut(Schema):
     order: int
     code: str
     text: str
@@ -104,7 +104,7 @@ class QuestionnaireOut(Schema):
     effective_from: date
     max_points: int
     overall: list[ChoiceOut] = []
-    indicators: list[IndicatorOut]
+    indicators: list[SurveyIndicatorOut]
     bands: list[BandOut]
 
 
