@@ -34,3 +34,9 @@ urlpatterns = [
 ]
 # Nothing under MEDIA_ROOT is served as such: each stored file has a view that checks who
 # asks (motcua.core.files).
+
+# Error pages in Vietnamese (JSON {"code", "message"} under /api/)
+handler400 = "motcua.core.views.bad_request"
+handler403 = "motcua.core.views.permission_denied"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
+from motcua.core.validation import Day
 from motcua.ledger import integrity_views, proof, selectors
 from motcua.organization.auth import OptionalAuth, officer_auth
 
@@ -27,8 +28,8 @@ class RootOut(Schema):
 
 
 class RootFilter(Schema):
-    date_from: dt.date | None = Field(None, alias="from", description="Từ ngày (YYYY-MM-DD)")
-    date_to: dt.date | None = Field(None, alias="to", description="Đến ngày (YYYY-MM-DD)")
+    date_from: Day | None = Field(None, alias="from", description="Từ ngày (YYYY-MM-DD)")
+    date_to: Day | None = Field(None, alias="to", description="Đến ngày (YYYY-MM-DD)")
 
 
 @router.get("/roots", response=list[RootOut], auth=None, summary="Gốc Merkle từng ngày (công khai)")
@@ -98,8 +99,8 @@ class FindingOut(Schema):
 class FindingFilter(Schema):
     kind: str | None = Field(None, description="Loại phát hiện")
     unit: str | None = Field(None, description="Mã đơn vị (gồm các đơn vị trực thuộc)")
-    date_from: dt.date | None = Field(None, alias="from", description="Từ ngày (YYYY-MM-DD)")
-    date_to: dt.date | None = Field(None, alias="to", description="Đến ngày (YYYY-MM-DD)")
+    date_from: Day | None = Field(None, alias="from", description="Từ ngày (YYYY-MM-DD)")
+    date_to: Day | None = Field(None, alias="to", description="Đến ngày (YYYY-MM-DD)")
 
 
 @integrity_router.get(
