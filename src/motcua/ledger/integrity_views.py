@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.pagination import paginate
+from motcua.core.parsing import parse_date
 from motcua.ledger import integrity
-from motcua.ledger.views import _date
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role, units_of
 
@@ -76,7 +76,7 @@ def findings_for(
 def _filters(request) -> tuple[dict, list[str]]:
     raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
     errors = []
-    date_from, date_to = _date(raw_from), _date(raw_to)
+    date_from, date_to = parse_date(raw_from), parse_date(raw_to)
     if raw_from and date_from is None:
         errors.append("Ngày bắt đầu không hợp lệ (dd/mm/yyyy).")
     if raw_to and date_to is None:

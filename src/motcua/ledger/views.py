@@ -11,25 +11,15 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.errors import DomainError
 from motcua.core.pagination import paginate
+from motcua.core.parsing import parse_date
 from motcua.ledger import actions, proof, selectors
-
-
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 - a date
-        except ValueError:
-            continue
-    return None
 
 
 @require_GET
 def roots(request):
     """Public: anyone."""
     raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
-    date_from, date_to = _date(raw_from), _date(raw_to)
+    date_from, date_to = parse_date(raw_from), parse_date(raw_to)
     errors = []
     if raw_from and date_from is None:
         errors.append("Ngày bắt đầu không hợp lệ (dd/mm/yyyy).")

@@ -50,11 +50,3 @@ def payment_by_order(*, order_ref: str, provider: str) -> Payment | None:
         .filter(order_ref=order_ref, provider=provider)
         .first()
     )
-
-
-def mask_name(name: str) -> str:
-    """'Nguyễn Văn An' → 'N*** V** An': enough for the applicant, not for a stranger."""
-    parts = (name or "").split()
-    if len(parts) <= 1:
-        return (name[:1] + "***") if name else ""
-    return " ".join([*(p[0] + "*" * (len(p) - 1) for p in parts[:-1]), parts[-1]])

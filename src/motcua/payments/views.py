@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.masking import mask_name
 from motcua.payments import selectors, services
 from motcua.payments.forms import LookupForm
 from motcua.payments.models import PaymentStatus
@@ -46,7 +47,7 @@ def pay(request):
                 return redirect(url)
             context.update(
                 dossier=dossier,
-                applicant=selectors.mask_name(dossier.applicant_name),
+                applicant=mask_name(dossier.applicant_name),
                 outstanding=services.outstanding(dossier),
                 payments=selectors.payments_of_dossier(dossier=dossier)[:10],
             )
@@ -88,7 +89,7 @@ def _receipt_context(key: str) -> dict:
         raise Http404(error.message) from error
     if payment.status != PaymentStatus.PAID:
         raise Http404("Giao dịch chưa được thanh toán.")
-    return {"payment": payment, "applicant": selectors.mask_name(payment.dossier.applicant_name)}
+    return {"payment": payment, "applicant": mask_name(payment.dossier.applicant_name)}
 
 
 @require_GET

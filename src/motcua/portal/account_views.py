@@ -18,6 +18,7 @@ from motcua.catalog import selectors as catalog
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
+from motcua.core.masking import mask_email, mask_phone
 from motcua.core.pagination import paginate
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
@@ -86,11 +87,7 @@ def verify(request):
             else:
                 messages.success(request, "Tài khoản đã được xác minh.")
                 return redirect(_safe_next(request, reverse("portal:mine")))
-    sent_to = (
-        services.mask_email(citizen.user.email)
-        if citizen.user.email
-        else services.mask_phone(citizen.phone)
-    )
+    sent_to = mask_email(citizen.user.email) if citizen.user.email else mask_phone(citizen.phone)
     return render(
         request,
         "portal/verify.html",

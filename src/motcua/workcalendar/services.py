@@ -18,6 +18,7 @@ import numpy as np
 from django.db import transaction
 
 from motcua.core.errors import InvalidInput
+from motcua.core.parsing import parse_date
 from motcua.organization.models import Role
 from motcua.organization.permissions import require_role
 from motcua.workcalendar import engine
@@ -427,11 +428,9 @@ KIND_ALIASES = {
 
 def _parse_csv_date(text: str, line: int) -> dt.date:
     text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, not an instant)
-        except ValueError:
-            continue
+    parsed = parse_date(text)
+    if parsed is not None:
+        return parsed
     raise InvalidInput(
         f"Dòng {line}: ngày '{text}' không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).",
         code="csv_date_invalid",
