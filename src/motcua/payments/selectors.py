@@ -9,24 +9,6 @@ from motcua.dossiers.models import Dossier
 from motcua.payments.models import Payment
 
 
-def dossier_for_applicant(*, code: str, phone4: str) -> Dossier:
-    """The dossier if ``phone4`` are the last 4 digits of its applicant's phone.
-
-    One answer for "no such code" and "wrong digits", so that codes cannot be enumerated.
-    """
-    dossier = (
-        Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
-        .filter(code=(code or "").strip())
-        .first()
-    )
-    if dossier is None or not dossier.applicant_phone_ends_with(phone4):
-        raise NotFound(
-            "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại đã nhập.",
-            code="dossier_not_found",
-        )
-    return dossier
-
-
 def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:
     return Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id")
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.masking import mask_name
+from motcua.dossiers.lookup import LookupForm, dossier_for_applicant
 from motcua.payments import selectors, services
-from motcua.payments.forms import LookupForm
 from motcua.payments.models import PaymentStatus
 from motcua.payments.providers import get_provider
 from motcua.payments.providers.base import SignatureError
@@ -31,7 +31,7 @@ def pay(request):
     if request.method == "POST" and form.is_valid():
         try:
             code_lookup_throttle(code=form.cleaned_data["code"], client=client_address(request))
-            dossier = selectors.dossier_for_applicant(
+            dossier = dossier_for_applicant(
                 code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
             )
             if "pay" in request.POST:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -94,7 +95,12 @@ def public_stats(
         raise NotFound(f"Không tìm thấy lĩnh vực {field}.", code="field_not_found")
     filters = StatsFilters(unit=unit, field=field, date_from=period.start, date_to=period.end)
     now = now or timezone.now()
-    args = {"date_from": period.start, "date_to": period.end, "unit": unit, "field": field}
+    args: dict[str, Any] = {
+        "date_from": period.start,
+        "date_to": period.end,
+        "unit": unit,
+        "field": field,
+    }
     sat_rows = {r["group"]: r for r in satisfaction(**args, group_by=group_by)}
     rows = [
         _public(r, sat_rows.get(r["group"]))

@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from motcua.core.client import client_address
-from motcua.payments.selectors import dossier_for_applicant
+from motcua.dossiers.lookup import dossier_for_applicant
 from motcua.portal.services import code_lookup_throttle
 from motcua.reporting.periods import parse_period
 from motcua.surveys import selectors, services

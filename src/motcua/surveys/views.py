@@ -11,9 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError
 from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.lookup import LookupForm, dossier_for_applicant
 from motcua.dossiers.models import Dossier
-from motcua.payments.forms import LookupForm
-from motcua.payments.selectors import dossier_for_applicant
 from motcua.portal.services import code_lookup_throttle
 from motcua.reporting.periods import KINDS, parse_period
 from motcua.surveys import selectors, services

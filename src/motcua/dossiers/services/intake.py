@@ -90,8 +90,9 @@ def _desk_unit(actor, unit: Unit | None) -> Unit:
     if unit is None:
         desks = units_of(actor, [Role.DESK_OFFICER])
         if not desks:
-            require_role(actor, [Role.DESK_OFFICER])
-        unit = desks[0] if desks else None
+            require_role(actor, [Role.DESK_OFFICER])  # a superuser passes: ask for the desk
+            raise InvalidInput("Cần chọn bộ phận tiếp nhận.", code="receiving_unit_required")
+        unit = desks[0]
     require_role(actor, [Role.DESK_OFFICER], unit)
     return unit
 
@@ -106,7 +107,7 @@ def _competent_unit(procedure: Procedure, receiving: Unit, competent: Unit | Non
             if step.unit_id and step.unit.kind == procedure.competent_unit_kind:
                 return step.unit
     # The parent of a desk (a department's own desk, a commune's centre) is competent.
-    if receiving.parent_id and receiving.parent.kind == procedure.competent_unit_kind:
+    if receiving.parent is not None and receiving.parent.kind == procedure.competent_unit_kind:
         return receiving.parent
     raise InvalidInput(
         "Cần chọn cơ quan có thẩm quyền giải quyết thủ tục này.", code="competent_unit_required"
