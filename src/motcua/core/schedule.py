@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import task
+from django_tasks import TaskResult, task
 
 from motcua.core.formats import VN_TZ
 
@@ -55,7 +56,7 @@ def next_run_after(at: dt.time | dt.timedelta, now: dt.datetime) -> dt.datetime:
     return candidate
 
 
-def task_waiting(task_path: str, args: list | None = None) -> bool:
+def task_waiting(task_path: str, args: list[Any] | None = None) -> bool:
     """A run of ``task_path`` (with these arguments) is queued and not started yet."""
     try:
         from django_tasks_db.models import DBTaskResult
@@ -71,7 +72,7 @@ def _waiting(path: str) -> bool:
     return task_waiting(daily_job.module_path, [path])
 
 
-def schedule(path: str, *, now: dt.datetime | None = None):
+def schedule(path: str, *, now: dt.datetime | None = None) -> TaskResult[Any] | None:
     """Queue the next run of one daily job (None when one is already waiting)."""
     if path not in DAILY_JOBS:
         raise ValueError(f"unknown daily job {path!r}")
@@ -90,7 +91,7 @@ def schedule_all(*, now: dt.datetime | None = None) -> list[str]:
 
 
 @task()
-def daily_job(path: str):
+def daily_job(path: str) -> Any:
     """Run one daily job now, then queue its next run."""
     try:
         return import_string(path).call()
