@@ -24,7 +24,7 @@ ROLES = (Role.INSPECTOR, Role.PROVINCE_ADMIN)
 def _links(code: str) -> dict[str, str]:
     return {
         "dossier_url": reverse("dossiers:detail", args=[code]),
-        "timeline_url": reverse("ledger:dossier") + "?" + urlencode({"code": code}),
+        "timeline_url": reverse("audit:dossier") + "?" + urlencode({"code": code}),
     }
 
 
@@ -114,7 +114,7 @@ def findings_page(request):
             "not_returned_days": integrity.NOT_RETURNED_AFTER.days,
         },
     }
-    return render(request, "ledger/findings.html", context, status=status)
+    return render(request, "audit/findings.html", context, status=status)
 
 
 @login_required
