@@ -1,33 +1,13 @@
-"""Audit API: a dossier's proof (applicant/officer, mounted at /api/ledger) and the
-inspectors' integrity findings (mounted at /api/integrity)."""
+"""Audit API: the inspectors' integrity findings (mounted at /api/integrity)."""
 
 import datetime as dt
-from typing import Any
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from motcua.audit import integrity_views
 from motcua.core.api_pagination import Pagination
-from motcua.ledger import proof
-from motcua.organization.auth import OptionalAuth, officer_auth
-
-proof_router = Router(tags=["Sổ cái, toàn vẹn dữ liệu"])
-
-
-@proof_router.get(
-    "/dossiers/{code}/proof",
-    response=dict[str, Any],
-    auth=OptionalAuth(),
-    summary="Lịch sử hồ sơ kèm bằng chứng Merkle",
-    description=(
-        "Người nộp: mã hồ sơ + `phone` = 4 số cuối điện thoại đã khai. Cán bộ: mã truy cập "
-        "(Bearer). Kiểm tra bằng `scripts/verify_proof.py` (chỉ cần Python)."
-    ),
-)
-def dossier_proof(request, code: str, phone: str = ""):
-    return proof.dossier_proof_for_request(request, code=code, phone_last4=phone)
-
+from motcua.organization.auth import officer_auth
 
 integrity_router = Router(tags=["Kiểm tra dấu hiệu cập nhật khống (thanh tra)"])
 

@@ -24,7 +24,7 @@ ROLES = (Role.INSPECTOR, Role.PROVINCE_ADMIN)
 def _links(code: str) -> dict[str, str]:
     return {
         "dossier_url": reverse("dossiers:detail", args=[code]),
-        "timeline_url": reverse("audit:dossier") + "?" + urlencode({"code": code}),
+        "timeline_url": reverse("ledger:dossier") + "?" + urlencode({"code": code}),
     }
 
 

@@ -1,12 +1,14 @@
-"""Ledger API: the published daily roots (public)."""
+"""Ledger API: the published daily roots (public) and a dossier's proof (applicant/officer)."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
-from motcua.ledger import selectors
+from motcua.ledger import proof, selectors
+from motcua.organization.auth import OptionalAuth
 
 router = Router(tags=["Sổ cái, toàn vẹn dữ liệu"])
 
@@ -30,3 +32,17 @@ class RootFilter(Schema):
 @paginate(Pagination)
 def roots(request, filters: Query[RootFilter]):
     return selectors.roots_between(date_from=filters.date_from, date_to=filters.date_to)
+
+
+@router.get(
+    "/dossiers/{code}/proof",
+    response=dict[str, Any],
+    auth=OptionalAuth(),
+    summary="Lịch sử hồ sơ kèm bằng chứng Merkle",
+    description=(
+        "Người nộp: mã hồ sơ + `phone` = 4 số cuối điện thoại đã khai. Cán bộ: mã truy cập "
+        "(Bearer). Kiểm tra bằng `scripts/verify_proof.py` (chỉ cần Python)."
+    ),
+)
+def dossier_proof(request, code: str, phone: str = ""):
+    return proof.dossier_proof_for_request(request, code=code, phone_last4=phone)
