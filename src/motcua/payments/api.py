@@ -5,7 +5,6 @@ from decimal import Decimal
 from ninja import Router, Schema
 
 from motcua.core.client import client_address
-from motcua.dossiers.lookup import dossier_for_applicant
 from motcua.payments import selectors, services
 from motcua.portal.services import code_lookup_throttle
 
@@ -60,7 +59,7 @@ class DossierPaymentsOut(Schema):
 )
 def dossier_payments(request, code: str, phone4: str):
     code_lookup_throttle(code=code, client=client_address(request))
-    dossier = dossier_for_applicant(code=code, phone4=phone4)
+    dossier = selectors.dossier_for_applicant(code=code, phone4=phone4)
     return {
         "dossier": dossier.code,
         "fee_due": dossier.fee_due,

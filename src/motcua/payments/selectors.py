@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from motcua.core.errors import NotFound
+from motcua.core.masking import mask_name  # noqa: F401 - re-exported for the pages
+from motcua.dossiers.lookup import dossier_for_applicant  # noqa: F401 - re-exported
 from motcua.dossiers.models import Dossier
 from motcua.payments.models import Payment
 

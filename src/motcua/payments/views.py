@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
-from motcua.core.masking import mask_name
-from motcua.dossiers.lookup import LookupForm, dossier_for_applicant
 from motcua.payments import selectors, services
+from motcua.payments.forms import LookupForm
 from motcua.payments.models import PaymentStatus
 from motcua.payments.providers import get_provider
 from motcua.payments.providers.base import SignatureError
@@ -31,7 +30,7 @@ def pay(request):
     if request.method == "POST" and form.is_valid():
         try:
             code_lookup_throttle(code=form.cleaned_data["code"], client=client_address(request))
-            dossier = dossier_for_applicant(
+            dossier = selectors.dossier_for_applicant(
                 code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
             )
             if "pay" in request.POST:
@@ -47,7 +46,7 @@ def pay(request):
                 return redirect(url)
             context.update(
                 dossier=dossier,
-                applicant=mask_name(dossier.applicant_name),
+                applicant=selectors.mask_name(dossier.applicant_name),
                 outstanding=services.outstanding(dossier),
                 payments=selectors.payments_of_dossier(dossier=dossier)[:10],
             )
@@ -89,7 +88,7 @@ def _receipt_context(key: str) -> dict:
         raise Http404(error.message) from error
     if payment.status != PaymentStatus.PAID:
         raise Http404("Giao dịch chưa được thanh toán.")
-    return {"payment": payment, "applicant": mask_name(payment.dossier.applicant_name)}
+    return {"payment": payment, "applicant": selectors.mask_name(payment.dossier.applicant_name)}
 
 
 @require_GET
