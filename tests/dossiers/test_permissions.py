@@ -129,11 +129,3 @@ def test_province_admin_may_cancel_and_applicant_data_is_required(world, provinc
     assert dossier.status == Status.CANCELLED and dossier.national_status == 8
     with pytest.raises(InvalidInput):
         receive(world, applicant={**APPLICANT, "id_number": ""})
-
-
-def test_a_superuser_without_a_desk_must_name_the_receiving_desk(world, make_user):
-    admin = make_user(is_superuser=True, is_staff=True)
-    with pytest.raises(InvalidInput) as error:
-        receive(world, actor=admin)
-    assert error.value.code == "receiving_unit_required"
-    assert receive(world, actor=admin, unit=world.commune).receiving_unit == world.commune

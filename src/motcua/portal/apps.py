@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.apps import AppConfig
 
 
@@ -9,8 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng công khai"
 
     def ready(self) -> None:
-        from motcua.core.schedule import register_job
         from motcua.portal import notify
 
         notify.register()
-        register_job("motcua.portal.tasks.purge_lookup_attempts", dt.time(3, 10))
