@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 
 from motcua.core.errors import NotFound
+from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import Dossier
 
 
@@ -24,7 +25,7 @@ def dossier_for_applicant(*, code: str, phone4: str) -> Dossier:
     if dossier is None or not dossier.applicant_phone_ends_with(phone4):
         raise NotFound(
             "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại đã nhập.",
-            code="dossier_not_found",
+            code=DossierError.DOSSIER_NOT_FOUND,
         )
     return dossier
 
