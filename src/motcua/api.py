@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from motcua.audit.api import integrity_router
+from motcua.audit.api import integrity_router, proof_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
 from motcua.dossiers.api import router as dossiers_router
@@ -96,6 +96,7 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/reform", reform_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/ledger", proof_router)
 api.add_router("/integrity", integrity_router)
 api.add_router("/portal", portal_router)
 api.add_router("/payments", payments_router)

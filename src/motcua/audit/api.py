@@ -1,13 +1,60 @@
-"""Audit API: the inspectors' integrity findings (mounted at /api/integrity)."""
+"""Audit API: a dossier's proof (mounted at /api/ledger) and the inspectors' integrity
+findings (mounted at /api/integrity)."""
 
 import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
 
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from motcua.audit import integrity_views
+from motcua.audit import integrity_views, proof
 from motcua.core.api_pagination import Pagination
-from motcua.organization.auth import officer_auth
+from motcua.organization.auth import OptionalAuth, officer_auth
+
+proof_router = Router(tags=["Sổ cái, toàn vẹn dữ liệu"])
+
+
+class ProofIn(Schema):
+    phone: str = Field("", max_length=4, description="4 số cuối điện thoại của người nộp")
+
+
+PROOF_DESCRIPTION = (
+    "Cán bộ có quyền xem hồ sơ (cùng phạm vi đơn vị như API hồ sơ): mã truy cập (Bearer), "
+    "không cần số điện thoại; cán bộ đơn vị khác: 403. Người nộp: `POST` với `phone` = 4 số "
+    "cuối điện thoại đã khai (trong thân yêu cầu, không trên địa chỉ); tên cán bộ được thay "
+    "bằng «vai trò — đơn vị». Mọi lần tra cứu sai đều bị đếm (429 khi vượt giới hạn). Kiểm "
+    "tra bằng `scripts/verify_proof.py` (chỉ cần Python)."
+)
+
+
+@proof_router.post(
+    "/dossiers/{code}/proof",
+    response=dict[str, Any],
+    auth=OptionalAuth(),
+    summary="Lịch sử hồ sơ kèm bằng chứng Merkle",
+    description=PROOF_DESCRIPTION,
+)
+def dossier_proof(request, code: str, payload: ProofIn):
+    return proof.dossier_proof_for_request(request, code=code, phone_last4=payload.phone)
+
+
+@proof_router.get(
+    "/dossiers/{code}/proof",
+    response=dict[str, Any],
+    auth=OptionalAuth(),
+    summary="Lịch sử hồ sơ kèm bằng chứng Merkle (cán bộ)",
+    description=PROOF_DESCRIPTION
+    + " Một lời gọi GET kèm `phone` được chuyển (303) về trang tra cứu, bỏ số điện thoại.",
+)
+def dossier_proof_get(request, code: str):
+    if request.GET.get("phone"):
+        target = reverse("audit:dossier") + "?" + urlencode({"code": code})
+        return HttpResponseRedirect(target, status=303)
+    return proof.dossier_proof_for_request(request, code=code, phone_last4="")
+
 
 integrity_router = Router(tags=["Kiểm tra dấu hiệu cập nhật khống (thanh tra)"])
 

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from motcua.audit import integrity
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.pagination import paginate
 from motcua.core.parsing import parse_date
-from motcua.ledger import integrity
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role, units_of
 
@@ -24,7 +24,7 @@ ROLES = (Role.INSPECTOR, Role.PROVINCE_ADMIN)
 def _links(code: str) -> dict[str, str]:
     return {
         "dossier_url": reverse("dossiers:detail", args=[code]),
-        "timeline_url": reverse("ledger:dossier") + "?" + urlencode({"code": code}),
+        "timeline_url": reverse("audit:dossier") + "?" + urlencode({"code": code}),
     }
 
 
