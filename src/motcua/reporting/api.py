@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Query, Router, Schema
 
-from motcua.reporting.periods import parse_period
+from motcua.core.periods import parse_period
 from motcua.reporting.selectors import public_stats
 
 router = Router(tags=["Thống kê"])

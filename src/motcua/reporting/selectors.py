@@ -17,9 +17,9 @@ from django.utils import timezone
 from motcua.catalog.models import Field
 from motcua.core.db import using_replica
 from motcua.core.formats import vn_date, vn_datetime
+from motcua.core.periods import Period
 from motcua.dossiers.selectors import StatsFilters, dossier_stats, stats_as_of
 from motcua.organization.models import Unit, UnitKind
-from motcua.reporting.periods import Period
 from motcua.surveys.selectors import satisfaction
 
 GROUPS = {"unit": "Cơ quan giải quyết", "field": "Lĩnh vực"}

@@ -1,4 +1,4 @@
-"""Reporting periods: this month / quarter / year (local time, Asia/Ho_Chi_Minh)."""
+"""Periods for statistics: this month / quarter / year (local time, Asia/Ho_Chi_Minh)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class Period:
     def span(self) -> str:
         return f"{vn_date(self.start)} – {vn_date(self.end)}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return {
             "kind": self.kind,
             "label": self.label,
