@@ -11,13 +11,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
+from motcua.audit.api import integrity_router, proof_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
 from motcua.core.middleware import NUL_MESSAGE
 from motcua.core.validation import vietnamese_message
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import stats_router as dossier_stats_router
-from motcua.ledger.api import integrity_router
 from motcua.ledger.api import router as ledger_router
 from motcua.organization.api import router as units_router
 from motcua.payments.api import router as payments_router
@@ -211,6 +211,7 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/reform", reform_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/ledger", proof_router)
 api.add_router("/integrity", integrity_router)
 api.add_router("/portal", portal_router)
 api.add_router("/payments", payments_router)

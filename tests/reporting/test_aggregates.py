@@ -12,11 +12,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 
+from motcua.core.periods import period_of
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.simulation import simulate
 from motcua.reporting import formulas, services
 from motcua.reporting.models import DailyCount, OpenCount
-from motcua.reporting.periods import period_of
 from motcua.reporting.scorecard import Counter, Scopes
 from tests.dossiers.conftest import cast, every_branch_odds  # noqa: F401
 from tests.reporting.conftest import approve, at, to_leader

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from motcua.core.periods import period_of
 from motcua.dossiers.models import Classification
 from motcua.reporting import formulas
-from motcua.reporting.periods import period_of
 from motcua.reporting.scorecard import Counter
 from tests.reporting.conftest import approve, at, to_leader
 from tests.samples import SCAN_PDF

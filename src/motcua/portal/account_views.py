@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog import selectors as catalog
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.files import file_response
+from motcua.core.masking import mask_email, mask_phone
 from motcua.core.pagination import paginate
 from motcua.organization.twofactor import authenticate_one_at_a_time
 from motcua.portal import identity, selectors, services
@@ -144,11 +145,7 @@ def _verify_signed_in(request):
             else:
                 messages.success(request, "Tài khoản đã được xác minh.")
                 return redirect(_safe_next(request, reverse("portal:mine")))
-    sent_to = (
-        services.mask_email(citizen.user.email)
-        if citizen.user.email
-        else services.mask_phone(citizen.phone)
-    )
+    sent_to = mask_email(citizen.user.email) if citizen.user.email else mask_phone(citizen.phone)
     return render(
         request,
         "portal/verify.html",

@@ -77,17 +77,6 @@ def normalize_email(raw: str | None) -> str:
     return email
 
 
-def mask_phone(phone: str) -> str:
-    return f"{'*' * max(len(phone) - 4, 0)}{phone[-4:]}" if phone else ""
-
-
-def mask_email(email: str) -> str:
-    if "@" not in email:
-        return ""
-    name, domain = email.split("@", 1)
-    return f"{name[:1]}***@{domain}"
-
-
 # ---------------------------------------------------------------- accounts
 
 

@@ -308,7 +308,7 @@ class UnitGroup(models.TextChoices):
     ONE_STOP = "one_stop", _("Bộ phận Một cửa các cấp")  # every one-stop centre
 
 
-GROUP_KINDS = {
+GROUP_KINDS: dict[str, list[str]] = {
     UnitGroup.DEPARTMENTS: ["department"],
     UnitGroup.DISTRICTS: ["district"],
     UnitGroup.COMMUNES: ["commune"],

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 
 from motcua.core.errors import InvalidInput
+from motcua.core.parsing import parse_date
 from motcua.core.text import fold
 from motcua.reform.deadlines import parse_deadline
 from motcua.reform.matching import UnitMatcher
@@ -101,17 +102,7 @@ def _load(data: bytes):
 
 
 def _date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-    return None
+    return parse_date(value if isinstance(value, dt.date) else _text(value))
 
 
 def _read_info(wb) -> dict:

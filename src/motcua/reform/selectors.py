@@ -271,7 +271,10 @@ def task_counts_by_lead_unit(qs: QuerySet[Task], *, today: dt.date | None = None
             overdue=Count("pk", filter=Q(status__in=OPEN, next_due_on__lt=today)),
         )
     )
-    return sorted(rows, key=lambda r: (r["lead_unit__code"] is None, -r["overdue"], -r["total"]))
+    return sorted(
+        rows,  # type: ignore[arg-type]  # the stubs type values() rows as a TypedDict, not a dict
+        key=lambda r: (r["lead_unit__code"] is None, -r["overdue"], -r["total"]),
+    )
 
 
 def _one_task(tasks: QuerySet[Task]) -> Task:

@@ -12,10 +12,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from motcua.core.periods import period_of
 from motcua.organization.models import Role, StaffRole, Unit, UnitKind
 from motcua.reporting import services
 from motcua.reporting.models import ReportTemplate
-from motcua.reporting.periods import period_of
 from motcua.reporting.reports import due_at
 
 MISSING, LATE = 0.15, 0.15

@@ -7,10 +7,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from motcua.core.client import client_address
+from motcua.core.periods import parse_period
 from motcua.core.throttle import lookup_guard
 from motcua.core.validation import Text
-from motcua.payments.selectors import dossier_for_applicant
-from motcua.reporting.periods import parse_period
+from motcua.dossiers.lookup import dossier_for_applicant
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
 

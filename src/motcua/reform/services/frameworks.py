@@ -68,7 +68,8 @@ def framework_load(*, data: dict, source_file: str = "") -> Framework:
     existing = {n.code: n for n in framework.nodes.all()}
     fields = ["parent", "level", "name", "name_folded", "max_points", "assessment", "order"]
     for depth in range(len(LEVELS)):
-        new, changed = [], []
+        new: list[Node] = []
+        changed: list[Node] = []
         for order, (d, parent, item) in enumerate(flat, 1):
             if d != depth:
                 continue
@@ -190,12 +191,12 @@ def result_record(
             "source": source,
         },
     )
-    national = {str(k): _decimal(v, f"TB cả nước {k}") for k, v in (national or {}).items()}
+    averages = {str(k): _decimal(v, f"TB cả nước {k}") for k, v in (national or {}).items()}
     for code, score in parsed.items():
         NodeScore.objects.update_or_create(
             result=result,
             node=nodes[code],
-            defaults={"score": score, "national_average": national.get(code)},
+            defaults={"score": score, "national_average": averages.get(code)},
         )
     event_record(
         subject_type=events.SUBJECT_RESULT,

@@ -87,8 +87,8 @@ def plan_import(
     for appendix in preview["appendices"]:
         framework_nodes = {}
         if appendix["framework"]:
-            fw = Framework.objects.filter(index__code=appendix["index"]).order_by("-year")
-            fw = next((f for f in fw if str(f) == appendix["framework"]), None)
+            versions = Framework.objects.filter(index__code=appendix["index"]).order_by("-year")
+            fw = next((f for f in versions if str(f) == appendix["framework"]), None)
             framework_nodes = {n.code: n for n in fw.nodes.all()} if fw else {}
         for row in appendix["tasks"]:
             order += 1

@@ -172,7 +172,7 @@ def _status_event(actor, task, old, unit, at, *, reason: str) -> None:
     )
 
 
-ALLOWED_STATUS = {
+ALLOWED_STATUS: dict[str, set[str]] = {
     TaskStatus.NOT_STARTED: {TaskStatus.CANCELLED},
     TaskStatus.IN_PROGRESS: {TaskStatus.CANCELLED},
     TaskStatus.DONE: {TaskStatus.IN_PROGRESS},
