@@ -119,7 +119,7 @@ def task_report_progress(
             sha256=checked.sha256,
         )
         stored = checked.as_django_file(Path(label).stem[:80] or "minh-chung")
-        evidence.file.save(stored.name, stored, save=False)
+        evidence.file.save(stored.name or label, stored, save=False)
         evidence.save()
         event_record(
             subject_type=events.SUBJECT_TASK,
