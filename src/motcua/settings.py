@@ -32,6 +32,12 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+#: Ed25519 key signing the ledger's checkpoints: 32-byte seed, base64, generated on first use.
+LEDGER_SIGNING_KEY_FILE = Path(
+    os.environ.get("MOTCUA_LEDGER_SIGNING_KEY_FILE", VAR_DIR / "ledger_signing_key")
+)
+#: Checkpoint origin line and signature key name (C2SP tlog-checkpoint): unique per log.
+LEDGER_ORIGIN = os.environ.get("MOTCUA_LEDGER_ORIGIN", "motcua.gov.vn/so-cai")
 DEBUG = os.environ.get("DEBUG", "1") == "1"
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [

@@ -8,3 +8,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         from motcua.dossiers import events  # noqa: F401  (registers event actions)
+        from motcua.dossiers.models import Dossier
+        from motcua.ledger.subjects import register_required
+
+        register_required("dossier", Dossier, "code")
