@@ -120,3 +120,58 @@ def tiles_extend() -> int:
                 tiles = []
     TreeTile.objects.bulk_create(tiles)
     return size + len(pending)
+
+
+# --- proofs served by the API (reads only) ---------------------------------------------------
+
+
+def checkpoint_of_size(size: int) -> Checkpoint:
+    from motcua.core.errors import NotFound
+
+    cp = Checkpoint.objects.filter(tree_size=size).order_by("-id").first()
+    if cp is None:
+        raise NotFound(f"Không có điểm kiểm tra nào với {size} lá.", code="checkpoint_not_found")
+    return cp
+
+
+def consistency_proof(first: int, second: int) -> dict:
+    """RFC 9162 consistency proof between two published checkpoints (sizes)."""
+    from motcua.core.errors import InvalidInput
+
+    if first > second:
+        raise InvalidInput(
+            "Điểm kiểm tra thứ nhất phải không lớn hơn điểm thứ hai.", code="checkpoint_order"
+        )
+    old, new = checkpoint_of_size(first), checkpoint_of_size(second)
+    path = merkle.consistency_path(StoredTree(), first, second)
+    return {
+        "first": first,
+        "second": second,
+        "first_root": old.root_hash,
+        "second_root": new.root_hash,
+        "proof": [p.hex() for p in path],
+    }
+
+
+def inclusion_proof(event_id: int, size: int | None) -> dict:
+    """RFC 9162 inclusion proof of a sealed event in the tree of a published checkpoint."""
+    from motcua.core.errors import NotFound
+
+    cp = checkpoint_of_size(size) if size is not None else latest_checkpoint()
+    if cp is None:
+        raise NotFound("Chưa có điểm kiểm tra nào.", code="checkpoint_not_found")
+    stored = StoredTree()
+    index = stored.leaf_index(event_id)
+    if index is None or index >= cp.tree_size:
+        raise NotFound(
+            "Sự kiện chưa được niêm phong vào cây của điểm kiểm tra này.", code="not_in_tree"
+        )
+    digest = Seal.objects.filter(event_id=event_id).values_list("event__hash", flat=True).get()
+    return {
+        "event_id": event_id,
+        "event_hash": digest,
+        "leaf_index": index,
+        "tree_size": cp.tree_size,
+        "root_hash": cp.root_hash,
+        "audit_path": [p.hex() for p in merkle.inclusion_path(stored, index, cp.tree_size)],
+    }
