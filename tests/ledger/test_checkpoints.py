@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -145,3 +149,62 @@ def test_a_dossier_row_without_any_event_is_reported(world):  # noqa: F811
     assert any(
         p.kind == "history_missing" and p.subject_id == dossier.code for p in report.problems
     )
+
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_proof.py"
+
+
+def _script_module():
+    spec = importlib.util.spec_from_file_location("verify_proof_script", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_pure_python_ed25519_agrees_with_cryptography():
+    script = _script_module()
+    note = checkpoints.sign(7, b"\x02" * 32)
+    body, _, sig_line = note.partition("\n\n")
+    blob = base64.b64decode(sig_line.split(" ")[2])
+    public, message = checkpoints.public_key(), (body + "\n").encode()
+    assert script.ed25519_verify_pure(public, message, blob[4:])
+    assert not script.ed25519_verify_pure(public, message + b"x", blob[4:])
+    forged = blob[4:36] + bytes([blob[36] ^ 1]) + blob[37:]
+    assert not script.ed25519_verify_pure(public, message, forged)
+
+
+def test_the_offline_script_checks_signature_consistency_and_inclusion(history, tmp_path):
+    ledger_seal(now=at(DAY3, 12))
+    key = _api("/key")["verifier_key"]
+    old = _api(f"/checkpoints?name=day:{DAY1.isoformat()}")["items"][0]
+    new = _api("/checkpoints/latest")
+    event = Event.objects.order_by("id")[3]
+    files = {
+        "old.txt": old["note"],
+        "new.txt": new["note"],
+        "cons.json": json.dumps(_api(f"/consistency?first={old['tree_size']}&second=12")),
+        "inc.json": json.dumps(_api(f"/inclusion?event={event.pk}")),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def run(*extra):
+        args = ["--key", key, "--checkpoint", tmp_path / "new.txt", *extra]
+        return subprocess.run(
+            [sys.executable, "-I", str(SCRIPT), *map(str, args)], capture_output=True, text=True
+        )
+
+    done = run("--old-checkpoint", tmp_path / "old.txt", "--consistency", tmp_path / "cons.json",
+               "--inclusion", tmp_path / "inc.json")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "mở rộng nhất quán" in done.stdout and "HỢP LỆ" in done.stdout
+    # a checkpoint with a changed root no longer verifies
+    forged = files["new.txt"].split("\n")
+    forged[2] = base64.b64encode(b"\x00" * 32).decode()
+    (tmp_path / "forged.txt").write_text("\n".join(forged), encoding="utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-I", str(SCRIPT), "--key", key, "--checkpoint", tmp_path / "forged.txt"],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1 and "KHÔNG HỢP LỆ" in bad.stdout
