@@ -206,7 +206,7 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> bool:
 
 def open_checkpoint(note: str, vkey: str) -> tuple[int, bytes, str]:
     """(tree size, root, origin) of a signed checkpoint note; ValueError if not valid."""
-    name, key_hash_hex, key_b64 = vkey.strip().rsplit("+", 2)
+    name, key_hash_hex, key_b64 = vkey.strip().split("+", 2)
     raw_key = base64.b64decode(key_b64, validate=True)
     if len(raw_key) != 33 or raw_key[0] != 1:
         raise ValueError("khoá xác minh không phải Ed25519")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -210,3 +212,29 @@ def test_golden_roots_and_proofs_from_the_stored_tree(db):
         )
     event = Event.objects.order_by("id")[300]
     assert stored.leaf_index(event.pk) == 300
+
+
+def test_the_worked_example_of_the_docs():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from motcua.ledger import checkpoints
+
+    events = [hashlib.sha256(x.encode()).hexdigest() for x in "abc"]
+    leaves = [merkle.leaf_hash(e) for e in events]
+    tree = merkle.ListTree(leaves)
+    root = merkle.mth(leaves)
+    assert root.hex() == "cac3d448d4e20a2ad5eae1f500e63c2a7f9217cd14572ba7fd22e26dc1ec2648"
+    assert merkle.consistency_path(tree, 2, 3) == [leaves[2]]
+    assert merkle.inclusion_path(tree, 0, 3) == [leaves[1], leaves[2]]
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    name = "example.org/so-cai"
+    body = checkpoints.body_text(name, 3, root)
+    blob = checkpoints.key_hash(name, public) + key.sign(body.encode())
+    note = f"{body}\n\u2014 {name} {base64.b64encode(blob).decode()}\n"
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "ledger.md").read_text()
+    assert note.rstrip("\n") in docs
+    vkey = checkpoints.verifier_key(name, public)
+    assert vkey in docs
+    assert checkpoints.open_note(note, vkey).tree_size == 3

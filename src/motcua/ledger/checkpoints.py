@@ -44,8 +44,8 @@ class Parsed:
 def body_text(origin: str, tree_size: int, root_hash: bytes) -> str:
     if len(root_hash) != HASH_SIZE:
         raise ValueError("a root hash must be 32 bytes")
-    if "\n" in origin or not origin:
-        raise ValueError("origin must be one non-empty line")
+    if not origin or any(c in origin for c in "\n+ "):
+        raise ValueError("origin must be one non-empty line without '+' or spaces")
     return f"{origin}\n{tree_size}\n{base64.b64encode(root_hash).decode()}\n"
 
 
@@ -60,7 +60,7 @@ def verifier_key(name: str, public_key: bytes) -> str:
 def parse_verifier_key(vkey: str) -> tuple[str, bytes, bytes]:
     """(name, key hash, public key) of ``name+hash+base64``."""
     try:
-        name, hash_hex, b64 = vkey.strip().rsplit("+", 2)
+        name, hash_hex, b64 = vkey.strip().split("+", 2)
         raw = base64.b64decode(b64, validate=True)
     except ValueError as error:
         raise CheckpointError("khoá xác minh không đúng định dạng") from error
