@@ -208,3 +208,30 @@ def test_the_offline_script_checks_signature_consistency_and_inclusion(history, 
         text=True,
     )
     assert bad.returncode == 1 and "KHÔNG HỢP LỆ" in bad.stdout
+
+
+def test_the_monitor_command_exits_2_with_a_warning_on_a_fork(history, tmp_path, monkeypatch):
+    # the command reads the site over HTTP; here the "site" is this server through the test
+    # client (only the transport is replaced, the answers are the real endpoints')
+    import io
+    import urllib.request
+
+    from django.core.management import CommandError, call_command
+
+    served = {}
+
+    def urlopen(url, timeout=None):
+        path = url.split("/api/ledger", 1)[1]
+        if path in served:
+            return io.BytesIO(json.dumps(served[path]).encode())
+        return io.BytesIO(json.dumps(_api(path)).encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    state = tmp_path / "state.json"
+    out = io.StringIO()
+    call_command("ledger", "monitor", "--url", "https://x", "--state", str(state), stdout=out)
+    assert "10 lá" in out.getvalue()
+    served["/checkpoints/latest"] = {"note": checkpoints.sign(10, b"\x07" * 32)}
+    with pytest.raises(CommandError) as caught:
+        call_command("ledger", "monitor", "--url", "https://x", "--state", str(state))
+    assert caught.value.returncode == 2 and "rẽ nhánh" in str(caught.value)

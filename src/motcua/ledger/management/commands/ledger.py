@@ -68,7 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã kiểm tra {vn_number(report.events)} sự kiện "
             f"({vn_number(report.sealed)} đã niêm phong, {vn_number(report.pending)} chờ niêm "
-            f"phong), {vn_number(report.roots)} gốc ngày trong {vn_number(report.seconds, 1)} giây "
+            f"phong), {vn_number(report.roots)} gốc ngày, {vn_number(report.checkpoints)} điểm kiểm tra trong {vn_number(report.seconds, 1)} giây "
             f"({vn_number(rate)} sự kiện/giây)."
         )
         if report.ok:
