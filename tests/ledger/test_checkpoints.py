@@ -235,3 +235,18 @@ def test_the_monitor_command_exits_2_with_a_warning_on_a_fork(history, tmp_path,
     with pytest.raises(CommandError) as caught:
         call_command("ledger", "monitor", "--url", "https://x", "--state", str(state))
     assert caught.value.returncode == 2 and "rẽ nhánh" in str(caught.value)
+
+
+def test_proof_look_ups_are_rate_limited(history, monkeypatch):
+    from django.core.cache import cache
+
+    from motcua.ledger import api
+
+    cache.clear()
+    monkeypatch.setattr(api, "PROOF_REQUESTS_PER_MINUTE", 2)
+    codes = [
+        Client().get("/api/ledger/consistency?first=10&second=10").status_code for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    assert Client().get("/api/ledger/checkpoints/latest").json()["code"] == "rate_limited"
+    cache.clear()
