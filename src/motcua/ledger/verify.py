@@ -6,7 +6,10 @@ each event's hash against its content; the per-subject chain (seq 1, 2, 3 … an
 follow each other, a link's event still exists and still has the sealed hash; no event
 dated before the sealing run that preceded it); then every published daily root (Merkle
 root and count of its day, its own hash, the chain to the previous day, the chain head it
-recorded). Works on raw rows, so tampering with the triggers dropped is caught too.
+recorded); the global tree (every 256-leaf tile, the root at every signed checkpoint's size,
+each checkpoint's signature); and that every row of a subject table registered in
+``ledger.subjects`` still has a history. Works on raw rows, so tampering with the triggers
+dropped is caught too.
 """
 
 from __future__ import annotations
