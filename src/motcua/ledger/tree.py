@@ -40,6 +40,8 @@ class StoredTree:
         leaves = self._blocks.get(block)
         if leaves is None:
             self._load_tiles()
+            if block > len(self._tile_last_ids):
+                raise ValueError("the tree has fewer sealed events than asked")
             after = self._tile_last_ids[block - 1] if block > 0 else 0
             with connection.cursor() as cursor:
                 cursor.execute(
