@@ -43,6 +43,12 @@ SECRET_KEY = _secret_key()
 MOTCUA_ENV = "development" if os.environ.get("MOTCUA_ENV") == "development" else "production"
 DEBUG = MOTCUA_ENV == "development" and os.environ.get("DEBUG", "1") == "1"
 # --- end sec-input ------------------------------------------------------------------------
+#: Ed25519 key signing the ledger's checkpoints: 32-byte seed, base64, generated on first use.
+LEDGER_SIGNING_KEY_FILE = Path(
+    os.environ.get("MOTCUA_LEDGER_SIGNING_KEY_FILE", VAR_DIR / "ledger_signing_key")
+)
+#: Checkpoint origin line and signature key name (C2SP tlog-checkpoint): unique per log.
+LEDGER_ORIGIN = os.environ.get("MOTCUA_LEDGER_ORIGIN", "motcua.gov.vn/so-cai")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
