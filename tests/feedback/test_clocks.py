@@ -14,8 +14,6 @@ from motcua.feedback.models import Transfer
 from motcua.feedback.services import feedback_perform
 from motcua.ledger.models import Event
 
-from .conftest import MONDAY
-
 
 def at(day: int, hour: int = 8, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 3, day, hour, minute, tzinfo=VN_TZ)
