@@ -11,6 +11,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import stats_router as dossier_stats_router
+from motcua.feedback.api import router as feedback_router
 from motcua.ledger.api import integrity_router
 from motcua.ledger.api import router as ledger_router
 from motcua.organization.api import router as units_router
@@ -100,5 +101,6 @@ api.add_router("/integrity", integrity_router)
 api.add_router("/portal", portal_router)
 api.add_router("/payments", payments_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/feedback", feedback_router)
 api.add_router("/stats", reporting_router)
 api.add_router("/stats", dossier_stats_router)

@@ -22,6 +22,13 @@ LEADERS = (Role.UNIT_LEADER,)
 PUBLISHERS = (Role.DESK_OFFICER, Role.UNIT_LEADER)
 
 TEXTAREA = {"widget": "textarea"}
+RATING_CHOICES = [
+    (5, "Rất hài lòng"),
+    (4, "Hài lòng"),
+    (3, "Bình thường"),
+    (2, "Chưa hài lòng"),
+    (1, "Không hài lòng"),
+]
 
 
 class RejectIn(Schema):
