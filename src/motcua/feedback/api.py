@@ -1,8 +1,6 @@
 """JSON API of feedback for officers (/api/feedback/). One POST endpoint per row of the
 allowed-actions table, generated from it; the services check status, role and unit."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from ninja import Query, Router, Schema
@@ -64,18 +62,12 @@ def queue(request, filters: Query[QueueFilters]):
     return selectors.officer_queue(request.user, scope=filters.scope, view=filters.view)
 
 
-def _detail(item, user) -> dict:
-    data = ItemOut.from_orm(item).dict()
-    data.update(
-        content=item.content,
-        sender_name=item.sender_name,
-        sender_phone=item.sender_phone,
-        sender_address=item.sender_address,
-        is_public=item.is_public,
-        show_name=item.show_name,
-        allowed_actions=[a.code for a in selectors.allowed_actions(item, user) if not a.for_sender],
-    )
-    return data
+def _detail(item, user):
+    """The item with the actions ``user`` may take now (what DetailOut reads)."""
+    item.allowed_actions = [
+        a.code for a in selectors.allowed_actions(item, user) if not a.for_sender
+    ]
+    return item
 
 
 @router.get("/items/{code}", response=DetailOut, summary="Một phản ánh (cán bộ xử lý)")
@@ -84,13 +76,14 @@ def detail(request, code: str):
 
 
 def _action_endpoint(row: actions.Action):
-    def endpoint(request, code: str, payload: row.schema):  # type: ignore[valid-type]
+    def endpoint(request, code, payload):
         item = selectors.officer_item(request.user, code)
         item = services.feedback_perform(
             feedback=item, action=row.code, actor=request.user, data=payload.dict()
         )
         return _detail(item, request.user)
 
+    endpoint.__annotations__ = {"code": str, "payload": row.schema}  # the row's own schema
     endpoint.__name__ = f"feedback_{row.code}"
     return endpoint
 
