@@ -333,3 +333,24 @@ def test_plain_http_post_against_the_live_server(live_server, field, key):
     assert response.status_code == 200
     code = response.json()[0]["service_request_id"]
     assert Feedback.objects.filter(code=code).exists()
+
+
+def test_admin_issues_a_key_shown_once_and_revokes_it(client, org, field):
+    from django.contrib.auth import get_user_model
+
+    boss = get_user_model().objects.create_superuser("fb.admin", "a@example.vn", "Mk-2026-admin")
+    client.force_login(boss)
+    response = client.post(
+        "/admin/feedback/open311key/add/",
+        {"organization": "Bản đồ số", "receiving_unit": org["centre"].pk, "per_hour": 10},
+        follow=True,
+    )
+    plain = re.search(r"o311_[\w-]+", response.content.decode()).group(0)
+    key = Open311Key.objects.get()
+    assert key.key_hash != plain and key.prefix == plain[:12]
+    response = client.post(
+        "/admin/feedback/open311key/",
+        {"action": "revoke", "_selected_action": [key.pk]},
+    )
+    key.refresh_from_db()
+    assert key.revoked_at is not None
