@@ -172,13 +172,13 @@ def _one(rng, received, now, centre, desk, fields, owner, procedures, done, made
     field = rng.choice(fields)
     procedure = rng.choice(procedures[field.pk]) if procedures.get(field.pk) else None
     title, text = rng.choice(ISSUES)
-    subject = procedure.name if procedure else f"lĩnh vực {field.name.lower()}"
+    subject = procedure.name if procedure else "thủ tục hành chính"
     name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     channel = rng.choice([Channel.PORTAL] * 6 + [Channel.HOTLINE, Channel.DESK, Channel.EMAIL])
     item = feedback_submit(
         channel=channel,
         actor=None if channel == Channel.PORTAL else desk,
-        title=f"{title} ({field.name})",
+        title=title,
         content=text.format(p=subject),
         sender_name=name,
         sender_phone=f"09{rng.randint(10_000_000, 99_999_999)}",

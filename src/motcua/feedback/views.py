@@ -21,7 +21,7 @@ from motcua.core.client import client_address
 from motcua.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
-from motcua.feedback import actions, pdf, selectors, services, stats
+from motcua.feedback import actions, pdf, routing, selectors, services, stats
 from motcua.feedback.forms import FeedbackForm, OfficeFeedbackForm, TrackForm
 from motcua.feedback.limits import lookup_throttle
 from motcua.feedback.models import Channel
@@ -239,12 +239,16 @@ def officer_detail(request, code: str):
         for a in selectors.allowed_actions(item, request.user)
         if not a.for_sender
     ]
+    suggestion = routing.suggest(item) if any(a.code == "transfer" for a, _ in buttons) else None
+    first_unit = suggestion["units"][0][0].pk if suggestion and suggestion["units"] else None
     return render(
         request,
         "feedback/officer_detail.html",
         {
             "item": item,
             "buttons": buttons,
+            "suggestion": suggestion,
+            "suggested_unit_id": first_unit,
             "steps": selectors.timeline(item),
             "rounds": item.rounds.select_related("unit").all(),
             "transfers": item.transfers.select_related("from_unit", "to_unit").all(),
