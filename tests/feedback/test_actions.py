@@ -311,3 +311,22 @@ def test_anonymous_portal_intake_is_rate_limited_per_client(org, settings):
     with pytest.raises(Exception, match="quá nhiều"):
         feedback_submit(**values)
     feedback_submit(**{**values, "client": "10.0.0.10"})
+
+
+def test_a_stale_copy_cannot_act_twice(submit, org):
+    item = submit()
+    stale = type(item).objects.get(pk=item.pk)
+    act(item, "accept", org["desk"])
+    with pytest.raises(TransitionNotAllowed):
+        act(stale, "reject", org["desk"], reason="Đã có người thụ lý")
+    assert history(item) == [events.SUBMITTED, events.ACCEPTED]
+
+
+def test_publication_notifies_the_sender_by_email(
+    submit, org, mailoutbox, django_capture_on_commit_callbacks
+):
+    item = to_drafted(submit(sender_email="binh@example.vn"), org)
+    item = act(item, "approve", org["leader"], now=MONDAY + 4 * H)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(item, "publish", org["leader"], now=MONDAY + 5 * H)
+    assert len(mailoutbox) == 1 and item.code in mailoutbox[0].body

@@ -230,3 +230,15 @@ def test_api_refuses_another_unit_and_bad_input(client, submit, org):
     assert response.status_code == 400 and response.json()["code"] == "invalid_input"
     listing = client.get("/api/feedback/").json()
     assert listing["count"] == 1 and listing["items"][0]["code"] == item.code
+
+
+def test_lists_use_a_fixed_number_of_queries(client, submit, org, django_assert_max_num_queries):
+    for _ in range(3):
+        publish(submit(), org)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("feedback:public_list"))
+    client.force_login(org["desk"])
+    for _ in range(3):
+        submit()
+    with django_assert_max_num_queries(16):
+        client.get(reverse("feedback:queue"))

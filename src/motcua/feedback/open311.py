@@ -228,7 +228,7 @@ def _request_row(item: Feedback) -> dict:
         "agency_responsible": item.current_unit.name,
         "service_notice": "",
         "requested_datetime": stamp(item.received_at),
-        "updated_datetime": stamp(item.updated_at),
+        "updated_datetime": stamp(max(t for t in (item.stage_started_at, item.closed_at) if t)),
         "expected_datetime": stamp(item.due_at) if item.status in OPEN else None,
         "address": item.place_address,
         "address_id": "",
