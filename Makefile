@@ -18,6 +18,8 @@ install: $(STAMP)
 ## make run: migrate the SQLite database in var/, load the demo province if empty,
 ## start the task worker and the web server on http://127.0.0.1:$(PORT)
 run: export MOTCUA_SITE_URL ?= http://127.0.0.1:$(PORT)
+# local development only: the demo admins log in without a TOTP code (production: on)
+run: export MOTCUA_REQUIRE_OTP ?= 0
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/motcua migrate --noinput

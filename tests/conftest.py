@@ -203,3 +203,11 @@ def _restore_seeds_on_flush(django_db_setup, django_db_blocker):
     post_migrate.connect(_restore_seeded_rows, dispatch_uid="motcua-tests-reseed")
     yield
     post_migrate.disconnect(dispatch_uid="motcua-tests-reseed")
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_off_unless_tested(settings):
+    """Production asks the admin and administrative officers for a TOTP code (on by
+    default); tests that log them in with ``force_login`` do not pass it, and
+    tests/security turns it on where it is what they test."""
+    settings.MOTCUA_REQUIRE_OTP = False

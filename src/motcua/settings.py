@@ -182,3 +182,40 @@ if test_db_name := os.environ.get("MOTCUA_TEST_DB_NAME"):
 
 # Rows that post_migrate re-creates after a test flush; not part of the seeded snapshot.
 TEST_NON_SERIALIZED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
+
+# --- Login throttle (django-axes) and second factor (django-otp) --------------------------
+# One throttle for every password login (/dang-nhap/, /admin/login/, the citizen portal and
+# citizen API tokens): failures counted per account and per client address; a locked
+# account or client waits AXES_COOLOFF_TIME after its last counted failure (tries during the
+# lock-out do not extend it, so nobody can be locked out for good). A TOTP second factor for
+# the admin and for officers with an administrative role (motcua.organization.twofactor);
+# MOTCUA_REQUIRE_OTP=0 switches it off for local development only (`make run` does).
+import datetime as _dt  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "motcua.organization.twofactor.SecondFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOGIN_FAILURE_LIMIT", "10"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=int(os.environ.get("MOTCUA_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "motcua.core.client.client_address"
+AXES_LOCKOUT_CALLABLE = "motcua.organization.twofactor.lockout_response"
+AXES_USERNAME_CALLABLE = "motcua.organization.twofactor.login_username"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins need no row each
+OTP_TOTP_ISSUER = "Một Cửa"
+MOTCUA_REQUIRE_OTP = os.environ.get("MOTCUA_REQUIRE_OTP", "1") != "0"
+# --- end of the login throttle and second factor block ------------------------------------

@@ -3,19 +3,25 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from motcua.api import api
+from motcua.organization import twofactor
 
 admin.site.site_header = "Một Cửa — Quản trị"
 admin.site.site_title = "Một Cửa"
 admin.site.index_title = "Quản trị hệ thống"
+admin.site.login_form = twofactor.AdminLoginForm  # tries of one account run one at a time
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="core/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="core/login.html", authentication_form=twofactor.OfficerLoginForm
+        ),
         name="login",
     ),
+    path("dang-nhap/xac-thuc/", twofactor.otp_verify, name="otp_verify"),
+    path("dang-nhap/xac-thuc/thiet-lap/", twofactor.otp_setup, name="otp_setup"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("lich/", include("motcua.workcalendar.urls")),
     path("can-bo/", include("motcua.dossiers.urls")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from motcua.organization.models import ApiToken
@@ -24,7 +25,10 @@ def citizen(transactional_db):
 
 def test_a_citizen_revokes_a_lost_phones_token(page, citizen):
     services.citizen_token_create(
-        identifier="an@example.vn", password=PASSWORD, name="Điện thoại bị mất", client="x"
+        identifier="an@example.vn",
+        password=PASSWORD,
+        name="Điện thoại bị mất",
+        request=RequestFactory().post("/"),
     )
     page.goto(page.base + "/tai-khoan/dang-nhap/")
     page.locator("input[name=identifier]").fill("an@example.vn")

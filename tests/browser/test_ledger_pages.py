@@ -48,10 +48,14 @@ def test_roots_page_and_dossier_proof_download(page, published, tmp_path):
     assert events.count() >= 3
     assert "Tiếp nhận hồ sơ" in events.first.inner_text()
     assert "Đã công bố" in events.first.inner_text()
+    # the applicant sees roles and units, never an officer's name or login
+    table = page.locator("#lich-su").inner_text()
+    assert "Cán bộ một cửa — UBND xã Số Một" in table and "Lan Trần" not in table
+    assert "5678" not in page.url  # the digits went by POST, not in the address
     assert axe_violations(page) == []
     # the proof, checked offline
     with page.expect_download() as download:
-        page.get_by_role("link", name="Tải bằng chứng (JSON)").click()
+        page.get_by_role("button", name="Tải bằng chứng (JSON)").click()
     proof = tmp_path / "bang-chung.json"
     download.value.save_as(proof)
     result = subprocess.run(

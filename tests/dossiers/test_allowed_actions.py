@@ -1,5 +1,6 @@
-"""Every row of the allowed-actions table: each action is accepted where the table allows it
-and refused with TransitionNotAllowed (409) everywhere else."""
+"""Every row of the allowed-actions table: each action is accepted where the table allows it,
+leads to the status the registry declares, and is refused with TransitionNotAllowed (409)
+everywhere else."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.db import transaction
 
 from motcua.core.errors import TransitionNotAllowed
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import ALLOWED_ACTIONS, NATIONAL_STATUS, Action, Status
+from motcua.dossiers.actions import ACTIONS, ALLOWED_ACTIONS
+from motcua.dossiers.lifecycle import NATIONAL_STATUS, Action, Status
 from motcua.dossiers.models import Consultation, Dossier
 from motcua.ledger.models import Event
 from tests.dossiers.conftest import APPLICANT, VN, approve, at, receive
@@ -139,12 +141,46 @@ def perform(world, dossier: Dossier, action: str):
     raise AssertionError(action)
 
 
+# The status each action leads to in the scenarios above, written out independently of the
+# registry (an officer is assigned from IN_PROGRESS on; transfers and step completions here
+# name no next officer).
+_FIXED = {
+    Action.ACCEPT: Status.RECEIVED,
+    Action.REQUEST_COMPLETION: Status.INTAKE_INCOMPLETE,
+    Action.REFUSE_INTAKE: Status.INTAKE_REFUSED,
+    Action.TRANSFER: Status.WAITING_ASSIGNMENT,
+    Action.ASSIGN: Status.IN_PROGRESS,
+    Action.SELF_ASSIGN: Status.IN_PROGRESS,
+    Action.COMPLETE_STEP: Status.WAITING_ASSIGNMENT,
+    Action.SEND_BACK: Status.WAITING_ASSIGNMENT,
+    Action.CONSULT: Status.CONSULTING,
+    Action.RECORD_OPINION: Status.IN_PROGRESS,
+    Action.REQUEST_SUPPLEMENT: Status.SUPPLEMENT_REQUESTED,
+    Action.RECEIVE_SUPPLEMENT: Status.IN_PROGRESS,
+    Action.REQUEST_PAYMENT: Status.PAYMENT_REQUESTED,
+    Action.RECORD_PAYMENT: Status.IN_PROGRESS,
+    Action.APPROVE: Status.RESULT_READY,
+    Action.REFUSE: Status.RESULT_READY,
+    Action.RETURN_RESULT: Status.RETURNED,
+    Action.WITHDRAW: Status.WITHDRAWN,
+    Action.STOP: Status.STOPPED,
+    Action.CANCEL: Status.CANCELLED,
+}
+
+
+def expected_status(status: str, action: str) -> str:
+    if action == Action.ONLINE_PAYMENT:
+        return Status.IN_PROGRESS if status == Status.PAYMENT_REQUESTED else status
+    return _FIXED.get(action, status)  # apology and late entry keep the status
+
+
 class Rollback(Exception):
     pass
 
 
 def test_every_status_has_a_row_and_a_national_code():
     assert set(ALLOWED_ACTIONS) == set(Status.values)
+    assert {spec.code for spec in ACTIONS} == set(Action.values)
     assert set(NATIONAL_STATUS) == set(Status.values)
     assert set(NATIONAL_STATUS.values()) == set(range(1, 11))
 
@@ -165,6 +201,13 @@ def test_allowed_actions_table_row(world, status):
                     perform(world, fresh, action)
                     after = Event.objects.filter(subject_id=fresh.code).count()
                     assert after == events_before + 1, action
+                    # and lead to the declared status, which the event records too
+                    result = Dossier.objects.get(pk=dossier.pk).status
+                    assert result == expected_status(status, action), action
+                    assert result in ACTIONS[action].possible_results(status), action
+                    event = Event.objects.filter(subject_id=fresh.code).order_by("seq").last()
+                    assert event.action == ACTIONS[action].event, action
+                    assert event.payload["status_to"] == result, action
                 else:
                     # when / then: every other action is refused with a 409
                     with pytest.raises(TransitionNotAllowed) as error:

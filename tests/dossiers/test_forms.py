@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from motcua.core.errors import NotFound
 from motcua.dossiers import services
-from motcua.dossiers.forms import available_forms, render_form_pdf
+from motcua.dossiers.printed import available_forms, render_form_pdf
 from tests.dossiers.conftest import APPLICANT, VN, at, receive, to_specialist
 
 pytestmark = pytest.mark.django_db

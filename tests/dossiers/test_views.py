@@ -82,7 +82,7 @@ def test_actions_from_the_dossier_page(client, world):
     client.post(f"/can-bo/ho-so/{dossier.code}/thao-tac/self_assign/", {})
     client.post(
         f"/can-bo/ho-so/{dossier.code}/thao-tac/complete_step/",
-        {"next_assignee": world.leader.pk},
+        {"next_assignee": world.leader.username},
     )
     client.force_login(world.leader)
     client.post(

@@ -46,7 +46,13 @@ def processed(world):  # noqa: F811
 
 
 def _proof(client: Client, code: str, **query) -> tuple[int, dict]:
-    response = client.get(f"/api/ledger/dossiers/{code}/proof", query, **query.pop("headers", {}))
+    """The applicant sends the digits by POST; an officer GETs with a token."""
+    url = f"/api/ledger/dossiers/{code}/proof"
+    headers = query.pop("headers", {})
+    if "phone" in query:
+        response = client.post(url, query, content_type="application/json", **headers)
+    else:
+        response = client.get(url, **headers)
     return response.status_code, response.json()
 
 
@@ -127,7 +133,7 @@ def _run_script(*args: Path) -> subprocess.CompletedProcess:
 def test_standalone_script_checks_a_downloaded_proof(processed, tmp_path):
     # given: the proof downloaded from the public page, the roots from the public API
     client = Client()
-    response = client.get(f"/so-cai/ho-so/{processed.code}/bang-chung.json", {"phone": "5678"})
+    response = client.post(f"/so-cai/ho-so/{processed.code}/bang-chung.json", {"phone": "5678"})
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     proof_file = tmp_path / "bang-chung.json"
@@ -142,10 +148,13 @@ def test_standalone_script_checks_a_downloaded_proof(processed, tmp_path):
 
 
 @pytest.mark.parametrize("change", ["payload", "time", "drop", "swap", "root", "published"])
-def test_standalone_script_rejects_a_changed_proof(processed, tmp_path, change):
-    # given
+def test_standalone_script_rejects_a_changed_proof(processed, world, tmp_path, change):  # noqa: F811
+    # given: the full proof, as an officer of the dossier's unit downloads it
     client = Client()
-    proof = client.get(f"/api/ledger/dossiers/{processed.code}/proof", {"phone": "5678"}).json()
+    _, raw = api_token_create(actor=None, user=world.specialist, name="kiểm tra")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    proof = client.get(f"/api/ledger/dossiers/{processed.code}/proof", **auth).json()
+    assert not any(e.get("redacted") for e in proof["events"])
     roots = client.get("/api/ledger/roots").json()
     events = proof["events"]
     if change == "payload":
@@ -186,11 +195,11 @@ def test_public_pages_show_roots_and_a_dossier_history(processed):
     client = Client()
     page = client.get("/so-cai/").content.decode()
     assert "02/03/2026" in page and "03/03/2026" in page
-    history = client.get("/so-cai/ho-so/", {"code": processed.code, "phone": "5678"})
+    history = client.post("/so-cai/ho-so/", {"code": processed.code, "phone": "5678"})
     text = history.content.decode()
     assert history.status_code == 200
     assert "Tiếp nhận hồ sơ" in text and "Đã công bố" in text and "Tải bằng chứng" in text
-    refused = client.get("/so-cai/ho-so/", {"code": processed.code, "phone": "1111"})
+    refused = client.post("/so-cai/ho-so/", {"code": processed.code, "phone": "1111"})
     assert "4 số cuối điện thoại" in refused.content.decode()
     assert APPLICANT["phone"] not in refused.content.decode()
     assert client.get("/so-cai/", {"from": "x"}).status_code == 200
@@ -222,7 +231,7 @@ def test_histories_written_by_the_dossier_services_verify_clean(world):  # noqa:
 
 def test_anonymous_proof_lookups_cannot_probe_the_phone_digits(processed, settings):
     # given the public look-up limits of the portal (10 per code per window)
-    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 100, "per_code": 10}
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 100, "per_code": 10}
     client = Client()
     # when someone tries endings one after another
     answers = [_proof(client, processed.code, phone=f"{n:04d}")[0] for n in range(10)]
@@ -233,7 +242,7 @@ def test_anonymous_proof_lookups_cannot_probe_the_phone_digits(processed, settin
 
 
 def test_officers_with_a_token_are_not_counted(processed, world, settings):  # noqa: F811
-    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 1, "per_code": 1}
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 1, "per_code": 1}
     _, token = api_token_create(actor=world.desk, user=world.desk, name="kiểm thử")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     for _ in range(3):

@@ -226,11 +226,14 @@ def test_api_lists_the_payments_of_a_dossier(client, world, gateway_settings, ga
     dossier = waiting_for_payment(world)
     result = gateway_result(query(start(client, dossier)), paid=True, secret=SECRET)
     client.get(IPN, result)
-    body = client.get(f"/api/payments/dossiers/{dossier.code}", {"phone4": "5678"}).json()
+    url = f"/api/payments/dossiers/{dossier.code}"
+    body = client.post(url, {"phone4": "5678"}, content_type="application/json").json()
     assert body["outstanding"] == "0" or float(body["outstanding"]) == 0
     assert [p["status"] for p in body["payments"]] == ["paid"]
-    wrong = client.get(f"/api/payments/dossiers/{dossier.code}", {"phone4": "1111"})
+    wrong = client.post(url, {"phone4": "1111"}, content_type="application/json")
     assert wrong.status_code == 404 and wrong.json()["code"] == "dossier_not_found"
+    old_link = client.get(url, {"phone4": "5678"})  # digits never stay in a URL
+    assert old_link.status_code == 303 and old_link["Location"] == f"/thanh-toan/?ma={dossier.code}"
 
 
 def test_a_payment_for_a_closed_dossier_keeps_the_money_and_flags_reconciliation(

@@ -1,4 +1,4 @@
-"""The citizen API: POST /api/portal/submissions and GET /api/portal/track, same rules as the
+"""The citizen API: POST /api/portal/submissions and POST /api/portal/track, same rules as the
 pages (idempotency, content-checked files, no enumeration, no personal data)."""
 
 from __future__ import annotations
@@ -93,7 +93,9 @@ def test_track_answers_without_personal_data(client, world, citizen):
     client.force_login(citizen.user)
     code = post(client, world).json()["dossier"]["code"]
     client.logout()
-    response = client.get("/api/portal/track", {"code": code, "phone4": "5678"})
+    response = client.post(
+        "/api/portal/track", {"code": code, "phone4": "5678"}, content_type="application/json"
+    )
     assert response.status_code == 200
     text = response.content.decode()
     for secret in ("Nguyễn Văn An", "038090001234", "0912345678", "an@example.vn"):
@@ -104,19 +106,24 @@ def test_track_answers_without_personal_data(client, world, citizen):
 def test_track_gives_one_answer_for_unknown_code_and_wrong_digits(client, world, citizen):
     client.force_login(citizen.user)
     code = post(client, world).json()["dossier"]["code"]
-    unknown = client.get("/api/portal/track", {"code": "KHONG-CO-260101-0001", "phone4": "5678"})
-    wrong = client.get("/api/portal/track", {"code": code, "phone4": "0000"})
+    unknown = track(client, "KHONG-CO-260101-0001", "5678")
+    wrong = track(client, code, "0000")
     assert unknown.status_code == wrong.status_code == 404
     assert unknown.content == wrong.content
 
 
+def track(client, code: str, phone4: str):
+    body = {"code": code, "phone4": phone4}
+    return client.post("/api/portal/track", body, content_type="application/json")
+
+
 def test_track_is_rate_limited(client, world, settings):
-    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 2, "per_code": 100}
-    statuses = [
-        client.get("/api/portal/track", {"code": f"X-{n}", "phone4": "1234"}).status_code
-        for n in range(3)
-    ]
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 2, "per_code": 100}
+    statuses = [track(client, f"X-{n}", "1234").status_code for n in range(3)]
     assert statuses == [404, 404, 429]
-    assert client.get("/api/portal/track", {"code": "X-9", "phone4": "1234"}).json()["code"] == (
-        "rate_limited"
-    )
+    assert track(client, "X-9", "1234").json()["code"] == "rate_limited"
+
+
+def test_an_old_get_link_with_digits_goes_to_the_form_without_them(client, world):
+    response = client.get("/api/portal/track", {"code": "X-1", "phone4": "1234"})
+    assert response.status_code == 303 and response["Location"] == "/tra-cuu/?code=X-1"

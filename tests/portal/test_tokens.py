@@ -1,6 +1,7 @@
 """Tokens for citizen apps: same credentials and limits as the login page, revocable."""
 
 import pytest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from motcua.organization.models import ApiToken, Role
@@ -57,15 +58,16 @@ def test_an_unverified_citizen_is_told_to_verify_first(client, citizen):
 
 
 def test_password_guessing_is_limited_like_the_login_page(client, citizen):
-    for _ in range(10):
-        assert ask_token(client, "an@example.vn", password="sai").status_code == 401
+    # django-axes: the 10th failure locks the account (its answer already says so)
+    statuses = [ask_token(client, "an@example.vn", password="sai").status_code for _ in range(10)]
+    assert statuses == [401] * 9 + [429]
     blocked = ask_token(client, "an@example.vn")  # even the right password now
     assert blocked.status_code == 429 and blocked.json()["code"] == "login_rate_limited"
 
 
 def test_a_citizen_cannot_revoke_someone_elses_token(client, citizen):
     token, _ = services.citizen_token_create(
-        identifier="an@example.vn", password=PASSWORD, name="A", client="127.0.0.1"
+        identifier="an@example.vn", password=PASSWORD, name="A", request=RequestFactory().post("/")
     )
     other = services.citizen_register(
         full_name="Trần Thị Bình", email="binh@example.vn", phone="0987654321", password="Mk-2026!y"
@@ -99,13 +101,25 @@ def test_the_citizen_sees_and_revokes_app_tokens_on_the_my_dossiers_page(client,
 def test_counted_tries_are_forgotten_by_the_daily_purge(client, citizen):
     import datetime as dt
 
-    from motcua.core import schedule
-    from motcua.portal.models import LookupAttempt
+    from axes.models import AccessAttempt
 
-    ask_token(client, "an@example.vn", password="sai")  # one counted try (two keys)
-    assert LookupAttempt.objects.count() == 2
-    assert services.lookup_attempts_purge() == 0  # still recent
+    from motcua.core import schedule
+    from motcua.core.errors import NotFound
+    from motcua.core.models import ThrottleCounter
+    from motcua.core.tasks import purge_throttle_counters
+    from motcua.core.throttle import lookup_guard, throttle_counters_purge
+
+    ask_token(client, "an@example.vn", password="sai")  # one failed login (django-axes)
+    with pytest.raises(NotFound), lookup_guard(subject="MA-1", client="1.2.3.4"):
+        raise NotFound()  # one failed look-up: three keys (client, code, both)
+    assert AccessAttempt.objects.count() == 1
+    assert ThrottleCounter.objects.filter(key__startswith="code:").count() == 3
+    assert ThrottleCounter.objects.filter(key__startswith="lock:").count() == 2  # account, client
+    assert throttle_counters_purge() == 0  # still recent
     later = timezone.now() + dt.timedelta(days=1, minutes=1)
-    assert services.lookup_attempts_purge(now=later) == 2
-    assert not LookupAttempt.objects.exists()
-    assert "motcua.portal.tasks.purge_lookup_attempts" in schedule.DAILY_JOBS
+    assert throttle_counters_purge(now=later) == 5
+    assert not ThrottleCounter.objects.exists()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(days=2))
+    assert purge_throttle_counters.call() == 1
+    assert not AccessAttempt.objects.exists()
+    assert "motcua.core.tasks.purge_throttle_counters" in schedule.DAILY_JOBS

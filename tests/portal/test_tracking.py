@@ -49,7 +49,7 @@ def test_malformed_input_is_refused_before_any_lookup(dossier):
 
 
 def test_one_client_is_limited(dossier, settings):
-    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 3, "per_code": 100}
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 3, "per_code": 100}
     for digits in ("0001", "0002", "0003"):
         with pytest.raises(NotFound):
             services.track_dossier(code=dossier.code, phone4=digits, client="9.9.9.9")
@@ -62,18 +62,28 @@ def test_one_client_is_limited(dossier, settings):
 
 
 def test_one_code_cannot_be_probed_from_many_clients(dossier, settings):
-    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 100, "per_code": 2}
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 100, "per_code": 2}
     for n in range(2):
         with pytest.raises(NotFound):
             services.track_dossier(code=dossier.code, phone4=f"000{n}", client=f"10.0.0.{n}")
+    # when the code is under attack, a client that already failed on it gets no more tries
     with pytest.raises(TooManyRequests):
-        services.track_dossier(code=dossier.code, phone4="5678", client="10.0.0.9")
+        services.track_dossier(code=dossier.code, phone4="5678", client="10.0.0.1")
+    # but the owner, from a client that never failed, is not locked out by others' failures
+    assert services.track_dossier(code=dossier.code, phone4="5678", client="10.0.0.9") == dossier
 
 
-def test_the_limit_is_a_sliding_window(dossier, settings):
-    settings.MOTCUA_PORTAL_TRACK_LIMITS = {"per_client": 1, "per_code": 100, "window_minutes": 15}
+def test_right_answers_do_not_count(dossier, settings):
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 2, "per_code": 2}
+    for _ in range(10):
+        assert services.track_dossier(code=dossier.code, phone4="5678", client="c") == dossier
+
+
+def test_the_limit_ends_with_its_window(dossier, settings):
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 1, "per_code": 100, "window_minutes": 15}
     now = timezone.now()
-    services.track_dossier(code=dossier.code, phone4="5678", client="c", now=now)
+    with pytest.raises(NotFound):
+        services.track_dossier(code=dossier.code, phone4="0000", client="c", now=now)
     with pytest.raises(TooManyRequests):
         services.track_dossier(code=dossier.code, phone4="5678", client="c", now=now)
     later = now + dt.timedelta(minutes=16)

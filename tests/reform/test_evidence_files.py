@@ -41,6 +41,6 @@ def test_staff_download_evidence_citizens_and_visitors_do_not(
     client.force_login(django_user_model.objects.create_user("cong.dan", password="x"))
     refused = client.get(url)
     assert refused.status_code == 403
-    assert "Chỉ cán bộ, công chức mới xem được minh chứng." in refused.content.decode()
+    assert "chỉ dành cho cán bộ, công chức" in refused.content.decode()
     client.logout()
     assert client.get(url).status_code == 302

@@ -22,8 +22,9 @@ def reported(small_plan, make_user, departments):
     return small_plan
 
 
-def test_word_report_has_the_administrative_layout_and_every_task(reported):
+def test_word_report_has_the_administrative_layout_and_every_task(reported, home_affairs_officer):
     data = exports.plan_report_docx(
+        user=home_affairs_officer,
         plan=reported, issuer="Sở Nội vụ tỉnh Hà Tĩnh", report_number="215/BC-SNV",
         place="Hà Tĩnh", signer="Nguyễn Văn A", signer_title="Giám đốc", today=TODAY,
     )  # fmt: skip
@@ -51,8 +52,10 @@ def test_word_report_has_the_administrative_layout_and_every_task(reported):
     assert "GIÁM ĐỐC" in signature and "Nguyễn Văn A" in signature
 
 
-def test_excel_report_lists_every_task_with_status(reported):
-    wb = load_workbook(io.BytesIO(exports.plan_report_xlsx(plan=reported, today=TODAY)))
+def test_excel_report_lists_every_task_with_status(reported, home_affairs_officer):
+    wb = load_workbook(
+        io.BytesIO(exports.plan_report_xlsx(user=home_affairs_officer, plan=reported, today=TODAY))
+    )
     ws = wb["Tiến độ"]
     assert ws["A1"].value.startswith("TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH SỐ 359/KH-UBND")
     assert ws["E3"].value == "Nhiệm vụ, giải pháp"

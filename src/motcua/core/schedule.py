@@ -25,7 +25,7 @@ DAILY_JOBS: dict[str, dt.time | dt.timedelta] = {
     "motcua.dossiers.tasks.dossier_warn_due_soon_task": dt.time(7, 0),
     "motcua.reform.tasks.send_reform_reminders": dt.time(7, 15),
     "motcua.reform.tasks.purge_import_previews": dt.time(3, 0),
-    "motcua.portal.tasks.purge_lookup_attempts": dt.time(3, 10),
+    "motcua.core.tasks.purge_throttle_counters": dt.time(3, 10),
     # events are tamper-evident in the global chain once sealed: seal often
     "motcua.ledger.tasks.ledger_seal_task": dt.timedelta(minutes=10),
 }

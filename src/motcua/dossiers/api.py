@@ -9,23 +9,25 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from motcua.catalog.models import Procedure
+from motcua.core.actions import STAY, ActionSpec, Outcome
 from motcua.core.api_pagination import Pagination
-from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.errors import NotFound
 from motcua.core.files import file_response
 from motcua.dossiers import selectors, services
-from motcua.dossiers.forms import FORMS, render_form_pdf
-from motcua.dossiers.lifecycle import Action, Status
-from motcua.dossiers.models import Consultation, Dossier
+from motcua.dossiers.actions import ACTIONS, unit_by_code
+from motcua.dossiers.errors import ERROR_RESPONSES, DossierError
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.printed import FORMS, render_form_pdf
+from motcua.dossiers.schemas import Day, Input, IntakeIn, text
 from motcua.organization.auth import officer_auth
-from motcua.organization.models import Unit
 
 router = Router(tags=["Hồ sơ"], auth=officer_auth)
 stats_router = Router(tags=["Thống kê"])
@@ -34,48 +36,13 @@ stats_router = Router(tags=["Thống kê"])
 # ---------------------------------------------------------------- schemas
 
 
-class ApplicantIn(Schema):
-    kind: Literal["person", "organization"] = "person"
-    name: str = Field(..., min_length=1, max_length=255)
-    id_number: str = Field(..., min_length=1, max_length=20)
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-
-
-class ChecklistIn(Schema):
-    component: int | None = Field(None, description="id thành phần hồ sơ của thủ tục")
-    name: str = ""
-    provided: bool = True
-    copy_kind: Literal["original", "certified", "copy", "electronic"] = "original"
-    quantity: int = Field(1, ge=1)
-    missing_note: str = ""
-
-
-class IntakeIn(Schema):
-    procedure: str = Field(..., description="mã thủ tục")
-    outcome: Literal["receive", "request_completion", "refuse"] = "receive"
-    unit: str | None = Field(None, description="mã đơn vị tiếp nhận (mặc định: của cán bộ)")
-    competent_unit: str | None = None
-    channel: Literal["in_person", "postal"] = "in_person"
-    postal_tracking: str = ""
-    return_method: Literal["desk", "post", "online"] = "desk"
-    applicant: ApplicantIn
-    checklist: list[ChecklistIn] | None = Field(
-        None, description="bỏ trống: nộp đủ mọi thành phần theo danh mục"
-    )
-    fee_due: Decimal | None = None
-    note: str = ""
-    reasons: str = Field("", description="lý do từ chối / nội dung cần hoàn thiện")
-
-
-class StepOut(Schema):
+class DossierStepOut(Schema):
     order: int
     name: str
     role: str
 
 
-class ResultOut(Schema):
+class DossierResultOut(Schema):
     decision: str
     number: str
     date: dt.date | None
@@ -83,7 +50,7 @@ class ResultOut(Schema):
     file: str | None
 
 
-class DossierOut(Schema):
+class DossierDetailOut(Schema):
     code: str
     procedure: str
     procedure_name: str
@@ -96,7 +63,7 @@ class DossierOut(Schema):
     receiving_unit: str
     competent_unit: str
     holder_unit: str
-    current_step: StepOut | None
+    current_step: DossierStepOut | None
     assignee: str | None
     applicant_kind: str
     applicant_name: str
@@ -113,7 +80,7 @@ class DossierOut(Schema):
     step_due_at: dt.datetime | None
     paused_hours: float
     supplement_count: int
-    result: ResultOut | None
+    result: DossierResultOut | None
     finished_at: dt.datetime | None
     returned_at: dt.datetime | None
     classification: str
@@ -241,116 +208,19 @@ class EventOut(Schema):
     hash: str
 
 
-class ListQuery(Schema):
+class ListQuery(Input):
     unit: str | None = None
     status: str | None = Field(None, description="trạng thái nội bộ hoặc mã quốc gia 1–10")
     overdue: bool | None = None
     procedure: str | None = None
-    from_: dt.date | None = Field(None, alias="from")
-    to: dt.date | None = None
-    q: str = ""
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
+    q: text(200) = ""
     scope: Literal["mine", "unit"] = "unit"
     queue: Literal["", "todo", "due_soon", "overdue", "waiting", "done"] = ""
 
 
-class Versioned(Schema):
-    version: int | None = Field(None, description="phiên bản hồ sơ đã đọc (chống ghi đè)")
-
-
-class ReasonIn(Versioned):
-    reason: str = Field(..., min_length=1)
-
-
-class ReasonsIn(Versioned):
-    reasons: str = Field(..., min_length=1)
-
-
-class TransferIn(Versioned):
-    to_unit: str | None = None
-    assignee: str | None = None
-    note: str = ""
-
-
-class AssignIn(Versioned):
-    assignee: str
-
-
-class CompleteStepIn(Versioned):
-    next_assignee: str | None = None
-    note: str = ""
-
-
-class SendBackIn(Versioned):
-    to_step: int
-    reason: str = Field(..., min_length=1)
-
-
-class ConsultIn(Versioned):
-    unit: str
-    question: str = Field(..., min_length=1)
-    hours: float | None = Field(None, gt=0)
-
-
-class OpinionIn(Versioned):
-    consultation: int
-    opinion: str = Field(..., min_length=1)
-
-
-class SupplementIn(Versioned):
-    items: list[str] = Field(..., min_length=1)
-    reason: str = ""
-
-
-class NoteIn(Versioned):
-    note: str = ""
-
-
-class PaymentRequestIn(Versioned):
-    amount: Decimal = Field(..., gt=0)
-    note: str = ""
-
-
-class PaymentIn(Versioned):
-    amount: Decimal = Field(..., gt=0)
-    receipt: str = ""
-
-
-class ReturnIn(Versioned):
-    method: Literal["desk", "post", "online"]
-    received_by: str = Field(..., min_length=1)
-    note: str = ""
-
-
-class LateEntryIn(Versioned):
-    occurred_at: dt.datetime
-    description: str = Field(..., min_length=1)
-    reason: str
-
-
-class ApologizeIn(Versioned):
-    reason: str = Field(..., min_length=1)
-    new_due_at: dt.datetime
-
-
 # ---------------------------------------------------------------- helpers
-
-
-def _unit(code: str | None) -> Unit | None:
-    if not code:
-        return None
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        raise NotFound(f"Không tìm thấy đơn vị {code}.", code="unit_not_found")
-    return unit
-
-
-def _user(username: str | None):
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise NotFound(f"Không tìm thấy cán bộ {username}.", code="user_not_found")
-    return user
 
 
 def _dossier(request, code: str, version: int | None = None) -> Dossier:
@@ -362,39 +232,66 @@ def _dossier(request, code: str, version: int | None = None) -> Dossier:
 
 def _out(dossier: Dossier) -> dict:
     fresh = selectors.dossier_get(code=dossier.code)
-    return DossierOut.from_dossier(fresh)
+    return DossierDetailOut.from_dossier(fresh)
 
 
 # ---------------------------------------------------------------- endpoints
 
+_FILE_OK = {200: {"description": "Tệp (PDF hoặc ảnh)", "content": {"application/pdf": {}}}}
 
-@router.post("", response={201: DossierOut}, summary="Tiếp nhận hồ sơ (mẫu 01 / 02 / 03)")
-def intake(request, body: IntakeIn):
+
+@router.post(
+    "",
+    response={201: DossierDetailOut, 200: DossierDetailOut, **ERROR_RESPONSES},
+    summary="Tiếp nhận hồ sơ (mẫu 01 / 02 / 03)",
+    description=(
+        "Tiêu đề `Idempotency-Key` (8–64 ký tự, tùy chọn nhưng nên gửi): gửi lại cùng khóa "
+        "sau khi mất phản hồi trả 200 với hồ sơ đã tạo, không tạo hồ sơ thứ hai; cùng khóa "
+        "với nội dung khác trả 409 `idempotency_key_reused`."
+    ),
+)
+def intake(
+    request,
+    body: IntakeIn,
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description="khóa chống tiếp nhận trùng (8–64 ký tự)"
+    ),
+):
     procedure = Procedure.objects.filter(code=body.procedure).first()
     if procedure is None:
-        raise NotFound(f"Không tìm thấy thủ tục {body.procedure}.", code="procedure_not_found")
+        raise NotFound(
+            f"Không tìm thấy thủ tục {body.procedure}.", code=DossierError.PROCEDURE_NOT_FOUND
+        )
     common = {
         "actor": request.user,
         "procedure": procedure,
         "applicant": body.applicant.dict(),
         "checklist": [c.dict() for c in body.checklist] if body.checklist is not None else None,
-        "unit": _unit(body.unit),
+        "unit": unit_by_code(body.unit),
         "channel": body.channel,
         "postal_tracking": body.postal_tracking,
     }
-    if body.outcome == "receive":
-        dossier = services.dossier_receive(
-            **common,
-            competent_unit=_unit(body.competent_unit),
-            return_method=body.return_method,
-            fee_due=body.fee_due,
-            note=body.note,
-        )
-    elif body.outcome == "request_completion":
-        dossier = services.dossier_request_completion_at_intake(**common, reasons=body.reasons)
-    else:
-        dossier = services.dossier_refuse_at_intake(**common, reasons=body.reasons)
-    return HttpStatus(201, _out(dossier))
+
+    def perform():
+        if body.outcome == "receive":
+            return services.dossier_receive(
+                **common,
+                competent_unit=unit_by_code(body.competent_unit),
+                return_method=body.return_method,
+                fee_due=body.fee_due,
+                note=body.note,
+            )
+        if body.outcome == "request_completion":
+            return services.dossier_request_completion_at_intake(**common, reasons=body.reasons)
+        return services.dossier_refuse_at_intake(**common, reasons=body.reasons)
+
+    dossier, created = services.dossier_intake_once(
+        actor=request.user,
+        idempotency_key=idempotency_key or "",
+        fingerprint=body.model_dump_json(),
+        perform=perform,
+    )
+    return HttpStatus(201 if created else 200, _out(dossier))
 
 
 @router.get("", response=list[DossierListOut], summary="Danh sách hồ sơ")
@@ -414,12 +311,16 @@ def dossier_list(request, query: Query[ListQuery]):
     return selectors.dossier_list(user=request.user, filters=filters)
 
 
-@router.get("/{code}", response=DossierOut, summary="Chi tiết hồ sơ")
+@router.get(
+    "/{code}", response={200: DossierDetailOut, **ERROR_RESPONSES}, summary="Chi tiết hồ sơ"
+)
 def dossier_detail(request, code: str):
-    return DossierOut.from_dossier(_dossier(request, code))
+    return DossierDetailOut.from_dossier(_dossier(request, code))
 
 
-@router.get("/{code}/events", response=list[EventOut], summary="Lịch sử xử lý")
+@router.get(
+    "/{code}/events", response={200: list[EventOut], **ERROR_RESPONSES}, summary="Lịch sử xử lý"
+)
 def dossier_events(request, code: str):
     from motcua.ledger.actions import label
 
@@ -439,17 +340,27 @@ def dossier_events(request, code: str):
     ]
 
 
-@router.get("/{code}/forms/{form}.pdf", summary="In mẫu 01–07 (PDF)")
+@router.get(
+    "/{code}/forms/{form}.pdf",
+    response=ERROR_RESPONSES,
+    openapi_extra={"responses": _FILE_OK},
+    summary="In mẫu 01–07 (PDF)",
+)
 def dossier_form(request, code: str, form: str):
     if form not in FORMS:
-        raise NotFound(f"Không có mẫu {form}.", code="form_unknown")
+        raise NotFound(f"Không có mẫu {form}.", code=DossierError.FORM_UNKNOWN)
     dossier = _dossier(request, code)
     response = HttpResponse(render_form_pdf(dossier, form), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
     return response
 
 
-@router.get("/{code}/result", summary="Tải văn bản kết quả")
+@router.get(
+    "/{code}/result",
+    response=ERROR_RESPONSES,
+    openapi_extra={"responses": _FILE_OK},
+    summary="Tải văn bản kết quả",
+)
 def dossier_result_file(request, code: str):
     """The result document, for whoever may read the dossier (never a public URL)."""
     return file_response(_dossier(request, code).result_file)
@@ -467,7 +378,9 @@ class ChecklistItemOut(Schema):
 
 
 @router.get(
-    "/{code}/checklist", response=list[ChecklistItemOut], summary="Thành phần hồ sơ đã nhận"
+    "/{code}/checklist",
+    response={200: list[ChecklistItemOut], **ERROR_RESPONSES},
+    summary="Thành phần hồ sơ đã nhận",
 )
 def dossier_checklist(request, code: str):
     dossier = _dossier(request, code)
@@ -482,251 +395,73 @@ def dossier_checklist(request, code: str):
     ]
 
 
-@router.get("/{code}/checklist/{item}/file", summary="Tải tệp số hóa của một thành phần")
+@router.get(
+    "/{code}/checklist/{item}/file",
+    response=ERROR_RESPONSES,
+    openapi_extra={"responses": _FILE_OK},
+    summary="Tải tệp số hóa của một thành phần",
+)
 def dossier_checklist_file(request, code: str, item: int):
     dossier = _dossier(request, code)
     return file_response(selectors.dossier_checklist_file(dossier=dossier, item=item))
 
 
-# ---- one endpoint per action, each with its typed body
+# ---- the action endpoints, generated from the registry (dossiers/actions.py)
 
 
-def _act(path: str, action: str):
+def _action_endpoint(spec: ActionSpec):
+    """``POST /{code}/actions/{path}`` for one action: its typed body, one service call."""
+    body_type = spec.input
+
+    if spec.files:  # multipart: the fields as a form, the files as uploads
+
+        def view(request, code: str, body: Form[body_type], file: File[UploadedFile]):
+            d = _dossier(request, code, body.version)
+            spec.perform(request.user, d, body, {"file": file})
+            return _out(d)
+
+    else:
+
+        def view(request, code: str, body: body_type):
+            d = _dossier(request, code, body.version)
+            spec.perform(request.user, d, body, {})
+            return _out(d)
+
+    view.__name__ = f"act_{spec.code}"
+    view.__doc__ = (
+        f"Được phép từ: {', '.join(spec.allowed_from)}. "
+        f"Dẫn tới: {_leads_to(spec)}. "
+        f"Người thực hiện: {spec.unit_rule}. Sự kiện: `{spec.event}`."
+        + (f" Mẫu in: {spec.form}." if spec.form else "")
+    )
     return router.post(
-        f"/{{code}}/actions/{path}",
-        response=DossierOut,
-        summary=str(Action(action).label),
-        operation_id=f"dossier_action_{path}",
-    )
+        f"/{{code}}/actions/{spec.url_segment}",
+        response={200: DossierDetailOut, **ERROR_RESPONSES},
+        summary=spec.label,
+        operation_id=f"dossier_action_{spec.url_segment}",
+    )(view)
 
 
-@_act("accept", Action.ACCEPT)
-def act_accept(request, code: str, body: Versioned):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_accept(actor=request.user, dossier=d))
+def _leads_to(spec: ActionSpec) -> str:
+    if isinstance(spec.leads_to, Outcome):
+        return spec.leads_to.rule
+    return "giữ nguyên trạng thái" if spec.leads_to == STAY else spec.leads_to
 
 
-@_act("refuse_intake", Action.REFUSE_INTAKE)
-def act_refuse_intake(request, code: str, body: ReasonsIn):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_refuse_online(actor=request.user, dossier=d, reasons=body.reasons))
-
-
-@_act("request_completion", Action.REQUEST_COMPLETION)
-def act_request_completion(request, code: str, body: ReasonsIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_request_completion_online(
-            actor=request.user, dossier=d, reasons=body.reasons
-        )
-    )
-
-
-@_act("transfer", Action.TRANSFER)
-def act_transfer(request, code: str, body: TransferIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_transfer(
-            actor=request.user,
-            dossier=d,
-            to_unit=_unit(body.to_unit),
-            assignee=_user(body.assignee),
-            note=body.note,
-        )
-    )
-
-
-@_act("assign", Action.ASSIGN)
-def act_assign(request, code: str, body: AssignIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_assign(actor=request.user, dossier=d, assignee=_user(body.assignee))
-    )
-
-
-@_act("self_assign", Action.SELF_ASSIGN)
-def act_self_assign(request, code: str, body: Versioned):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_self_assign(actor=request.user, dossier=d))
-
-
-@_act("complete_step", Action.COMPLETE_STEP)
-def act_complete_step(request, code: str, body: CompleteStepIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_complete_step(
-            actor=request.user,
-            dossier=d,
-            next_assignee=_user(body.next_assignee),
-            note=body.note,
-        )
-    )
-
-
-@_act("send_back", Action.SEND_BACK)
-def act_send_back(request, code: str, body: SendBackIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_send_back(
-            actor=request.user, dossier=d, to_step=body.to_step, reason=body.reason
-        )
-    )
-
-
-@_act("consult", Action.CONSULT)
-def act_consult(request, code: str, body: ConsultIn):
-    d = _dossier(request, code, body.version)
-    services.dossier_consult(
-        actor=request.user,
-        dossier=d,
-        unit=_unit(body.unit),
-        question=body.question,
-        hours=body.hours,
-    )
-    return _out(d)
-
-
-@_act("record_opinion", Action.RECORD_OPINION)
-def act_record_opinion(request, code: str, body: OpinionIn):
-    d = _dossier(request, code, body.version)
-    consultation = Consultation.objects.filter(pk=body.consultation, dossier=d).first()
-    if consultation is None:
-        raise NotFound("Không tìm thấy yêu cầu xin ý kiến.", code="consultation_not_found")
-    return _out(
-        services.dossier_record_opinion(
-            actor=request.user, dossier=d, consultation=consultation, opinion=body.opinion
-        )
-    )
-
-
-@_act("request_supplement", Action.REQUEST_SUPPLEMENT)
-def act_request_supplement(request, code: str, body: SupplementIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_request_supplement(
-            actor=request.user, dossier=d, items=body.items, reason=body.reason
-        )
-    )
-
-
-@_act("receive_supplement", Action.RECEIVE_SUPPLEMENT)
-def act_receive_supplement(request, code: str, body: NoteIn):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_receive_supplement(actor=request.user, dossier=d, note=body.note))
-
-
-@_act("request_payment", Action.REQUEST_PAYMENT)
-def act_request_payment(request, code: str, body: PaymentRequestIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_request_payment(
-            actor=request.user, dossier=d, amount=body.amount, note=body.note
-        )
-    )
-
-
-@_act("record_payment", Action.RECORD_PAYMENT)
-def act_record_payment(request, code: str, body: PaymentIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_record_payment(
-            actor=request.user, dossier=d, amount=body.amount, receipt=body.receipt
-        )
-    )
-
-
-@_act("approve", Action.APPROVE)
-def act_approve(
-    request,
-    code: str,
-    number: Form[str],
-    date: Form[dt.date],
-    signer: Form[str],
-    file: File[UploadedFile],
-    version: Form[int | None] = None,
-):
-    d = _dossier(request, code, version)
-    return _out(
-        services.dossier_approve(
-            actor=request.user, dossier=d, number=number, date=date, signer=signer, file=file
-        )
-    )
-
-
-@_act("refuse", Action.REFUSE)
-def act_refuse(request, code: str, body: ReasonsIn):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_refuse(actor=request.user, dossier=d, reasons=body.reasons))
-
-
-@_act("return_result", Action.RETURN_RESULT)
-def act_return_result(request, code: str, body: ReturnIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_return_result(
-            actor=request.user,
-            dossier=d,
-            method=body.method,
-            received_by=body.received_by,
-            note=body.note,
-        )
-    )
-
-
-@_act("withdraw", Action.WITHDRAW)
-def act_withdraw(request, code: str, body: ReasonIn):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_withdraw(actor=request.user, dossier=d, reason=body.reason))
-
-
-@_act("stop", Action.STOP)
-def act_stop(request, code: str, body: ReasonIn):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_stop(actor=request.user, dossier=d, reason=body.reason))
-
-
-@_act("cancel", Action.CANCEL)
-def act_cancel(request, code: str, body: ReasonIn):
-    d = _dossier(request, code, body.version)
-    return _out(services.dossier_cancel(actor=request.user, dossier=d, reason=body.reason))
-
-
-@_act("apologize", Action.APOLOGIZE)
-def act_apologize(request, code: str, body: ApologizeIn):
-    if body.new_due_at.tzinfo is None:
-        raise InvalidInput("Thời điểm hẹn mới phải có múi giờ.", code="naive_datetime")
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_apologize(
-            actor=request.user, dossier=d, reason=body.reason, new_due_at=body.new_due_at
-        )
-    )
-
-
-@_act("late_entry", Action.LATE_ENTRY)
-def act_late_entry(request, code: str, body: LateEntryIn):
-    d = _dossier(request, code, body.version)
-    return _out(
-        services.dossier_record_late_entry(
-            actor=request.user,
-            dossier=d,
-            occurred_at=body.occurred_at,
-            description=body.description,
-            reason=body.reason,
-        )
-    )
-
+for _spec in ACTIONS:
+    if _spec.api and _spec.perform is not None:
+        _action_endpoint(_spec)
 
 # ---------------------------------------------------------------- statistics
 
 
-class StatsQuery(Schema):
+class StatsQuery(Input):
     unit: str | None = None
     level: Literal["province", "district", "commune"] | None = None
     field: str | None = None
     procedure: str | None = None
-    from_: dt.date | None = Field(None, alias="from")
-    to: dt.date | None = None
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
     group_by: Literal["unit", "receiving_unit", "procedure", "field", "channel", "month"] | None = (
         None
     )

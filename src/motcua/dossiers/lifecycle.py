@@ -1,15 +1,13 @@
-"""The dossier lifecycle as data: statuses, their national codes, and the allowed actions.
+"""The dossier lifecycle as data: statuses, their national codes, the action codes.
 
-OpenCRVS-style: a status allows a fixed set of actions; anything else is refused with
-``TransitionNotAllowed`` (HTTP 409). Services consult ``check_allowed`` before any change.
+What each action is allowed from, leads to, and who performs it lives in one registry,
+``motcua.dossiers.actions`` (``ALLOWED_ACTIONS`` is derived from it there).
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from motcua.core.errors import TransitionNotAllowed
 
 
 class Status(models.TextChoices):
@@ -58,58 +56,7 @@ class Action(models.TextChoices):
     LATE_ENTRY = "late_entry", _("Nhập bù thông tin (ghi lý do)")
 
 
-S, A = Status, Action
-
-_CLOSE = (A.WITHDRAW, A.STOP, A.CANCEL)
-
-ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
-    # an online applicant may pay the published fees when submitting (full-process service)
-    S.SUBMITTED: (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE_INTAKE, A.WITHDRAW, A.ONLINE_PAYMENT),
-    S.INTAKE_INCOMPLETE: (),
-    S.INTAKE_REFUSED: (),
-    S.RECEIVED: (A.TRANSFER, A.APOLOGIZE, A.ONLINE_PAYMENT, A.LATE_ENTRY, *_CLOSE),
-    S.WAITING_ASSIGNMENT: (
-        A.ASSIGN,
-        A.SELF_ASSIGN,
-        A.TRANSFER,
-        A.REQUEST_SUPPLEMENT,
-        A.REQUEST_PAYMENT,
-        A.APOLOGIZE,
-        A.ONLINE_PAYMENT,
-        A.LATE_ENTRY,
-        *_CLOSE,
-    ),
-    S.IN_PROGRESS: (
-        A.ASSIGN,
-        A.COMPLETE_STEP,
-        A.SEND_BACK,
-        A.CONSULT,
-        A.REQUEST_SUPPLEMENT,
-        A.REQUEST_PAYMENT,
-        A.APPROVE,
-        A.REFUSE,
-        A.TRANSFER,
-        A.APOLOGIZE,
-        A.ONLINE_PAYMENT,
-        A.LATE_ENTRY,
-        *_CLOSE,
-    ),
-    S.CONSULTING: (
-        A.CONSULT,
-        A.RECORD_OPINION,
-        A.APOLOGIZE,
-        A.ONLINE_PAYMENT,
-        A.LATE_ENTRY,
-        *_CLOSE,
-    ),
-    S.SUPPLEMENT_REQUESTED: (A.RECEIVE_SUPPLEMENT, A.ONLINE_PAYMENT, A.LATE_ENTRY, *_CLOSE),
-    S.PAYMENT_REQUESTED: (A.RECORD_PAYMENT, A.ONLINE_PAYMENT, A.LATE_ENTRY, *_CLOSE),
-    S.RESULT_READY: (A.RETURN_RESULT, A.ONLINE_PAYMENT, A.LATE_ENTRY),
-    S.RETURNED: (),
-    S.WITHDRAWN: (),
-    S.STOPPED: (),
-    S.CANCELLED: (),
-}
+S = Status
 
 # Each internal status maps to one of the 10 national status codes (DOMAIN.md §3).
 NATIONAL_STATUS: dict[str, int] = {
@@ -149,17 +96,3 @@ PAUSED = (S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED)
 IN_PROGRESS_FAMILY = OPEN + PAUSED
 FINISHED = (S.RESULT_READY, S.RETURNED)
 CLOSED = (S.WITHDRAWN, S.STOPPED, S.CANCELLED)
-
-
-def allowed_actions(status: str) -> tuple[str, ...]:
-    return ALLOWED_ACTIONS.get(status, ())
-
-
-def check_allowed(status: str, action: str) -> None:
-    if action not in allowed_actions(status):
-        raise TransitionNotAllowed(
-            f"Không thể «{Action(action).label}» khi hồ sơ đang ở trạng thái "
-            f"«{Status(status).label}».",
-            status=status,
-            action=action,
-        )

@@ -355,3 +355,32 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.unit_id}"
+
+
+class IntakeRequest(models.Model):
+    """One officer intake sent with an ``Idempotency-Key``: a retry returns the same dossier.
+
+    Written by ``dossiers.services.dossier_intake_once`` in the dossier's own transaction.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossier_intakes"
+    )
+    idempotency_key = models.CharField(_("khóa chống tiếp nhận trùng"), max_length=64)
+    fingerprint = models.CharField(_("dấu vân tay nội dung"), max_length=64)
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần tiếp nhận có khóa chống trùng")
+        verbose_name_plural = _("các lần tiếp nhận có khóa chống trùng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], name="dossier_intake_idempotency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.idempotency_key}"

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers import deadlines
+from motcua.dossiers.actions import allowed_actions
+from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import (
     CLOSED,
     FINISHED,
@@ -20,7 +22,6 @@ from motcua.dossiers.lifecycle import (
     OPEN,
     PAUSED,
     Status,
-    allowed_actions,
 )
 from motcua.dossiers.models import Channel, Classification, Decision, Dossier
 from motcua.ledger.models import Event
@@ -76,9 +77,13 @@ def dossier_get(*, code: str, user=None) -> Dossier:
         "current_step",
         "assignee",
     )
-    dossier = qs.filter(code=code).first()
+    # a NUL byte (PostgreSQL refuses it in a query) or an over-long code matches no dossier
+    dossier = qs.filter(code=code).first() if "\x00" not in code and len(code) <= 64 else None
     if dossier is None:
-        raise NotFound(f"Không tìm thấy hồ sơ {code}.", code="dossier_not_found")
+        raise NotFound(
+            f"Không tìm thấy hồ sơ {code[:64].replace(chr(0), '')}.",
+            code=DossierError.DOSSIER_NOT_FOUND,
+        )
     if user is not None and not can_view(user, dossier):
         raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
     return dossier
@@ -249,7 +254,9 @@ def dossier_stats(
     if filters.unit:
         unit = Unit.objects.filter(code=filters.unit).first()
         if unit is None:
-            raise NotFound(f"Không tìm thấy đơn vị {filters.unit}.", code="unit_not_found")
+            raise NotFound(
+                f"Không tìm thấy đơn vị {filters.unit}.", code=DossierError.UNIT_NOT_FOUND
+            )
         qs = qs.filter(competent_unit_id__in=unit_subtree_ids({unit.pk}))
     if filters.level:
         qs = qs.filter(competent_unit__kind__in=_level_kinds(filters.level))
@@ -292,7 +299,7 @@ def dossier_stats(
 
             raise InvalidInput(
                 f"Không thể nhóm theo '{group_by}'. Chọn: {', '.join(GROUPS)}.",
-                code="group_by_invalid",
+                code=DossierError.GROUP_BY_INVALID,
             )
         key, label = GROUPS[group_by]
         if group_by == "month":
@@ -328,5 +335,5 @@ def dossier_checklist_file(*, dossier: Dossier, item: int):
     """The digitized file of one checklist item of a dossier the caller may read."""
     row = dossier.checklist.filter(pk=item).first()
     if row is None:
-        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
+        raise NotFound("Không tìm thấy tệp.", code=DossierError.FILE_NOT_FOUND)
     return row.file  # file_response answers the same for an item without a file

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import json
+import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
@@ -20,18 +22,20 @@ from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.dossiers import selectors, services
-from motcua.dossiers.forms import available_forms, render_form_pdf
-from motcua.dossiers.lifecycle import Action, Status
+from motcua.dossiers.actions import ACTIONS, may_try
+from motcua.dossiers.errors import DossierError
+from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
     ComponentCopy,
-    Consultation,
     ReturnMethod,
 )
+from motcua.dossiers.printed import available_forms, render_form_pdf
+from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit
-from motcua.organization.permissions import has_role, units_of, user_roles
+from motcua.organization.permissions import units_of, user_roles
 from motcua.organization.services import api_token_create, api_token_revoke
 
 QUEUES = [
@@ -42,42 +46,6 @@ QUEUES = [
     ("done", "Đã xong"),
     ("", "Tất cả"),
 ]
-
-# Who could perform an action (to show only plausible buttons; services decide for real).
-ACTION_ROLES = {
-    Action.ACCEPT: {Role.DESK_OFFICER},
-    Action.REFUSE_INTAKE: {Role.DESK_OFFICER},
-    Action.REQUEST_COMPLETION: {Role.DESK_OFFICER},
-    Action.TRANSFER: {Role.DESK_OFFICER, Role.UNIT_LEADER},
-    Action.ASSIGN: {Role.UNIT_LEADER},
-    Action.SELF_ASSIGN: {Role.SPECIALIST, Role.UNIT_LEADER, Role.DESK_OFFICER},
-    Action.COMPLETE_STEP: {Role.UNIT_LEADER},
-    Action.SEND_BACK: {Role.UNIT_LEADER},
-    Action.CONSULT: {Role.UNIT_LEADER},
-    Action.RECORD_OPINION: {Role.SPECIALIST, Role.UNIT_LEADER},
-    Action.REQUEST_SUPPLEMENT: {Role.UNIT_LEADER},
-    Action.RECEIVE_SUPPLEMENT: {Role.DESK_OFFICER, Role.UNIT_LEADER},
-    Action.REQUEST_PAYMENT: {Role.UNIT_LEADER},
-    Action.RECORD_PAYMENT: {Role.DESK_OFFICER, Role.UNIT_LEADER},
-    Action.APPROVE: {Role.UNIT_LEADER},
-    Action.REFUSE: {Role.UNIT_LEADER},
-    Action.RETURN_RESULT: {Role.DESK_OFFICER},
-    Action.WITHDRAW: {Role.DESK_OFFICER, Role.UNIT_LEADER},
-    Action.STOP: {Role.UNIT_LEADER},
-    Action.CANCEL: {Role.UNIT_LEADER, Role.PROVINCE_ADMIN},
-    Action.APOLOGIZE: {Role.UNIT_LEADER},
-    Action.LATE_ENTRY: {Role.DESK_OFFICER, Role.SPECIALIST, Role.UNIT_LEADER},
-}
-ASSIGNEE_ACTIONS = {
-    Action.COMPLETE_STEP,
-    Action.SEND_BACK,
-    Action.CONSULT,
-    Action.REQUEST_SUPPLEMENT,
-    Action.REQUEST_PAYMENT,
-    Action.RECEIVE_SUPPLEMENT,
-    Action.RECORD_PAYMENT,
-    Action.TRANSFER,
-}
 
 
 def _bool(value: str | None) -> bool | None:
@@ -124,21 +92,46 @@ def _applicant_from(post) -> dict:
     }
 
 
+def _quantity(raw: str | None, name: str) -> int:
+    try:
+        quantity = int((raw or "1").strip())
+    except ValueError:
+        quantity = 0
+    if not 1 <= quantity <= 1000:
+        raise InvalidInput(
+            f"Số lượng bản của «{name}» phải là số nguyên từ 1 đến 1000.",
+            code=DossierError.QUANTITY_INVALID,
+        )
+    return quantity
+
+
 def _checklist_from(request, procedure: Procedure) -> list[dict]:
     rows = []
     for component in procedure.components.all():
         key = f"c{component.pk}"
-        rows.append(
-            {
-                "component": component.pk,
-                "provided": request.POST.get(f"{key}_provided") == "on",
-                "copy_kind": request.POST.get(f"{key}_copy") or ComponentCopy.ORIGINAL,
-                "quantity": int(request.POST.get(f"{key}_qty") or 1),
-                "file": request.FILES.get(f"{key}_file"),
-                "missing_note": request.POST.get(f"{key}_note", ""),
-            }
-        )
+        row = {
+            "component": component.pk,
+            "provided": request.POST.get(f"{key}_provided") == "on",
+            "copy_kind": request.POST.get(f"{key}_copy") or ComponentCopy.ORIGINAL,
+            "quantity": _quantity(request.POST.get(f"{key}_qty"), component.name),
+            "missing_note": request.POST.get(f"{key}_note", ""),
+        }
+        parse(ChecklistIn, row)
+        rows.append({**row, "file": request.FILES.get(f"{key}_file")})
     return rows
+
+
+_INTAKE_DONE = {
+    Status.RECEIVED: "Đã tiếp nhận hồ sơ {code}.",
+    Status.INTAKE_INCOMPLETE: "Đã lập phiếu hướng dẫn hoàn thiện {code}.",
+    Status.INTAKE_REFUSED: "Đã lập phiếu từ chối tiếp nhận {code}.",
+}
+
+
+def _page_fingerprint(request) -> str:
+    fields = sorted((k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken")
+    files = sorted((k, f.name, f.size) for k, f in request.FILES.items())
+    return json.dumps([fields, files], ensure_ascii=False)
 
 
 @login_required
@@ -163,6 +156,7 @@ def intake(request):
         "return_methods": ReturnMethod.choices,
         "applicant_kinds": ApplicantKind.choices,
         "post": request.POST,
+        "intake_key": request.POST.get("intake_key") or uuid.uuid4().hex,
     }
     if procedure is not None:
         context["competent_units"] = Unit.objects.filter(
@@ -172,35 +166,48 @@ def intake(request):
     if request.method == "POST" and procedure is not None:
         outcome = request.POST.get("outcome", "receive")
         unit = next((u for u in desks if str(u.pk) == request.POST.get("unit")), None)
-        common = {
-            "actor": request.user,
-            "procedure": procedure,
-            "applicant": _applicant_from(request.POST),
-            "checklist": _checklist_from(request, procedure),
-            "unit": unit,
-            "channel": request.POST.get("channel") or Channel.IN_PERSON,
-            "postal_tracking": request.POST.get("postal_tracking", ""),
-        }
         try:
-            if outcome == "receive":
-                competent = Unit.objects.filter(pk=request.POST.get("competent_unit") or 0).first()
-                dossier = services.dossier_receive(
-                    **common,
-                    competent_unit=competent,
-                    return_method=request.POST.get("return_method") or ReturnMethod.DESK,
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
-            elif outcome == "request_completion":
-                dossier = services.dossier_request_completion_at_intake(
-                    **common, reasons=request.POST.get("reasons", "")
-                )
-                messages.info(request, f"Đã lập phiếu hướng dẫn hoàn thiện {dossier.code}.")
-            else:
-                dossier = services.dossier_refuse_at_intake(
-                    **common, reasons=request.POST.get("reasons", "")
-                )
-                messages.info(request, f"Đã lập phiếu từ chối tiếp nhận {dossier.code}.")
+            texts = parse(
+                IntakeTextIn,
+                {f: request.POST.get(f, "") for f in ("postal_tracking", "note", "reasons")},
+            )
+            common = {
+                "actor": request.user,
+                "procedure": procedure,
+                "applicant": parse(ApplicantIn, _applicant_from(request.POST)).dict(),
+                "checklist": _checklist_from(request, procedure),
+                "unit": unit,
+                "channel": request.POST.get("channel") or Channel.IN_PERSON,
+                "postal_tracking": texts.postal_tracking,
+            }
+
+            def perform():
+                if outcome == "receive":
+                    competent = Unit.objects.filter(
+                        pk=request.POST.get("competent_unit") or 0
+                    ).first()
+                    return services.dossier_receive(
+                        **common,
+                        competent_unit=competent,
+                        return_method=request.POST.get("return_method") or ReturnMethod.DESK,
+                        note=texts.note,
+                    )
+                if outcome == "request_completion":
+                    return services.dossier_request_completion_at_intake(
+                        **common, reasons=texts.reasons
+                    )
+                return services.dossier_refuse_at_intake(**common, reasons=texts.reasons)
+
+            # the form carries a key made when it was shown: a double click is one dossier
+            dossier, _ = services.dossier_intake_once(
+                actor=request.user,
+                idempotency_key=request.POST.get("intake_key", ""),
+                fingerprint=_page_fingerprint(request),
+                perform=perform,
+            )
+            done = _INTAKE_DONE.get(dossier.status, "Hồ sơ {code} đã được lập.")
+            notify = messages.success if dossier.status == Status.RECEIVED else messages.info
+            notify(request, done.format(code=dossier.code))
         except DomainError as error:
             context["error"] = error.message
             return render(request, "dossiers/intake.html", context, status=400)
@@ -222,29 +229,14 @@ def _next_step(dossier):
     return dossier.process.steps.filter(order__gt=dossier.current_step.order).first()
 
 
-def _can_try(user, dossier, action) -> bool:
-    if user.is_superuser:
-        return True
-    if action in ASSIGNEE_ACTIONS and dossier.assignee_id == user.pk:
-        return True
-    if action == Action.RECORD_OPINION:
-        open_units = dossier.consultations.filter(answered_at__isnull=True).values_list(
-            "unit_id", flat=True
-        )
-        return any(r.unit_id in set(open_units) for r in user_roles(user))
-    roles = ACTION_ROLES.get(action, set())
-    units = [dossier.holder_unit, dossier.competent_unit, dossier.receiving_unit]
-    return any(has_role(user, roles, u) for u in units)
-
-
 @login_required
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get(code=code, user=request.user)
     history = list(selectors.dossier_events(dossier=dossier))
     allowed = [
-        (a, Action(a).label)
+        (a, ACTIONS[a].label, ACTIONS[a].files)
         for a in selectors.dossier_actions_for(dossier=dossier)
-        if _can_try(request.user, dossier, a)
+        if may_try(request.user, dossier, a)
     ]
     step_roles = {dossier.current_step.role} if dossier.current_step_id else {Role.SPECIALIST}
     next_step = _next_step(dossier)
@@ -308,130 +300,31 @@ def dossier_detail(request, code: str):
     return render(request, "dossiers/detail.html", context)
 
 
-def _decimal(value: str) -> Decimal:
-    try:
-        return Decimal((value or "").replace(".", "").replace(",", ".") or "0")
-    except InvalidOperation as error:
-        raise InvalidInput("Số tiền không hợp lệ.") from error
-
-
-def _user(pk):
-    return get_user_model().objects.filter(pk=pk or 0, is_active=True).first()
-
-
 def _perform(request, dossier, action: str):
-    p, sv, me = request.POST, services, request.user
-    base = {"actor": me, "dossier": dossier}
-    if action == Action.ACCEPT:
-        return sv.dossier_accept(**base)
-    if action == Action.REFUSE_INTAKE:
-        return sv.dossier_refuse_online(**base, reasons=p.get("reasons", ""))
-    if action == Action.REQUEST_COMPLETION:
-        return sv.dossier_request_completion_online(**base, reasons=p.get("reasons", ""))
-    if action == Action.TRANSFER:
-        to_unit = Unit.objects.filter(pk=p.get("to_unit") or 0).first()
-        return sv.dossier_transfer(
-            **base, to_unit=to_unit, assignee=_user(p.get("assignee")), note=p.get("note", "")
-        )
-    if action == Action.ASSIGN:
-        assignee = _user(p.get("assignee"))
-        if assignee is None:
-            raise InvalidInput("Chọn cán bộ được phân công.")
-        return sv.dossier_assign(**base, assignee=assignee)
-    if action == Action.SELF_ASSIGN:
-        return sv.dossier_self_assign(**base)
-    if action == Action.COMPLETE_STEP:
-        return sv.dossier_complete_step(
-            **base, next_assignee=_user(p.get("next_assignee")), note=p.get("note", "")
-        )
-    if action == Action.SEND_BACK:
-        return sv.dossier_send_back(
-            **base, to_step=int(p.get("to_step") or 0), reason=p.get("reason", "")
-        )
-    if action == Action.CONSULT:
-        unit = Unit.objects.filter(pk=p.get("unit") or 0).first()
-        if unit is None:
-            raise InvalidInput("Chọn đơn vị được xin ý kiến.")
-        sv.dossier_consult(**base, unit=unit, question=p.get("question", ""))
-        return dossier
-    if action == Action.RECORD_OPINION:
-        consultation = get_object_or_404(Consultation, pk=p.get("consultation"), dossier=dossier)
-        return sv.dossier_record_opinion(
-            **base, consultation=consultation, opinion=p.get("opinion", "")
-        )
-    if action == Action.REQUEST_SUPPLEMENT:
-        items = [line for line in p.get("items", "").splitlines() if line.strip()]
-        return sv.dossier_request_supplement(**base, items=items, reason=p.get("reason", ""))
-    if action == Action.RECEIVE_SUPPLEMENT:
-        return sv.dossier_receive_supplement(**base, note=p.get("note", ""))
-    if action == Action.REQUEST_PAYMENT:
-        return sv.dossier_request_payment(
-            **base, amount=_decimal(p.get("amount")), note=p.get("note", "")
-        )
-    if action == Action.RECORD_PAYMENT:
-        return sv.dossier_record_payment(
-            **base, amount=_decimal(p.get("amount")), receipt=p.get("receipt", "")
-        )
-    if action == Action.APPROVE:
-        return sv.dossier_approve(
-            **base,
-            number=p.get("number", ""),
-            date=parse_date(p.get("date") or ""),
-            signer=p.get("signer", ""),
-            file=request.FILES.get("file"),
-        )
-    if action == Action.REFUSE:
-        return sv.dossier_refuse(**base, reasons=p.get("reasons", ""))
-    if action == Action.RETURN_RESULT:
-        return sv.dossier_return_result(
-            **base,
-            method=p.get("method", ReturnMethod.DESK),
-            received_by=p.get("received_by", ""),
-            note=p.get("note", ""),
-        )
-    if action == Action.WITHDRAW:
-        return sv.dossier_withdraw(**base, reason=p.get("reason", ""))
-    if action == Action.STOP:
-        return sv.dossier_stop(**base, reason=p.get("reason", ""))
-    if action == Action.CANCEL:
-        return sv.dossier_cancel(**base, reason=p.get("reason", ""))
-    if action == Action.APOLOGIZE:
-        new_due = parse_datetime(p.get("new_due_at") or "")
-        if new_due is None:
-            raise InvalidInput("Chọn thời điểm hẹn trả mới.")
-        if timezone.is_naive(new_due):
-            new_due = timezone.make_aware(new_due)
-        return sv.dossier_apologize(**base, reason=p.get("reason", ""), new_due_at=new_due)
-    if action == Action.LATE_ENTRY:
-        occurred = parse_datetime(p.get("occurred_at") or "")
-        if occurred is None:
-            raise InvalidInput("Chọn thời điểm việc đã xảy ra.")
-        if timezone.is_naive(occurred):
-            occurred = timezone.make_aware(occurred)
-        return sv.dossier_record_late_entry(
-            **base,
-            occurred_at=occurred,
-            description=p.get("description", ""),
-            reason=p.get("reason", ""),
-        )
-    raise InvalidInput("Thao tác không hợp lệ.")
+    """The page dispatcher: the registry's input schema, then the action's one service."""
+    spec = ACTIONS[action]
+    if not spec.api or spec.perform is None:
+        raise InvalidInput("Thao tác không hợp lệ.")
+    body = from_page(spec.input, request.POST)
+    if body.version is not None:
+        dossier.version = body.version
+    files = {name: request.FILES.get(name) for name in spec.files}
+    return spec.perform(request.user, dossier, body, files)
 
 
 @login_required
 @require_POST
 def dossier_action(request, code: str, action: str):
     dossier = selectors.dossier_get(code=code, user=request.user)
-    if action not in Action.values:
+    if action not in ACTIONS:
         messages.error(request, "Thao tác không hợp lệ.")
         return redirect("dossiers:detail", code=code)
-    if request.POST.get("version", "").isdigit():
-        dossier.version = int(request.POST["version"])
     try:
         _perform(request, dossier, action)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã thực hiện: {Action(action).label}.")
+        messages.success(request, f"Đã thực hiện: {ACTIONS[action].label}.")
     return redirect("dossiers:detail", code=code)
 
 

@@ -2,7 +2,10 @@
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -34,18 +37,43 @@ def roots(request, filters: Query[RootFilter]):
     return selectors.roots_between(date_from=filters.date_from, date_to=filters.date_to)
 
 
-@router.get(
+class ProofIn(Schema):
+    phone: str = Field("", max_length=4, description="4 số cuối điện thoại của người nộp")
+
+
+PROOF_DESCRIPTION = (
+    "Cán bộ có quyền xem hồ sơ (cùng phạm vi đơn vị như API hồ sơ): mã truy cập (Bearer), "
+    "không cần số điện thoại; cán bộ đơn vị khác: 403. Người nộp: `POST` với `phone` = 4 số "
+    "cuối điện thoại đã khai (trong thân yêu cầu, không trên địa chỉ); tên cán bộ được thay "
+    "bằng «vai trò — đơn vị». Mọi lần tra cứu sai đều bị đếm (429 khi vượt giới hạn). Kiểm "
+    "tra bằng `scripts/verify_proof.py` (chỉ cần Python)."
+)
+
+
+@router.post(
     "/dossiers/{code}/proof",
     response=dict[str, Any],
     auth=OptionalAuth(),
     summary="Lịch sử hồ sơ kèm bằng chứng Merkle",
-    description=(
-        "Người nộp: mã hồ sơ + `phone` = 4 số cuối điện thoại đã khai. Cán bộ: mã truy cập "
-        "(Bearer). Kiểm tra bằng `scripts/verify_proof.py` (chỉ cần Python)."
-    ),
+    description=PROOF_DESCRIPTION,
 )
-def dossier_proof(request, code: str, phone: str = ""):
-    return proof.dossier_proof_for_request(request, code=code, phone_last4=phone)
+def dossier_proof(request, code: str, payload: ProofIn):
+    return proof.dossier_proof_for_request(request, code=code, phone_last4=payload.phone)
+
+
+@router.get(
+    "/dossiers/{code}/proof",
+    response=dict[str, Any],
+    auth=OptionalAuth(),
+    summary="Lịch sử hồ sơ kèm bằng chứng Merkle (cán bộ)",
+    description=PROOF_DESCRIPTION
+    + " Một lời gọi GET kèm `phone` được chuyển (303) về trang tra cứu, bỏ số điện thoại.",
+)
+def dossier_proof_get(request, code: str):
+    if request.GET.get("phone"):
+        target = reverse("ledger:dossier") + "?" + urlencode({"code": code})
+        return HttpResponseRedirect(target, status=303)
+    return proof.dossier_proof_for_request(request, code=code, phone_last4="")
 
 
 # --- integrity findings (mounted at /api/integrity) ---------------------------------------

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.errors import DomainError
 from motcua.core.pagination import paginate
+from motcua.core.throttle import without_digits
 from motcua.ledger import actions, proof, selectors
 
 
@@ -50,17 +53,25 @@ def roots(request):
     return render(request, "ledger/roots.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dossier_history(request):
-    """Public: the applicant (code + 4 phone digits) or a signed-in officer."""
-    code = request.GET.get("code", "").strip()
-    phone = request.GET.get("phone", "").strip()
+    """Public: the applicant (code + 4 phone digits, sent by POST) or a signed-in officer
+    who may read the dossier (GET ?code=… is enough). A GET with the digits in its query
+    string goes back to the form without them (303), so digits never sit in access logs."""
+    if request.method == "GET" and (response := without_digits(request)) is not None:
+        return response
+    data = request.POST if request.method == "POST" else request.GET
+    code = data.get("code", "").strip()[:64]
+    phone = request.POST.get("phone", "").strip()[:4]
     context: dict = {"code": code, "phone": phone}
-    if code:
+    asks = code and (request.method == "POST" or proof.is_officer(request.user))
+    status = 200
+    if asks:
         try:
             document = proof.dossier_proof_for_request(request, code=code, phone_last4=phone)
         except DomainError as error:
             context["error"] = error.message
+            status = error.status
         else:
             roots = {r["day"]: r for r in document["roots"]}
             context["events"] = [
@@ -72,20 +83,25 @@ def dossier_history(request):
                 }
                 for e in document["events"]
             ]
-    return render(request, "ledger/dossier.html", context)
+    return render(request, "ledger/dossier.html", context, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dossier_proof_download(request, code: str):
-    """Public: the applicant (code + 4 phone digits) or a signed-in officer."""
+    """Public: the applicant (code + 4 phone digits by POST) or a signed-in officer (GET)."""
+    if request.method == "GET" and request.GET.get("phone"):
+        target = reverse("ledger:dossier") + "?" + urlencode({"code": code})
+        return HttpResponseRedirect(target, status=303)
     try:
         document = proof.dossier_proof_for_request(
-            request, code=code, phone_last4=request.GET.get("phone", "")
+            request, code=code, phone_last4=request.POST.get("phone", "").strip()[:4]
         )
     except DomainError as error:
-        status = 429 if error.status == 429 else 404
         return render(
-            request, "ledger/dossier.html", {"code": code, "error": error.message}, status=status
+            request,
+            "ledger/dossier.html",
+            {"code": code, "error": error.message},
+            status=error.status,
         )
     body = json.dumps(document, ensure_ascii=False, indent=1)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -1,12 +1,15 @@
 """Payments API: the gateway's server-to-server notification (IPN) and a dossier's payments."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from ninja import Router, Schema
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from ninja import Field, Router, Schema
 
 from motcua.core.client import client_address
+from motcua.core.throttle import lookup_guard
 from motcua.payments import selectors, services
-from motcua.portal.services import code_lookup_throttle
 
 router = Router(tags=["Thanh toán"])
 
@@ -52,14 +55,22 @@ class DossierPaymentsOut(Schema):
     payments: list[PaymentOut]
 
 
-@router.get(
+class LookupIn(Schema):
+    phone4: str = Field(..., max_length=4, description="4 số cuối điện thoại của người nộp")
+
+
+@router.post(
     "/dossiers/{code}",
     response=DossierPaymentsOut,
     summary="Phí, lệ phí và các giao dịch của một hồ sơ (mã hồ sơ + 4 số cuối điện thoại)",
+    description=(
+        "Gửi 4 số cuối điện thoại trong thân yêu cầu (JSON), không trên địa chỉ. Mã không tồn "
+        "tại và sai 4 số cuối cho cùng một câu trả lời 404; sai quá nhiều lần: 429."
+    ),
 )
-def dossier_payments(request, code: str, phone4: str):
-    code_lookup_throttle(code=code, client=client_address(request))
-    dossier = selectors.dossier_for_applicant(code=code, phone4=phone4)
+def dossier_payments(request, code: str, payload: LookupIn):
+    with lookup_guard(subject=code, client=client_address(request)):
+        dossier = selectors.dossier_for_applicant(code=code, phone4=payload.phone4)
     return {
         "dossier": dossier.code,
         "fee_due": dossier.fee_due,
@@ -78,3 +89,15 @@ def dossier_payments(request, code: str, phone4: str):
             for p in selectors.payments_of_dossier(dossier=dossier)
         ],
     }
+
+
+@router.get(
+    "/dossiers/{code}",
+    response={303: None},
+    summary="(Cũ) tra cứu bằng GET: chuyển về trang tra cứu, bỏ 4 số cuối khỏi địa chỉ",
+    deprecated=True,
+)
+def dossier_payments_get(request, code: str):
+    """Old links kept working without leaving the digits in access logs: 303 to the page."""
+    target = reverse("payments:pay") + "?" + urlencode({"ma": code})
+    return HttpResponseRedirect(target, status=303)

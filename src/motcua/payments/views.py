@@ -14,25 +14,28 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.throttle import lookup_guard, without_digits
 from motcua.payments import selectors, services
 from motcua.payments.forms import LookupForm
 from motcua.payments.models import PaymentStatus
 from motcua.payments.providers import get_provider
 from motcua.payments.providers.base import SignatureError
-from motcua.portal.services import code_lookup_throttle
 
 
 @require_http_methods(["GET", "POST"])
 def pay(request):
-    """Step 1: code + 4 digits → what is owed; step 2 (button "pay"): go to the gateway."""
+    """Step 1: code + 4 digits (POST) → what is owed; step 2 (button "pay"): the gateway.
+    A GET with the digits in its query string goes back to the form without them (303)."""
+    if request.method == "GET" and (response := without_digits(request)) is not None:
+        return response
     form = LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            code_lookup_throttle(code=form.cleaned_data["code"], client=client_address(request))
-            dossier = selectors.dossier_for_applicant(
-                code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
-            )
+            with lookup_guard(subject=form.cleaned_data["code"], client=client_address(request)):
+                dossier = selectors.dossier_for_applicant(
+                    code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
+                )
             if "pay" in request.POST:
                 _, url = services.payment_start(
                     dossier=dossier,

@@ -7,7 +7,7 @@ import functools
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
-from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
+from motcua.organization.twofactor import authenticate_one_at_a_time
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
 
@@ -101,26 +101,19 @@ def verify(request):
 def citizen_login(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.citizen_login_throttle(
-                identifier=form.cleaned_data["identifier"], client=client_address(request)
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            return render(
-                request,
-                "portal/login.html",
-                {"form": form, "providers": identity.providers(), "next": _safe_next(request, "")},
-                status=error.status,
-            )
+        # django-axes counts failed tries of ``authenticate`` (per account and per client,
+        # the same counters as the officers' and the admin's login) and answers 429 when over
         user = services.citizen_find(form.cleaned_data["identifier"])
-        user = (
-            authenticate(
-                request, username=user.get_username(), password=form.cleaned_data["password"]
-            )
+        username = (
+            user.get_username()
             if user is not None
-            else None
+            else form.cleaned_data["identifier"].strip()[:150]
         )
+        user = authenticate_one_at_a_time(
+            request, username=username, password=form.cleaned_data["password"]
+        )
+        if user is not None and services.citizen_of(user) is None:
+            user = None  # an officer's account does not log in here
         if user is None:
             form.add_error(None, "Thư điện tử/số điện thoại hoặc mật khẩu không đúng.")
         else:

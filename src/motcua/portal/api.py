@@ -1,9 +1,11 @@
 """API for citizen apps: submit online, track, list my dossiers. Same rules as the pages."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
-from ninja import Field, Form, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from ninja import Field, Form, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import SessionAuth
 
@@ -119,19 +121,40 @@ def submission_create(
     return Status(201 if result.created else 200, body)
 
 
-@router.get(
+class TrackIn(Schema):
+    code: str = Field(..., max_length=64, description="Mã hồ sơ")
+    phone4: str = Field(..., max_length=4, description="4 số cuối điện thoại của người nộp")
+
+
+@router.post(
     "/track",
     response=DossierOut,
     auth=None,
     summary="Tra cứu hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại",
     description=(
-        "Công khai, giới hạn số lần tra cứu (429 khi vượt). Mã không tồn tại và sai 4 số cuối "
-        "cho cùng một câu trả lời 404 `track_not_found`. Không trả dữ liệu cá nhân."
+        "Công khai; mã và 4 số cuối gửi trong thân yêu cầu (JSON), không trên địa chỉ. Giới "
+        "hạn số lần tra cứu sai (429 khi vượt). Mã không tồn tại và sai 4 số cuối cho cùng "
+        "một câu trả lời 404 `track_not_found`. Không trả dữ liệu cá nhân."
     ),
 )
-def track(request: HttpRequest, code: str = Query(...), phone4: str = Query(...)):  # noqa: B008
-    dossier = services.track_dossier(code=code, phone4=phone4, client=client_address(request))
+def track(request: HttpRequest, data: TrackIn):
+    dossier = services.track_dossier(
+        code=data.code, phone4=data.phone4, client=client_address(request)
+    )
     return selectors.dossier_view(dossier, with_reasons=False)
+
+
+@router.get(
+    "/track",
+    response={303: None},
+    auth=None,
+    summary="(Cũ) tra cứu bằng GET: chuyển về trang tra cứu, bỏ 4 số cuối khỏi địa chỉ",
+    deprecated=True,
+)
+def track_get(request: HttpRequest, code: str = ""):
+    """Old links kept working without leaving the digits in access logs: 303 to the page."""
+    target = reverse("portal:track") + (f"?{urlencode({'code': code})}" if code else "")
+    return HttpResponseRedirect(target, status=303)
 
 
 @router.get(
@@ -230,7 +253,7 @@ def token_create(request: HttpRequest, data: TokenIn):
         identifier=data.login,
         password=data.password,
         name=data.name,
-        client=client_address(request),
+        request=request,
     )
     return Status(
         201, {"id": token.pk, "token": raw, "name": token.name, "created_at": token.created_at}

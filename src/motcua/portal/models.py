@@ -113,21 +113,6 @@ class Submission(models.Model):
         return f"{self.user_id} {self.idempotency_key}"
 
 
-class LookupAttempt(models.Model):
-    """One tracking lookup, keyed by a hash of the client address and of the code asked."""
-
-    key = models.CharField(max_length=80)
-    at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("lượt tra cứu")
-        verbose_name_plural = _("lượt tra cứu")
-        indexes = [models.Index(fields=["key", "at"], name="lookup_key_at")]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.at}"
-
-
 class NotificationChannel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
     SMS = "sms", _("Tin nhắn SMS")

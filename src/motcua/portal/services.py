@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import OnlineType, Procedure, ProcedureStatus
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from motcua.core.throttle import TooManyRequests, lookup_guard
 from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_submit_online
 from motcua.organization.models import Unit
@@ -32,7 +33,6 @@ from motcua.portal import notify
 from motcua.portal.models import (
     Citizen,
     ExternalIdentity,
-    LookupAttempt,
     NotificationChannel,
     OneTimeCode,
     Submission,
@@ -44,12 +44,6 @@ CODE_TTL = dt.timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
 CODES_PER_HOUR = 5
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-
-
-class TooManyRequests(DomainError):
-    code = "rate_limited"
-    status = 429
-    default_message = "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."
 
 
 # ---------------------------------------------------------------- contacts
@@ -495,64 +489,6 @@ def citizen_supplement_submit(*, user, code: str, uploads: list, note: str = "")
 # ---------------------------------------------------------------- tracking
 
 
-def _limits() -> dict[str, int]:
-    defaults = {"per_client": 20, "per_code": 10, "window_minutes": 15}
-    return {**defaults, **getattr(settings, "MOTCUA_PORTAL_TRACK_LIMITS", {})}
-
-
-def _attempt_key(kind: str, value: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
-    return f"{kind}:{digest[:40]}"
-
-
-def _count_attempt(
-    keys: list[tuple[str, int]],
-    now: dt.datetime,
-    window: dt.timedelta,
-    error: DomainError | None = None,
-) -> None:
-    """Record one lookup under each key; refuse when any key is over its limit."""
-    with transaction.atomic():
-        over = False
-        for key, limit in keys:
-            recent = LookupAttempt.objects.filter(key=key, at__gte=now - window).count()
-            over = over or recent >= limit
-        if not over:
-            LookupAttempt.objects.bulk_create([LookupAttempt(key=k, at=now) for k, _ in keys])
-    if over:
-        raise error or TooManyRequests()
-
-
-def citizen_login_throttle(*, identifier: str, client: str, now: dt.datetime | None = None):
-    """Count a password login try; refuse past 10 per account or 30 per client in 15 min."""
-    now = now or timezone.now()
-    _count_attempt(
-        [
-            (_attempt_key("login", (identifier or "").strip().lower()), 10),
-            (_attempt_key("login-client", client or "?"), 30),
-        ],
-        now,
-        dt.timedelta(minutes=15),
-        error=TooManyRequests(
-            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.", code="login_rate_limited"
-        ),
-    )
-
-
-def code_lookup_throttle(*, code: str, client: str, now: dt.datetime | None = None) -> None:
-    """Count one public look-up of a dossier code (tracking, ledger proofs); refuse past the
-    limits per client and per code, so a code cannot be probed for its phone digits."""
-    limits = _limits()
-    _count_attempt(
-        [
-            (_attempt_key("client", client or "?"), limits["per_client"]),
-            (_attempt_key("code", (code or "").strip().upper()), limits["per_code"]),
-        ],
-        now or timezone.now(),
-        dt.timedelta(minutes=limits["window_minutes"]),
-    )
-
-
 TRACK_NOT_FOUND = "Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối điện thoại đã nhập."
 
 
@@ -561,8 +497,9 @@ def track_dossier(
 ) -> Dossier:
     """The dossier with this code whose applicant's phone ends with ``phone4``.
 
-    Unknown code and wrong digits give the same error; lookups are limited per client and
-    per code (a code cannot be probed for its 10,000 possible endings).
+    Unknown code and wrong digits give the same error; failed look-ups are limited per client
+    and per code (``core.throttle.lookup_guard``: a code cannot be probed for its 10,000
+    possible endings, and others' failures do not lock out the owner).
     """
     now = now or timezone.now()
     code = (code or "").strip().upper()
@@ -572,14 +509,14 @@ def track_dossier(
             "Nhập mã hồ sơ và đúng 4 chữ số cuối của số điện thoại người nộp.",
             code="track_input_invalid",
         )
-    code_lookup_throttle(code=code, client=client, now=now)
-    dossier = (
-        Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
-        .filter(code=code)
-        .first()
-    )
-    if dossier is None or not dossier.applicant_phone_ends_with(phone4):
-        raise NotFound(TRACK_NOT_FOUND, code="track_not_found")
+    with lookup_guard(subject=code, client=client, now=now):
+        dossier = (
+            Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
+            .filter(code=code)
+            .first()
+        )
+        if dossier is None or not dossier.applicant_phone_ends_with(phone4):
+            raise NotFound(TRACK_NOT_FOUND, code="track_not_found")
     return dossier
 
 
@@ -592,17 +529,18 @@ class LoginFailed(DomainError):
     default_message = "Thư điện tử/số điện thoại hoặc mật khẩu không đúng."
 
 
-def citizen_token_create(*, identifier: str, password: str, name: str, client: str):
-    """A personal API token for a citizen app: the same credentials and the same limits as
-    the login page; only verified citizens. Returns (token row, raw value shown once)."""
-    from django.contrib.auth import authenticate
-
+def citizen_token_create(*, identifier: str, password: str, name: str, request):
+    """A personal API token for a citizen app: the same credentials and the same login
+    throttle as the login pages (django-axes counts the failures of ``authenticate``; the
+    request carries the client for it); only verified citizens. Returns (token row, raw
+    value shown once)."""
     from motcua.organization.services import api_token_create
+    from motcua.organization.twofactor import authenticate_one_at_a_time
 
-    citizen_login_throttle(identifier=identifier, client=client)
     user = citizen_find(identifier)
-    if user is not None:
-        user = authenticate(None, username=user.get_username(), password=password)
+    # an unknown identifier is tried as it was typed, so that it is counted as well
+    username = user.get_username() if user is not None else (identifier or "").strip()[:150]
+    user = authenticate_one_at_a_time(request, username=username, password=password)
     citizen = citizen_of(user) if user is not None else None
     if citizen is None:  # no account, a wrong password, or an officer: the same answer
         raise LoginFailed()
@@ -628,10 +566,3 @@ def citizen_token_revoke(*, user, token_id: int):
     if token is None:
         raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found")
     return api_token_revoke(actor=user, token=token)
-
-
-def lookup_attempts_purge(*, now: dt.datetime | None = None) -> int:
-    """Forget counted tries older than a day (every limit's window is far shorter)."""
-    limit = (now or timezone.now()) - dt.timedelta(days=1)
-    deleted, _ = LookupAttempt.objects.filter(at__lt=limit).delete()
-    return deleted

@@ -87,11 +87,3 @@ def notification_send(notification_id: int) -> str:
         fields["body"] = "(đã xóa sau khi gửi)"
     Notification.objects.filter(pk=notification.pk).update(**fields)
     return NotificationStatus.SENT
-
-
-@task()
-def purge_lookup_attempts() -> int:
-    """Daily: forget counted look-up and login tries older than a day."""
-    from motcua.portal.services import lookup_attempts_purge
-
-    return lookup_attempts_purge()

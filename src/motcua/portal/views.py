@@ -8,6 +8,7 @@ from motcua.catalog.models import Field, OnlineType
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
+from motcua.core.throttle import without_digits
 from motcua.organization.models import Level
 from motcua.portal import selectors, services
 from motcua.portal.forms import TrackForm
@@ -53,7 +54,10 @@ def procedure_detail(request, code):
 
 
 def track(request):
-    """Public tracking by dossier code + the last 4 digits of the applicant's phone."""
+    """Public tracking by dossier code + the last 4 digits of the applicant's phone (POST;
+    a GET with the digits in its query string goes back to the form without them)."""
+    if request.method == "GET" and (response := without_digits(request)) is not None:
+        return response
     form = TrackForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     view, status = None, 200
     if request.method == "POST" and form.is_valid():

@@ -9,16 +9,35 @@ from ninja import File, Form, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.security import SessionAuth
 
 from motcua.core.api_pagination import Pagination
 from motcua.core.errors import NotFound
 from motcua.core.files import file_response
-from motcua.organization.auth import officer_auth
+from motcua.organization.auth import BearerToken
 from motcua.organization.models import Unit
 from motcua.reform import selectors, services
 from motcua.reform.models import AssignmentRole, Plan, TaskStatus
 
-router = Router(tags=["Cải cách hành chính"], auth=officer_auth)
+
+class _StaffBearer(BearerToken):
+    def authenticate(self, request, token):
+        user = super().authenticate(request, token)
+        if user is not None:
+            selectors.require_staff(user)  # a citizen's token: 403, not the reform data
+        return user
+
+
+class _StaffSession(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            selectors.require_staff(user)
+        return user
+
+
+# the whole reform API is internal: the province's staff only (selectors.require_staff)
+router = Router(tags=["Cải cách hành chính"], auth=[_StaffBearer(), _StaffSession()])
 
 
 class IndexOut(Schema):

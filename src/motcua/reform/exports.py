@@ -51,12 +51,12 @@ def _cell(cell, text: str, *, bold=False, size=11, align=None):
 
 
 def plan_report_docx(
-    *, plan: Plan, issuer: str, report_number: str = "", place: str = "", signer: str = "",
+    *, user, plan: Plan, issuer: str, report_number: str = "", place: str = "", signer: str = "",
     signer_title: str = "", today: dt.date | None = None,
 ) -> bytes:  # fmt: skip
     """Báo cáo tiến độ thực hiện kế hoạch: motto, issuer, number, place/date, title, table."""
     today = today or timezone.localdate()
-    rows = plan_report_rows(plan=plan, today=today)
+    rows = plan_report_rows(user=user, plan=plan, today=today)
     counts = task_status_counts(task_list(plan=plan, today=today), today=today)
     doc = Document()
     section = doc.sections[0]
@@ -136,9 +136,9 @@ def plan_report_docx(
     return out.getvalue()
 
 
-def plan_report_xlsx(*, plan: Plan, today: dt.date | None = None) -> bytes:
+def plan_report_xlsx(*, user, plan: Plan, today: dt.date | None = None) -> bytes:
     today = today or timezone.localdate()
-    rows = plan_report_rows(plan=plan, today=today)
+    rows = plan_report_rows(user=user, plan=plan, today=today)
     wb = Workbook()
     ws = wb.active
     ws.title = "Tiến độ"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from motcua.core.errors import NotFound
+from motcua.core.errors import NotFound, PermissionDenied
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Unit
 from motcua.organization.selectors import unit_predecessors
@@ -31,6 +31,25 @@ from motcua.reform.models import (
 )
 
 OPEN = [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]
+
+
+STAFF_ONLY = "Khu vực cải cách hành chính chỉ dành cho cán bộ, công chức của tỉnh."
+
+
+def is_staff_member(user) -> bool:
+    """Any active account with a role in a unit (or a superuser): the reform area's readers."""
+    from motcua.organization.permissions import user_roles
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user_roles(user))
+
+
+def require_staff(user) -> None:
+    """The reform area (indices, results, plans, tasks, evidence, exports) is internal:
+    citizens and accounts without a role get 403, pages and API alike."""
+    if not is_staff_member(user):
+        raise PermissionDenied(STAFF_ONLY, code="staff_only")
 
 
 def due_soon_days() -> int:
@@ -333,8 +352,9 @@ def unit_accountability(*, unit: Unit, today: dt.date | None = None) -> dict:
     }
 
 
-def plan_report_rows(*, plan: Plan, today: dt.date | None = None) -> list[dict]:
-    """One row per task for the Word / Excel progress report."""
+def plan_report_rows(*, user, plan: Plan, today: dt.date | None = None) -> list[dict]:
+    """One row per task for the Word / Excel progress report (staff only)."""
+    require_staff(user)
     today = today or timezone.localdate()
     rows = []
     tasks = task_list(plan=plan, today=today).prefetch_related("progress")
@@ -363,12 +383,9 @@ def plan_report_rows(*, plan: Plan, today: dt.date | None = None) -> list[dict]:
 
 def evidence_for(user, pk: int):
     """An evidence file of a progress report: for the province's staff only."""
-    from motcua.core.errors import PermissionDenied
-    from motcua.organization.permissions import user_roles
     from motcua.reform.models import Evidence
 
-    if not (user.is_superuser or user_roles(user)):
-        raise PermissionDenied("Chỉ cán bộ, công chức mới xem được minh chứng.")
+    require_staff(user)
     evidence = Evidence.objects.filter(pk=pk).first()
     if evidence is None:
         raise NotFound("Không tìm thấy minh chứng.", code="file_not_found")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -22,11 +23,25 @@ from motcua.reform import exports, selectors, services
 from motcua.reform.forms import PlanUploadForm, ProgressForm, StatusForm
 from motcua.reform.models import DeadlineKind, Node, NodeLevel, Plan, TaskStatus
 
+
+def staff_required(view):
+    """Signed in (else the login page) and on the province's staff (else 403): the reform
+    area is internal. The same rule as the API (``selectors.require_staff``)."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        selectors.require_staff(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@login_required
+@staff_required
 def overview(request):
     cards = []
     for index in selectors.index_list():
@@ -43,7 +58,7 @@ def overview(request):
     )
 
 
-@login_required
+@staff_required
 def index_detail(request, code):
     index = selectors.index_get(code)
     year = request.GET.get("nam")
@@ -63,7 +78,7 @@ def index_detail(request, code):
     )
 
 
-@login_required
+@staff_required
 def result_form(request, code):
     index = selectors.index_get(code)
     year = request.POST.get("year") or request.GET.get("nam") or ""
@@ -116,7 +131,7 @@ def result_form(request, code):
     )  # fmt: skip
 
 
-@login_required
+@staff_required
 def result_template(request, code):
     index = selectors.index_get(code)
     year = request.GET.get("nam", "")
@@ -152,7 +167,7 @@ def _board_filters(request) -> dict:
     }
 
 
-@login_required
+@staff_required
 def board(request):
     filters = _board_filters(request)
     today = timezone.localdate()
@@ -179,14 +194,14 @@ def board(request):
     return render(request, template, context)
 
 
-@login_required
+@staff_required
 def evidence_file(request, pk: int):
     """An evidence file of a progress report, for the province's staff only."""
     evidence = selectors.evidence_for(request.user, pk)
     return file_response(evidence.file, name=evidence.name)
 
 
-@login_required
+@staff_required
 def task_detail(request, pk):
     task = selectors.task_detail(pk)
     can_report = services.can_report(request.user, task)
@@ -238,7 +253,7 @@ def task_detail(request, pk):
     )
 
 
-@login_required
+@staff_required
 def unit_page(request, code):
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
@@ -251,7 +266,7 @@ def unit_page(request, code):
     return render(request, "reform/unit.html", data)
 
 
-@login_required
+@staff_required
 def plan_import(request):
     if not services.can_manage(request.user):
         messages.error(
@@ -300,7 +315,7 @@ def _token_ok(token: str) -> bool:
     return len(token) == 32 and all(c in "0123456789abcdef" for c in token)
 
 
-@login_required
+@staff_required
 def plan_export(request, pk, fmt):
     plan = Plan.objects.filter(pk=pk).first()
     if plan is None or fmt not in ("docx", "xlsx"):
@@ -308,6 +323,7 @@ def plan_export(request, pk, fmt):
     slug = plan.number.replace("/", "-")
     if fmt == "docx":
         content = exports.plan_report_docx(
+            user=request.user,
             plan=plan,
             issuer=plan.issuer_name or "ỦY BAN NHÂN DÂN TỈNH",
             place=request.GET.get("dia_danh", ""),
@@ -315,6 +331,8 @@ def plan_export(request, pk, fmt):
         )
         response = HttpResponse(content, content_type=DOCX)
     else:
-        response = HttpResponse(exports.plan_report_xlsx(plan=plan), content_type=XLSX)
+        response = HttpResponse(
+            exports.plan_report_xlsx(user=request.user, plan=plan), content_type=XLSX
+        )
     response["Content-Disposition"] = f'attachment; filename="bao-cao-tien-do-{slug}.{fmt}"'
     return response

@@ -7,8 +7,8 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from motcua.core.client import client_address
+from motcua.core.throttle import lookup_guard
 from motcua.payments.selectors import dossier_for_applicant
-from motcua.portal.services import code_lookup_throttle
 from motcua.reporting.periods import parse_period
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
@@ -39,8 +39,8 @@ def rating_create(request, code: str, payload: RatingIn):
     Identified by dossier code + the last 4 digits of the applicant's phone (rate-limited,
     the same 404 for a wrong code and wrong digits).
     """
-    code_lookup_throttle(code=code, client=client_address(request))
-    dossier = dossier_for_applicant(code=code, phone4=payload.phone4)
+    with lookup_guard(subject=code, client=client_address(request)):
+        dossier = dossier_for_applicant(code=code, phone4=payload.phone4)
     rating = services.rating_submit(
         dossier=dossier,
         overall=payload.overall,

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError
+from motcua.core.throttle import lookup_guard, without_digits
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.payments.forms import LookupForm
 from motcua.payments.selectors import dossier_for_applicant
-from motcua.portal.services import code_lookup_throttle
 from motcua.reporting.periods import KINDS, parse_period
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
@@ -24,13 +24,15 @@ SESSION_KEY = "motcua_rating_codes"
 
 @require_http_methods(["GET", "POST"])
 def start(request):
+    if request.method == "GET" and (response := without_digits(request)) is not None:
+        return response
     form = LookupForm(request.POST or None, initial={"code": request.GET.get("ma", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            code_lookup_throttle(code=form.cleaned_data["code"], client=client_address(request))
-            dossier = dossier_for_applicant(
-                code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
-            )
+            with lookup_guard(subject=form.cleaned_data["code"], client=client_address(request)):
+                dossier = dossier_for_applicant(
+                    code=form.cleaned_data["code"], phone4=form.cleaned_data["phone4"]
+                )
         except DomainError as error:
             return render(
                 request,

@@ -14,13 +14,15 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.dossiers import events
-from motcua.dossiers.lifecycle import Status, check_allowed
+from motcua.dossiers.actions import ACTIONS
+from motcua.dossiers.errors import DossierError
+from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.ledger.services import EventBuffer, event_batch, event_record
 from motcua.organization.models import Role, Unit, UnitKind
-from motcua.organization.permissions import has_role, require_role
+from motcua.organization.permissions import has_role
 
 # Actions the applicant hears about (email/SMS via the portal's hook in tasks.py).
 NOTIFIED = {
@@ -190,7 +192,9 @@ def lock(dossier: Dossier, action: str) -> Dossier:
             .first()
         )
         if row is None:
-            raise NotFound(f"Không tìm thấy hồ sơ {dossier.code}.", code="dossier_not_found")
+            raise NotFound(
+                f"Không tìm thấy hồ sơ {dossier.code}.", code=DossierError.DOSSIER_NOT_FOUND
+            )
         if batch is not None:
             batch.held[dossier.code] = row
             batch.latest[dossier.code] = dossier
@@ -199,21 +203,15 @@ def lock(dossier: Dossier, action: str) -> Dossier:
         raise Conflict(
             f"Hồ sơ {dossier.code} vừa được người khác cập nhật "
             f"(trạng thái hiện tại: {Status(status).label}). Vui lòng tải lại trang.",
-            code="dossier_changed",
+            code=DossierError.DOSSIER_CHANGED,
         )
-    check_allowed(status, action)
+    ACTIONS.check(status, action)
     return copy.copy(dossier)
 
 
-def require_any(actor, roles: Iterable[str], units: Iterable[Unit | None]) -> Unit:
-    """The first of ``units`` where ``actor`` holds one of ``roles``; else PermissionDenied."""
-    roles = tuple(roles)
-    candidates = [u for u in units if u is not None]
-    for unit in candidates:
-        if has_role(actor, roles, unit):
-            return unit
-    require_role(actor, roles, candidates[0] if candidates else None)
-    raise PermissionDenied()  # pragma: no cover - require_role raised
+def advance(dossier: Dossier, action: str, status_from: str) -> None:
+    """Move the dossier to the status the registry declares for ``action`` (never by hand)."""
+    dossier.status = ACTIONS.result(action, dossier, status_from)
 
 
 def step_unit(dossier: Dossier, step) -> Unit:
@@ -234,7 +232,7 @@ def check_assignee(user, step, unit: Unit) -> None:
         raise InvalidInput(
             f"Cán bộ {user.get_full_name() or user.username} không có vai trò "
             f"{Role(role).label} tại {unit.name}.",
-            code="assignee_not_eligible",
+            code=DossierError.ASSIGNEE_NOT_ELIGIBLE,
         )
 
 

@@ -8,12 +8,14 @@ from django.core.files.base import File
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import events
+from motcua.dossiers.actions import authorize
 from motcua.dossiers.classification import classify_dossier
-from motcua.dossiers.lifecycle import Action, Status
+from motcua.dossiers.errors import DossierError
+from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Decision, Dossier, ReturnMethod
-from motcua.dossiers.services._base import clock, lock, record, require_any, save, service
-from motcua.dossiers.services.processing import _name, _resume
-from motcua.organization.models import Role
+from motcua.dossiers.services._base import advance, clock, lock, record, save, service
+from motcua.dossiers.services.pauses import _resume
+from motcua.dossiers.services.processing import _name
 
 FINISH_FIELDS = [
     "status",
@@ -27,8 +29,8 @@ FINISH_FIELDS = [
 ]
 
 
-def _finish(dossier: Dossier, decision: str, now: dt.datetime) -> None:
-    dossier.status = Status.RESULT_READY
+def _finish(dossier: Dossier, action: str, decision: str, now: dt.datetime) -> None:
+    advance(dossier, action, dossier.status)
     dossier.decision = decision
     dossier.finished_at = now
     dossier.classification = classify_dossier(dossier)
@@ -56,10 +58,11 @@ def dossier_approve(
     now = clock(at)
     if not (number or "").strip() or date is None or not (signer or "").strip() or not file:
         raise InvalidInput(
-            "Kết quả phải có số, ngày, người ký và tệp văn bản.", code="result_incomplete"
+            "Kết quả phải có số, ngày, người ký và tệp văn bản.",
+            code=DossierError.RESULT_INCOMPLETE,
         )
     dossier = lock(dossier, Action.APPROVE)
-    unit = require_any(actor, [Role.UNIT_LEADER], [dossier.competent_unit, dossier.holder_unit])
+    unit = authorize(actor, dossier, Action.APPROVE)
     before_unit, before_user = dossier.holder_unit, dossier.assignee
     status_from, step = dossier.status, dossier.current_step
     late_step = bool(dossier.step_due_at and now > dossier.step_due_at)
@@ -70,7 +73,7 @@ def dossier_approve(
         dossier.result_file.name = file
     else:
         dossier.result_file.save(getattr(file, "name", "ket-qua.pdf"), file, save=False)
-    _finish(dossier, Decision.APPROVED, now)
+    _finish(dossier, Action.APPROVE, Decision.APPROVED, now)
     save(dossier, [*FINISH_FIELDS, "result_number", "result_date", "result_signer", "result_file"])
     record(
         dossier=dossier,
@@ -106,12 +109,14 @@ def dossier_refuse(
     """The leader refuses to resolve the dossier, with written reasons."""
     now = clock(at)
     if not reasons.strip():
-        raise InvalidInput("Cần nêu rõ lý do từ chối giải quyết.", code="reason_required")
+        raise InvalidInput(
+            "Cần nêu rõ lý do từ chối giải quyết.", code=DossierError.REASON_REQUIRED
+        )
     dossier = lock(dossier, Action.REFUSE)
-    unit = require_any(actor, [Role.UNIT_LEADER], [dossier.competent_unit, dossier.holder_unit])
+    unit = authorize(actor, dossier, Action.REFUSE)
     before_unit, before_user, status_from = dossier.holder_unit, dossier.assignee, dossier.status
     late_step = bool(dossier.step_due_at and now > dossier.step_due_at)
-    _finish(dossier, Decision.REFUSED, now)
+    _finish(dossier, Action.REFUSE, Decision.REFUSED, now)
     save(dossier, FINISH_FIELDS)
     record(
         dossier=dossier,
@@ -147,13 +152,13 @@ def dossier_return_result(
     """Hand the result to the applicant (desk, post or online), with who received it."""
     now = clock(at)
     if method not in ReturnMethod.values:
-        raise InvalidInput("Hình thức trả kết quả không hợp lệ.", code="return_method")
+        raise InvalidInput("Hình thức trả kết quả không hợp lệ.", code=DossierError.RETURN_METHOD)
     if not received_by.strip():
-        raise InvalidInput("Cần ghi người nhận kết quả.", code="received_by_required")
+        raise InvalidInput("Cần ghi người nhận kết quả.", code=DossierError.RECEIVED_BY_REQUIRED)
     dossier = lock(dossier, Action.RETURN_RESULT)
-    unit = require_any(actor, [Role.DESK_OFFICER], [dossier.receiving_unit, dossier.competent_unit])
+    unit = authorize(actor, dossier, Action.RETURN_RESULT)
     status_from = dossier.status
-    dossier.status = Status.RETURNED
+    advance(dossier, Action.RETURN_RESULT, status_from)
     dossier.returned_at = now
     dossier.return_method = method
     save(dossier, ["status", "returned_at", "return_method"])
@@ -179,20 +184,16 @@ def dossier_return_result(
     return dossier
 
 
-def _close(*, actor, dossier, action, status, event, reason, roles, at, extra_units=()):
+def _close(*, actor, dossier, action, event, reason, at):
     now = clock(at)
     if not reason.strip():
-        raise InvalidInput("Cần ghi rõ lý do.", code="reason_required")
+        raise InvalidInput("Cần ghi rõ lý do.", code=DossierError.REASON_REQUIRED)
     dossier = lock(dossier, action)
-    unit = require_any(
-        actor,
-        roles,
-        [dossier.holder_unit, dossier.competent_unit, dossier.receiving_unit, *extra_units],
-    )
+    unit = authorize(actor, dossier, action)
     status_from = dossier.status
     if dossier.paused_since is not None:
         _resume(dossier, now)
-    dossier.status = status
+    advance(dossier, action, status_from)
     dossier.closed_at = now
     dossier.current_step = None
     dossier.assignee = None
@@ -232,10 +233,8 @@ def dossier_withdraw(
         actor=actor,
         dossier=dossier,
         action=Action.WITHDRAW,
-        status=Status.WITHDRAWN,
         event=events.WITHDRAWN,
         reason=reason,
-        roles=[Role.DESK_OFFICER, Role.UNIT_LEADER],
         at=at,
     )
 
@@ -247,10 +246,8 @@ def dossier_stop(*, actor, dossier: Dossier, reason: str, at: dt.datetime | None
         actor=actor,
         dossier=dossier,
         action=Action.STOP,
-        status=Status.STOPPED,
         event=events.STOPPED,
         reason=reason,
-        roles=[Role.UNIT_LEADER],
         at=at,
     )
 
@@ -264,9 +261,7 @@ def dossier_cancel(
         actor=actor,
         dossier=dossier,
         action=Action.CANCEL,
-        status=Status.CANCELLED,
         event=events.CANCELLED,
         reason=reason,
-        roles=[Role.UNIT_LEADER, Role.PROVINCE_ADMIN],
         at=at,
     )

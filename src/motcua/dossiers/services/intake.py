@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.catalog.selectors import process_in_force, process_versions
-from motcua.core.errors import InvalidInput
+from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers import deadlines, events
-from motcua.dossiers.lifecycle import Action, Status
+from motcua.dossiers.actions import created_status
+from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import (
     ApplicantKind,
     Channel,
@@ -20,20 +25,17 @@ from motcua.dossiers.models import (
     ComponentCopy,
     DailyCounter,
     Dossier,
+    IntakeRequest,
     ReturnMethod,
     RuleSet,
 )
 from motcua.dossiers.services._base import (
     add_children,
-    children,
     clock,
     current_batch,
     insert,
-    lock,
     memo,
     record,
-    require_any,
-    save,
     service,
 )
 from motcua.organization.models import Role, Unit
@@ -54,7 +56,8 @@ def rule_set_in_force(on: dt.date) -> RuleSet:
     )
     if rule_set is None:
         raise InvalidInput(
-            f"Chưa có bộ quy tắc một cửa áp dụng cho ngày {on:%d/%m/%Y}.", code="no_rule_set"
+            f"Chưa có bộ quy tắc một cửa áp dụng cho ngày {on:%d/%m/%Y}.",
+            code=DossierError.NO_RULE_SET,
         )
     return rule_set
 
@@ -64,7 +67,7 @@ def _next_code(*, unit: Unit, rule_set: RuleSet, at: dt.datetime) -> str:
     if not unit.electronic_id:
         raise InvalidInput(
             f"{unit.name} chưa có mã định danh điện tử nên không thể tiếp nhận hồ sơ.",
-            code="unit_without_electronic_id",
+            code=DossierError.UNIT_WITHOUT_ELECTRONIC_ID,
         )
     day = timezone.localtime(at).date()
     batch = current_batch()
@@ -92,6 +95,11 @@ def _desk_unit(actor, unit: Unit | None) -> Unit:
         if not desks:
             require_role(actor, [Role.DESK_OFFICER])
         unit = desks[0] if desks else None
+    if unit is None:  # a superuser holds no desk: the receiving unit must be chosen
+        raise InvalidInput(
+            "Chọn đơn vị tiếp nhận hồ sơ (tài khoản này không thuộc bộ phận một cửa nào).",
+            code=DossierError.UNIT_REQUIRED,
+        )
     require_role(actor, [Role.DESK_OFFICER], unit)
     return unit
 
@@ -109,7 +117,8 @@ def _competent_unit(procedure: Procedure, receiving: Unit, competent: Unit | Non
     if receiving.parent_id and receiving.parent.kind == procedure.competent_unit_kind:
         return receiving.parent
     raise InvalidInput(
-        "Cần chọn cơ quan có thẩm quyền giải quyết thủ tục này.", code="competent_unit_required"
+        "Cần chọn cơ quan có thẩm quyền giải quyết thủ tục này.",
+        code=DossierError.COMPETENT_UNIT_REQUIRED,
     )
 
 
@@ -122,11 +131,11 @@ def _applicant(applicant: dict[str, Any]) -> dict[str, Any]:
     if not name or not id_number:
         raise InvalidInput(
             "Cần họ tên (tên tổ chức) và số định danh cá nhân (mã số thuế) của người nộp.",
-            code="applicant_required",
+            code=DossierError.APPLICANT_REQUIRED,
         )
     kind = applicant.get("kind") or ApplicantKind.PERSON
     if kind not in ApplicantKind.values:
-        raise InvalidInput("Loại người nộp không hợp lệ.", code="applicant_kind")
+        raise InvalidInput("Loại người nộp không hợp lệ.", code=DossierError.APPLICANT_KIND)
     return {
         "applicant_kind": kind,
         "applicant_name": name,
@@ -166,13 +175,13 @@ def _checklist_rows(procedure: Procedure, checklist: list[dict] | None) -> list[
         if item.get("component") and component is None:
             raise InvalidInput(
                 f"Thành phần hồ sơ {item['component']} không thuộc thủ tục này.",
-                code="component_unknown",
+                code=DossierError.COMPONENT_UNKNOWN,
             )
         if component is not None:
             seen.add(component.pk)
         copy_kind = item.get("copy_kind") or ComponentCopy.ORIGINAL
         if copy_kind not in ComponentCopy.values:
-            raise InvalidInput("Loại bản không hợp lệ.", code="copy_kind")
+            raise InvalidInput("Loại bản không hợp lệ.", code=DossierError.COPY_KIND)
         rows.append(
             {
                 "component": component,
@@ -245,7 +254,7 @@ def _fees(procedure: Procedure, fee_due) -> Decimal:
     if fee_due is not None:
         fee = Decimal(fee_due)
         if fee < 0:
-            raise InvalidInput("Phí, lệ phí không được âm.", code="fee_negative")
+            raise InvalidInput("Phí, lệ phí không được âm.", code=DossierError.FEE_NEGATIVE)
         return fee
     return memo(
         ("fees", procedure.pk), lambda: sum((f.amount for f in procedure.fees.all()), Decimal(0))
@@ -255,16 +264,18 @@ def _fees(procedure: Procedure, fee_due) -> Decimal:
 def _check_procedure(procedure: Procedure) -> None:
     if procedure.status != ProcedureStatus.ACTIVE:
         raise InvalidInput(
-            f"Thủ tục {procedure.code} đã bị bãi bỏ, không tiếp nhận.", code="procedure_abolished"
+            f"Thủ tục {procedure.code} đã bị bãi bỏ, không tiếp nhận.",
+            code=DossierError.PROCEDURE_ABOLISHED,
         )
 
 
 def _check_channel(channel: str, postal_tracking: str) -> None:
     if channel not in Channel.values:
-        raise InvalidInput("Hình thức nộp không hợp lệ.", code="channel")
+        raise InvalidInput("Hình thức nộp không hợp lệ.", code=DossierError.CHANNEL)
     if channel == Channel.POSTAL and not postal_tracking.strip():
         raise InvalidInput(
-            "Hồ sơ gửi qua bưu chính cần số hiệu bưu gửi.", code="postal_tracking_required"
+            "Hồ sơ gửi qua bưu chính cần số hiệu bưu gửi.",
+            code=DossierError.POSTAL_TRACKING_REQUIRED,
         )
 
 
@@ -285,7 +296,7 @@ def _new_dossier(
     _check_procedure(procedure)
     _check_channel(channel, postal_tracking)
     if return_method not in ReturnMethod.values:
-        raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code="return_method")
+        raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code=DossierError.RETURN_METHOD)
     day = timezone.localtime(now).date()
     rule_set = rule_set_in_force(day)
     versions = memo(("processes", procedure.pk), lambda: list(process_versions(procedure)))
@@ -357,11 +368,12 @@ def dossier_receive(
         raise InvalidInput(
             f"Hồ sơ chưa đầy đủ ({names}). Lập phiếu hướng dẫn hoàn thiện (mẫu 02) "
             "thay vì tiếp nhận.",
-            code="dossier_incomplete",
+            code=DossierError.DOSSIER_INCOMPLETE,
         )
     if channel == Channel.ONLINE:
         raise InvalidInput(
-            "Hồ sơ trực tuyến được nộp qua cổng dịch vụ công rồi tiếp nhận.", code="channel"
+            "Hồ sơ trực tuyến được nộp qua cổng dịch vụ công rồi tiếp nhận.",
+            code=DossierError.CHANNEL,
         )
     dossier = _new_dossier(
         procedure=procedure,
@@ -373,7 +385,7 @@ def dossier_receive(
         return_method=return_method,
         fee_due=fee_due,
         note=note,
-        status=Status.RECEIVED,
+        status=created_status("receive"),
         now=now,
     )
     dossier.assignee = actor
@@ -416,7 +428,9 @@ def _not_received(
     at: dt.datetime | None,
 ) -> Dossier:
     if not reasons.strip():
-        raise InvalidInput("Cần ghi rõ lý do / nội dung cần hoàn thiện.", code="reason_required")
+        raise InvalidInput(
+            "Cần ghi rõ lý do / nội dung cần hoàn thiện.", code=DossierError.REASON_REQUIRED
+        )
     now = clock(at)
     unit = _desk_unit(actor, unit)
     rows = _checklist_rows(procedure, checklist)
@@ -480,7 +494,7 @@ def dossier_request_completion_at_intake(
         unit=unit,
         channel=channel,
         postal_tracking=postal_tracking,
-        status=Status.INTAKE_INCOMPLETE,
+        status=created_status("request_completion_at_intake"),
         action=events.COMPLETION_REQUESTED,
         at=at,
     )
@@ -509,158 +523,60 @@ def dossier_refuse_at_intake(
         unit=unit,
         channel=channel,
         postal_tracking=postal_tracking,
-        status=Status.INTAKE_REFUSED,
+        status=created_status("refuse_at_intake"),
         action=events.INTAKE_REFUSED,
         at=at,
     )
 
 
-@service
-def dossier_submit_online(
-    *,
-    procedure: Procedure,
-    unit: Unit,
-    applicant: dict[str, Any],
-    checklist: list[dict] | None = None,
-    return_method: str = ReturnMethod.ONLINE,
-    competent_unit: Unit | None = None,
-    actor=None,
-    at: dt.datetime | None = None,
-) -> Dossier:
-    """An online submission (portal): it gets its code now and waits for a desk to accept."""
-    now = clock(at)
-    rows = _checklist_rows(procedure, checklist)
-    dossier = _new_dossier(
-        procedure=procedure,
-        unit=unit,
-        competent_unit=competent_unit,
-        applicant=applicant,
-        channel=Channel.ONLINE,
-        postal_tracking="",
-        return_method=return_method,
-        fee_due=None,
-        note="",
-        status=Status.SUBMITTED,
-        now=now,
-    )
-    insert(dossier)
-    _write_checklist(dossier, rows)
-    record(
-        dossier=dossier,
-        action=events.SUBMITTED,
-        actor=actor,
-        unit=unit,
-        at=now,
-        status_from=None,
-        payload={"procedure": procedure.code, "channel": Channel.ONLINE},
-        notify=at is None,
-    )
-    return dossier
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
-@service
-def dossier_accept(*, actor, dossier: Dossier, at: dt.datetime | None = None) -> Dossier:
-    """A desk accepts an online submission: the clock starts now (form 01)."""
-    now = clock(at)
-    dossier = lock(dossier, Action.ACCEPT)
-    unit = require_any(actor, [Role.DESK_OFFICER], [dossier.receiving_unit])
-    status_from = dossier.status
-    dossier.status = Status.RECEIVED
-    dossier.assignee = actor
-    _start_clock(dossier, now)
-    save(
-        dossier,
-        [
-            "status",
-            "assignee",
-            "received_at",
-            "due_at",
-            "current_step",
-            "holder_unit",
-            "step_started_at",
-            "step_due_at",
-        ],
-    )
-    record(
-        dossier=dossier,
-        action=events.ACCEPTED,
-        actor=actor,
-        unit=unit,
-        at=now,
-        status_from=status_from,
-        payload={
-            "rule_set": dossier.rule_set.code,
-            "checklist": _checklist_payload(
-                [
-                    {
-                        "name": i.name,
-                        "copy_kind": i.copy_kind,
-                        "quantity": i.quantity,
-                        "provided": i.provided,
-                        "file": i.file,
-                    }
-                    for i in children(ChecklistItem, dossier, "checklist")
-                ]
-            ),
-            "from_unit": None,
-            "to_unit": unit.code,
-        },
-        notify=at is None,
-    )
-    return dossier
+def dossier_intake_once(
+    *, actor, idempotency_key: str, fingerprint: str, perform: Callable[[], Dossier]
+) -> tuple[Dossier, bool]:
+    """Run one desk intake (``perform``) at most once per officer and ``Idempotency-Key``.
+
+    Without a key the intake simply runs. With one, a retry (same key, same content: the
+    ``fingerprint``) returns the dossier created the first time and ``False``; the same key
+    with other content is a conflict. The key is stored in the dossier's own transaction, so
+    a retry after a lost answer never creates a second dossier.
+    """
+    key = (idempotency_key or "").strip()
+    if not key:
+        return perform(), True
+    if not _KEY.fullmatch(key):
+        raise InvalidInput(
+            "Khóa chống tiếp nhận trùng (Idempotency-Key) phải có 8–64 ký tự chữ, số, . _ : -.",
+            code=DossierError.IDEMPOTENCY_KEY_INVALID,
+        )
+    digest = hashlib.sha256(fingerprint.encode()).hexdigest()
+    earlier = _earlier_intake(actor, key, digest)
+    if earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            dossier = perform()
+            IntakeRequest.objects.create(
+                user=actor, idempotency_key=key, fingerprint=digest, dossier=dossier
+            )
+    except IntegrityError:
+        earlier = _earlier_intake(actor, key, digest)  # a concurrent retry won the race
+        if earlier is None:
+            raise
+        return earlier, False
+    return dossier, True
 
 
-def _online_not_received(*, actor, dossier, reasons, action, status, event, at):
-    if not reasons.strip():
-        raise InvalidInput("Cần ghi rõ lý do / nội dung cần hoàn thiện.", code="reason_required")
-    now = clock(at)
-    dossier = lock(dossier, action)
-    unit = require_any(actor, [Role.DESK_OFFICER], [dossier.receiving_unit])
-    status_from = dossier.status
-    dossier.status = status
-    dossier.closed_at = now
-    dossier.note = reasons.strip()
-    save(dossier, ["status", "closed_at", "note"])
-    record(
-        dossier=dossier,
-        action=event,
-        actor=actor,
-        unit=unit,
-        at=now,
-        status_from=status_from,
-        payload={"reasons": reasons.strip()},
-        notify=at is None,
-    )
-    return dossier
-
-
-@service
-def dossier_refuse_online(
-    *, actor, dossier: Dossier, reasons: str, at: dt.datetime | None = None
-) -> Dossier:
-    """Refuse an online submission (form 03)."""
-    return _online_not_received(
-        actor=actor,
-        dossier=dossier,
-        reasons=reasons,
-        action=Action.REFUSE_INTAKE,
-        status=Status.INTAKE_REFUSED,
-        event=events.INTAKE_REFUSED,
-        at=at,
-    )
-
-
-@service
-def dossier_request_completion_online(
-    *, actor, dossier: Dossier, reasons: str, at: dt.datetime | None = None
-) -> Dossier:
-    """Ask the online applicant to complete everything at once (form 02); not received."""
-    return _online_not_received(
-        actor=actor,
-        dossier=dossier,
-        reasons=reasons,
-        action=Action.REQUEST_COMPLETION,
-        status=Status.INTAKE_INCOMPLETE,
-        event=events.COMPLETION_REQUESTED,
-        at=at,
-    )
+def _earlier_intake(actor, key: str, digest: str) -> Dossier | None:
+    row = IntakeRequest.objects.select_related("dossier").filter(user=actor, idempotency_key=key)
+    earlier = row.first()
+    if earlier is None:
+        return None
+    if earlier.fingerprint != digest:
+        raise Conflict(
+            "Khóa chống tiếp nhận trùng này đã được dùng cho một hồ sơ khác.",
+            code=DossierError.IDEMPOTENCY_KEY_REUSED,
+            dossier=earlier.dossier.code,
+        )
+    return earlier.dossier

@@ -30,3 +30,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  … tất cả {len(lines) - 2} tài khoản: `motcua logins --all` hoặc {path}"
             )
+        if settings.MOTCUA_REQUIRE_OTP:
+            self.stdout.write(
+                "Tài khoản quản trị (quantri, danhmuc …) cần xác thực hai bước: lần đăng nhập "
+                "đầu tiên hiện khóa bí mật để thêm vào ứng dụng xác thực (TOTP)."
+            )
+        else:
+            self.stdout.write(
+                "Xác thực hai bước đang tắt (MOTCUA_REQUIRE_OTP=0): chỉ dùng khi phát triển."
+            )

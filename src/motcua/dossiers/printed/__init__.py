@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from motcua.core.errors import NotFound
 from motcua.dossiers import events as ev
+from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Classification, Dossier
 from motcua.dossiers.selectors import dossier_events
@@ -49,20 +50,25 @@ def _unit_names(codes) -> dict[str, str]:
     return dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
 
 
+def _form_events() -> dict[str, set[str]]:
+    """Form → the events that produce it: the printed form of each action and creation."""
+    from motcua.dossiers.actions import ACTIONS, CREATIONS
+
+    produced: dict[str, set[str]] = {}
+    for spec in (*ACTIONS, *CREATIONS):
+        if spec.form:
+            produced.setdefault(spec.form, set()).add(spec.event)
+    return produced
+
+
 def available_forms(dossier: Dossier, history=None) -> list[str]:
+    """The forms this dossier's history produced (01–05), then 06 and 07 once received."""
     history = history if history is not None else list(dossier_events(dossier=dossier))
     actions = {e.action for e in history}
-    out = []
-    if actions & {ev.RECEIVED, ev.ACCEPTED}:
-        out.append("01")
-    if actions & {ev.COMPLETION_REQUESTED, ev.SUPPLEMENT_REQUESTED}:
-        out.append("02")
-    if ev.INTAKE_REFUSED in actions:
-        out.append("03")
-    if ev.APOLOGIZED in actions:
-        out.append("04")
+    produced = _form_events()
+    out = [form for form in ("01", "02", "03", "04") if actions & produced.get(form, set())]
     if (
-        actions & set(STOP_EVENTS)
+        actions & produced["05"]
         and "05" in dossier.rule_set.forms
         and dossier.rule_set.code != "2018"
     ):
@@ -105,11 +111,12 @@ def _handover_rows(history) -> list[dict]:
 
 def form_context(dossier: Dossier, form: str) -> dict:
     if form not in FORMS:
-        raise NotFound(f"Không có mẫu {form}.", code="form_unknown")
+        raise NotFound(f"Không có mẫu {form}.", code=DossierError.FORM_UNKNOWN)
     history = list(dossier_events(dossier=dossier))
     if form not in available_forms(dossier, history):
         raise NotFound(
-            f"Hồ sơ {dossier.code} chưa có sự kiện để lập mẫu {form}.", code="form_not_available"
+            f"Hồ sơ {dossier.code} chưa có sự kiện để lập mẫu {form}.",
+            code=DossierError.FORM_NOT_AVAILABLE,
         )
     unit = dossier.receiving_unit
     context = {
@@ -219,7 +226,7 @@ def register_context(*, dossier: Dossier) -> dict:
 
 def render_form_html(dossier: Dossier, form: str) -> str:
     context = form_context(dossier, form)
-    return render_to_string(f"dossiers/forms/form{form}.html", context)
+    return render_to_string(f"dossiers/printed/form{form}.html", context)
 
 
 def render_form_pdf(dossier: Dossier, form: str) -> bytes:

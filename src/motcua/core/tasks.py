@@ -1,0 +1,23 @@
+"""Daily upkeep of the counters of failed tries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def purge_throttle_counters() -> int:
+    """Daily: forget look-up counters and login failures older than a day (every window and
+    every lock-out is far shorter)."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    from motcua.core.throttle import throttle_counters_purge
+
+    limit = timezone.now() - dt.timedelta(days=1)
+    deleted = throttle_counters_purge()
+    deleted += AccessAttempt.objects.filter(attempt_time__lt=limit).delete()[0]
+    deleted += AccessFailureLog.objects.filter(attempt_time__lt=limit).delete()[0]
+    return deleted

@@ -1,0 +1,262 @@
+"""Limits on guessing: atomic counters of failed tries, per client first.
+
+A public look-up (a dossier code plus the last 4 digits of the applicant's phone) runs
+inside ``lookup_guard``::
+
+    with lookup_guard(subject=code, client=client_address(request)):
+        dossier = find_it_or_raise_not_found(...)
+
+The guard *reserves* one failure under three keys before the look-up (the client, the
+subject, and the pair client + subject), in one short transaction that locks the key rows
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite takes its write lock at ``BEGIN IMMEDIATE``),
+so parallel tries cannot all read "under the limit" and then all go through. A look-up that
+succeeds gives its reservation back (``failures - 1`` in SQL); one that fails (``NotFound``,
+``PermissionDenied``) keeps it. So only failures count, and the limit holds exactly however
+many requests arrive together.
+
+A try is refused (429) when
+
+- the client already failed ``per_client`` times in the window (any subject), or
+- the subject already failed ``per_subject`` times in the window (from any clients) *and*
+  this client is one of those that failed on it.
+
+The second rule stops many addresses from probing one code together (each address gets one
+wrong guess while the code is under attack) without locking out the owner: a client that
+never failed on the code gets its answer. Each key's window starts at its first failure and
+ends ``window`` later (then the count starts again from zero).
+
+Keys are HMACs of the values (no address or code is stored in clear). Nothing here knows a
+domain: the callers say what the subject is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.models import ThrottleCounter
+
+
+class TooManyRequests(DomainError):
+    code = "rate_limited"
+    status = 429
+    default_message = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_client: int
+    per_subject: int
+    window: dt.timedelta
+
+
+def lookup_limits() -> Limits:
+    """The limits of look-ups by code + phone digits (``MOTCUA_LOOKUP_LIMITS`` overrides)."""
+    values = {"per_client": 20, "per_code": 10, "window_minutes": 15}
+    values.update(getattr(settings, "MOTCUA_LOOKUP_LIMITS", {}) or {})
+    return Limits(
+        per_client=int(values["per_client"]),
+        per_subject=int(values["per_code"]),
+        window=dt.timedelta(minutes=float(values["window_minutes"])),
+    )
+
+
+def _digest(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def throttle_keys(*, scope: str, client: str, subject: str) -> dict[str, str]:
+    client = client or "?"
+    return {
+        "client": f"{scope}:c:{_digest(client)[:40]}",
+        "subject": f"{scope}:s:{_digest(subject)[:40]}",
+        "pair": f"{scope}:p:{_digest(client + chr(0) + subject)[:40]}",
+    }
+
+
+def _retrying(action):
+    """Run ``action`` again while SQLite answers "locked" (an in-memory database shared
+    between threads has no busy timeout); any other error, or PostgreSQL, passes through."""
+    for attempt in range(100):
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.005 + random.random() * 0.01)  # noqa: S311 - jitter, not a secret
+    return None  # pragma: no cover - the loop returns or raises
+
+
+def _reserve(
+    keys: dict[str, str], limits: Limits, now: dt.datetime
+) -> dict[str, dt.datetime] | None:
+    return _retrying(lambda: _reserve_once(keys, limits, now))
+
+
+def _reserve_once(
+    keys: dict[str, str], limits: Limits, now: dt.datetime
+) -> dict[str, dt.datetime] | None:
+    """One failure reserved under every key, or None (nothing changed) when over a limit."""
+    ordered = sorted(set(keys.values()))
+    with transaction.atomic():
+        ThrottleCounter.objects.bulk_create(
+            [ThrottleCounter(key=k, window_start=now, failures=0) for k in ordered],
+            ignore_conflicts=True,
+        )
+        rows = {
+            row.key: row
+            for row in ThrottleCounter.objects.select_for_update()
+            .filter(key__in=ordered)
+            # lock in one order everywhere: no deadlock between two guards
+            .order_by("key")
+        }
+        expired_before = now - limits.window
+        for row in rows.values():
+            if row.failures == 0 or row.window_start <= expired_before:
+                row.window_start, row.failures = now, 0
+        failures = {name: rows[key].failures for name, key in keys.items()}
+        if failures["client"] >= limits.per_client or (
+            failures["subject"] >= limits.per_subject and failures["pair"] >= 1
+        ):
+            return None
+        for row in rows.values():
+            row.failures += 1
+            row.save(update_fields=["window_start", "failures"])
+        return {key: row.window_start for key, row in rows.items()}
+
+
+def _release(reserved: dict[str, dt.datetime]) -> None:
+    condition = Q()
+    for key, start in reserved.items():
+        condition |= Q(key=key, window_start=start)
+    rows = ThrottleCounter.objects.filter(condition, failures__gt=0)
+    _retrying(lambda: rows.update(failures=F("failures") - 1))
+
+
+@contextmanager
+def failures_counted(
+    *,
+    scope: str,
+    client: str,
+    subject: str,
+    limits: Limits,
+    now: dt.datetime | None = None,
+    error: DomainError | None = None,
+    failures: tuple[type[BaseException], ...] = (NotFound, PermissionDenied),
+) -> Iterator[None]:
+    """Run the block as one counted try: refused (``error``, 429) past the limits; an
+    exception in ``failures`` counts as a failed try, anything else gives the try back."""
+    reserved = _reserve(
+        throttle_keys(scope=scope, client=client, subject=subject),
+        limits,
+        now or timezone.now(),
+    )
+    if reserved is None:
+        raise error or TooManyRequests()
+    try:
+        yield
+    except failures:
+        raise
+    except BaseException:
+        _release(reserved)
+        raise
+    _release(reserved)
+
+
+def lookup_guard(*, subject: str, client: str, now: dt.datetime | None = None):
+    """A public look-up of a dossier code (tracking, payment, rating, ledger proof): one
+    counter for all of them, so four pages do not give four times the tries."""
+    return failures_counted(
+        scope="code",
+        client=client,
+        subject=(subject or "").strip().upper(),
+        limits=lookup_limits(),
+        now=now,
+    )
+
+
+def throttle_counters_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget counters untouched for a day (every window is far shorter)."""
+    limit = (now or timezone.now()) - dt.timedelta(days=1)
+    deleted, _ = ThrottleCounter.objects.filter(window_start__lt=limit).delete()
+    return deleted
+
+
+# ---------------------------------------------------------------- no digits in URLs
+
+DIGIT_PARAMETERS = ("phone", "phone4", "so_dien_thoai")
+
+
+def without_digits(request, path: str | None = None):
+    """A 303 to ``path`` (default: the same page) without the phone digits of the query
+    string, or None when there are none: look-ups send the digits by POST, so they never
+    sit in access logs; old links with the digits still open the page (and its form)."""
+    from urllib.parse import urlencode
+
+    from django.http import HttpResponseRedirect
+
+    if not any(name in request.GET for name in DIGIT_PARAMETERS):
+        return None
+    kept = [(k, v) for k, v in request.GET.items() if k not in DIGIT_PARAMETERS]
+    target = (path or request.path) + (f"?{urlencode(kept)}" if kept else "")
+    return HttpResponseRedirect(target, status=303)
+
+
+# ---------------------------------------------------------------- one try at a time
+
+LOCK_SCOPE = "lock"
+
+
+@contextmanager
+def one_at_a_time(*values: str) -> Iterator[None]:
+    """Run the block in a transaction that holds a row lock per value (sorted, so two
+    blocks never wait on each other crosswise): tries on one account or from one client
+    run one after the other, so a check-then-count limit (django-axes on the logins) sees
+    every earlier failure before it lets the next password be checked."""
+    keys = sorted({f"{LOCK_SCOPE}:{_digest(v)[:40]}" for v in values})
+    for attempt in range(100):
+        block = transaction.atomic()
+        try:
+            block.__enter__()  # SQLite: BEGIN IMMEDIATE, which may find the database locked
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.005 + random.random() * 0.01)  # noqa: S311 - jitter
+            continue
+        try:
+            ThrottleCounter.objects.bulk_create(
+                [ThrottleCounter(key=k, window_start=timezone.now()) for k in keys],
+                ignore_conflicts=True,
+            )
+            rows = ThrottleCounter.objects.filter(key__in=keys)
+            list(rows.select_for_update().order_by("key").values_list("pk", flat=True))
+            rows.update(window_start=timezone.now())  # and keeps it from the daily purge
+        except OperationalError as error:
+            block.__exit__(type(error), error, error.__traceback__)
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.005 + random.random() * 0.01)  # noqa: S311 - jitter
+            continue
+        except BaseException as error:
+            block.__exit__(type(error), error, error.__traceback__)
+            raise
+        break
+    try:
+        yield
+    except BaseException as error:
+        if not block.__exit__(type(error), error, error.__traceback__):
+            raise
+    else:
+        block.__exit__(None, None, None)
