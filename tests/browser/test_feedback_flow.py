@@ -35,6 +35,15 @@ def act(page, code: str, action: str, label: str, fields: dict | None = None) ->
     assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
 
 
+def track(page, code: str) -> None:
+    page.context.clear_cookies()
+    page.goto(page.base + "/phan-anh/tra-cuu/")
+    page.fill("input[name=code]", code)
+    page.fill("input[name=phone4]", "5678")
+    page.get_by_role("button", name="Tra cứu").click()
+    page.wait_for_load_state()
+
+
 def sender(page, action: str, label: str, fields: dict) -> None:
     box = page.locator(f"details[data-action='{action}']")
     box.locator("summary").click()
@@ -100,8 +109,7 @@ def test_feedback_from_portal_to_published_answer_reopened_and_rated(page, org):
     assert page.locator("#trang-thai").inner_text() == "Đã trả lời"
 
     # the citizen reads the answer by code and reopens
-    page.context.clear_cookies()
-    page.goto(f"{page.base}/phan-anh/tra-cuu/?code={code}&phone4=5678")
+    track(page, code)
     assert "nạo vét cống" in page.locator("#noi-dung-tra-loi").inner_text()
     assert axe_violations(page) == []
     sender(page, "reopen", "Đề nghị xử lý lại", {"#reopen-reason": "Cống lại tắc sau 2 ngày"})
@@ -119,8 +127,7 @@ def test_feedback_from_portal_to_published_answer_reopened_and_rated(page, org):
     login(page, "fb.lanhdao")
     act(page, code, "approve", "Duyệt trả lời")
     act(page, code, "publish", "Công khai, gửi trả lời")
-    page.context.clear_cookies()
-    page.goto(f"{page.base}/phan-anh/tra-cuu/?code={code}&phone4=5678")
+    track(page, code)
     assert "nâng cốt mặt đường" in page.locator("#noi-dung-tra-loi").inner_text()
     sender(page, "rate", "Đánh giá câu trả lời", {"#rate-rating": "5"})
     assert "Bạn đã đánh giá: 5/5" in page.content()

@@ -112,20 +112,27 @@ def test_tracking_a_merged_code_shows_the_original_answer(client, submit, org):
     assert "đã được gộp vào phản ánh" in page and "Sở đã khơi thông" in page
 
 
-def test_private_answer_needs_the_phone_digits(client, submit, org):
+def test_private_answer_needs_the_phone_digits_sent_by_post(client, submit, org):
     item = publish(submit(is_public=False), org)
     page = client.get(reverse("feedback:track"), {"code": item.code}).content.decode()
     assert "Sở đã khơi thông" not in page and "Đã trả lời" in page
-    page = client.get(reverse("feedback:track"), {"code": item.code, "phone4": "5678"})
+    page = client.post(reverse("feedback:track"), {"code": item.code, "phone4": "5678"})
     assert "Sở đã khơi thông" in page.content.decode()
     assert 'data-action="reopen"' in page.content.decode()
+    assert (
+        client.post(reverse("feedback:track"), {"code": item.code, "phone4": "0000"}).status_code
+        == 403
+    )
+    # digits in a link are dropped from the URL (they never sit in access logs)
+    response = client.get(reverse("feedback:track"), {"code": item.code, "phone4": "5678"})
+    assert response.status_code == 303 and "5678" not in response["Location"]
 
 
 def test_sender_rates_and_reopens_from_the_tracking_page(client, submit, org):
     item = publish(submit(), org)
     url = reverse("feedback:sender_action", args=[item.code, "rate"])
-    client.post(url, {"rating": "2", "phone4": "5678"})
-    assert item.rounds.get().rating == 2
+    page = client.post(url, {"rating": "2", "phone4": "5678"}).content.decode()
+    assert item.rounds.get().rating == 2 and "Bạn đã đánh giá: 2/5" in page
     client.post(
         reverse("feedback:sender_action", args=[item.code, "reopen"]),
         {"reason": "Cống lại tắc", "phone4": "5678"},
@@ -134,13 +141,23 @@ def test_sender_rates_and_reopens_from_the_tracking_page(client, submit, org):
     assert item.status == Status.HANDLING and item.round == 2
     response = client.post(reverse("feedback:sender_action", args=[item.code, "accept"]), {})
     assert response.status_code == 403
+    response = client.post(
+        reverse("feedback:sender_action", args=[item.code, "provide_info"]),
+        {"info": "Thông tin thêm", "phone4": "5678"},
+    )
+    assert response.status_code == 200
+    assert "Không thể «Bổ sung thông tin»" in response.content.decode()
 
 
-def test_tracking_is_rate_limited_per_client(client, submit, settings):
-    settings.MOTCUA_FEEDBACK_LIMITS = {"lookup": 2}
+def test_failed_look_ups_are_limited_per_client(client, submit, settings):
+    settings.MOTCUA_LOOKUP_LIMITS = {"per_client": 2, "per_code": 10, "window_minutes": 15}
     item = submit()
-    for _ in range(2):
+    for _ in range(3):  # successful look-ups are not counted
         assert client.get(reverse("feedback:track"), {"code": item.code}).status_code == 200
+    for _ in range(2):
+        assert (
+            client.get(reverse("feedback:track"), {"code": "PA-000000-AAAAAA"}).status_code == 404
+        )
     assert client.get(reverse("feedback:track"), {"code": item.code}).status_code == 429
 
 

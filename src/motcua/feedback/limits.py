@@ -1,7 +1,8 @@
-"""Per-client limits of the public paths (anonymous intake, look-up by code, Open311 POST).
+"""Per-client limits of submissions: anonymous portal intake and Open311 POST per key.
 
-The project's shared throttle (``core/throttle.py``) does not exist yet on this branch; this
-is the same atomic counting as the portal's look-up throttle, on the feedback's own table.
+Look-ups by code use the project's guard (``core.throttle.failures_counted``), which counts
+failed tries only; a submission must be limited whether it succeeds or not, so it is counted
+here, every try, atomically, on the feedback's own table.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from motcua.core.errors import DomainError
 from motcua.feedback.models import Attempt
 
-DEFAULTS = {"intake": 5, "lookup": 30, "window_minutes": 60}
+DEFAULTS = {"intake": 5, "window_minutes": 60}
 
 
 class TooManyRequests(DomainError):
@@ -58,10 +59,6 @@ def intake_throttle(*, client: str, now: dt.datetime | None = None) -> None:
         now=now,
         message="Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau 1 giờ.",
     )
-
-
-def lookup_throttle(*, client: str, now: dt.datetime | None = None) -> None:
-    count(kind="lookup", value=client, limit=limits()["lookup"], now=now)
 
 
 def purge(*, before: dt.datetime) -> int:

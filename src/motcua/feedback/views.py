@@ -5,13 +5,11 @@ forms, statistics. Thin: parse, call one service or selector, render."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
@@ -21,9 +19,9 @@ from motcua.core.client import client_address
 from motcua.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
+from motcua.core.throttle import failures_counted, lookup_limits, without_digits
 from motcua.feedback import actions, pdf, routing, selectors, services, stats
 from motcua.feedback.forms import FeedbackForm, OfficeFeedbackForm, TrackForm
-from motcua.feedback.limits import lookup_throttle
 from motcua.feedback.models import Channel
 from motcua.organization.models import Unit
 from motcua.organization.permissions import has_role, units_of
@@ -127,49 +125,78 @@ def receipt(request, code: str):
     return render(request, "feedback/receipt.html", {"item": item})
 
 
-def track(request):
-    form = TrackForm(request.GET or None)
-    context = {"form": form, "RATINGS": actions.RATING_CHOICES}
-    if request.GET and form.is_valid():
-        lookup_throttle(client=client_address(request))
-        asked = selectors.by_code(form.cleaned_data["code"])
-        phone4 = form.cleaned_data["phone4"]
-        item = selectors.followed(asked)
-        verified = services.is_sender(asked, request.user, phone4)
-        context.update(
-            {
-                "asked": asked,
-                "item": item,
-                "verified": verified,
-                "phone4": phone4,
-                "steps": selectors.timeline(item, public=True),
-                "answer": selectors.final_answer(item) if (item.is_public or verified) else None,
-                "sender_actions": [
-                    (a, actions.form_fields(a))
-                    for a in selectors.allowed_actions(asked, request.user, phone4)
-                    if a.for_sender
-                ],
-            }
+def _guard(request, code: str):
+    """A counted look-up by code (the project's guard: failed tries per client and code)."""
+    return failures_counted(
+        scope="feedback",
+        client=client_address(request),
+        subject=(code or "").strip().upper(),
+        limits=lookup_limits(),
+    )
+
+
+def _track_context(request, code: str, phone4: str) -> dict:
+    asked = selectors.by_code(code)
+    verified = services.is_sender(asked, request.user, phone4)
+    if phone4 and not verified:
+        raise PermissionDenied(
+            "Mã phản ánh hoặc 4 số cuối điện thoại không đúng.", code="track_mismatch"
         )
+    item = selectors.followed(asked)
+    return {
+        "asked": asked,
+        "item": item,
+        "verified": verified,
+        "phone4": phone4,
+        "steps": selectors.timeline(item, public=True),
+        "answer": selectors.final_answer(item) if (item.is_public or verified) else None,
+        "sender_actions": [
+            (a, actions.form_fields(a))
+            for a in selectors.allowed_actions(asked, request.user, phone4)
+            if a.for_sender
+        ],
+    }
+
+
+def track(request):
+    """By code alone: the status and public steps; with the phone digits (sent by POST, never
+    in the URL) or the sender's login: the private answer and the sender's actions."""
+    if request.method == "GET" and (response := without_digits(request)) is not None:
+        return response
+    data = request.POST if request.method == "POST" else request.GET
+    form = TrackForm(data or None)
+    context = {"form": form, "RATINGS": actions.RATING_CHOICES}
+    if data and form.is_valid():
+        code = form.cleaned_data["code"]
+        with _guard(request, code):
+            context.update(_track_context(request, code, form.cleaned_data["phone4"]))
     return render(request, "feedback/track.html", context)
 
 
 @require_POST
 def sender_action(request, code: str, action: str):
-    lookup_throttle(client=client_address(request))
-    item = selectors.by_code(code)
     row = actions.get(action)
     if not row.for_sender:
         raise PermissionDenied("Thao tác này dành cho cán bộ.", code="officer_action")
     data = _action_data(request, row)
-    try:
-        services.feedback_perform(feedback=item, action=action, actor=request.user, data=data)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Đã ghi nhận: {row.label}.")
-    query = "?" + urlencode({"code": item.code, "phone4": data.get("phone4", "")})
-    return redirect(reverse("feedback:track") + query)
+    with _guard(request, code):
+        item = selectors.by_code(code)
+        try:
+            services.feedback_perform(feedback=item, action=action, actor=request.user, data=data)
+        except DomainError as error:
+            if isinstance(error, PermissionDenied | NotFound):
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Đã ghi nhận: {row.label}.")
+        phone4 = data.get("phone4", "")
+        context = _track_context(request, item.code, phone4)
+    form = TrackForm(initial={"code": item.code, "phone4": phone4})
+    return render(
+        request,
+        "feedback/track.html",
+        {"form": form, "RATINGS": actions.RATING_CHOICES, **context},
+    )
 
 
 def _action_data(request, row: actions.Action) -> dict:
