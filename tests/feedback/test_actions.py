@@ -262,7 +262,7 @@ def test_attachments_are_checked_by_content(org):
     }
     item = feedback_submit(files=[SimpleUploadedFile("anh.png", png_bytes())], **base)
     assert item.attachments.get().content_type == "image/png"
-    with pytest.raises(InvalidInput, match="không phải ảnh"):
+    with pytest.raises(InvalidInput, match="không dựa vào tên tệp"):
         feedback_submit(files=[SimpleUploadedFile("anh.png", b"MZ\x90\x00 program")], **base)
     with pytest.raises(InvalidInput, match="tối đa 5"):
         feedback_submit(

@@ -63,7 +63,7 @@ def test_a_renamed_program_is_refused_and_nothing_is_kept(client, org):
     bad = SimpleUploadedFile("anh.jpg", b"MZ\x90\x00\x03 not an image", content_type="image/jpeg")
     response = client.post(reverse("feedback:submit"), portal_data(files=[bad]))
     assert response.status_code == 200
-    assert "không phải ảnh" in response.content.decode()
+    assert "không dựa vào tên tệp" in response.content.decode()
     assert not Feedback.objects.exists()
 
 

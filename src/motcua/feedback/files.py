@@ -1,7 +1,8 @@
 """Attachments of feedback: JPEG, PNG or PDF recognised by their content, at most 5 per item.
 
-The shared content check is meant to live in ``motcua.core.files``; until it offers one, this
-module checks the same way the portal does (first bytes and structure, never the name).
+The content check is the project's ``motcua.core.files.check_content`` (being strengthened by
+the security work: PDFs parsed, images re-encoded); until that function is on this branch the
+same check as the portal's runs here (first bytes and structure, never the name).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ class Checked:
         return KINDS[self.kind][0]
 
     def django_file(self, stem: str) -> ContentFile:
-        return ContentFile(self.data, name=f"{stem}{KINDS[self.kind][1]}")
+        # content already checked: the shared checked storage, when present, takes it as is
+        cls = getattr(core_files, "CheckedContentFile", ContentFile)
+        return cls(self.data, name=f"{stem}{KINDS[self.kind][1]}")
 
 
 def _image_ok(data: bytes, expected: str) -> bool:
@@ -57,10 +60,7 @@ def _image_ok(data: bytes, expected: str) -> bool:
     return True
 
 
-def sniff(data: bytes) -> str | None:
-    shared = getattr(core_files, "sniff", None)  # the shared check, once core offers it
-    if shared is not None:
-        return shared(data)
+def _local_kind(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf" if b"%%EOF" in data[-1024:] and b" obj" in data else None
     if data.startswith(b"\xff\xd8\xff"):
@@ -68,6 +68,22 @@ def sniff(data: bytes) -> str | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png" if _image_ok(data, "PNG") else None
     return None
+
+
+def check_content(data: bytes, *, label: str) -> tuple[str, bytes]:
+    """(kind, bytes to store) of a checked file; InvalidInput ``file_type`` otherwise."""
+    shared = getattr(core_files, "check_content", None)
+    if shared is not None:
+        checked = shared(data, label=label)
+        return checked.kind, checked.data
+    kind = _local_kind(data)
+    if kind is None:
+        raise InvalidInput(
+            f"Tệp «{label}» không phải ảnh JPEG, PNG hoặc PDF hợp lệ (hệ thống kiểm tra "
+            "nội dung tệp, không dựa vào tên tệp).",
+            code="file_type",
+        )
+    return kind, data
 
 
 def check_files(uploads) -> list[Checked]:
@@ -86,14 +102,8 @@ def check_files(uploads) -> list[Checked]:
             )
         if not data:
             raise InvalidInput(f"Tệp «{label}» rỗng.", code="file_empty")
-        kind = sniff(data)
-        if kind is None:
-            raise InvalidInput(
-                f"Tệp «{label}» không phải ảnh JPEG, PNG hoặc PDF hợp lệ (hệ thống kiểm tra "
-                "nội dung tệp, không dựa vào tên tệp).",
-                code="file_type",
-            )
+        kind, stored = check_content(data, label=label)
         checked.append(
-            Checked(label[:255], kind, len(data), hashlib.sha256(data).hexdigest(), data)
+            Checked(label[:255], kind, len(stored), hashlib.sha256(stored).hexdigest(), stored)
         )
     return checked

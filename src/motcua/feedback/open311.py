@@ -13,7 +13,8 @@ import json
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -376,17 +377,19 @@ def _create(request, fmt):
 def updates(request, fmt):
     """Status changes of public items, oldest first: the history's events, mapped."""
     start, end = _window(request)
-    visible_items = Feedback.objects.filter(visible())
-    ids = {str(pk): code for pk, code in visible_items.values_list("pk", "code")}
+    visible_ids = Feedback.objects.filter(visible()).annotate(s=Cast("pk", CharField())).values("s")
     rows = (
         Event.objects.filter(
-            subject_type=events.SUBJECT, subject_id__in=list(ids), at__gte=start, at__lte=end
+            subject_type=events.SUBJECT, subject_id__in=visible_ids, at__gte=start, at__lte=end
         )
         .exclude(action__in=[events.RATED])
         .order_by("at", "id")
     )
+    page = list(_page(request, rows))
+    codes = Feedback.objects.filter(pk__in=[int(e.subject_id) for e in page])
+    ids = {str(pk): code for pk, code in codes.values_list("pk", "code")}
     result = []
-    for e in _page(request, rows):
+    for e in page:
         status = "open" if e.payload.get("status") in OPEN else "closed"
         result.append(
             {

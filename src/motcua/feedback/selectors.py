@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from motcua.core.errors import NotFound, PermissionDenied
@@ -108,7 +109,7 @@ def officer_queue(user, *, scope: str = "unit", view: str = "", now=None) -> Que
         mine = Event.objects.filter(subject_type=events.SUBJECT, actor_id=user.pk).values(
             "subject_id"
         )
-        items = items.filter(pk__in=[int(s) for s in mine.values_list("subject_id", flat=True)])
+        items = items.annotate(pk_text=Cast("pk", CharField())).filter(pk_text__in=mine)
     if view == "classify":
         items = items.filter(status=Status.NEW)
     elif view == "due_soon":

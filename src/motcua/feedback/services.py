@@ -293,7 +293,11 @@ def can(item: Feedback, action: actions.Action, actor, phone4: str = "") -> bool
 def _begin(feedback: Feedback, code: str, actor, phone4: str = "") -> Feedback:
     """Lock the item, then check the table's row for ``code``; the locked item is returned."""
     action = actions.get(code)
-    item = Feedback.objects.select_for_update().select_related("current_unit").get(pk=feedback.pk)
+    item = (
+        Feedback.objects.select_for_update(of=("self",))
+        .select_related("current_unit")
+        .get(pk=feedback.pk)
+    )
     if item.status not in action.sources:
         raise TransitionNotAllowed(
             f"Không thể «{action.label}» khi phản ánh đang ở trạng thái "
