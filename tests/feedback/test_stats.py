@@ -87,3 +87,10 @@ def test_statistics_page_and_export_for_officers(client, history, org):
     assert load_workbook(io.BytesIO(export.content)).active.max_row == 4
     client.force_login(org["citizen"])
     assert client.get(url).status_code == 403
+
+
+def test_public_statistics_show_the_handling_rate_without_names(client, history, org):
+    page = client.get(reverse("feedback:public_stats"), {"tu": "2026-03-01", "den": "2026-03-31"})
+    text = page.content.decode()
+    assert org["dept"].name in text and "100,0" in text  # the department: 1 of 1 on time
+    assert "Trần Thị Bình" not in text and "0912345678" not in text

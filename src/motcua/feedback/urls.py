@@ -11,6 +11,7 @@ pages = [
     path("gui/", views.submit, name="submit"),
     path("bien-nhan/<str:code>/", views.receipt, name="receipt"),
     path("tra-cuu/", views.track, name="track"),
+    path("thong-ke/", views.public_statistics, name="public_stats"),
     path("tra-cuu/<str:code>/<str:action>/", views.sender_action, name="sender_action"),
     path("can-bo/", views.queue, name="queue"),
     path("can-bo/tiep-nhan/", views.office_intake, name="office_intake"),

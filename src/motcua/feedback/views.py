@@ -356,3 +356,10 @@ def statistics(request):
         response["Content-Disposition"] = 'attachment; filename="thong-ke-phan-anh.xlsx"'
         return response
     return render(request, "feedback/stats.html", {"s": data, "columns": stats.COLUMNS})
+
+
+def public_statistics(request):
+    """Per unit, for everyone: answers on time, the handling rate, satisfaction (no names)."""
+    start, end = _period(request)
+    data = stats.feedback_stats(start=start, end=end, by="unit")
+    return render(request, "feedback/public_stats.html", {"s": data})
