@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
+from motcua.core.service_admin import ServiceAdminMixin
 from motcua.feedback.models import Feedback, Open311Key
 from motcua.feedback.services import open311_key_issue, open311_key_revoke
 
@@ -28,7 +29,10 @@ class FeedbackAdmin(ReadOnly):
 
 
 @admin.register(Open311Key)
-class Open311KeyAdmin(admin.ModelAdmin):
+class Open311KeyAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Issue (the plain key is shown once) and revoke; a key is never edited nor deleted."""
+
+    save_service = open311_key_issue
     list_display = [
         "organization",
         "prefix",
@@ -41,9 +45,6 @@ class Open311KeyAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
