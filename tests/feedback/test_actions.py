@@ -330,3 +330,12 @@ def test_publication_notifies_the_sender_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         act(item, "publish", org["leader"], now=MONDAY + 5 * H)
     assert len(mailoutbox) == 1 and item.code in mailoutbox[0].body
+
+
+def test_the_generic_registry_holds_the_same_table():
+    table = actions.REGISTRY.table()
+    assert table[Status.NEW] == ("accept", "request_info", "transfer", "reject", "merge")
+    assert table[Status.PUBLISHED] == ("reopen", "rate")
+    assert table[Status.REJECTED] == ()
+    for row in actions.ACTIONS:
+        assert set(actions.REGISTRY.allowed(row.sources[0])) >= {row.code}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ninja import Field, Schema
 
+from motcua.core.actions import STAY, ActionRegistry, ActionSpec, Outcome
 from motcua.feedback import events
 from motcua.feedback.models import Status
 from motcua.organization.models import Role
@@ -278,6 +279,34 @@ ACTIONS: tuple[Action, ...] = (
 )
 
 BY_CODE = {a.code: a for a in ACTIONS}
+
+# The same rows in the project's generic registry (``core.actions``): its allowed-actions table
+# and its refusal (409) are the ones the dossiers use.
+REGISTRY = ActionRegistry("phản ánh", Status.values, lambda status: str(Status(status).label))
+for _row in ACTIONS:
+    REGISTRY.register(
+        ActionSpec(
+            code=_row.code,
+            label=_row.label,
+            allowed_from=tuple(_row.sources),
+            leads_to=(
+                STAY
+                if _row.target is None
+                else Outcome(
+                    pick=lambda item: item.status,
+                    statuses=(Status.NEW, Status.TRANSFERRED_OUT),
+                    rule="trong tỉnh: chờ phân loại tại đơn vị nhận; ngoài tỉnh: kết thúc",
+                )
+                if _row.code == "transfer"
+                else _row.target
+            ),
+            roles=frozenset(_row.roles),
+            unit_rule="đơn vị đang xử lý phản ánh" if _row.roles else "người gửi phản ánh",
+            input=_row.schema,
+            event=_row.event,
+            form=_row.printed,
+        )
+    )
 
 
 def get(code: str) -> Action:

@@ -298,11 +298,7 @@ def _begin(feedback: Feedback, code: str, actor, phone4: str = "") -> Feedback:
         .select_related("current_unit")
         .get(pk=feedback.pk)
     )
-    if item.status not in action.sources:
-        raise TransitionNotAllowed(
-            f"Không thể «{action.label}» khi phản ánh đang ở trạng thái "
-            f"«{item.get_status_display()}».",
-        )
+    actions.REGISTRY.check(item.status, code)  # 409 outside the table
     if action.for_sender:
         if not is_sender(item, actor, phone4):
             raise PermissionDenied(
