@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "motcua.reform",
     "motcua.payments",
     "motcua.surveys",
+    "motcua.feedback",
     "motcua.reporting",
     "motcua.portal",
     "motcua.demo",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.surveys.urls")),
     path("thong-ke/", include("motcua.reporting.urls")),
+    path("", include("motcua.feedback.urls")),  # /phan-anh/ and /open311/v2/
     path("", include("motcua.portal.urls")),
 ]
 # Nothing under MEDIA_ROOT is served as such: each stored file has a view that checks who

@@ -20,6 +20,7 @@ APP_DEMOS = [
     "motcua.portal",
     "motcua.payments",
     "motcua.surveys",
+    "motcua.feedback",
     "motcua.reporting",
     "motcua.ledger",  # last: seals and publishes the roots of everything above
 ]
