@@ -67,7 +67,10 @@ def followed(item: Feedback) -> Feedback:
     seen = set()
     while item.merged_into_id is not None and item.pk not in seen:
         seen.add(item.pk)
-        item = item.merged_into
+        original = item.merged_into
+        if original is None:
+            break
+        item = original
     return item
 
 

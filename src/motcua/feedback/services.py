@@ -597,7 +597,8 @@ def feedback_reopen(*, feedback, actor=None, reason: str, phone4: str = "", now=
     now = _now(now)
     item = _begin(feedback, "reopen", actor, phone4)
     last = _current_round(item)
-    limit_at = clocks.after(last.published_at, "reopen", unit=item.current_unit)
+    published_at = last.published_at or now  # "reopen" is allowed only from a published answer
+    limit_at = clocks.after(published_at, "reopen", unit=item.current_unit)
     if now > limit_at:
         raise TransitionNotAllowed(
             f"Đã hết thời hạn đề nghị xử lý lại (đến {vn_datetime(limit_at)}).",
