@@ -288,6 +288,7 @@ def plan_import(request):
                 data=data,
                 filename=request.POST.get("filename", ""),
                 commit=True,
+                split_rows=set(request.POST.getlist("tach")),
             )
         except (DomainError, FileNotFoundError) as err:
             messages.error(request, getattr(err, "message", "Tệp tạm đã hết hạn, hãy tải lên lại."))
@@ -301,7 +302,12 @@ def plan_import(request):
             upload = form.cleaned_data["workbook"]
             data = upload.read()
             try:
-                preview = services.plan_import(actor=request.user, data=data, filename=upload.name)
+                preview = services.plan_import(
+                    actor=request.user,
+                    data=data,
+                    filename=upload.name,
+                    split_rows=set(request.POST.getlist("tach")),
+                )
             except DomainError as err:
                 form.add_error("workbook", err.message)
             else:
