@@ -70,15 +70,16 @@ PROGRESS = [
 def load(*, rng, stdout, options) -> None:
     frameworks = {f.index.code: f for f in services.frameworks_load_shipped()}
     for code, total, rank, rank_of in RESULTS_2020:
-        scores, source = {}, SOURCE
+        scores, source, simulated = {}, SOURCE, False
         if code == "par-index":
+            simulated = True
             scores = simulated_par_scores(frameworks[code], total)
             source += (
                 " Điểm từng lĩnh vực, tiêu chí: MÔ PHỎNG cho tỉnh mẫu (văn bản không công bố)."
             )
         services.result_record(
             actor=None, index_code=code, year=2020, total=total, rank=rank, rank_of=rank_of,
-            scores=scores, source=source, check_permission=False,
+            scores=scores, source=source, simulated=simulated, check_permission=False,
         )  # fmt: skip
     preview = services.plan_import(
         actor=None,

@@ -18,3 +18,13 @@ PLAN_SAVED = register("reform_plan.saved", "Sửa kế hoạch khắc phục ch�
 PLAN_DELETED = register("reform_plan.deleted", "Xóa kế hoạch khắc phục chỉ số")
 FRAMEWORK_SAVED = register("reform_framework.saved", "Cập nhật bộ chỉ số, tiêu chí CCHC")
 FRAMEWORK_DELETED = register("reform_framework.deleted", "Xóa bộ chỉ số, tiêu chí CCHC")
+
+SUBJECT_SELF = "reform_self"  # a yearly self-assessment (subject id: its pk)
+SELF_OPENED = register("reform_self.opened", "Mở đợt tự đánh giá chỉ số CCHC")
+SELF_ITEM_ASSIGNED = register("reform_self.item_assigned", "Giao đơn vị chuẩn bị tiêu chí")
+SELF_ITEM_SAVED = register("reform_self.item_saved", "Ghi điểm tự đánh giá, giải trình")
+SELF_EVIDENCE_ADDED = register("reform_self.evidence_added", "Thêm tài liệu kiểm chứng")
+SELF_ITEM_SUBMITTED = register("reform_self.item_submitted", "Gửi tiêu chí tự đánh giá")
+SELF_ITEM_RETURNED = register("reform_self.item_returned", "Trả lại tiêu chí tự đánh giá")
+SELF_ITEM_ACCEPTED = register("reform_self.item_accepted", "Chấp nhận tiêu chí tự đánh giá")
+SELF_CONSOLIDATED = register("reform_self.consolidated", "Tổng hợp tự đánh giá của tỉnh")

@@ -88,13 +88,15 @@ def result_form(request, code):
     error = None
     if request.method == "POST" and request.FILES.get("workbook"):
         try:
-            result = services.result_import(
+            results = services.result_import(
                 actor=request.user, data=request.FILES["workbook"].read()
             )
         except DomainError as err:
             error = err.message
         else:
-            messages.success(request, f"Đã nhập kết quả {index.short_name} năm {result.year}.")
+            result = results[-1]
+            years = ", ".join(str(r.year) for r in results)
+            messages.success(request, f"Đã nhập kết quả {result.index.short_name} năm {years}.")
             return redirect(reverse("reform:index", args=[index.code]) + f"?nam={result.year}")
     elif request.method == "POST":
         scores = {n.code: request.POST.get(f"score_{n.code}", "") for n in nodes}
@@ -263,6 +265,9 @@ def unit_page(request, code):
     data["supported_count"] = data["supported"].count()
     data["supported_list"] = data["supported"][:50]
     data["today"] = timezone.localdate()
+    from motcua.reform.accountability import unit_head
+
+    data["head"] = unit_head(unit)
     return render(request, "reform/unit.html", data)
 
 

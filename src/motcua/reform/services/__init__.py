@@ -31,6 +31,16 @@ from motcua.reform.services.reminders import (
     reminder_recipients,
     reminders_send,
 )
+from motcua.reform.services.self_assessment import (
+    can_prepare,
+    self_assessment_consolidate,
+    self_assessment_open,
+    self_evidence_add,
+    self_item_assign,
+    self_item_review,
+    self_item_save,
+    self_item_submit,
+)
 from motcua.reform.services.tasks import (
     ALLOWED_STATUS,
     MAX_EVIDENCE_BYTES,
@@ -47,6 +57,7 @@ __all__ = [
     "MAX_EVIDENCE_BYTES",
     "PREVIEW_TTL",
     "can_manage",
+    "can_prepare",
     "can_report",
     "coordinator_units",
     "framework_load",
@@ -63,6 +74,13 @@ __all__ = [
     "require_manage",
     "result_import",
     "result_record",
+    "self_assessment_consolidate",
+    "self_assessment_open",
+    "self_evidence_add",
+    "self_item_assign",
+    "self_item_review",
+    "self_item_save",
+    "self_item_submit",
     "task_change_status",
     "task_create",
     "task_report_progress",

@@ -41,12 +41,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Đã nạp {fw} ({fw.nodes.count()} tiêu chí).")
         elif action == "import-results":
             try:
-                result = services.result_import(
+                results = services.result_import(
                     actor=None, data=Path(options["file"]).read_bytes(), check_permission=False
                 )
             except (DomainError, OSError) as error:
                 raise CommandError(getattr(error, "message", str(error))) from error
-            self.stdout.write(f"Đã ghi {result} ({result.scores.count()} tiêu chí).")
+            for result in results:
+                self.stdout.write(f"Đã ghi {result} ({result.scores.count()} tiêu chí).")
         elif action == "remind":
             sent = services.reminders_send(days=options["days"])
             self.stdout.write(
