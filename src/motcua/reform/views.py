@@ -72,6 +72,7 @@ def index_detail(request, code):
             "years": selectors.result_years(index),
             "chart": selectors.area_chart(view),
             "trend": selectors.index_trend(index),
+            "history": selectors.results_history(index),
             "areas": [r for r in view.rows if r.node.level == NodeLevel.AREA],
             "can_manage": services.can_manage(request.user),
         },
