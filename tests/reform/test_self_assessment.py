@@ -176,3 +176,25 @@ def test_pages_for_the_unit_and_home_affairs(client, opened, justice_officer, ho
     docx = client.get(f"/cai-cach/tu-danh-gia/{opened.pk}/bao-cao.docx")
     assert docx.status_code == 200
     assert "Dự thảo" in "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+
+
+def test_api_prepare_submit_and_return(client, opened, justice_officer, home_affairs_officer):
+    item = opened.items.get(node__code="2.1")
+    client.force_login(justice_officer)
+    r = client.post(f"/api/reform/self-items/{item.pk}/score", {"score": "3", "explanation": "x"})
+    assert r.status_code == 400 and r.json()["code"] == "reform_self_score_range"
+    r = client.post(f"/api/reform/self-items/{item.pk}/score", {"score": "1,5", "explanation": "x"})
+    assert r.status_code == 200 and r.json()["score"] == "1.5"
+    r = client.post(f"/api/reform/self-items/{item.pk}/evidence", {"file": png()})
+    assert r.status_code == 201 and len(r.json()["sha256"]) == 64
+    assert client.post(f"/api/reform/self-items/{item.pk}/submit").json()["status"] == "submitted"
+    r = client.post(f"/api/reform/self-items/{item.pk}/review", {"accept": "true"})
+    assert r.status_code == 403
+    client.force_login(home_affairs_officer)
+    r = client.post(
+        f"/api/reform/self-items/{item.pk}/review", {"accept": "false", "note": "Bổ sung"}
+    )
+    assert r.json()["status"] == "returned" and r.json()["review_note"] == "Bổ sung"
+    body = client.get(f"/api/reform/self-assessments/{opened.pk}").json()
+    assert "STP" in body["not_submitted"]
+    assert next(i for i in body["items"] if i["code"] == "2.1")["evidence"][0]["size"] > 0

@@ -331,3 +331,6 @@ def post_progress(
 def evidence_file(request, evidence_id: int):
     evidence = selectors.evidence_for(request.user, evidence_id)
     return file_response(evidence.file, name=evidence.name)
+
+
+from motcua.reform import self_api  # noqa: E402, F401  (registers /self-assessments on router)
