@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import File, Form, Schema
+from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
 from motcua.reform import self_selectors, services
@@ -113,7 +114,7 @@ def post_self_evidence(
     evidence = services.self_evidence_add(
         actor=request.user, item=item, upload=file, link=link, name=name
     )
-    return 201, evidence
+    return HttpStatus(201, evidence)
 
 
 @router.post("/self-items/{pk}/submit", response=SelfItemOut, summary="Gửi Sở Nội vụ")
