@@ -73,3 +73,25 @@ def test_a_dash_cell_excel_stored_as_a_formula_is_read_as_typed(
     poor = next(t for t in _par_tasks(preview) if t["text"].startswith(POOR))
     assert SECOND in poor["text"]
     assert preview["task_count"] == 57
+
+
+def test_the_import_page_lists_rows_and_lets_the_officer_split(
+    client, home_affairs_officer, frameworks, departments, sample_bytes
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.reform.models import Task
+
+    client.force_login(home_affairs_officer)
+    html = client.post(
+        "/cai-cach/ke-hoach/nhap/", {"workbook": SimpleUploadedFile("359.xlsx", sample_bytes)}
+    ).content.decode()
+    assert 'id="dong-khong-thanh-nhiem-vu"' in html
+    assert "Đoạn tiếp theo của nhiệm vụ ở dòng" in html and "coi là ghi chú" in html
+    key = html.split('name="tach" value="')[1].split('"')[0]
+    assert key.startswith("PL2 PAR INDEX!")
+    token = html.split('name="token" value="')[1].split('"')[0]
+    done = client.post(
+        "/cai-cach/ke-hoach/nhap/", {"token": token, "filename": "359.xlsx", "tach": [key]}
+    )
+    assert done.status_code == 302 and Task.objects.count() == 58
