@@ -198,3 +198,23 @@ def test_api_prepare_submit_and_return(client, opened, justice_officer, home_aff
     body = client.get(f"/api/reform/self-assessments/{opened.pk}").json()
     assert "STP" in body["not_submitted"]
     assert next(i for i in body["items"] if i["code"] == "2.1")["evidence"][0]["size"] > 0
+
+
+def test_reminders_to_units_that_have_not_submitted(
+    opened, justice_officer, make_user, departments, mailoutbox, django_capture_on_commit_callbacks
+):
+    justice_officer.email = "cchc.stp@example.vn"
+    justice_officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        early = services.self_reminders_send(today=dt.date(2021, 12, 1), days=7)
+    assert early == {"due_soon": 0, "overdue": 0, "emails": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        soon = services.self_reminders_send(today=dt.date(2022, 1, 10), days=7)
+    assert soon["due_soon"] == 2  # Sở Tư pháp and Sở Nội vụ have items left
+    stp_mail = next(m for m in mailoutbox if m.to == ["cchc.stp@example.vn"])
+    assert "hạn gửi 15/01/2022" in stp_mail.subject and "2.1, 2.2" in stp_mail.body
+    again = services.self_reminders_send(today=dt.date(2022, 1, 11), days=7)
+    assert again["due_soon"] == 0  # once per unit and kind
+    late = services.self_reminders_send(today=dt.date(2022, 1, 20), days=7)
+    assert late["overdue"] == 2
+    assert Event.objects.filter(action=events.SELF_REMINDED).count() == 4

@@ -28,3 +28,4 @@ SELF_ITEM_SUBMITTED = register("reform_self.item_submitted", "Gửi tiêu chí t
 SELF_ITEM_RETURNED = register("reform_self.item_returned", "Trả lại tiêu chí tự đánh giá")
 SELF_ITEM_ACCEPTED = register("reform_self.item_accepted", "Chấp nhận tiêu chí tự đánh giá")
 SELF_CONSOLIDATED = register("reform_self.consolidated", "Tổng hợp tự đánh giá của tỉnh")
+SELF_REMINDED = register("reform_self.reminded", "Nhắc hạn gửi tự đánh giá")

@@ -40,6 +40,7 @@ from motcua.reform.services.self_assessment import (
     self_item_review,
     self_item_save,
     self_item_submit,
+    self_reminders_send,
 )
 from motcua.reform.services.tasks import (
     ALLOWED_STATUS,
@@ -81,6 +82,7 @@ __all__ = [
     "self_item_review",
     "self_item_save",
     "self_item_submit",
+    "self_reminders_send",
     "task_change_status",
     "task_create",
     "task_report_progress",

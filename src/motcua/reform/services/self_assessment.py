@@ -293,3 +293,58 @@ def self_assessment_consolidate(*, actor, assessment: SelfAssessment) -> SelfAss
     _event(assessment, events.SELF_CONSOLIDATED, actor=actor,
            payload={"total": str(assessment.total), "items": assessment.items.count()})  # fmt: skip
     return assessment
+
+
+@transaction.atomic
+def self_reminders_send(*, today: dt.date | None = None, days: int | None = None) -> dict:
+    """Remind the units that have not submitted everything: once ``days`` before the
+    deadline and once after it (idempotent: each unit at most once of each kind a year).
+    Mails their reform officers and leaders; each reminder is a ``reform_self.reminded``."""
+    from django.core.mail import send_mail
+
+    from motcua.ledger.models import Event
+    from motcua.organization.models import StaffRole
+    from motcua.reform.self_selectors import self_progress
+    from motcua.reform.services.permissions import _setting
+
+    today = today or timezone.localdate()
+    days = days if days is not None else int(_setting("REFORM_REMINDER_DAYS", 7))
+    sent = {"due_soon": 0, "overdue": 0, "emails": 0}
+    for assessment in SelfAssessment.objects.filter(status=SelfAssessmentStatus.OPEN):
+        if today > assessment.deadline:
+            kind = "overdue"
+        elif today >= assessment.deadline - dt.timedelta(days=days):
+            kind = "due_soon"
+        else:
+            continue
+        done = Event.objects.filter(subject_type=events.SUBJECT_SELF,
+                                    subject_id=str(assessment.pk), action=events.SELF_REMINDED,
+                                    payload__kind=kind)  # fmt: skip
+        for row in self_progress(assessment, today=today)["missing"]:
+            unit = row["unit"]
+            if unit is None or done.filter(payload__unit=unit.code).exists():
+                continue
+            users = {
+                r.user
+                for r in StaffRole.objects.filter(
+                    unit=unit, role__in=[Role.REFORM_OFFICER, Role.UNIT_LEADER],
+                    valid_from__lte=today,
+                ).exclude(valid_to__lt=today).select_related("user")
+                if r.user.is_active
+            }  # fmt: skip
+            emails = sorted(u.email for u in users if u.email)
+            codes = ", ".join(i.node.code for i in row["items"])
+            when = assessment.deadline.strftime("%d/%m/%Y")
+            subject = (f"[CCHC] {assessment}: hạn gửi {when}" if kind == "due_soon"
+                       else f"[CCHC] {assessment}: đã quá hạn gửi ({when})")  # fmt: skip
+            body = f"Tiêu chí đơn vị chưa gửi Sở Nội vụ: {codes}."
+            if emails:
+                transaction.on_commit(
+                    lambda s=subject, b=body, e=emails: send_mail(s, b, None, e, fail_silently=True)
+                )
+                sent["emails"] += len(emails)
+            _event(assessment, events.SELF_REMINDED, actor=None, unit=unit,
+                   payload={"kind": kind, "unit": unit.code, "items": codes,
+                            "recipients": sorted(u.get_username() for u in users)})  # fmt: skip
+            sent[kind] += 1
+    return sent
