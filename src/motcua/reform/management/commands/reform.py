@@ -53,6 +53,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Sắp đến hạn: {sent['due_soon']}, quá hạn: {sent['overdue']}, thư: {sent['emails']}."
             )
+            own = services.self_reminders_send(days=options["days"])
+            self.stdout.write(
+                f"Tự đánh giá — sắp đến hạn: {own['due_soon']}, quá hạn: {own['overdue']}, "
+                f"thư: {own['emails']}."
+            )
         elif action == "build-sample":
             from motcua.reform.sample_plan import SAMPLE_XLSX, build_workbook
 
