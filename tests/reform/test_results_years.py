@@ -131,3 +131,38 @@ def test_accountability_table_per_unit_head(
     ws = load_workbook(io.BytesIO(accountability_xlsx(year=2021))).active
     rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     assert rows["Sở Tư pháp"][2] == "Nguyễn Văn A" and "2.1 (-0.750)" in rows["Sở Tư pháp"][3]
+
+
+def test_papi_dimensions_over_three_years_and_pages(
+    client, home_affairs_officer, frameworks, imported_plan
+):
+    for year, (d4, d22) in {2019: ("5", "1"), 2020: ("5.5", "1.2"), 2021: ("6", "1.3")}.items():
+        services.result_record(actor=home_affairs_officer, index_code="papi", year=year,
+                               total="45", scores={"4": d4, "2.2": d22},
+                               national={"4": "5.8"})  # fmt: skip
+    papi = Index.objects.get(code="papi")
+    history = selectors.results_history(papi)
+    assert history["years"] == [2019, 2020, 2021]
+    row = next(r for r in history["rows"] if r["code"] == "4")
+    assert [c["vs_national"] for c in row["cells"]] == [D("-0.8"), D("-0.3"), D("0.2")]
+    client.force_login(home_affairs_officer)
+    html = client.get("/cai-cach/chi-so/papi/?nam=2021").content.decode()
+    assert 'id="diem-mat-qua-cac-nam"' in html and 'id="bieu-do-diem-mat-nam"' in html
+    table = client.get("/cai-cach/trach-nhiem/?chi_so=papi&nam=2021")
+    assert table.status_code == 200 and "PAPI năm 2021" in table.content.decode()
+    # the Sở LĐTB&XH leads the PAPI task on 2.2 (poor households list): its points lost
+    data = accountability_table(year=2021, index_code="papi")
+    labour = next(r for r in data["rows"] if r["unit"].code == "SLDTBXH")
+    assert any(c["code"] == "2.2" and c["lost"] is not None for c in labour["criteria"])
+
+
+def test_index_page_says_when_scores_are_simulated(client, home_affairs_officer, frameworks):
+    services.result_record(
+        actor=home_affairs_officer, index_code="par-index", year=2020, total="85.31",
+        scores={"1.5": "0.5"}, simulated=True,
+    )  # fmt: skip
+    client.force_login(home_affairs_officer)
+    html = client.get("/cai-cach/chi-so/par-index/?nam=2020").content.decode()
+    assert 'id="mo-phong"' in html and "số liệu mô phỏng" in html
+    page = client.get("/cai-cach/trach-nhiem/?nam=2020").content.decode()
+    assert "số liệu mô phỏng" in page

@@ -218,3 +218,11 @@ def test_reminders_to_units_that_have_not_submitted(
     late = services.self_reminders_send(today=dt.date(2022, 1, 20), days=7)
     assert late["overdue"] == 2
     assert Event.objects.filter(action=events.SELF_REMINDED).count() == 4
+
+
+def test_cli_remind_covers_the_self_assessment(opened):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("reform", "remind", "--days", "3", stdout=out)
+    assert "Tự đánh giá — sắp đến hạn: 0, quá hạn: 2" in out.getvalue()

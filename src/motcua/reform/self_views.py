@@ -147,13 +147,18 @@ def accountability(request):
     from motcua.reform.accountability import accountability_table, accountability_xlsx
     from motcua.reform.models import Result
 
-    years = list(Result.objects.filter(index__code="par-index").values_list("year", flat=True))
+    code = request.GET.get("chi_so") or "par-index"
+    if not Index.objects.filter(code=code).exists():
+        raise Http404("Không có chỉ số này.")
+    years = list(Result.objects.filter(index__code=code).values_list("year", flat=True))
     raw = request.GET.get("nam", "")
     year = int(raw) if raw.isdigit() else (max(years) if years else timezone.localdate().year)
     if request.GET.get("xuat") == "xlsx":
-        response = HttpResponse(accountability_xlsx(year=year), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="trach-nhiem-cchc-{year}.xlsx"'
+        response = HttpResponse(accountability_xlsx(year=year, index_code=code), content_type=XLSX)
+        name = f"trach-nhiem-{code}-{year}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return render(request, "reform/accountability.html", {
-        **accountability_table(year=year), "years": sorted(set(years)),
+        **accountability_table(year=year, index_code=code), "years": sorted(set(years)),
+        "indices": Index.objects.order_by("order"), "code": code,
     })  # fmt: skip
