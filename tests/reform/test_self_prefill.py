@@ -44,3 +44,16 @@ def test_prefilled_criteria_equal_the_statistics(month, province_admin, framewor
     assert processes.measured_value == prefill.internal_processes(year).value
     # a pre-filled criterion may be submitted with the data as its evidence
     services.self_item_submit(actor=officer, item=on_time)
+
+
+def test_digitization_is_the_reporting_indicator(month, frameworks):  # noqa: F811
+    from motcua.reporting.formulas import get
+    from motcua.reporting.periods import parse_period
+
+    start, end = parse_period("year", dt.date(2026, 1, 1)).window
+    counts = get("results_digitized_share").counts(start, end, {})
+    measured = prefill.results_digitized(2026)
+    assert (measured.numerator, measured.denominator) == (
+        sum(n for n, _ in counts.values()), sum(d for _, d in counts.values()))  # fmt: skip
+    assert measured.denominator > 0 and "results_digitized_share" in measured.query
+    assert prefill.measure_for("Tỷ lệ số hóa kết quả giải quyết TTHC") == "results_digitized"

@@ -1,9 +1,10 @@
 """Self-assessment criteria the platform can measure, pre-filled from its own data.
 
 One function per measure, each returning the value, what it counts and the query behind it
-(shown next to the score, so the evidence is the data). They read the dossiers and catalog
-selectors directly; when the reporting app's indicators land, each function should call
-the matching indicator instead — the rest of the reform app only sees ``MEASURES``.
+(shown next to the score, so the evidence is the data). The first four read the dossiers and
+catalog selectors directly (written before the reporting app's indicators were merged);
+``results_digitized`` already reads reporting's formula registry (``_reporting``), and the
+others can move to it one by one — the rest of the reform app only sees ``MEASURES``.
 """
 
 from __future__ import annotations
@@ -129,18 +130,43 @@ def internal_processes(year: int) -> Measured:
     )
 
 
+def _reporting(formula_code: str, year: int) -> tuple[int, int, str, str]:
+    """(numerator, denominator, label, source) of a reporting indicator over the year, all
+    units together: the reporting app's own formula, so the two pages agree."""
+    from motcua.reporting.formulas import get
+    from motcua.reporting.periods import parse_period
+
+    formula = get(formula_code)
+    start, end = parse_period("year", dt.date(year, 1, 1)).window
+    counts = formula.counts(start, end, {})
+    num = sum(n for n, _ in counts.values())
+    den = sum(d for _, d in counts.values())
+    return num, den, str(formula.label), formula.source
+
+
+def results_digitized(year: int) -> Measured:
+    """Results of the year with an electronic result file (reporting's indicator)."""
+    num, den, label, source = _reporting("results_digitized_share", year)
+    return Measured(
+        code="results_digitized",
+        label=label,
+        value=_share(num, den),
+        numerator=num,
+        denominator=den,
+        query=f"reporting.formulas 'results_digitized_share', năm {year}: {source}",
+        link=f"/thong-ke/?period=year&date={year}-01-01",
+    )
+
+
 MEASURES: dict[str, Callable[[int], Measured]] = {
     "on_time_rate": on_time_rate,
     "online_share": online_share,
     "published_procedures": published_procedures,
     "internal_processes": internal_processes,
+    "results_digitized": results_digitized,
 }
-#: Not measured yet (no data on the platform in this version): feedback handled on time
-#: (the feedback app), digitization of results. Listed so the page can say so.
-NOT_MEASURED = {
-    "feedback_on_time": "Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn",
-    "digitization": "Tỷ lệ số hóa hồ sơ, kết quả",
-}
+#: Not measured yet: feedback handled on time (the feedback app is not merged).
+NOT_MEASURED = {"feedback_on_time": "Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn"}
 
 # Which criterion of the framework a measure fills, by words of the criterion's name.
 _RULES: list[tuple[tuple[str, ...], str]] = [
@@ -148,6 +174,7 @@ _RULES: list[tuple[tuple[str, ...], str]] = [
     (("truc tuyen", "phat sinh ho so"), "online_share"),
     (("cong khai thu tuc hanh chinh",), "published_procedures"),
     (("mot cua",), "internal_processes"),
+    (("so hoa",), "results_digitized"),
 ]
 
 
