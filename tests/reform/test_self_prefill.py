@@ -42,6 +42,8 @@ def test_prefilled_criteria_equal_the_statistics(month, province_admin, framewor
     processes = assessment.items.get(measure="internal_processes")
     assert processes.node.code == "3.3"
     assert processes.measured_value == prefill.internal_processes(year).value
+    link = on_time.evidence.get()
+    assert link.link.startswith("/can-bo/thong-ke/?from=2026-01-01") and not link.file
     # a pre-filled criterion may be submitted with the data as its evidence
     services.self_item_submit(actor=officer, item=on_time)
 

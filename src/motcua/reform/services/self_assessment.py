@@ -116,18 +116,22 @@ def self_assessment_open(
     for node in leaves.order_by("order"):
         item = SelfItem(assessment=assessment, node=node)
         item.unit = units.get(node.code) or _default_unit(node, index)
-        _prefill(item, year)
+        measured = _prefill(item, year)
         item.save()
+        if measured is not None:  # the evidence is the data: a link to the page showing it
+            SelfEvidence.objects.create(
+                item=item, name=f"Số liệu nền tảng: {measured.label}"[:255], link=measured.link
+            )
     _event(assessment, events.SELF_OPENED, actor=actor,
            payload={"index": index.code, "year": year, "deadline": deadline.isoformat(),
                     "items": assessment.items.count()})  # fmt: skip
     return assessment
 
 
-def _prefill(item: SelfItem, year: int) -> None:
+def _prefill(item: SelfItem, year: int) -> prefill.Measured | None:
     code = prefill.measure_for(item.node.name)
     if not code:
-        return
+        return None
     measured = prefill.MEASURES[code](year)
     item.measure = code
     item.measured_value = measured.value
@@ -137,6 +141,7 @@ def _prefill(item: SelfItem, year: int) -> None:
         f"{measured.label}: {measured.numerator}/{measured.denominator} "
         f"({str(measured.percent).replace('.', ',')} %), số liệu của nền tảng Một Cửa."
     )
+    return measured
 
 
 @transaction.atomic
