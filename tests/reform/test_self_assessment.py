@@ -226,3 +226,9 @@ def test_cli_remind_covers_the_self_assessment(opened):
     out = io.StringIO()
     call_command("reform", "remind", "--days", "3", stdout=out)
     assert "Tự đánh giá — sắp đến hạn: 0, quá hạn: 2" in out.getvalue()
+
+
+def test_a_measure_without_data_suggests_nothing(opened):
+    item = opened.items.get(measure="on_time_rate")  # no dossier in 2021 here
+    assert item.score is None and item.measured_value is None
+    assert "chưa có số liệu" in item.explanation and "dossier_stats" in item.measure_query

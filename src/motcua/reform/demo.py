@@ -100,7 +100,32 @@ def load(*, rng, stdout, options) -> None:
             continue
         services.task_report_progress(actor=role.user, task=task, text=text, percent=percent)
         reported += 1
+    opened = _self_assessment()
     stdout.write(
         f"CCHC: {len(frameworks)} bộ chỉ số, kết quả 2020, kế hoạch 359/KH-UBND "
-        f"({preview['task_count']} nhiệm vụ, {reported} báo cáo tiến độ)."
+        f"({preview['task_count']} nhiệm vụ, {reported} báo cáo tiến độ)"
+        + (f", tự đánh giá năm {opened.year} ({opened.items.count()} tiêu chí)." if opened else ".")
     )
+
+
+def _self_assessment():
+    """This year's PAR INDEX self-assessment, opened by Sở Nội vụ's reform officer (criteria
+    the platform measures are pre-filled from the demo's dossiers and catalog)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.reform.models import Index
+
+    role = (
+        StaffRole.objects.filter(role=Role.REFORM_OFFICER, unit__code="SNV")
+        .select_related("user")
+        .first()
+    )
+    if role is None:
+        return None
+    year = timezone.localdate().year
+    return services.self_assessment_open(
+        actor=role.user, index=Index.objects.get(code="par-index"), year=year,
+        deadline=dt.date(year, 12, 15),
+    )  # fmt: skip

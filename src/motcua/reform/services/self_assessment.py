@@ -134,8 +134,11 @@ def _prefill(item: SelfItem, year: int) -> prefill.Measured | None:
         return None
     measured = prefill.MEASURES[code](year)
     item.measure = code
-    item.measured_value = measured.value
     item.measure_query = measured.query
+    if not measured.denominator:  # nothing to measure this year: no number, no suggestion
+        item.explanation = f"{measured.label}: chưa có số liệu trên nền tảng cho năm {year}."
+        return measured
+    item.measured_value = measured.value
     item.score = prefill.suggested_score(item.node.max_points, measured)
     item.explanation = (
         f"{measured.label}: {measured.numerator}/{measured.denominator} "
