@@ -172,7 +172,8 @@ def test_reminder_task_runs_through_django_tasks(small_plan):
     from motcua.reform.tasks import send_reform_reminders
 
     result = send_reform_reminders.call(days=3)
-    assert set(result) == {"due_soon", "overdue", "emails"}
+    assert set(result) == {"due_soon", "overdue", "emails", "self_assessment"}
+    assert set(result["self_assessment"]) == {"due_soon", "overdue", "emails"}
 
 
 def test_the_successor_of_a_merged_lead_unit_reports(small_plan, make_user, departments):

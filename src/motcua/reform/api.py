@@ -278,11 +278,14 @@ def list_plans(request):
 
 
 @router.post("/plans/import", summary="Nhập kế hoạch từ Excel (xem trước hoặc ghi)")
-def import_plan(request, workbook: File[UploadedFile], commit: bool = False):
-    """`commit=false`: bản xem trước (JSON), không ghi gì. `commit=true`: ghi tất cả hoặc không."""
+def import_plan(request, workbook: File[UploadedFile], commit: bool = False, tach: str = ""):
+    """`commit=false`: bản xem trước (JSON), không ghi gì. `commit=true`: ghi tất cả hoặc không.
+    `tach`: các khóa `sheet!dòng` (cách nhau bởi dấu phẩy) của dòng đoạn văn muốn tách thành
+    nhiệm vụ riêng (mục `paragraph_rows` của bản xem trước)."""
     return services.plan_import(
-        actor=request.user, data=workbook.read(), filename=workbook.name or "", commit=commit
-    )
+        actor=request.user, data=workbook.read(), filename=workbook.name or "", commit=commit,
+        split_rows={k.strip() for k in tach.split(",") if k.strip()},
+    )  # fmt: skip
 
 
 @router.get(
@@ -338,3 +341,6 @@ def post_progress(
 def evidence_file(request, evidence_id: int):
     evidence = selectors.evidence_for(request.user, evidence_id)
     return file_response(evidence.file, name=evidence.name)
+
+
+from motcua.reform import self_api  # noqa: E402, F401  (registers /self-assessments on router)
