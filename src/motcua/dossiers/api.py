@@ -89,7 +89,7 @@ class DossierDetailOut(Schema):
     allowed_actions: list[str]
 
     @staticmethod
-    def from_dossier(d: Dossier) -> dict:
+    def from_dossier(d: Dossier, user=None) -> dict:
         return {
             "code": d.code,
             "procedure": d.procedure.code,
@@ -144,7 +144,7 @@ class DossierDetailOut(Schema):
             "classification": d.classification,
             "rule_set": d.rule_set.code,
             "version": d.version,
-            "allowed_actions": list(selectors.dossier_actions_for(dossier=d)),
+            "allowed_actions": list(selectors.dossier_actions_for(dossier=d, user=user)),
         }
 
 
@@ -230,9 +230,9 @@ def _dossier(request, code: str, version: int | None = None) -> Dossier:
     return dossier
 
 
-def _out(dossier: Dossier) -> dict:
+def _out(dossier: Dossier, user) -> dict:
     fresh = selectors.dossier_get(code=dossier.code)
-    return DossierDetailOut.from_dossier(fresh)
+    return DossierDetailOut.from_dossier(fresh, user)
 
 
 # ---------------------------------------------------------------- endpoints
@@ -291,7 +291,7 @@ def intake(
         fingerprint=body.model_dump_json(),
         perform=perform,
     )
-    return HttpStatus(201 if created else 200, _out(dossier))
+    return HttpStatus(201 if created else 200, _out(dossier, request.user))
 
 
 @router.get("", response=list[DossierListOut], summary="Danh sách hồ sơ")
@@ -315,7 +315,7 @@ def dossier_list(request, query: Query[ListQuery]):
     "/{code}", response={200: DossierDetailOut, **ERROR_RESPONSES}, summary="Chi tiết hồ sơ"
 )
 def dossier_detail(request, code: str):
-    return DossierDetailOut.from_dossier(_dossier(request, code))
+    return DossierDetailOut.from_dossier(_dossier(request, code), request.user)
 
 
 @router.get(
@@ -418,14 +418,14 @@ def _action_endpoint(spec: ActionSpec):
         def view(request, code: str, body: Form[body_type], file: File[UploadedFile]):
             d = _dossier(request, code, body.version)
             spec.perform(request.user, d, body, {"file": file})
-            return _out(d)
+            return _out(d, request.user)
 
     else:
 
         def view(request, code: str, body: body_type):
             d = _dossier(request, code, body.version)
             spec.perform(request.user, d, body, {})
-            return _out(d)
+            return _out(d, request.user)
 
     view.__name__ = f"act_{spec.code}"
     view.__doc__ = (

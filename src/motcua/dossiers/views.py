@@ -22,7 +22,7 @@ from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.dossiers import selectors, services
-from motcua.dossiers.actions import ACTIONS, may_try
+from motcua.dossiers.actions import ACTIONS
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import (
@@ -33,6 +33,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.printed import available_forms, render_form_pdf
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
+from motcua.dossiers.services._base import step_unit
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit
 from motcua.organization.permissions import units_of, user_roles
@@ -229,14 +230,42 @@ def _next_step(dossier):
     return dossier.process.steps.filter(order__gt=dossier.current_step.order).first()
 
 
+def _earlier_steps(dossier) -> list[dict]:
+    """Where "Trả về bước" can send the dossier: each earlier step, its unit and who acts."""
+    if not dossier.process_id or not dossier.current_step_id:
+        return []
+    steps = list(dossier.process.steps.filter(order__lt=dossier.current_step.order))
+    out = []
+    for step in steps:
+        unit = step_unit(dossier, step)
+        people = _eligible_at(unit, {step.role})
+        out.append(
+            {
+                "order": step.order,
+                "name": step.name,
+                "unit": unit,
+                "role": Role(step.role).label,
+                "people": ", ".join(u.get_full_name() or u.username for u in people[:5]),
+                "default": step is steps[-1],  # the previous step
+            }
+        )
+    return out
+
+
+def _eligible_at(unit, roles) -> list:
+    ids = StaffRole.objects.filter(
+        role__in=roles, unit=unit, valid_to__isnull=True, user__is_active=True
+    ).values_list("user_id", flat=True)
+    return list(get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username"))
+
+
 @login_required
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get(code=code, user=request.user)
     history = list(selectors.dossier_events(dossier=dossier))
     allowed = [
         (a, ACTIONS[a].label, ACTIONS[a].files)
-        for a in selectors.dossier_actions_for(dossier=dossier)
-        if may_try(request.user, dossier, a)
+        for a in selectors.dossier_actions_for(dossier=dossier, user=request.user)
     ]
     step_roles = {dossier.current_step.role} if dossier.current_step_id else {Role.SPECIALIST}
     next_step = _next_step(dossier)
@@ -282,11 +311,7 @@ def dossier_detail(request, code: str):
             if next_step
             else []
         ),
-        "earlier_steps": (
-            dossier.process.steps.filter(order__lt=dossier.current_step.order)
-            if dossier.process_id and dossier.current_step_id
-            else []
-        ),
+        "earlier_steps": _earlier_steps(dossier),
         "units": Unit.objects.filter(valid_to__isnull=True).exclude(pk=dossier.holder_unit_id)[
             :500
         ],
