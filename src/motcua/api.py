@@ -9,6 +9,7 @@ from ninja.renderers import JSONRenderer
 
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
+from motcua.core.validation import vietnamese
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import stats_router as dossier_stats_router
 from motcua.ledger.api import integrity_router
@@ -53,7 +54,8 @@ def _field_name(loc) -> str:
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     fields = [
-        {"field": _field_name(e.get("loc", ())), "error": e.get("msg", "")} for e in exc.errors
+        {"field": _field_name(e.get("loc", ())), "error": vietnamese(e), "type": e.get("type", "")}
+        for e in exc.errors
     ]
     names = ", ".join(f["field"] for f in fields)
     return api.create_response(
