@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
@@ -230,6 +230,26 @@ def _next_step(dossier):
     return dossier.process.steps.filter(order__gt=dossier.current_step.order).first()
 
 
+def _instant(value) -> dt.datetime | None:
+    """An ISO time from an event payload, as an aware datetime (None if absent)."""
+    if not value or not isinstance(value, str):
+        return None
+    parsed = parse_datetime(value)
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _due_change(payload: dict) -> tuple | None:
+    """(before, after) when the event moved the due time; None when it stayed the same."""
+    if "due_before" not in payload or "due_after" not in payload:
+        return None
+    before, after = _instant(payload["due_before"]), _instant(payload["due_after"])
+    if before is None or before == after:
+        return None
+    return before, after
+
+
 def _earlier_steps(dossier) -> list[dict]:
     """Where "Trả về bước" can send the dossier: each earlier step, its unit and who acts."""
     if not dossier.process_id or not dossier.current_step_id:
@@ -278,6 +298,8 @@ def dossier_detail(request, code: str):
                 "p": e.payload,
                 # not p.items in the template: on a dict without "items" that is dict.items
                 "requested": e.payload.get("items") or [],
+                "due_change": _due_change(e.payload),
+                "occurred_at": _instant(e.payload.get("occurred_at")),
             }
             for e in history
         ],
