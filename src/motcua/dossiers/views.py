@@ -34,6 +34,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.printed import available_forms, render_form_pdf
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
 from motcua.dossiers.services._base import step_unit
+from motcua.dossiers.tasks import delivery_problems
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit
 from motcua.organization.permissions import units_of, user_roles
@@ -304,6 +305,7 @@ def dossier_detail(request, code: str):
             for e in history
         ],
         "allowed": allowed,
+        "undelivered": delivery_problems(dossier.code),
         "forms": available_forms(dossier, history),
         "form_titles": dossier.rule_set.forms,
         "checklist": dossier.checklist.all(),
