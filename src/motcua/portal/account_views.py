@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -15,9 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
+from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
+from motcua.dossiers.lifecycle import Status
 from motcua.organization.twofactor import authenticate_one_at_a_time
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
@@ -183,7 +186,53 @@ def my_dossier(request, code):
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ.")
     view = selectors.dossier_view(dossier, with_reasons=True)
-    return render(request, "portal/my_dossier.html", {"d": view, "dossier": dossier})
+    context = {"d": view, "dossier": dossier, **_owed_and_rating(dossier)}
+    return render(request, "portal/my_dossier.html", context)
+
+
+def _owed_and_rating(dossier) -> dict:
+    """What the citizen can do on the page: pay what is owed, rate a returned dossier."""
+    from motcua.payments.services import outstanding
+    from motcua.surveys.selectors import rating_of
+
+    closed = dossier.status in (Status.WITHDRAWN, Status.STOPPED, Status.CANCELLED)
+    return {
+        "owed": Decimal(0) if closed else outstanding(dossier),
+        "can_rate": dossier.status == Status.RETURNED and rating_of(dossier=dossier) is None,
+    }
+
+
+@citizen_required
+@require_POST
+def my_pay(request, code):
+    """Pay a dossier's fees from the account: no code or phone digits to type again."""
+    from motcua.payments.providers import get_provider
+    from motcua.payments.services import payment_start
+
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    _, url = payment_start(
+        dossier=dossier,
+        return_url=request.build_absolute_uri(
+            reverse("payments:return", args=[get_provider().code])
+        ),
+        client_ip=client_address(request),
+    )
+    return redirect(request.build_absolute_uri(url) if url.startswith("/") else url)
+
+
+@citizen_required
+def my_rate(request, code):
+    """Rate a returned dossier from the account (the rating page trusts this session)."""
+    from motcua.surveys.views import SESSION_KEY
+
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    codes = request.session.get(SESSION_KEY, [])
+    request.session[SESSION_KEY] = [*codes[-19:], dossier.code]
+    return redirect("surveys:rate", code=dossier.code)
 
 
 @citizen_required
@@ -286,5 +335,6 @@ def receipt(request, code):
         {
             "dossier": dossier,
             "items": dossier.checklist.all(),
+            **_owed_and_rating(dossier),
         },
     )

@@ -141,6 +141,19 @@ def _last_payload(dossier, action: str) -> dict:
     return (event.payload or {}) if event else {}
 
 
+def _where_to_act(dossier, action: str) -> str:
+    """A straight link to paying or rating: the account page when the citizen has one."""
+    has_account = hasattr(dossier, "portal_submission")
+    mine = f"{site_url()}/ca-nhan/ho-so/{dossier.code}/"
+    if action == ev.PAYMENT_REQUESTED:
+        url = mine if has_account else f"{site_url()}/thanh-toan/?ma={dossier.code}"
+        return f"Thanh toán trực tuyến: {url}\n\n"
+    if action == ev.RETURNED:
+        url = mine if has_account else f"{site_url()}/danh-gia/?ma={dossier.code}"
+        return f"Đánh giá mức độ hài lòng: {url}\n\n"
+    return ""
+
+
 def render(dossier, action: str) -> tuple[str, str, str] | None:
     """(subject, email body, SMS text) for ``action`` on ``dossier``, or None if silent."""
     if action not in MESSAGES:
@@ -165,7 +178,8 @@ def render(dossier, action: str) -> tuple[str, str, str] | None:
     track = f"{site_url()}/tra-cuu/?code={dossier.code}"
     body = (
         f"Kính gửi {dossier.applicant_name},\n\n{sentence}\n\n"
-        f"Tra cứu tiến độ: {track} (mã hồ sơ và 4 số cuối điện thoại).\n\n"
+        + _where_to_act(dossier, action)
+        + f"Tra cứu tiến độ: {track} (mã hồ sơ và 4 số cuối điện thoại).\n\n"
         f"{settings.MOTCUA['PROVINCE_NAME']} — Hệ thống thông tin một cửa điện tử.\n"
         "Thư này được gửi tự động, vui lòng không trả lời."
     )
