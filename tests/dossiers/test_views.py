@@ -137,3 +137,14 @@ def test_the_timeline_shows_what_was_asked_and_never_the_raw_payload(client, wor
     assert html.count("Yêu cầu:") == 1
     assert "Yêu cầu: Bản sao giấy chứng sinh; Tờ khai có chữ ký" in html
     assert "status_from" not in html
+
+
+def test_stats_say_a_dash_when_nothing_was_resolved(client, world):
+    import re
+
+    receive(world)  # received, nothing resolved yet
+    client.force_login(world.leader)
+    html = client.get("/can-bo/thong-ke/?group_by=unit").content.decode()
+    cells = re.findall(r"<td data-on-time>([^<]*)</td>", html)
+    assert cells and all(c == "—" for c in cells), cells
+    assert "0%<" not in html  # the old "{% widthratio %}%" rendering

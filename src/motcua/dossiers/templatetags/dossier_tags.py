@@ -43,3 +43,21 @@ def officer_next(dossier) -> str:
         who = dossier.assignee.get_full_name() or dossier.assignee.get_username()
         return f"{where} — {who}" if where else who
     return where or str(dossier.get_status_display())
+
+
+def _percent(share: float) -> str:
+    from motcua.core.formats import vn_number
+
+    return f"{vn_number(share * 100, 1)} %"
+
+
+@register.filter
+def on_time_pct(row) -> str:
+    """The on-time rate of a statistics row; "—" when nothing was resolved (not "0,0 %")."""
+    return _percent(row["on_time_share"]) if row.get("resolved") else "—"
+
+
+@register.filter
+def online_pct(row) -> str:
+    """The online share of a statistics row; "—" when nothing was received."""
+    return _percent(row["online_share"]) if row.get("received") else "—"
