@@ -47,6 +47,11 @@ def owed(
 
 def test_pay_from_the_dossier_page(page, owed):
     login_citizen(page)
+    # the receipt offers it too (and its green alert's link is readable: axe, contrast)
+    page.goto(page.base + f"/ca-nhan/ho-so/{owed.code}/bien-nhan/")
+    assert page.locator("#con-phai-nop").inner_text() == "58.000 đồng"
+    assert page.locator("#thanh-toan").is_visible()
+    assert axe_violations(page) == []
     page.goto(page.base + f"/ca-nhan/ho-so/{owed.code}/")
     assert page.locator("#con-phai-nop").inner_text() == "58.000 đồng"
     assert axe_violations(page) == []
