@@ -296,12 +296,15 @@ def submit(request, code):
     units = list(selectors.submission_units(procedure))
     form = SubmitForm(request.POST or None, units=units, initial=_submit_initial(request.citizen))
     components = list(procedure.components.all())
+    kept = _kept_files(request, components)
     if request.method == "POST" and form.is_valid():
         files = {
             c.pk: request.FILES[f"file_{c.pk}"]
             for c in components
             if f"file_{c.pk}" in request.FILES
         }
+        for pk, (token, name) in kept.items():
+            files.setdefault(pk, _staged_open(request.user, token, name))
         try:
             result = services.submission_create(
                 user=request.user,
@@ -314,14 +317,84 @@ def submit(request, code):
             )
         except DomainError as error:
             form.add_error(None, error.message)
+            kept = _keep_accepted(request, components, kept)
         else:
+            for token, _ in kept.values():
+                _staged_delete(request.user, token)
             return redirect("portal:receipt", code=result.dossier.code)
+    elif request.method == "POST":
+        kept = _keep_accepted(request, components, kept)
+    for c in components:
+        c.kept_file = kept.get(c.pk)
     return render(
         request,
         "portal/submit.html",
         {"p": procedure, "form": form, "components": components, "units": units},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# ---- files already accepted when the form comes back with an error (a refused file, a
+# missing field): kept server-side, private, so the citizen does not choose them again.
+
+_STAGING = "portal-staging"
+
+
+def _staged_path(user, token: str) -> str:
+    return f"{_STAGING}/{user.pk}/{token}"
+
+
+def _kept_files(request, components) -> dict[int, tuple[str, str]]:
+    """component id → (token, file name) of the files kept from the previous try."""
+    from django.core.files.storage import default_storage
+
+    kept = {}
+    for c in components:
+        token = request.POST.get(f"kept_{c.pk}", "")
+        name = request.POST.get(f"kept_name_{c.pk}", "")[:200]
+        if len(token) == 32 and token.isalnum() and token.islower():
+            if default_storage.exists(_staged_path(request.user, token)):
+                kept[c.pk] = (token, name or "tep")
+    return kept
+
+
+def _staged_open(user, token: str, name: str):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(_staged_path(user, token), "rb") as stored:
+        return ContentFile(stored.read(), name=name)
+
+
+def _staged_delete(user, token: str) -> None:
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(_staged_path(user, token))
+
+
+def _keep_accepted(request, components, kept: dict) -> dict:
+    """Keep each newly sent file that passes the checks; a refused one is not kept."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from motcua.portal.uploads import check_upload
+
+    kept = dict(kept)
+    for c in components:
+        upload = request.FILES.get(f"file_{c.pk}")
+        if upload is None:
+            continue
+        try:
+            checked = check_upload(upload, label=c.name)
+        except DomainError:
+            kept.pop(c.pk, None)
+            continue
+        token = uuid.uuid4().hex
+        default_storage.save(_staged_path(request.user, token), ContentFile(checked.data))
+        if c.pk in kept:
+            _staged_delete(request.user, kept[c.pk][0])
+        kept[c.pk] = (token, upload.name[:200])
+    return kept
 
 
 @citizen_required
