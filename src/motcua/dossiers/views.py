@@ -443,12 +443,16 @@ def stats(request):
     group_by = request.GET.get("group_by") or "unit"
     if group_by not in selectors.GROUPS:
         group_by = "unit"
+    today = timezone.localdate()
+    date_from, date_to = day("from"), day("to")
+    if date_from is None and date_to is None:  # what a leader means: the year so far
+        date_from, date_to = today.replace(month=1, day=1), today
     filters = selectors.StatsFilters(
         unit=request.GET.get("unit") or None,
         field=request.GET.get("field") or None,
         procedure=request.GET.get("procedure") or None,
-        date_from=day("from"),
-        date_to=day("to"),
+        date_from=date_from,
+        date_to=date_to,
     )
     try:
         rows = selectors.dossier_stats(filters=filters, group_by=group_by)
@@ -456,6 +460,10 @@ def stats(request):
     except DomainError as error:
         messages.error(request, error.message)
         rows, total = [], None
+    if request.GET.get("xuat") == "xlsx":
+        return _stats_workbook(rows, total, group_by, date_from, date_to)
+    quarter_start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    last_year = today.year - 1
     return render(
         request,
         "dossiers/stats.html",
@@ -465,5 +473,63 @@ def stats(request):
             "group_by": group_by,
             "groups": selectors.GROUP_LABELS,
             "as_of": selectors.stats_as_of(filters=filters),
+            "date_from": date_from,
+            "date_to": date_to,
+            "unit_choices": Unit.objects.filter(valid_to__isnull=True).order_by("name")[:1000],
+            "quick": [
+                ("Từ đầu năm", today.replace(month=1, day=1), today),
+                ("Quý này", quarter_start, today),
+                ("Tháng này", today.replace(day=1), today),
+                ("Năm trước", dt.date(last_year, 1, 1), dt.date(last_year, 12, 31)),
+            ],
         },
     )
+
+
+_STATS_COLUMNS = (
+    ("received", "Tiếp nhận"),
+    ("resolved_early", "Trước hạn"),
+    ("resolved_on_time", "Đúng hạn"),
+    ("resolved_late", "Quá hạn"),
+    ("in_progress_within", "Đang giải quyết trong hạn"),
+    ("in_progress_overdue", "Đang giải quyết quá hạn"),
+    ("paused", "Tạm dừng"),
+    ("withdrawn", "Rút"),
+    ("refused", "Từ chối"),
+    ("online", "Trực tuyến"),
+)
+
+
+def _stats_workbook(rows, total, group_by, date_from, date_to) -> HttpResponse:
+    """The statistics table as an Excel workbook (the same rows and totals as the page)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from motcua.core.formats import vn_date
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Thống kê"
+    sheet.append(
+        [f"Thống kê tình hình giải quyết hồ sơ từ {vn_date(date_from)} đến {vn_date(date_to)}"]
+    )
+    header = [selectors.GROUP_LABELS.get(group_by, "Nhóm")] + [label for _, label in _STATS_COLUMNS]
+    sheet.append([*header, "Tỷ lệ đúng hạn (%)"])
+
+    def line(label, row):
+        share = round(row["on_time_share"] * 100, 1) if row.get("resolved") else "—"
+        return [label, *[row.get(key) or 0 for key, _ in _STATS_COLUMNS], share]
+
+    for row in rows:
+        sheet.append(line(row["label"], row))
+    if total:
+        sheet.append(line("Tổng", total))
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="thong-ke-ho-so.xlsx"'
+    return response
