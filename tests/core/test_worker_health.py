@@ -53,6 +53,23 @@ def test_the_worker_waits_out_a_locked_database_and_runs_the_task(monkeypatch):
     assert beat.tasks_run == 1
 
 
+def test_a_lock_while_recording_the_outcome_does_not_fail_the_task(monkeypatch):
+    monkeypatch.setattr(worker_module.time, "sleep", lambda s: None)
+    result = purge_throttle_counters.enqueue()
+    original, calls = DBTaskResult.set_successful, []
+
+    def busy_once(self, value):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return original(self, value)
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", busy_once)
+    make_worker().run()
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
+    assert len(calls) == 2
+
+
 def test_other_database_errors_still_stop_the_worker(monkeypatch):
     worker = make_worker()
 

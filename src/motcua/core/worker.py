@@ -75,6 +75,31 @@ class SteadyWorker(Worker):
             self.run_task(task_result)
         return True, task_result
 
+    def run_task(self, db_task_result) -> None:
+        """Run it as django-tasks does; recording its outcome waits out a busy database
+        (otherwise a lock at that moment marks a task that worked as failed, or leaves it
+        claimed for ever)."""
+        for name in ("set_successful", "set_failed"):
+            setattr(db_task_result, name, self._patient(getattr(db_task_result, name)))
+        super().run_task(db_task_result)
+
+    def _patient(self, write):
+        def run(*args, **kwargs):
+            pause = 0.5
+            for _ in range(12):
+                try:
+                    return write(*args, **kwargs)
+                except (OperationalError, InterfaceError) as error:
+                    if not is_transient(error):
+                        raise
+                    self.retries += 1
+                    self.last_error = f"{timezone.now():%Y-%m-%d %H:%M:%S} {error}"
+                    time.sleep(pause)
+                    pause = min(pause * 2, MAX_PAUSE_SECONDS)
+            return write(*args, **kwargs)
+
+        return run
+
     def beat(self, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self.last_beat < HEARTBEAT_SECONDS:
