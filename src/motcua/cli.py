@@ -1,8 +1,8 @@
 """The `motcua` command: every Django management command, plus short names.
 
 motcua demo [--if-empty] [--seed N]   load the demo province
-motcua serve [--port 8000]            start the web server
-motcua worker [--supervise]            run background tasks (restarted if it stops)
+motcua serve [--port 8000] [--dev]    start the web server (gunicorn; --dev: Django's)
+motcua worker [--supervise]           run background tasks (restarted if it stops)
 motcua logins                         print the demo accounts
 motcua <any manage.py command>
 """

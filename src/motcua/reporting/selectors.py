@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from motcua.catalog.models import Field
+from motcua.core.db import using_replica
 from motcua.core.formats import vn_date, vn_datetime
 from motcua.dossiers.selectors import StatsFilters, dossier_stats, stats_as_of
 from motcua.organization.models import Unit, UnitKind
@@ -90,6 +91,7 @@ def _public(row: dict, sat: dict | None) -> dict:
     return out
 
 
+@using_replica()  # statistics may lag the primary by a little: read from a replica if any
 def public_stats(
     *,
     period: Period,
