@@ -545,6 +545,17 @@ def _holds(actor, dossier, spec: ActionSpec) -> bool:
     )
 
 
+def current_unit(unit):
+    """The unit that does ``unit``'s work today: itself, or its successor after a merger."""
+    if unit is None or unit.valid_to is None:
+        return unit
+    from django.utils import timezone
+
+    from motcua.organization.selectors import unit_successor_on
+
+    return unit_successor_on(unit, timezone.localdate())
+
+
 def authorize(actor, dossier, action: str, units: list | None = None) -> Unit:
     """The unit on whose behalf ``actor`` performs ``action``; else PermissionDenied.
 
@@ -555,7 +566,9 @@ def authorize(actor, dossier, action: str, units: list | None = None) -> Unit:
     spec = ACTIONS[action]
     if _holds(actor, dossier, spec):
         return dossier.holder_unit
-    candidates = [u for u in (units if units is not None else spec.units(dossier)) if u]
+    candidates = [
+        current_unit(u) for u in (units if units is not None else spec.units(dossier)) if u
+    ]
     for unit in candidates:
         if has_role(actor, spec.roles, unit):
             return unit
@@ -605,7 +618,7 @@ def may_try(user, dossier, action: str) -> bool:
         return True  # _may_take_step is the whole rule (the service's check_assignee)
     if user.is_superuser or _holds(user, dossier, spec):
         return True
-    return any(has_role(user, spec.roles, u) for u in spec.units(dossier) if u)
+    return any(has_role(user, spec.roles, current_unit(u)) for u in spec.units(dossier) if u)
 
 
 def actions_for(user, dossier) -> tuple[str, ...]:

@@ -21,7 +21,10 @@ CLOSED = (
     Status.STOPPED,
     Status.CANCELLED,
 )
-_FIELDS = ("receiving_unit", "competent_unit", "holder_unit")
+#: only where the work sits moves: where it was received and which authority decides stay as
+#: recorded (statistics map them to today's structure through the successions), and the
+#: permission checks map an ended unit to its successor (``dossiers.actions.current_unit``).
+_FIELDS = ("holder_unit",)
 
 
 def dossiers_move_to_successor(
@@ -29,15 +32,14 @@ def dossiers_move_to_successor(
 ) -> int:
     """Called inside ``organization.services.units_merge``'s transaction (no own one).
 
-    Every open dossier received, decided or held at an ended unit now belongs to the
-    successor there; each gets a history event naming what moved. The officer working on it
-    keeps it if they still have a role (their roles at the ended unit no longer count).
+    Every open dossier held at an ended unit is now held by the successor (its work queue);
+    each gets a history event. The officer working on it keeps it if they still have a role
+    (their roles at the ended unit no longer count).
     """
     ids = [u.pk for u in predecessors]
     if not ids:
         return 0
-    condition = Q(receiving_unit_id__in=ids) | Q(competent_unit_id__in=ids)
-    condition |= Q(holder_unit_id__in=ids)
+    condition = Q(holder_unit_id__in=ids)
     moved = 0
     rows = (
         Dossier.objects.select_for_update()
