@@ -35,6 +35,11 @@ def test_receipt_carries_code_and_dates(world):
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Giấy chứng sinh" in text
     assert "Phí, lệ phí: 8.000 đồng" in text  # thousands separated, as Vietnamese write it
+    # the national title and motto each on one line of the printed page
+    lines = PdfReader(io.BytesIO(render_form_pdf(dossier, "01"))).pages[0].extract_text()
+    lines = [line.strip() for line in lines.splitlines()]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines
+    assert "Độc lập - Tự do - Hạnh phúc" in lines
 
 
 def test_control_slip_lists_every_handover_and_supplement_request_form(world):
