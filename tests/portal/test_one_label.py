@@ -44,3 +44,18 @@ def test_the_same_status_label_on_receipt_dossier_page_payment_and_tracking(
     # the tracking timeline says the same words for the same status
     timeline = dossier_view(dossier).timeline
     assert timeline[-1].status == label
+
+
+def test_emails_link_straight_to_paying_and_rating(world, settings):  # noqa: F811
+    from motcua.dossiers import events as ev
+    from motcua.portal.notify import render
+
+    settings.MOTCUA_SITE_URL = "https://dichvucong.example.vn"
+    dossier = waiting_for_payment(world)
+    _, body, _ = render(dossier, ev.PAYMENT_REQUESTED)
+    assert (
+        f"Thanh toán trực tuyến: https://dichvucong.example.vn/thanh-toan/?ma={dossier.code}"
+        in (body)
+    )
+    _, body, _ = render(dossier, ev.RETURNED)
+    assert f"https://dichvucong.example.vn/danh-gia/?ma={dossier.code}" in body
