@@ -29,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/motcua schedule
 	$(BIN)/motcua logins
 	@echo "Một Cửa đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /admin/, API: /api/docs)"
-	$(BIN)/motcua worker & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/motcua worker --supervise & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/motcua serve --port $(PORT)
 
 ## make test: the whole suite (DATABASE_URL picks the database; SQLite by default)

@@ -206,6 +206,17 @@ def server_error(request, exc: Exception):
     )
 
 
+@api.get("/health", auth=None, summary="Tình trạng việc chạy nền (giám sát)", tags=["Vận hành"])
+def health(request):
+    """200 khi tiến trình chạy nền báo hoạt động và không có việc chờ quá 5 phút, nếu không 503."""
+    from motcua.core.health import worker_health
+
+    state = worker_health().as_dict()
+    for private in ("worker_host", "worker_last_error"):
+        state.pop(private)
+    return api.create_response(request, state, status=200 if state["ok"] else 503)
+
+
 api.add_router("/units", units_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/calendar", calendar_router)

@@ -2,7 +2,7 @@
 
 motcua demo [--if-empty] [--seed N]   load the demo province
 motcua serve [--port 8000] [--dev]    start the web server (gunicorn; --dev: Django's)
-motcua worker                         run background tasks (db_worker)
+motcua worker [--supervise]           run background tasks (restarted if it stops)
 motcua logins                         print the demo accounts
 motcua <any manage.py command>
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"serve": "serve", "worker": "db_worker"}
+ALIASES = {"serve": "serve", "worker": "worker"}  # core.management.commands.worker
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from motcua.api import api
-from motcua.organization import twofactor
+from motcua.organization import operations, twofactor
 
 admin.site.site_header = "Một Cửa — Quản trị"
 admin.site.site_title = "Một Cửa"
@@ -31,6 +31,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.surveys.urls")),
     path("thong-ke/", include("motcua.reporting.urls")),
+    path("van-hanh/", operations.operations, name="operations"),
     path("", include("motcua.feedback.urls")),  # /phan-anh/ and /open311/v2/
     path("", include("motcua.portal.urls")),
 ]

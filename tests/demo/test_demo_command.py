@@ -1,6 +1,7 @@
 """`motcua demo --small`: every app's demo runs, and the ledger publishes their history."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,9 @@ def test_the_small_demo_province_ends_sealed_published_and_verified(client, sett
     assert DailyRoot.objects.exists()
     assert VerifyRun.objects.get().ok
     assert "Sổ cái:" in out.getvalue() and "kiểm tra: toàn vẹn" in out.getvalue()
+    # each stage says how long it took as it ends (make run is never silent for minutes)
+    stages = re.findall(r"\[\s*[\d.]+ giây\] (\S+)", out.getvalue())
+    assert {"dossiers", "reform", "ledger"} <= set(stages), stages
     page = client.get("/so-cai/").content.decode()
     assert "Chưa có gốc ngày nào được công bố." not in page
     assert DailyRoot.objects.order_by("-day").first().merkle_root in page

@@ -34,6 +34,12 @@ def test_receipt_carries_code_and_dates(world):
     assert "08 giờ 00 phút, ngày 05 tháng 03 năm 2026" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "Giấy chứng sinh" in text
+    assert "Phí, lệ phí: 8.000 đồng" in text  # thousands separated, as Vietnamese write it
+    # the national title and motto each on one line of the printed page
+    lines = PdfReader(io.BytesIO(render_form_pdf(dossier, "01"))).pages[0].extract_text()
+    lines = [line.strip() for line in lines.splitlines()]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines
+    assert "Độc lập - Tự do - Hạnh phúc" in lines
 
 
 def test_control_slip_lists_every_handover_and_supplement_request_form(world):
@@ -86,6 +92,7 @@ def test_apology_and_stop_notice(world):
     )
     text = squash(pdf_text(render_form_pdf(dossier, "04")))
     assert dossier.code in text
+    assert "Ngày 08 giờ" not in text and "Vào lúc 08 giờ 00 phút, ngày 02 tháng 03" in text
     assert "17 giờ 00 phút, ngày 10 tháng 03 năm 2026" in text
     dossier = services.dossier_withdraw(
         actor=world.desk, dossier=dossier, reason="Công dân đề nghị rút hồ sơ", at=at(0, 14)

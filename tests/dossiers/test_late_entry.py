@@ -34,6 +34,8 @@ def test_late_entry_records_server_time_claimed_time_and_reason(world):
     flagged = [f for f in findings_list(kind=Kind.CATCH_UP, now=at(1, 8)) if f.code == dossier.code]
     assert len(flagged) == 1
     assert "Mất kết nối mạng" in flagged[0].detail
+    # in local time, said as such (it once printed the local time labelled "UTC")
+    assert "UTC" not in flagged[0].detail and "10:00 02/03/2026" in flagged[0].detail
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,8 @@ def test_the_officer_area_root_is_the_work_queue(client, world):
     response = client.get("/can-bo/")
     assert response.status_code == 200
     assert "Hồ sơ của đơn vị" in response.content.decode()
-    assert response.content.decode().count("/can-bo/ho-so/") == 3
+    # each dossier once as a table row and once as a card (shown on phones instead)
+    assert response.content.decode().count("/can-bo/ho-so/") == 6
 
 
 def test_queue_query_count_does_not_grow_with_rows(client, world):
@@ -110,7 +111,9 @@ def test_profile_creates_and_revokes_tokens(client, world):
 
 
 def test_stats_page_uses_the_shared_selector(client, world):
-    receive(world)
+    from django.utils import timezone
+
+    receive(world, when=timezone.now())  # inside the default period (the year so far)
     client.force_login(world.leader)
     html = client.get("/can-bo/thong-ke/?group_by=field").content.decode()
     assert "Hộ tịch" in html  # the field's row
@@ -137,3 +140,42 @@ def test_the_timeline_shows_what_was_asked_and_never_the_raw_payload(client, wor
     assert html.count("Yêu cầu:") == 1
     assert "Yêu cầu: Bản sao giấy chứng sinh; Tờ khai có chữ ký" in html
     assert "status_from" not in html
+
+
+def test_stats_say_a_dash_when_nothing_was_resolved(client, world):
+    import re
+
+    from django.utils import timezone
+
+    receive(world, when=timezone.now())  # received, nothing resolved yet
+    client.force_login(world.leader)
+    html = client.get("/can-bo/thong-ke/?group_by=unit").content.decode()
+    cells = re.findall(r"<td data-on-time>([^<]*)</td>", html)
+    assert cells and all(c == "—" for c in cells), cells
+    assert "0%<" not in html  # the old "{% widthratio %}%" rendering
+
+
+def test_stats_default_to_the_year_so_far_with_a_unit_picker_and_excel(client, world):
+    import io
+    import re
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    receive(world, when=timezone.now())
+    client.force_login(world.leader)
+    html = client.get("/can-bo/thong-ke/").content.decode()
+    today = timezone.localdate()
+    assert f'id="from" name="from" value="{today.year}-01-01"' in html
+    assert f'id="to" name="to" value="{today:%Y-%m-%d}"' in html
+    assert re.search(
+        rf'<option value="{world.commune.code}"\s*>{world.commune.name}</option>', html
+    )
+    assert "Quý này" in html and "Năm trước" in html
+    link = re.search(r'id="xuat-excel" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    response = client.get("/can-bo/thong-ke/" + link)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[1][0] == "Cơ quan giải quyết" and rows[1][1] == "Tiếp nhận"
+    assert rows[-1][0] == "Tổng" and rows[-1][1] == 1
+    assert rows[-1][-1] == "—"  # nothing resolved yet

@@ -112,6 +112,8 @@ def test_pay_in_sandbox_updates_the_dossier_and_issues_a_receipt(
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in text
     assert payment.receipt_number in text and "58.000 đồng" in text and dossier.code in text
+    # where to check it: the site's receipt page, not an empty "Tra cứu tại ."
+    assert f"/thanh-toan/bien-lai/{payment.receipt_key}/" in "".join(text.split())
 
 
 def test_a_repeated_notification_changes_nothing(client, world, gateway_settings, gateway_account):

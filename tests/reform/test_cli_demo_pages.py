@@ -2,6 +2,7 @@
 
 import io
 import random
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -104,6 +105,7 @@ def test_import_page_previews_then_writes(client, home_affairs_officer, framewor
     )
     html = page.content.decode()
     assert "57</strong> nhiệm vụ" in html and "UBMTTQ tỉnh" in html and not Plan.objects.exists()
+    assert not re.search(r"ngày \d{4}-\d{2}-\d{2}", html)  # dd/mm/yyyy, never ISO
     token = html.split('name="token" value="')[1].split('"')[0]
     done = client.post("/cai-cach/ke-hoach/nhap/", {"token": token, "filename": "359.xlsx"})
     assert done.status_code == 302 and Task.objects.count() == 57

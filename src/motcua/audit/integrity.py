@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import InvalidInput
+from motcua.core.formats import vn_datetime
 from motcua.dossiers import events as ev
 from motcua.ledger.models import Event
 from motcua.ledger.services import day_bounds
@@ -77,6 +78,18 @@ class Finding:
     @property
     def kind_label(self) -> str:
         return str(Kind(self.kind).label)
+
+
+def _late_text(delta: dt.timedelta) -> str:
+    """A lag as people say it: "45 phút", "3 giờ 20 phút", "127 ngày 20 giờ" (calendar time)."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} ngày" + (f" {hours} giờ" if hours else "")
+    if hours:
+        return f"{hours} giờ" + (f" {minutes} phút" if minutes else "")
+    return f"{minutes} phút"
 
 
 def _parse(value) -> dt.datetime | None:
@@ -148,11 +161,11 @@ def _result_findings(event: Event, payload: dict, dossier, storage, where) -> li
         ]
     stored = _stored_at(storage, current) if storage is not None else None
     if stored is not None and stored > event.at + FILE_GRACE:
-        minutes = int((stored - event.at).total_seconds() // 60)
+        late = _late_text(stored - event.at)
         return [
             Finding(
                 Kind.RESULT_FILE_LATE,
-                detail=f"Tệp kết quả được lưu {minutes} phút sau khi giải quyết",
+                detail=f"Tệp kết quả được lưu {late} sau khi giải quyết",
                 **where,
             )
         ]
@@ -197,7 +210,7 @@ def _catch_up(event: Event, payload: dict, where) -> list[Finding]:
     occurred = _parse(payload.get("occurred_at"))
     if "late_entry" not in event.action and "catch_up" not in event.action and occurred is None:
         return []
-    lag = f" (xảy ra lúc {occurred:%d/%m/%Y %H:%M} UTC)" if occurred else ""
+    lag = f" (xảy ra lúc {vn_datetime(occurred)})" if occurred else ""
     reason = payload.get("reason") or payload.get("reasons") or "không ghi lý do"
     return [Finding(Kind.CATCH_UP, detail=f"Sự kiện nhập bù{lag}: {reason}", **where)]
 

@@ -23,6 +23,9 @@ class ProcedureListOut(Schema):
 
 
 class ComponentOut(Schema):
+    id: int = SchemaField(
+        description="mã thành phần: dùng làm `component` trong danh mục giấy tờ khi tiếp nhận"
+    )
     order: int
     name: str
     originals: int

@@ -111,6 +111,10 @@ class Procedure(models.Model):
             return str(TimeLimitKind.NONE.label)
         if self.time_limit_kind == TimeLimitKind.SAME_DAY:
             return str(TimeLimitKind.SAME_DAY.label)
+        if self.time_limit_kind == TimeLimitKind.HOURS:
+            from motcua.core.formats import working_time
+
+            return working_time(self.time_limit)  # "2 ngày làm việc", not "16 giờ làm việc"
         amount = f"{self.time_limit.normalize():f}".replace(".", ",")
         return f"{amount} {self.get_time_limit_kind_display()}"
 

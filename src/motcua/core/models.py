@@ -19,3 +19,23 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.failures}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The task worker says it is alive (``motcua worker``), for the operations page."""
+
+    worker_id = models.CharField(_("mã tiến trình"), max_length=64, unique=True)
+    host = models.CharField(_("máy"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("PID"), default=0)
+    started_at = models.DateTimeField(_("khởi động lúc"))
+    beat_at = models.DateTimeField(_("tín hiệu gần nhất"), db_index=True)
+    tasks_run = models.PositiveIntegerField(_("số việc đã chạy"), default=0)
+    retries = models.PositiveIntegerField(_("số lần chờ cơ sở dữ liệu"), default=0)
+    last_error = models.CharField(_("lỗi tạm thời gần nhất"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("tiến trình chạy nền")
+        verbose_name_plural = _("tiến trình chạy nền")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

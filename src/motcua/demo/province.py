@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from motcua.catalog.services import catalog_import_rows
+from motcua.core.formats import working_time
 from motcua.demo import catalog_data, data
 from motcua.organization.models import Role, StaffRole, Unit, UnitKind
 from motcua.organization.services import unit_create, units_merge
@@ -336,7 +337,7 @@ def _procedure_row(rng, code, name, field_code, dept, verb, obj, level) -> dict:
     text = {
         "working_days": f"{amount_text} ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
         "calendar_days": f"{amount_text} ngày kể từ ngày nhận đủ hồ sơ hợp lệ",
-        "hours": f"{amount_text} giờ làm việc",
+        "hours": working_time(amount),
         "same_day": "Trong ngày tiếp nhận; trường hợp nhận sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo",
         "none": "Không quy định",
     }[kind]

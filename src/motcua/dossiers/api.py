@@ -12,13 +12,15 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja import Status as HttpStatus
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from pydantic import ValidationError as PydanticValidationError
 
 from motcua.catalog.models import Procedure
 from motcua.core.actions import STAY, ActionSpec, Outcome
 from motcua.core.api_pagination import Pagination
-from motcua.core.errors import NotFound
+from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.files import file_response
 from motcua.core.masking import mask_middle
 from motcua.dossiers import selectors, services
@@ -90,7 +92,7 @@ class DossierDetailOut(Schema):
     allowed_actions: list[str]
 
     @staticmethod
-    def from_dossier(d: Dossier) -> dict:
+    def from_dossier(d: Dossier, user=None) -> dict:
         return {
             "code": d.code,
             "procedure": d.procedure.code,
@@ -145,7 +147,7 @@ class DossierDetailOut(Schema):
             "classification": d.classification,
             "rule_set": d.rule_set.code,
             "version": d.version,
-            "allowed_actions": list(selectors.dossier_actions_for(dossier=d)),
+            "allowed_actions": list(selectors.dossier_actions_for(dossier=d, user=user)),
         }
 
 
@@ -224,9 +226,9 @@ def _dossier(request, code: str, version: int | None = None) -> Dossier:
     return dossier
 
 
-def _out(dossier: Dossier) -> dict:
+def _out(dossier: Dossier, user) -> dict:
     fresh = selectors.dossier_get(code=dossier.code)
-    return DossierDetailOut.from_dossier(fresh)
+    return DossierDetailOut.from_dossier(fresh, user)
 
 
 # ---------------------------------------------------------------- endpoints
@@ -251,16 +253,78 @@ def intake(
         None, alias="Idempotency-Key", description="khóa chống tiếp nhận trùng (8–64 ký tự)"
     ),
 ):
+    return _intake(request, body, idempotency_key, scans={})
+
+
+_SCANS_DESCRIPTION = (
+    "Như `POST /api/dossiers`, gửi dạng `multipart/form-data` để kèm bản quét từng thành phần "
+    "(như trang tiếp nhận): trường `data` là nội dung JSON của yêu cầu tiếp nhận; mỗi tệp "
+    "mang tên `scan_<id thành phần>` (id lấy từ `GET /api/procedures/{code}`, mục "
+    "`components[].id`). Thành phần có tệp phải có mặt trong `checklist`, hoặc bỏ trống "
+    "`checklist` (nộp đủ mọi thành phần)."
+)
+
+
+@router.post(
+    "/with-scans",
+    response={201: DossierDetailOut, 200: DossierDetailOut, **ERROR_RESPONSES},
+    summary="Tiếp nhận hồ sơ kèm bản quét từng thành phần",
+    description=_SCANS_DESCRIPTION,
+)
+def intake_with_scans(
+    request,
+    data: Form[str],
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description="khóa chống tiếp nhận trùng (8–64 ký tự)"
+    ),
+):
+    body = parse_json(IntakeIn, data)
+    scans = {}
+    for name, upload in request.FILES.items():
+        component = name.removeprefix("scan_")
+        if not name.startswith("scan_") or not component.isdigit():
+            raise InvalidInput(
+                f"Tệp «{name}» không đúng tên: cần scan_<id thành phần>.",
+                code=DossierError.COMPONENT_UNKNOWN,
+            )
+        scans[int(component)] = upload
+    return _intake(request, body, idempotency_key, scans=scans)
+
+
+def parse_json(schema, data: str):
+    """A JSON form field validated like a JSON body (the same 400 with the fields named)."""
+    try:
+        return schema.model_validate_json(data)
+    except PydanticValidationError as error:
+        raise NinjaValidationError(
+            [{**e, "loc": ("data", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from error
+
+
+def _intake(request, body: IntakeIn, idempotency_key: str | None, *, scans: dict):
     procedure = Procedure.objects.filter(code=body.procedure).first()
     if procedure is None:
         raise NotFound(
             f"Không tìm thấy thủ tục {body.procedure}.", code=DossierError.PROCEDURE_NOT_FOUND
         )
+    checklist = [c.dict() for c in body.checklist] if body.checklist is not None else None
+    if scans:
+        if checklist is None:  # every component handed over, as the catalog declares
+            checklist = [{"component": c.pk} for c in procedure.components.all()]
+        listed = {row.get("component") for row in checklist}
+        unknown = sorted(set(scans) - listed)
+        if unknown:
+            raise InvalidInput(
+                f"Bản quét của thành phần {unknown[0]} không có trong danh mục giấy tờ.",
+                code=DossierError.COMPONENT_UNKNOWN,
+            )
+        for row in checklist:
+            row["file"] = scans.get(row.get("component"))
     common = {
         "actor": request.user,
         "procedure": procedure,
         "applicant": body.applicant.dict(),
-        "checklist": [c.dict() for c in body.checklist] if body.checklist is not None else None,
+        "checklist": checklist,
         "unit": unit_by_code(body.unit),
         "channel": body.channel,
         "postal_tracking": body.postal_tracking,
@@ -279,13 +343,16 @@ def intake(
             return services.dossier_request_completion_at_intake(**common, reasons=body.reasons)
         return services.dossier_refuse_at_intake(**common, reasons=body.reasons)
 
+    fingerprint = body.model_dump_json() + "".join(
+        f"|{k}:{f.name}:{f.size}" for k, f in sorted(scans.items())
+    )
     dossier, created = services.dossier_intake_once(
         actor=request.user,
         idempotency_key=idempotency_key or "",
-        fingerprint=body.model_dump_json(),
+        fingerprint=fingerprint,
         perform=perform,
     )
-    return HttpStatus(201 if created else 200, _out(dossier))
+    return HttpStatus(201 if created else 200, _out(dossier, request.user))
 
 
 @router.get("", response=list[DossierListOut], summary="Danh sách hồ sơ")
@@ -309,7 +376,7 @@ def dossier_list(request, query: Query[ListQuery]):
     "/{code}", response={200: DossierDetailOut, **ERROR_RESPONSES}, summary="Chi tiết hồ sơ"
 )
 def dossier_detail(request, code: str):
-    return DossierDetailOut.from_dossier(_dossier(request, code))
+    return DossierDetailOut.from_dossier(_dossier(request, code), request.user)
 
 
 @router.get(
@@ -412,14 +479,14 @@ def _action_endpoint(spec: ActionSpec):
         def view(request, code: str, body: Form[body_type], file: File[UploadedFile]):
             d = _dossier(request, code, body.version)
             spec.perform(request.user, d, body, {"file": file})
-            return _out(d)
+            return _out(d, request.user)
 
     else:
 
         def view(request, code: str, body: body_type):
             d = _dossier(request, code, body.version)
             spec.perform(request.user, d, body, {})
-            return _out(d)
+            return _out(d, request.user)
 
     view.__name__ = f"act_{spec.code}"
     view.__doc__ = (

@@ -12,7 +12,11 @@ class DossiersConfig(AppConfig):
         from motcua.core.schedule import register_job
         from motcua.dossiers import events  # noqa: F401  (registers event actions)
         from motcua.dossiers.models import Dossier
+        from motcua.dossiers.services.merger import dossiers_move_to_successor
         from motcua.ledger.subjects import register_required
+        from motcua.organization.services import MERGE_HOOKS
 
         register_job("motcua.dossiers.tasks.dossier_warn_due_soon_task", dt.time(7, 0))
         register_required("dossier", Dossier, "code")
+        if dossiers_move_to_successor not in MERGE_HOOKS:  # a merger moves open dossiers
+            MERGE_HOOKS.append(dossiers_move_to_successor)

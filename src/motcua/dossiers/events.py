@@ -31,6 +31,9 @@ CANCELLED = register("dossier.cancelled", "Hủy hồ sơ")
 APOLOGIZED = register("dossier.apologized", "Xin lỗi và hẹn lại ngày trả kết quả")
 LATE_ENTRY = register("dossier.late_entry", "Nhập bù thông tin xử lý (có lý do)")
 DUE_SOON_WARNED = register("dossier.due_soon_warned", "Cảnh báo sắp đến hạn")
+MOVED_BY_MERGER = register(
+    "dossier.moved_by_merger", "Chuyển sang đơn vị kế thừa (sáp nhập đơn vị)"
+)
 
 # Events that hand the dossier from one unit or person to another: rows of form 06.
 HANDOVERS = (

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers import deadlines
-from motcua.dossiers.actions import allowed_actions
+from motcua.dossiers.actions import actions_for, allowed_actions, current_unit
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.events import SUBJECT as DOSSIER_SUBJECT
 from motcua.dossiers.lifecycle import (
@@ -106,6 +106,7 @@ def can_view(user, dossier: Dossier) -> bool:
         return False
     every_role = list(Role.values)
     units = [dossier.receiving_unit, dossier.competent_unit, dossier.holder_unit]
+    units += [current_unit(u) for u in units if u is not None and u.valid_to is not None]
     if any(has_role(user, every_role, u) for u in units):
         return True
     if any(r.role in WIDE_ROLES for r in user_roles(user)):
@@ -117,8 +118,11 @@ def dossier_events(*, dossier: Dossier) -> QuerySet[Event]:
     return events_for_subject(subject_type="dossier", subject_id=dossier.code)
 
 
-def dossier_actions_for(*, dossier: Dossier) -> tuple[str, ...]:
-    return allowed_actions(dossier.status)
+def dossier_actions_for(*, dossier: Dossier, user=None) -> tuple[str, ...]:
+    """The actions allowed from the dossier's status; with ``user``, those ``user`` may do."""
+    if user is None:
+        return allowed_actions(dossier.status)
+    return actions_for(user, dossier)
 
 
 @dataclass

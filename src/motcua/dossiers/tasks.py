@@ -10,6 +10,13 @@ logger = logging.getLogger(__name__)
 
 # The portal registers senders here (email/SMS); each gets (dossier, action).
 NOTIFIERS: list = []
+# ... and what it could not deliver: each gets a dossier code, returns Vietnamese sentences
+# (shown on the dossier page so an officer knows the applicant was not told).
+DELIVERY_PROBLEMS: list = []
+
+
+def delivery_problems(code: str) -> list[str]:
+    return [line for report in DELIVERY_PROBLEMS for line in report(code)]
 
 
 @task()

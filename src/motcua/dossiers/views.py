@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
@@ -22,7 +22,7 @@ from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.dossiers import selectors, services
-from motcua.dossiers.actions import ACTIONS, may_try
+from motcua.dossiers.actions import ACTIONS
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import (
@@ -33,6 +33,8 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.printed import available_forms, render_form_pdf
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
+from motcua.dossiers.services._base import step_unit
+from motcua.dossiers.tasks import delivery_problems
 from motcua.ledger.actions import label as action_label
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit
 from motcua.organization.permissions import units_of, user_roles
@@ -229,14 +231,62 @@ def _next_step(dossier):
     return dossier.process.steps.filter(order__gt=dossier.current_step.order).first()
 
 
+def _instant(value) -> dt.datetime | None:
+    """An ISO time from an event payload, as an aware datetime (None if absent)."""
+    if not value or not isinstance(value, str):
+        return None
+    parsed = parse_datetime(value)
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _due_change(payload: dict) -> tuple | None:
+    """(before, after) when the event moved the due time; None when it stayed the same."""
+    if "due_before" not in payload or "due_after" not in payload:
+        return None
+    before, after = _instant(payload["due_before"]), _instant(payload["due_after"])
+    if before is None or before == after:
+        return None
+    return before, after
+
+
+def _earlier_steps(dossier) -> list[dict]:
+    """Where "Trả về bước" can send the dossier: each earlier step, its unit and who acts."""
+    if not dossier.process_id or not dossier.current_step_id:
+        return []
+    steps = list(dossier.process.steps.filter(order__lt=dossier.current_step.order))
+    out = []
+    for step in steps:
+        unit = step_unit(dossier, step)
+        people = _eligible_at(unit, {step.role})
+        out.append(
+            {
+                "order": step.order,
+                "name": step.name,
+                "unit": unit,
+                "role": Role(step.role).label,
+                "people": ", ".join(u.get_full_name() or u.username for u in people[:5]),
+                "default": step is steps[-1],  # the previous step
+            }
+        )
+    return out
+
+
+def _eligible_at(unit, roles) -> list:
+    ids = StaffRole.objects.filter(
+        role__in=roles, unit=unit, valid_to__isnull=True, user__is_active=True
+    ).values_list("user_id", flat=True)
+    return list(get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username"))
+
+
 @login_required
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get(code=code, user=request.user)
     history = list(selectors.dossier_events(dossier=dossier))
     allowed = [
         (a, ACTIONS[a].label, ACTIONS[a].files)
-        for a in selectors.dossier_actions_for(dossier=dossier)
-        if may_try(request.user, dossier, a)
+        for a in selectors.dossier_actions_for(dossier=dossier, user=request.user)
     ]
     step_roles = {dossier.current_step.role} if dossier.current_step_id else {Role.SPECIALIST}
     next_step = _next_step(dossier)
@@ -249,10 +299,13 @@ def dossier_detail(request, code: str):
                 "p": e.payload,
                 # not p.items in the template: on a dict without "items" that is dict.items
                 "requested": e.payload.get("items") or [],
+                "due_change": _due_change(e.payload),
+                "occurred_at": _instant(e.payload.get("occurred_at")),
             }
             for e in history
         ],
         "allowed": allowed,
+        "undelivered": delivery_problems(dossier.code),
         "forms": available_forms(dossier, history),
         "form_titles": dossier.rule_set.forms,
         "checklist": dossier.checklist.all(),
@@ -282,11 +335,7 @@ def dossier_detail(request, code: str):
             if next_step
             else []
         ),
-        "earlier_steps": (
-            dossier.process.steps.filter(order__lt=dossier.current_step.order)
-            if dossier.process_id and dossier.current_step_id
-            else []
-        ),
+        "earlier_steps": _earlier_steps(dossier),
         "units": Unit.objects.filter(valid_to__isnull=True).exclude(pk=dossier.holder_unit_id)[
             :500
         ],
@@ -394,12 +443,16 @@ def stats(request):
     group_by = request.GET.get("group_by") or "unit"
     if group_by not in selectors.GROUPS:
         group_by = "unit"
+    today = timezone.localdate()
+    date_from, date_to = day("from"), day("to")
+    if date_from is None and date_to is None:  # what a leader means: the year so far
+        date_from, date_to = today.replace(month=1, day=1), today
     filters = selectors.StatsFilters(
         unit=request.GET.get("unit") or None,
         field=request.GET.get("field") or None,
         procedure=request.GET.get("procedure") or None,
-        date_from=day("from"),
-        date_to=day("to"),
+        date_from=date_from,
+        date_to=date_to,
     )
     try:
         rows = selectors.dossier_stats(filters=filters, group_by=group_by)
@@ -407,6 +460,10 @@ def stats(request):
     except DomainError as error:
         messages.error(request, error.message)
         rows, total = [], None
+    if request.GET.get("xuat") == "xlsx":
+        return _stats_workbook(rows, total, group_by, date_from, date_to)
+    quarter_start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    last_year = today.year - 1
     return render(
         request,
         "dossiers/stats.html",
@@ -416,5 +473,63 @@ def stats(request):
             "group_by": group_by,
             "groups": selectors.GROUP_LABELS,
             "as_of": selectors.stats_as_of(filters=filters),
+            "date_from": date_from,
+            "date_to": date_to,
+            "unit_choices": Unit.objects.filter(valid_to__isnull=True).order_by("name")[:1000],
+            "quick": [
+                ("Từ đầu năm", today.replace(month=1, day=1), today),
+                ("Quý này", quarter_start, today),
+                ("Tháng này", today.replace(day=1), today),
+                ("Năm trước", dt.date(last_year, 1, 1), dt.date(last_year, 12, 31)),
+            ],
         },
     )
+
+
+_STATS_COLUMNS = (
+    ("received", "Tiếp nhận"),
+    ("resolved_early", "Trước hạn"),
+    ("resolved_on_time", "Đúng hạn"),
+    ("resolved_late", "Quá hạn"),
+    ("in_progress_within", "Đang giải quyết trong hạn"),
+    ("in_progress_overdue", "Đang giải quyết quá hạn"),
+    ("paused", "Tạm dừng"),
+    ("withdrawn", "Rút"),
+    ("refused", "Từ chối"),
+    ("online", "Trực tuyến"),
+)
+
+
+def _stats_workbook(rows, total, group_by, date_from, date_to) -> HttpResponse:
+    """The statistics table as an Excel workbook (the same rows and totals as the page)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from motcua.core.formats import vn_date
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Thống kê"
+    sheet.append(
+        [f"Thống kê tình hình giải quyết hồ sơ từ {vn_date(date_from)} đến {vn_date(date_to)}"]
+    )
+    header = [selectors.GROUP_LABELS.get(group_by, "Nhóm")] + [label for _, label in _STATS_COLUMNS]
+    sheet.append([*header, "Tỷ lệ đúng hạn (%)"])
+
+    def line(label, row):
+        share = round(row["on_time_share"] * 100, 1) if row.get("resolved") else "—"
+        return [label, *[row.get(key) or 0 for key, _ in _STATS_COLUMNS], share]
+
+    for row in rows:
+        sheet.append(line(row["label"], row))
+    if total:
+        sheet.append(line("Tổng", total))
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="thong-ke-ho-so.xlsx"'
+    return response

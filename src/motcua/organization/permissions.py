@@ -25,6 +25,7 @@ def user_roles(user, *, on: dt.date | None = None) -> list[StaffRole]:
         cached = list(
             StaffRole.objects.filter(user=user, valid_from__lte=on)
             .exclude(valid_to__lt=on)
+            .exclude(unit__valid_to__lt=on)  # a role at an ended unit grants nothing
             .select_related("unit")
         )
         setattr(user, cache_key, cached)

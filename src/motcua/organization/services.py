@@ -172,7 +172,17 @@ def units_merge(
         unit=into,
         payload={"predecessors": [u.code for u in locked], "effective_on": effective_on},
     )
+    if effective_on <= timezone.localdate():
+        # open work (dossiers, …) moves to the successor in this same transaction
+        for move in MERGE_HOOKS:
+            move(actor=actor, predecessors=locked, successor=into, effective_on=effective_on)
     return into
+
+
+#: apps whose open work belongs to a unit register here (``dossiers``: its open dossiers);
+#: each is called as ``move(actor=, predecessors=, successor=, effective_on=)`` inside the
+#: merger's transaction, and records its own history events.
+MERGE_HOOKS: list = []
 
 
 @transaction.atomic

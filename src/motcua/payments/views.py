@@ -6,6 +6,7 @@ phone (the same answer for a wrong code and wrong digits, rate-limited).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -91,7 +92,13 @@ def _receipt_context(key: str) -> dict:
         raise Http404(error.message) from error
     if payment.status != PaymentStatus.PAID:
         raise Http404("Giao dịch chưa được thanh toán.")
-    return {"payment": payment, "applicant": selectors.mask_name(payment.dossier.applicant_name)}
+    site = getattr(settings, "MOTCUA_SITE_URL", "").rstrip("/")
+    return {
+        "payment": payment,
+        "applicant": selectors.mask_name(payment.dossier.applicant_name),
+        # where anyone holding the receipt checks it (the PDF has no request to ask)
+        "check_url": site + reverse("payments:receipt", args=[key]),
+    }
 
 
 @require_GET

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -15,10 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
+from motcua.core.client import client_address
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.files import file_response
 from motcua.core.masking import mask_email, mask_phone
 from motcua.core.pagination import paginate
+from motcua.dossiers.lifecycle import Status
 from motcua.organization.twofactor import authenticate_one_at_a_time
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
@@ -238,7 +241,53 @@ def my_dossier(request, code):
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ.")
     view = selectors.dossier_view(dossier, with_reasons=True)
-    return render(request, "portal/my_dossier.html", {"d": view, "dossier": dossier})
+    context = {"d": view, "dossier": dossier, **_owed_and_rating(dossier)}
+    return render(request, "portal/my_dossier.html", context)
+
+
+def _owed_and_rating(dossier) -> dict:
+    """What the citizen can do on the page: pay what is owed, rate a returned dossier."""
+    from motcua.payments.services import outstanding
+    from motcua.surveys.selectors import rating_of
+
+    closed = dossier.status in (Status.WITHDRAWN, Status.STOPPED, Status.CANCELLED)
+    return {
+        "owed": Decimal(0) if closed else outstanding(dossier),
+        "can_rate": dossier.status == Status.RETURNED and rating_of(dossier=dossier) is None,
+    }
+
+
+@citizen_required
+@require_POST
+def my_pay(request, code):
+    """Pay a dossier's fees from the account: no code or phone digits to type again."""
+    from motcua.payments.providers import get_provider
+    from motcua.payments.services import payment_start
+
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    _, url = payment_start(
+        dossier=dossier,
+        return_url=request.build_absolute_uri(
+            reverse("payments:return", args=[get_provider().code])
+        ),
+        client_ip=client_address(request),
+    )
+    return redirect(request.build_absolute_uri(url) if url.startswith("/") else url)
+
+
+@citizen_required
+def my_rate(request, code):
+    """Rate a returned dossier from the account (the rating page trusts this session)."""
+    from motcua.surveys.views import SESSION_KEY
+
+    dossier = selectors.citizen_dossier(request.user, code)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    codes = request.session.get(SESSION_KEY, [])
+    request.session[SESSION_KEY] = [*codes[-19:], dossier.code]
+    return redirect("surveys:rate", code=dossier.code)
 
 
 @citizen_required
@@ -302,12 +351,15 @@ def submit(request, code):
     units = list(selectors.submission_units(procedure))
     form = SubmitForm(request.POST or None, units=units, initial=_submit_initial(request.citizen))
     components = list(procedure.components.all())
+    kept = _kept_files(request, components)
     if request.method == "POST" and form.is_valid():
         files = {
             c.pk: request.FILES[f"file_{c.pk}"]
             for c in components
             if f"file_{c.pk}" in request.FILES
         }
+        for pk, (token, name) in kept.items():
+            files.setdefault(pk, _staged_open(request.user, token, name))
         try:
             result = services.submission_create(
                 user=request.user,
@@ -320,14 +372,84 @@ def submit(request, code):
             )
         except DomainError as error:
             form.add_error(None, error.message)
+            kept = _keep_accepted(request, components, kept)
         else:
+            for token, _ in kept.values():
+                _staged_delete(request.user, token)
             return redirect("portal:receipt", code=result.dossier.code)
+    elif request.method == "POST":
+        kept = _keep_accepted(request, components, kept)
+    for c in components:
+        c.kept_file = kept.get(c.pk)
     return render(
         request,
         "portal/submit.html",
         {"p": procedure, "form": form, "components": components, "units": units},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# ---- files already accepted when the form comes back with an error (a refused file, a
+# missing field): kept server-side, private, so the citizen does not choose them again.
+
+_STAGING = "portal-staging"
+
+
+def _staged_path(user, token: str) -> str:
+    return f"{_STAGING}/{user.pk}/{token}"
+
+
+def _kept_files(request, components) -> dict[int, tuple[str, str]]:
+    """component id → (token, file name) of the files kept from the previous try."""
+    from django.core.files.storage import default_storage
+
+    kept = {}
+    for c in components:
+        token = request.POST.get(f"kept_{c.pk}", "")
+        name = request.POST.get(f"kept_name_{c.pk}", "")[:200]
+        if len(token) == 32 and token.isalnum() and token.islower():
+            if default_storage.exists(_staged_path(request.user, token)):
+                kept[c.pk] = (token, name or "tep")
+    return kept
+
+
+def _staged_open(user, token: str, name: str):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(_staged_path(user, token), "rb") as stored:
+        return ContentFile(stored.read(), name=name)
+
+
+def _staged_delete(user, token: str) -> None:
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(_staged_path(user, token))
+
+
+def _keep_accepted(request, components, kept: dict) -> dict:
+    """Keep each newly sent file that passes the checks; a refused one is not kept."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from motcua.portal.uploads import check_upload
+
+    kept = dict(kept)
+    for c in components:
+        upload = request.FILES.get(f"file_{c.pk}")
+        if upload is None:
+            continue
+        try:
+            checked = check_upload(upload, label=c.name)
+        except DomainError:
+            kept.pop(c.pk, None)
+            continue
+        token = uuid.uuid4().hex
+        default_storage.save(_staged_path(request.user, token), ContentFile(checked.data))
+        if c.pk in kept:
+            _staged_delete(request.user, kept[c.pk][0])
+        kept[c.pk] = (token, upload.name[:200])
+    return kept
 
 
 @citizen_required
@@ -341,5 +463,6 @@ def receipt(request, code):
         {
             "dossier": dossier,
             "items": dossier.checklist.all(),
+            **_owed_and_rating(dossier),
         },
     )

@@ -8,21 +8,20 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from ninja import Field, Form, Header, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 
 from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
 from motcua.core.errors import NotFound
 from motcua.core.files import file_response
 from motcua.core.validation import Email, Text
-from motcua.organization.auth import BearerToken
+from motcua.organization.auth import BearerToken, CookieSession
 from motcua.portal import selectors, services
 from motcua.surveys.api import register_rating
 
 router = Router(tags=["Cổng dịch vụ công"])
 register_rating(router, operation_id="portal_rating_create")
 
-citizen_auth = [BearerToken(), SessionAuth()]
+citizen_auth = [BearerToken(), CookieSession()]
 
 
 class TimelineOut(Schema):

@@ -8,15 +8,17 @@ retries on failure; nothing here ever runs inside an officer's or citizen's requ
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.core.formats import vn_datetime
 from motcua.dossiers import events as ev
 from motcua.ledger.selectors import events_for_subject
-from motcua.portal.models import Notification, NotificationChannel
+from motcua.portal.models import Notification, NotificationChannel, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,19 @@ def _last_payload(dossier, action: str) -> dict:
     return (event.payload or {}) if event else {}
 
 
+def _where_to_act(dossier, action: str) -> str:
+    """A straight link to paying or rating: the account page when the citizen has one."""
+    has_account = hasattr(dossier, "portal_submission")
+    mine = f"{site_url()}/ca-nhan/ho-so/{dossier.code}/"
+    if action == ev.PAYMENT_REQUESTED:
+        url = mine if has_account else f"{site_url()}/thanh-toan/?ma={dossier.code}"
+        return f"Thanh toán trực tuyến: {url}\n\n"
+    if action == ev.RETURNED:
+        url = mine if has_account else f"{site_url()}/danh-gia/?ma={dossier.code}"
+        return f"Đánh giá mức độ hài lòng: {url}\n\n"
+    return ""
+
+
 def render(dossier, action: str) -> tuple[str, str, str] | None:
     """(subject, email body, SMS text) for ``action`` on ``dossier``, or None if silent."""
     if action not in MESSAGES:
@@ -163,7 +178,8 @@ def render(dossier, action: str) -> tuple[str, str, str] | None:
     track = f"{site_url()}/tra-cuu/?code={dossier.code}"
     body = (
         f"Kính gửi {dossier.applicant_name},\n\n{sentence}\n\n"
-        f"Tra cứu tiến độ: {track} (mã hồ sơ và 4 số cuối điện thoại).\n\n"
+        + _where_to_act(dossier, action)
+        + f"Tra cứu tiến độ: {track} (mã hồ sơ và 4 số cuối điện thoại).\n\n"
         f"{settings.MOTCUA['PROVINCE_NAME']} — Hệ thống thông tin một cửa điện tử.\n"
         "Thư này được gửi tự động, vui lòng không trả lời."
     )
@@ -201,9 +217,36 @@ def applicant_notifier(dossier, action: str) -> int:
     return count
 
 
+#: a message still waiting this long was not sent in time (the task worker may be down)
+STUCK_AFTER = dt.timedelta(minutes=10)
+
+
+def delivery_problems(code: str) -> list[str]:
+    """The applicant's messages about dossier ``code`` that did not go out (for officers)."""
+    now = timezone.now()
+    rows = Notification.objects.filter(dossier_code=code).exclude(status=NotificationStatus.SENT)
+    out = []
+    for n in rows.order_by("created_at"):
+        stuck = n.status == NotificationStatus.PENDING and now - n.created_at > STUCK_AFTER
+        if n.status == NotificationStatus.PENDING and not stuck:
+            continue
+        channel = NotificationChannel(n.channel).label
+        what = f"{channel} tới {n.recipient} ({n.subject or n.action}, {vn_datetime(n.created_at)})"
+        if n.status == NotificationStatus.FAILED:
+            out.append(f"Không gửi được {what} sau {n.attempts} lần: {n.last_error}".rstrip(": "))
+        elif n.status == NotificationStatus.RETRYING:
+            out.append(f"Chưa gửi được {what}, đang thử lại (lần {n.attempts}): {n.last_error}")
+        else:
+            out.append(f"{what} chưa được gửi: tiến trình chạy nền có thể đang dừng.")
+    return out
+
+
 def register() -> None:
     """Hook the portal into ``dossiers.tasks.NOTIFIERS`` once."""
-    from motcua.dossiers.tasks import NOTIFIERS
+    from motcua.dossiers.tasks import DELIVERY_PROBLEMS, NOTIFIERS
+
+    if delivery_problems not in DELIVERY_PROBLEMS:
+        DELIVERY_PROBLEMS.append(delivery_problems)
 
     if applicant_notifier not in NOTIFIERS:
         NOTIFIERS.append(applicant_notifier)

@@ -115,7 +115,8 @@ class DossierView:
 def _status_label(status: str | None) -> tuple[str, int | None]:
     if not status or status not in NATIONAL_STATUS:
         return "", None
-    return str(Status(status).label), NATIONAL_STATUS[status]
+    # the citizen sees one label per status everywhere: the national one (as on the summary)
+    return str(NATIONAL_LABELS[NATIONAL_STATUS[status]]), NATIONAL_STATUS[status]
 
 
 def _parse(value) -> dt.datetime | None:

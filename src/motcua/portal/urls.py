@@ -29,6 +29,8 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/bo-sung/", account_views.my_supplement, name="my_supplement"),
     path("ca-nhan/ho-so/<str:code>/bien-nhan/", account_views.receipt, name="receipt"),
     path("ca-nhan/ho-so/<str:code>/ket-qua/", account_views.my_result, name="my_result"),
+    path("ca-nhan/ho-so/<str:code>/thanh-toan/", account_views.my_pay, name="my_pay"),
+    path("ca-nhan/ho-so/<str:code>/danh-gia/", account_views.my_rate, name="my_rate"),
     path(
         "ca-nhan/ma-truy-cap/<int:pk>/thu-hoi/",
         account_views.my_token_revoke,

@@ -10,13 +10,12 @@ from ninja import File, Form, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 
 from motcua.core.api_pagination import Pagination
 from motcua.core.errors import NotFound
 from motcua.core.files import file_response
 from motcua.core.validation import Money, Text
-from motcua.organization.auth import BearerToken
+from motcua.organization.auth import BearerToken, CookieSession
 from motcua.organization.models import Unit
 from motcua.reform import selectors, services
 from motcua.reform.models import AssignmentRole, Plan, TaskStatus
@@ -30,7 +29,7 @@ class _StaffBearer(BearerToken):
         return user
 
 
-class _StaffSession(SessionAuth):
+class _StaffSession(CookieSession):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:

@@ -103,10 +103,14 @@ def dossier_transfer(
             )
         dossier.competent_unit = to_unit
     step = dossier.current_step
-    if status_from == Status.RECEIVED:
+    at_desk = step is not None and step.role == Role.DESK_OFFICER
+    if status_from == Status.RECEIVED or at_desk:
+        # from the desk (at receipt, or sent back to a desk step) to the next processing step
         later = [s for s in _steps(dossier) if step is None or s.order > step.order]
         processing = [s for s in later if s.role != Role.DESK_OFFICER]
-        step = processing[0] if processing else (later[0] if later else None)
+        following = processing[0] if processing else (later[0] if later else None)
+        if following is not None or status_from == Status.RECEIVED:
+            step = following
     _enter_step(dossier, step, now, assignee)
     if step is None:
         dossier.holder_unit = dossier.competent_unit

@@ -60,7 +60,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         rng = random.Random(options["seed"])
+        stage = time.monotonic()
         province.load(rng=rng, stdout=self.stdout, options=options)
+        self._stage("đơn vị, cán bộ, danh mục thủ tục", stage)
         for name in APP_DEMOS:
             try:
                 module = importlib.import_module(f"{name}.demo")
@@ -68,5 +70,12 @@ class Command(BaseCommand):
                 if error.name != f"{name}.demo":
                     raise
                 continue
+            stage = time.monotonic()
             module.load(rng=random.Random(options["seed"]), stdout=self.stdout, options=options)
+            self._stage(name.rsplit(".", 1)[-1], stage)
         self.stdout.write(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")
+
+    def _stage(self, what: str, since: float) -> None:
+        """Each stage says how long it took, as it ends (no silent minutes)."""
+        self.stdout.write(f"  [{time.monotonic() - since:6.1f} giây] {what}")
+        self.stdout.flush()

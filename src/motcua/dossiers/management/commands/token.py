@@ -11,6 +11,8 @@ from motcua.organization.services import api_token_create, api_token_revoke
 
 class Command(BaseCommand):
     help = "Tạo hoặc thu hồi mã truy cập API cá nhân (Bearer) của một tài khoản."
+    # the system checks import every URL and the whole API (seconds): not needed for one row
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("verb", choices=["create", "revoke", "list"])
