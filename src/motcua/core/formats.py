@@ -38,8 +38,8 @@ def working_time(hours: int | float | Decimal | None) -> str:
     total = Decimal(str(hours))
     if total < 0:
         return "-" + working_time(-total)
-    days, rest = divmod(total, Decimal(8))
-    days = int(days)
+    whole, rest = divmod(total, Decimal(8))
+    days = int(whole)
 
     def amount(value: Decimal) -> str:
         text = f"{value.quantize(Decimal('0.1')).normalize():f}"

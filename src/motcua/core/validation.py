@@ -165,7 +165,14 @@ _MESSAGES = {
 
 
 def vietnamese_message(error: dict) -> str:
+    """The Vietnamese reason for one pydantic error; a validator's own message is kept."""
     kind = error.get("type", "")
+    if kind in ("value_error", "assertion_error"):
+        # our validators raise ValueError("<Vietnamese>"): pydantic prefixes "Value error, "
+        msg = str(error.get("msg", ""))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            if msg.startswith(prefix) and msg[len(prefix) :].strip():
+                return msg[len(prefix) :].strip()
     template = _MESSAGES.get(kind)
     if template is None:
         return "không hợp lệ"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -294,7 +295,7 @@ def self_assessment_consolidate(*, actor, assessment: SelfAssessment) -> SelfAss
             f"Còn {pending.count()} tiêu chí chưa được chấp nhận: {codes}.",
             code="reform_self_pending",
         )
-    assessment.total = sum((i.score for i in assessment.items.all()), Decimal(0))
+    assessment.total = sum((i.score or Decimal(0) for i in assessment.items.all()), Decimal(0))
     assessment.status = SelfAssessmentStatus.CONSOLIDATED
     assessment.consolidated_at = timezone.now()
     assessment.save(update_fields=["total", "status", "consolidated_at"])
@@ -348,7 +349,7 @@ def self_reminders_send(*, today: dt.date | None = None, days: int | None = None
             body = f"Tiêu chí đơn vị chưa gửi Sở Nội vụ: {codes}."
             if emails:
                 transaction.on_commit(
-                    lambda s=subject, b=body, e=emails: send_mail(s, b, None, e, fail_silently=True)
+                    partial(send_mail, subject, body, None, emails, fail_silently=True)
                 )
                 sent["emails"] += len(emails)
             _event(assessment, events.SELF_REMINDED, actor=None, unit=unit,
