@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.imports",
     "motcua.reform",
     "motcua.payments",
     "motcua.surveys",

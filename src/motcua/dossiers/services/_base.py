@@ -57,11 +57,14 @@ class Batch:
         self.events = events
         self.held: dict[str, tuple[int, str]] = {}
         self.latest: dict[str, Dossier] = {}
-        self.new: set[str] = set()
+        self.new: dict[str, None] = {}  # ordered: rows get ids in the order received
         self.dirty: dict[str, set[str]] = {}
         self.children: list[Any] = []
         self.counters: dict[tuple[int, dt.date], Any] = {}
         self.memo: dict[tuple, Any] = {}
+        #: a code the next intake uses instead of the daily counter (the import keeps the
+        #: previous system's codes); consumed by that intake
+        self.preset_code: str | None = None
         self.failed: BaseException | None = None
 
     def pending(self, model, dossier: Dossier) -> list:
@@ -244,7 +247,7 @@ def insert(dossier: Dossier) -> None:
         return
     batch.held[dossier.code] = (dossier.version, dossier.status)
     batch.latest[dossier.code] = dossier
-    batch.new.add(dossier.code)
+    batch.new[dossier.code] = None
     batch.events.new_subject(events.SUBJECT, dossier.code)
 
 
@@ -254,7 +257,7 @@ def persist(dossier: Dossier) -> None:
     if batch is None or dossier.code not in batch.new:
         return
     dossier.save(force_insert=True)
-    batch.new.discard(dossier.code)
+    batch.new.pop(dossier.code, None)
     batch.dirty[dossier.code] = set()
     batch.latest[dossier.code] = dossier
 
