@@ -56,6 +56,8 @@ class Row:
     payload: dict[str, Any]
     first: dict[str, str]  # the dossier-level columns (first row only)
     on_time: bool | None
+    status: str = ""  # as given (checked by validation only)
+    seq: str = ""
 
 
 @dataclass

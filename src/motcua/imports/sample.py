@@ -1,7 +1,7 @@
 """A small sample province and its simulated history, for the import's tests and benchmark.
 
     python -m motcua.imports.sample world                 # units, staff, procedures only
-    python -m motcua.imports.sample history N FILE [SEED] # + N simulated lifecycles, exported
+    python -m motcua.imports.sample history N FILE [ROWS.json]  # + N lifecycles, exported
 
 Runs on the configured database (``MOTCUA_VAR_DIR`` / ``DATABASE_URL``), already migrated.
 The same world built twice has the same codes and usernames, so the history of one
@@ -160,6 +160,35 @@ def export(path) -> int:
     return count
 
 
+def dossier_rows() -> list[dict]:
+    """Every dossier row by code, references by their natural keys (comparable across
+    databases): what an import of an export must reproduce exactly."""
+    from motcua.dossiers.models import Dossier
+
+    def natural(obj):
+        for name in ("code", "username", "order"):
+            if hasattr(obj, name):
+                return getattr(obj, name)
+        return str(obj)
+
+    out = []
+    for d in Dossier.objects.order_by("code"):
+        row = {}
+        for f in Dossier._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            value = getattr(d, f.name)
+            if f.is_relation:
+                value = natural(value) if value is not None else None
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif not isinstance(value, int | float | bool | type(None)):
+                value = str(value)
+            row[f.name] = value
+        out.append(row)
+    return out
+
+
 def main(argv: list[str]) -> None:
     import django
 
@@ -169,8 +198,13 @@ def main(argv: list[str]) -> None:
     call_command("migrate", verbosity=0)
     casts, procedures = build_world()
     if argv[0] == "history":
-        generate(casts, procedures, n=int(argv[1]), seed=int(argv[3]) if len(argv) > 3 else 2025)
+        generate(casts, procedures, n=int(argv[1]))
         export(argv[2])
+        if len(argv) > 3:
+            import json
+            from pathlib import Path
+
+            Path(argv[3]).write_text(json.dumps(dossier_rows(), ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

@@ -134,16 +134,19 @@ def _typed(number: int, raw: dict[str, str], mapping: Mapping, refs: Refs, probl
     if action == ev.CONSULTED and payload.get("to_unit") not in refs.units:
         bad(f"không tìm thấy đơn vị được xin ý kiến «{payload.get('to_unit')}».")
         ok = False
+    status = raw.get("status", "").strip()
+    if status and mapping.statuses_of(status) is None:
+        bad(f"trạng thái «{status}» không xác định (cần ánh xạ trong tệp mapping).")
+        ok = False
     first = {k: raw.get(k, "").strip() for k in DOSSIER_COLUMNS}
     for key in ("receiving_unit", "competent_unit"):
         first[key] = mapping.unit(first[key])
     on_time = {"1": True, "0": False}.get(raw.get("on_time", "").strip())
     if not ok:
         return None
-    row = Row(number, code, action, at, actor, unit, payload, first, on_time)
-    row.status = raw.get("status", "").strip()  # type: ignore[attr-defined]
-    row.seq = raw.get("seq", "").strip()  # type: ignore[attr-defined]
-    return row
+    return Row(
+        number, code, action, at, actor, unit, payload, first, on_time, status, raw.get("seq", "")
+    )
 
 
 def _check_dossier(rows: list[Row], mapping: Mapping, refs: Refs, problems: list) -> None:
@@ -172,8 +175,8 @@ def _check_dossier(rows: list[Row], mapping: Mapping, refs: Refs, problems: list
     statuses: set[str] = {_CREATED[first.action]}
     previous = first
     for index, row in enumerate(rows):
-        if row.seq and row.seq != str(index + 1):  # type: ignore[attr-defined]
-            bad(row, f"thứ tự seq {row.seq} ≠ {index + 1}: hồ sơ thiếu hoặc trùng dòng.")  # type: ignore[attr-defined]
+        if row.seq.strip() and row.seq.strip() != str(index + 1):
+            bad(row, f"thứ tự seq {row.seq} ≠ {index + 1}: hồ sơ thiếu hoặc trùng dòng.")
         if row.at < previous.at:
             bad(row, f"thời điểm sớm hơn sự kiện liền trước (dòng {previous.line}).")
         previous = row
@@ -195,17 +198,13 @@ def _check_dossier(rows: list[Row], mapping: Mapping, refs: Refs, problems: list
             for f_ in statuses & set(s.allowed_from)
             for r in s.possible_results(f_)
         }
-        given = row.status  # type: ignore[attr-defined]
+        given = row.status
         if given:
-            said = mapping.statuses_of(given)
-            if said is None:
-                bad(row, f"trạng thái «{given}» không xác định (cần ánh xạ trong tệp mapping).")
-            elif not said & statuses:
+            said = mapping.statuses_of(given) or set()
+            if not said & statuses:
                 bad(row, f"trạng thái «{given}» không thể đạt được bằng «{row.action}».")
             else:
                 statuses &= said
-    if not statuses:
-        return
 
 
 def dossiers(
