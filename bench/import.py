@@ -52,13 +52,14 @@ HISTORY = TMP / "history.csv"
 
 def make_source() -> None:
     """In a child: the source province, its simulated quarter, exported."""
+    from motcua.dossiers.simulation import Odds
     from motcua.imports.sample import build_world, export, generate
 
     old = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         casts, procedures = build_world(communes=12)
-        generate(casts, procedures, n=N)
+        generate(casts, procedures, n=N, odds=Odds())  # the shares of bench/lifecycle.py
         export(HISTORY)
     finally:
         connection.creation.destroy_test_db(old, verbosity=0)

@@ -33,6 +33,12 @@ class Refs:
     units: dict[str, Unit] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)
     procedures: dict[str, Procedure] = field(default_factory=dict)
+    components: dict[int, dict] = field(default_factory=dict)  # procedure id → by name
+
+    def components_of(self, procedure: Procedure) -> dict:
+        if procedure.pk not in self.components:
+            self.components[procedure.pk] = {c.name: c for c in procedure.components.all()}
+        return self.components[procedure.pk]
 
     @classmethod
     def load(cls) -> Refs:
@@ -83,12 +89,12 @@ def _applicant(first: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _checklist(procedure: Procedure, payload: dict) -> list[dict] | None:
+def _checklist(procedure: Procedure, payload: dict, refs: Refs) -> list[dict] | None:
     """None (every component handed over) when the payload lists every component."""
     given = payload.get("checklist")
     if given is None:
         return None
-    components = {c.name: c for c in procedure.components.all()}
+    components = refs.components_of(procedure)
     if {i.get("name") for i in given} == set(components) and all(
         i.get("quantity") in (None, max(c.originals, c.copies, 1))
         for c, i in ((components[i["name"]], i) for i in given)
@@ -116,7 +122,7 @@ def _create(row: Row, refs: Refs, state: State) -> Dossier:
     common = {
         "procedure": procedure,
         "applicant": _applicant(first),
-        "checklist": _checklist(procedure, p),
+        "checklist": _checklist(procedure, p, refs),
         "unit": receiving,
         "at": row.at,
     }

@@ -118,8 +118,12 @@ def build_world(communes: int = 4):
     return casts, procedures
 
 
-def generate(casts, procedures, *, n: int, seed: int = 2025, batch: int = 200) -> None:
-    """``n`` lifecycles over one quarter through the real services (dossier_batch)."""
+def generate(casts, procedures, *, n: int, seed: int = 2025, batch: int = 200, odds=None) -> None:
+    """``n`` lifecycles over one quarter through the real services (dossier_batch).
+
+    ``odds``: the shares of each path; by default consultations, supplements, payments and
+    late dossiers are more frequent than in ``simulation.Odds`` so a few dossiers cover them.
+    """
     from motcua.dossiers.services import dossier_batch
     from motcua.dossiers.simulation import Odds, simulate
     from motcua.workcalendar.services import add_working_time, working_time_between
@@ -127,7 +131,8 @@ def generate(casts, procedures, *, n: int, seed: int = 2025, batch: int = 200) -
     start = dt.datetime(2026, 7, 1, 7, 30, tzinfo=VN_TZ)
     end = dt.datetime(2026, 9, 30, 17, 0, tzinfo=VN_TZ)
     span = working_time_between(start, end)
-    rng, odds = random.Random(seed), Odds(consult=0.2, supplement=0.2, payment=0.1, late=0.15)
+    rng = random.Random(seed)
+    odds = odds or Odds(consult=0.2, supplement=0.2, payment=0.1, late=0.15)
     now = end + dt.timedelta(days=120)
     for first in range(0, n, batch):
         with dossier_batch():

@@ -24,6 +24,7 @@ from motcua.imports.replay import CREATION_EVENTS, SKIPPED, SUPPORTED, Refs, Row
 _SPECS: dict[str, list] = {}
 for _spec in ACTIONS:
     _SPECS.setdefault(_spec.event, []).append(_spec)
+_STATUSES = frozenset(Status.values)
 _CREATED = {spec.event: spec.leads_to for spec in CREATIONS}
 #: payload fields naming an officer, per event
 _USER_FIELDS = {ev.ASSIGNED: "assignee", ev.STEP_COMPLETED: "assignee"}
@@ -54,7 +55,7 @@ class Mapping:
     def statuses_of(self, name: str) -> set[str] | None:
         """Our statuses a status name may stand for; None if unknown."""
         target = self.statuses.get(name, name)
-        if isinstance(target, str) and target in Status.values:
+        if isinstance(target, str) and target in _STATUSES:
             return {target}
         try:
             national = int(target)

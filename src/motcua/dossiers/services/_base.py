@@ -60,6 +60,7 @@ class Batch:
         self.new: dict[str, None] = {}  # ordered: rows get ids in the order received
         self.dirty: dict[str, set[str]] = {}
         self.children: list[Any] = []
+        self.children_of: dict[str, list[Any]] = defaultdict(list)  # by dossier code
         self.counters: dict[tuple[int, dt.date], Any] = {}
         self.memo: dict[tuple, Any] = {}
         #: a code the next intake uses instead of the daily counter (the import keeps the
@@ -69,7 +70,7 @@ class Batch:
 
     def pending(self, model, dossier: Dossier) -> list:
         """The batch's not yet inserted ``model`` rows of ``dossier``."""
-        return [c for c in self.children if type(c) is model and c.dossier.code == dossier.code]
+        return [c for c in self.children_of.get(dossier.code, ()) if type(c) is model]
 
     def flush(self) -> None:
         for counter in self.counters.values():
@@ -90,6 +91,7 @@ class Batch:
         for model, rows in by_model.items():
             model.objects.bulk_create(rows, batch_size=1000)
         self.children.clear()
+        self.children_of.clear()
 
 
 def _update(dossiers: list[Dossier], names: list[str]) -> None:
@@ -267,6 +269,8 @@ def add_children(rows: list) -> None:
     batch = _BATCH.get()
     if batch is not None:
         batch.children.extend(rows)
+        for row in rows:
+            batch.children_of[row.dossier.code].append(row)
     elif len(rows) == 1:
         rows[0].save(force_insert=True)
     elif rows:
