@@ -1,7 +1,7 @@
 """The `motcua` command: every Django management command, plus short names.
 
 motcua demo [--if-empty] [--seed N]   load the demo province
-motcua serve [--port 8000]            start the web server
+motcua serve [--port 8000] [--dev]    start the web server (gunicorn; --dev: Django's)
 motcua worker                         run background tasks (db_worker)
 motcua logins                         print the demo accounts
 motcua <any manage.py command>

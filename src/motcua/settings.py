@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -131,9 +132,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# --- deployment: only hashed copies are kept; source maps are not worth compressing ---
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # --- deployment: hashed, compressed static files (collectstatic runs in `motcua serve`) ---
+    "staticfiles": {"BACKEND": "motcua.core.storage.StaticFilesStorage"},
 }
 
 LOGIN_URL = "/dang-nhap/"
@@ -219,3 +224,76 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins need no row each
 OTP_TOTP_ISSUER = "Một Cửa"
 MOTCUA_REQUIRE_OTP = os.environ.get("MOTCUA_REQUIRE_OTP", "1") != "0"
 # --- end of the login throttle and second factor block ------------------------------------
+
+# --- deployment: cache/storage/replica/logging ---
+# Documented in docs/operations.md. Everything here is optional: without these variables
+# the platform runs on one machine with SQLite, the local disk and an in-process cache.
+from motcua.core import observability  # noqa: E402
+
+MIDDLEWARE.insert(  # after WhiteNoise: static files are not logged one by one
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "motcua.core.observability.RequestIdMiddleware",
+)
+LOGGING = observability.structured_logging(
+    LOGGING,
+    fmt=os.environ.get("MOTCUA_LOG_FORMAT", "plain"),  # "json" in production
+    request_level=os.environ.get("MOTCUA_REQUEST_LOG_LEVEL", "INFO"),
+)
+observability.init_error_reporting(
+    dsn=os.environ.get("SENTRY_DSN", ""),
+    environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    traces=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+)
+
+# Cache: Redis shared by every process when MOTCUA_REDIS_URL is set (sessions then read from
+# it first, written to both); otherwise a per-process memory cache.
+MOTCUA_REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
+if MOTCUA_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": MOTCUA_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Object storage: dossier files, results, evidence and exports in an S3-compatible bucket
+# (AWS, MinIO, Ceph, Viettel/VNPT/FPT object storage). Objects stay private: no public ACL,
+# each is read by the application and streamed through the view that checked the reader.
+if MOTCUA_S3_BUCKET := os.environ.get("MOTCUA_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MOTCUA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MOTCUA_S3_REGION") or None,
+            "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("MOTCUA_S3_SECRET_KEY") or None,
+            "location": os.environ.get("MOTCUA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,  # any URL handed out is signed ...
+            "querystring_expire": 300,  # ... and short-lived
+            "signature_version": "s3v4",
+            "addressing_style": os.environ.get("MOTCUA_S3_ADDRESSING_STYLE")
+            or None,  # "path": MinIO
+            "file_overwrite": False,
+        },
+    }
+
+# Read replica: statistics, dashboards and exports read from it inside
+# motcua.core.db.using_replica(); everything else (and every write) uses the primary.
+DATABASE_ROUTERS = ["motcua.core.db.ReplicaRouter"]
+MOTCUA_REPLICA_ALIAS = None
+if MOTCUA_REPLICA_URL := os.environ.get("MOTCUA_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(MOTCUA_REPLICA_URL, conn_max_age=0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    MOTCUA_REPLICA_ALIAS = "replica"
+# Persistent connections on PostgreSQL (each gunicorn worker keeps one, checked before reuse).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# --- end deployment block ---

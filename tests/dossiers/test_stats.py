@@ -23,7 +23,7 @@ def test_stats_count_each_outcome_once(world):
     services.dossier_request_supplement(
         actor=world.specialist, dossier=paused, items=["Tờ khai"], at=at(0, 11)
     )
-    services.dossier_withdraw(actor=world.desk, dossier=receive(world), reason="Rút")
+    services.dossier_withdraw(actor=world.desk, dossier=receive(world), reason="Rút", at=at(0, 10))
     services.dossier_refuse_at_intake(
         actor=world.desk, procedure=world.procedure, applicant=APPLICANT, reasons="Sai", at=at()
     )

@@ -19,11 +19,14 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.validation import step_allotment_error
 from motcua.core.errors import DomainError
+from motcua.core.service_admin import ServiceAdminMixin
 from motcua.organization.admin_roles import RoleAdminMixin
 from motcua.organization.models import Role
 
 
-class CatalogAdminMixin(RoleAdminMixin):
+class CatalogAdminMixin(ServiceAdminMixin, RoleAdminMixin):
+    """Catalog administrators edit; every add, change and delete goes through a service."""
+
     admin_roles = (Role.CATALOG_ADMIN, Role.PROVINCE_ADMIN)
 
 
@@ -53,14 +56,13 @@ class ProcedureAdmin(CatalogAdminMixin, admin.ModelAdmin):
     search_fields = ("code", "name", "search_text")
     inlines = [LevelInline, ComponentInline, FeeInline]
     change_list_template = "admin/catalog/procedure/change_list.html"
+    save_service = services.procedure_save
+    delete_service = services.procedure_delete
+    parts_service = services.procedure_parts_save
 
     @admin.display(description="Thời hạn")
     def time_limit_display(self, obj):
         return obj.time_limit_display()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.procedure_refresh_search(procedure=obj)
 
     def get_urls(self):
         return [
@@ -98,7 +100,12 @@ class ProcedureAdmin(CatalogAdminMixin, admin.ModelAdmin):
                 return redirect("..")
             if result.ok:
                 total = result.counts.get("ThuTuc", 0)
-                messages.success(request, f"Đã nhập danh mục: {total} thủ tục.")
+                if result.changes:
+                    messages.success(request, f"Đã nhập danh mục: {total} thủ tục.")
+                else:
+                    messages.info(
+                        request, f"Danh mục đã đúng như tệp ({total} thủ tục): không có thay đổi."
+                    )
                 return redirect("..")
             errors = [str(e) for e in result.errors]
         context = {
@@ -135,16 +142,36 @@ class StepInline(admin.TabularInline):
 
 @admin.register(InternalProcess)
 class InternalProcessAdmin(CatalogAdminMixin, admin.ModelAdmin):
-    list_display = ("procedure", "version", "effective_from", "decision")
+    """A version no dossier uses yet may be corrected or deleted; a used one is read-only
+    (approve a new version instead), so a dossier's process never changes under it."""
+
+    list_display = ("procedure", "version", "effective_from", "decision", "withdrawn_at")
+    list_filter = ("withdrawn_at",)
     search_fields = ("procedure__code", "procedure__name")
     autocomplete_fields = ("procedure",)
+    readonly_fields = ("withdrawn_at",)
     inlines = [StepInline]
+    save_service = services.process_save
+    delete_service = services.process_delete
+    parts_service = services.process_steps_save
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and services.process_in_use(obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and services.process_in_use(obj)
+        )
 
 
 @admin.register(Field)
 class FieldAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
+    save_service = services.field_save
+    delete_service = services.field_delete
 
 
 class EntryInline(admin.TabularInline):
@@ -158,3 +185,6 @@ class PublicationDecisionAdmin(CatalogAdminMixin, admin.ModelAdmin):
     list_display = ("number", "date", "signer", "title")
     search_fields = ("number", "title")
     inlines = [EntryInline]
+    save_service = services.decision_save
+    delete_service = services.decision_delete
+    parts_service = services.decision_entries_save

@@ -80,7 +80,7 @@ class Procedure(models.Model):
     )
     decentralised = models.BooleanField(_("phân cấp"), default=False)
     delegated = models.BooleanField(_("ủy quyền"), default=False)
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(_("chuỗi tìm kiếm"), editable=False, default="")
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -116,7 +116,9 @@ class Procedure(models.Model):
 
 
 class ProcedureLevel(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="levels")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="levels"
+    )
     level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
 
     class Meta:
@@ -131,7 +133,9 @@ class ProcedureLevel(models.Model):
 
 
 class DossierComponent(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="components")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="components"
+    )
     order = models.PositiveIntegerField(_("thứ tự"))
     name = models.CharField(_("tên giấy tờ"), max_length=500)
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=1)
@@ -160,7 +164,9 @@ class FeeKind(models.TextChoices):
 
 
 class FeeItem(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="fees"
+    )
     order = models.PositiveIntegerField(_("thứ tự"))
     kind = models.CharField(_("loại"), max_length=10, choices=FeeKind.choices)
     name = models.CharField(_("tên khoản thu"), max_length=500)
@@ -183,10 +189,16 @@ class FeeItem(models.Model):
 class InternalProcess(models.Model):
     """An approved internal process of a procedure; a dossier keeps the version in force."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="processes")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="processes"
+    )
     version = models.PositiveIntegerField(_("phiên bản"))
     effective_from = models.DateField(_("áp dụng từ"))
     decision = models.CharField(_("quyết định phê duyệt"), max_length=255, blank=True)
+    # Set when a catalog import no longer lists this version while dossiers still use it:
+    # it stays for them but is never chosen for a new dossier. A version is never deleted
+    # while a dossier points to it.
+    withdrawn_at = models.DateTimeField(_("ngừng áp dụng lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quy trình nội bộ")
@@ -204,7 +216,12 @@ class InternalProcess(models.Model):
 
 
 class ProcessStep(models.Model):
-    process = models.ForeignKey(InternalProcess, on_delete=models.CASCADE, related_name="steps")
+    process = models.ForeignKey(
+        InternalProcess,
+        verbose_name=_("quy trình nội bộ"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
     order = models.PositiveIntegerField(_("bước"))
     name = models.CharField(_("nội dung công việc"), max_length=500)
     unit_kind = models.CharField(
@@ -257,9 +274,14 @@ class PublicationDecision(models.Model):
 
 class PublicationEntry(models.Model):
     decision = models.ForeignKey(
-        PublicationDecision, on_delete=models.CASCADE, related_name="entries"
+        PublicationDecision,
+        verbose_name=_("quyết định công bố"),
+        on_delete=models.CASCADE,
+        related_name="entries",
     )
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="publications")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="publications"
+    )
     action = models.CharField(
         _("nội dung công bố"), max_length=10, choices=PublicationAction.choices
     )

@@ -55,9 +55,9 @@ def procedure_detail(*, code: str) -> Procedure:
             "fees",
             Prefetch(
                 "processes",
-                queryset=InternalProcess.objects.prefetch_related("steps__unit").order_by(
-                    "-effective_from", "-version"
-                ),
+                queryset=InternalProcess.objects.filter(withdrawn_at__isnull=True)
+                .prefetch_related("steps__unit")
+                .order_by("-effective_from", "-version"),
             ),
             "publications__decision",
         )
@@ -70,8 +70,13 @@ def procedure_detail(*, code: str) -> Procedure:
 
 
 def process_versions(procedure: Procedure) -> QuerySet[InternalProcess]:
-    """Every version of the procedure's internal process, newest first, with its steps."""
-    return procedure.processes.order_by("-effective_from", "-version").prefetch_related("steps")
+    """Every version of the procedure's internal process that new dossiers may use (withdrawn
+    versions left out), newest first, with its steps."""
+    return (
+        procedure.processes.filter(withdrawn_at__isnull=True)
+        .order_by("-effective_from", "-version")
+        .prefetch_related("steps")
+    )
 
 
 def process_in_force(

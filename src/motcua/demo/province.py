@@ -188,7 +188,10 @@ def _staff(units: dict, small: bool, password: str) -> list[tuple[str, str, str]
     specs: list[tuple[str, str, str, Unit]] = [
         ("quantri", "Quản trị tỉnh", Role.PROVINCE_ADMIN, units["province"]),
         ("danhmuc", "Quản trị danh mục TTHC", Role.CATALOG_ADMIN, units["departments"]["VPUBND"]),
-        ("thanhtra", "Thanh tra viên", Role.INSPECTOR, units["departments"]["TTRA"]),
+        # The province inspectorate (Thanh tra tỉnh) inspects every department and commune
+        # of the province: its inspector's role sits at the province, the unit whose whole
+        # subtree it covers (a role's scope is its unit and everything below it).
+        ("thanhtra", "Thanh tra viên (Thanh tra tỉnh)", Role.INSPECTOR, units["province"]),
         ("motcua.tinh", "Cán bộ một cửa Trung tâm", Role.DESK_OFFICER, units["centre"]),
         ("lanhdao.tinh", "Lãnh đạo UBND tỉnh", Role.UNIT_LEADER, units["province"]),
     ]

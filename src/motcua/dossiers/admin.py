@@ -1,10 +1,14 @@
 from django.contrib import admin
 
+from motcua.core.service_admin import ReadOnlyAdminMixin
 from motcua.dossiers.models import ChecklistItem, Consultation, Dossier, Pause, RuleSet
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: rule sets follow the law and the printed forms; a new one comes with code
+    (a data migration), and dossiers keep the one they were received under."""
+
     list_display = ("code", "name", "effective_from", "effective_to")
 
 

@@ -96,3 +96,6 @@ PAUSED = (S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED)
 IN_PROGRESS_FAMILY = OPEN + PAUSED
 FINISHED = (S.RESULT_READY, S.RETURNED)
 CLOSED = (S.WITHDRAWN, S.STOPPED, S.CANCELLED)
+# The due time counts down only while the dossier is being worked on: only these statuses can
+# be overdue (a paused dossier waits for the applicant; its due time moves when it resumes).
+CLOCK_RUNNING = OPEN

@@ -17,12 +17,34 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.lifecycle import (
+    CLOCK_RUNNING,
     IN_PROGRESS_FAMILY,
     NATIONAL_LABELS,
     NATIONAL_STATUS,
     PAUSED,
     Status,
 )
+
+
+def overdue_q(now: dt.datetime, *, status: str = "status", due: str = "due_at") -> Q:
+    """The one definition of "overdue at ``now``", for every list, queue, page and statistic.
+
+    Overdue = the clock is running (received, waiting for assignment, in progress, consulting)
+    and the due time is before ``now``. A dossier waiting for the applicant (supplement or
+    payment: clock paused) is not overdue — its due time moves by the working time paused when
+    it resumes; finished, closed and not yet received dossiers are never overdue.
+    ``status`` and ``due`` name the fields to test (the statistics pass the status and due time
+    as they stood at the end of the period). ``Dossier.is_overdue`` is the same rule in Python.
+    """
+    return Q(**{f"{status}__in": CLOCK_RUNNING, f"{due}__lt": now})
+
+
+class DossierQuerySet(models.QuerySet):
+    def overdue(self, now: dt.datetime) -> DossierQuerySet:
+        return self.filter(overdue_q(now))
+
+    def not_overdue(self, now: dt.datetime) -> DossierQuerySet:
+        return self.exclude(overdue_q(now))
 
 
 class RuleSet(models.Model):
@@ -205,6 +227,8 @@ class Dossier(models.Model):
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
+    objects = DossierQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -253,7 +277,8 @@ class Dossier(models.Model):
         return self.status in IN_PROGRESS_FAMILY
 
     def is_overdue(self, now: dt.datetime) -> bool:
-        return self.is_in_progress() and self.due_at is not None and self.due_at < now
+        """The rule of ``overdue_q`` for one loaded row (paused dossiers are not overdue)."""
+        return self.status in CLOCK_RUNNING and self.due_at is not None and self.due_at < now
 
     def applicant_phone_ends_with(self, last4: str) -> bool:
         """Whether ``last4`` are the last 4 digits of the applicant's phone (constant time).

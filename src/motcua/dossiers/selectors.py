@@ -5,25 +5,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers import deadlines
 from motcua.dossiers.actions import allowed_actions
 from motcua.dossiers.errors import DossierError
+from motcua.dossiers.events import SUBJECT as DOSSIER_SUBJECT
 from motcua.dossiers.lifecycle import (
     CLOSED,
     FINISHED,
-    IN_PROGRESS_FAMILY,
     NATIONAL_STATUS,
     NOT_RECEIVED,
     OPEN,
     PAUSED,
     Status,
 )
-from motcua.dossiers.models import Channel, Classification, Decision, Dossier
+from motcua.dossiers.models import Channel, Classification, Decision, Dossier, overdue_q
 from motcua.ledger.models import Event
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Role, Unit
@@ -148,9 +161,9 @@ def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = Non
         else:
             qs = qs.filter(status=filters.status)
     if filters.overdue is True:
-        qs = qs.filter(status__in=IN_PROGRESS_FAMILY, due_at__lt=now)
+        qs = qs.filter(overdue_q(now))
     elif filters.overdue is False:
-        qs = qs.exclude(status__in=IN_PROGRESS_FAMILY, due_at__lt=now)
+        qs = qs.exclude(overdue_q(now))
     if filters.procedure:
         qs = qs.filter(procedure__code=filters.procedure)
     if filters.date_from:
@@ -164,7 +177,7 @@ def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = Non
     elif filters.queue == "due_soon":
         qs = qs.filter(status__in=OPEN, due_at__gte=now, due_at__lte=_due_soon_limit(now))
     elif filters.queue == "overdue":
-        qs = qs.filter(status__in=IN_PROGRESS_FAMILY, due_at__lt=now)
+        qs = qs.filter(overdue_q(now))
     elif filters.queue == "waiting":
         qs = qs.filter(status__in=PAUSED)
     elif filters.queue == "done":
@@ -240,16 +253,112 @@ def _level_kinds(level: str) -> list[str]:
     return [kind for kind, lv in KIND_LEVEL.items() if lv == level]
 
 
+def stats_as_of(*, filters: StatsFilters, now: dt.datetime | None = None) -> dt.datetime:
+    """The moment a period's figures describe: the last instant of ``date_to`` (local time),
+    or now while the period is not over. A closed period always gives the same moment."""
+    now = now or timezone.now()
+    if filters.date_to is None:
+        return now
+    return min(now, timezone.make_aware(dt.datetime.combine(filters.date_to, dt.time.max)))
+
+
+# A dossier's state at the end of a period, folded into one word (else its status then).
+RESOLVED, WITHIN, OVERDUE, WAITING = "resolved", "within", "overdue", "paused"
+
+
+def _state_at(as_of: dt.datetime) -> Subquery:
+    """Each dossier's state at ``as_of``, read from its history alone.
+
+    The dossier's last event at or before ``as_of`` (highest ``seq``) records the status it
+    left the dossier in (``status_to``) and its due time then (``due_after``): resolved,
+    within / past its due time (``overdue_q``, the same rule as the lists), paused, or that
+    status (closed, not received); NULL if nothing had happened yet. One indexed look-up per
+    dossier (the unique ``subject, seq`` index), evaluated by the database.
+    """
+    then = (
+        Event.objects.filter(
+            subject_type=DOSSIER_SUBJECT,
+            subject_id=OuterRef("code"),
+            at__lte=as_of,
+            payload__has_key="status_to",  # as the replay reads it (every dossier event has it)
+        )
+        .annotate(
+            status_then=Cast(KT("payload__status_to"), CharField()),
+            due_then=Cast(KT("payload__due_after"), DateTimeField()),
+        )
+        .annotate(
+            state=Case(
+                When(status_then__in=FINISHED, then=Value(RESOLVED)),
+                When(status_then__in=PAUSED, then=Value(WAITING)),
+                When(overdue_q(as_of, status="status_then", due="due_then"), then=Value(OVERDUE)),
+                When(status_then__in=OPEN, then=Value(WITHIN)),
+                default=F("status_then"),
+                output_field=CharField(),
+            )
+        )
+        .order_by("-seq")
+        .values("state")[:1]
+    )
+    return Subquery(then, output_field=CharField())
+
+
+_RESOLVED_BY = {
+    Classification.EARLY: "resolved_early",
+    Classification.ON_TIME: "resolved_on_time",
+    Classification.LATE: "resolved_late",
+}
+_IN_PROGRESS_BY = {WITHIN: "in_progress_within", OVERDUE: "in_progress_overdue", WAITING: "paused"}
+_CLOSED_BY = {
+    Status.WITHDRAWN: "withdrawn",
+    Status.STOPPED: "stopped",
+    Status.CANCELLED: "stopped",
+    Status.INTAKE_REFUSED: "refused_at_intake",
+}
+
+
+def _fold(parts: list[dict]) -> dict:
+    """The columns of one row from its (state, classification, decision, channel) counts."""
+    row = dict.fromkeys(STAT_COLUMNS, 0)
+    for part in parts:
+        n, state = part["n"], part["state"]
+        if state in _CLOSED_BY:
+            row[_CLOSED_BY[state]] += n
+        if state is None or state in NOT_RECEIVED:
+            continue
+        row["received"] += n
+        if part["channel"] == Channel.ONLINE:
+            row["online"] += n
+        if state == RESOLVED:
+            row["resolved"] += n
+            if part["classification"] in _RESOLVED_BY:
+                row[_RESOLVED_BY[part["classification"]]] += n
+            if part["decision"] == Decision.REFUSED:
+                row["refused"] += n
+        elif state in _IN_PROGRESS_BY:
+            row["in_progress"] += n
+            row[_IN_PROGRESS_BY[state]] += n
+    return row
+
+
 def dossier_stats(
     *, filters: StatsFilters, group_by: str | None = None, now: dt.datetime | None = None
 ) -> list[dict]:
     """Received, resolved early/on time/late, in progress within/past deadline, paused,
-    withdrawn, refused and online share for dossiers received in the period.
+    withdrawn, refused and online share for dossiers received (submitted) in the period.
 
-    "In progress" is measured at the end of the period (or now, if earlier). The one query
-    behind the statistics page, the API and the exports.
+    Every figure is measured at ``stats_as_of`` (the end of the period, or now if earlier)
+    from the history — each dossier's status and due time as they stood then — so a closed
+    period gives the same rows whenever it is asked. The one query behind the statistics
+    page, the API and the exports.
     """
-    now = now or timezone.now()
+    as_of = stats_as_of(filters=filters, now=now)
+    if group_by and group_by not in GROUPS:
+        from motcua.core.errors import InvalidInput
+
+        raise InvalidInput(
+            f"Không thể nhóm theo '{group_by}'. Chọn: {', '.join(GROUPS)}.",
+            code=DossierError.GROUP_BY_INVALID,
+        )
     qs = Dossier.objects.all()
     if filters.unit:
         unit = Unit.objects.filter(code=filters.unit).first()
@@ -268,58 +377,31 @@ def dossier_stats(
         qs = qs.filter(submitted_at__date__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(submitted_at__date__lte=filters.date_to)
-        end = timezone.make_aware(dt.datetime.combine(filters.date_to, dt.time.max))
-        now = min(now, end)
-    received = ~Q(status__in=NOT_RECEIVED)
-    resolved = Q(finished_at__isnull=False) & Q(finished_at__lte=now)
-    open_at_end = received & ~resolved & ~Q(status__in=CLOSED)
-    paused = Q(status__in=PAUSED)
-    aggregates = {
-        "received": Count("pk", filter=received),
-        "resolved": Count("pk", filter=resolved),
-        "resolved_early": Count("pk", filter=resolved & Q(classification=Classification.EARLY)),
-        "resolved_on_time": Count("pk", filter=resolved & Q(classification=Classification.ON_TIME)),
-        "resolved_late": Count("pk", filter=resolved & Q(classification=Classification.LATE)),
-        "in_progress": Count("pk", filter=open_at_end),
-        "in_progress_within": Count(
-            "pk",
-            filter=open_at_end & ~paused & (Q(due_at__isnull=True) | Q(due_at__gte=now)),
-        ),
-        "in_progress_overdue": Count("pk", filter=open_at_end & ~paused & Q(due_at__lt=now)),
-        "paused": Count("pk", filter=open_at_end & paused),
-        "withdrawn": Count("pk", filter=Q(status=Status.WITHDRAWN)),
-        "stopped": Count("pk", filter=Q(status__in=(Status.STOPPED, Status.CANCELLED))),
-        "refused": Count("pk", filter=resolved & Q(decision=Decision.REFUSED)),
-        "refused_at_intake": Count("pk", filter=Q(status=Status.INTAKE_REFUSED)),
-        "online": Count("pk", filter=received & Q(channel=Channel.ONLINE)),
-    }
-    if group_by:
-        if group_by not in GROUPS:
-            from motcua.core.errors import InvalidInput
-
-            raise InvalidInput(
-                f"Không thể nhóm theo '{group_by}'. Chọn: {', '.join(GROUPS)}.",
-                code=DossierError.GROUP_BY_INVALID,
+    qs = qs.annotate(state=_state_at(as_of))
+    dims = ["state", "classification", "decision", "channel"]
+    if not group_by:
+        parts = list(qs.values(*dims).annotate(n=Count("pk")).order_by())
+        return [_with_shares({"group": "", "label": "Tổng", **_fold(parts)})]
+    key, label = GROUPS[group_by]
+    if group_by == "month":
+        qs = qs.annotate(month=TruncMonth("submitted_at"))
+    names = [key] + ([label] if label else [])
+    groups: dict = {}
+    for part in qs.values(*names, *dims).annotate(n=Count("pk")).order_by():
+        value = part[key]
+        groups.setdefault(value, (part[label] if label else None, []))[1].append(part)
+    out = []
+    for value in sorted(groups, key=lambda v: (v is None, v)):
+        name, parts = groups[value]
+        if isinstance(value, dt.datetime | dt.date):
+            value = (
+                timezone.localtime(value).strftime("%Y-%m")
+                if isinstance(value, dt.datetime)
+                else value.strftime("%Y-%m")
             )
-        key, label = GROUPS[group_by]
-        if group_by == "month":
-            qs = qs.annotate(month=TruncMonth("submitted_at"))
-        names = [key] + ([label] if label else [])
-        rows = list(qs.values(*names).annotate(**aggregates).order_by(key))
-        out = []
-        for row in rows:
-            value = row.pop(key)
-            name = row.pop(label) if label else None
-            if isinstance(value, dt.datetime | dt.date):
-                value = (
-                    timezone.localtime(value).strftime("%Y-%m")
-                    if isinstance(value, dt.datetime)
-                    else value.strftime("%Y-%m")
-                )
-            out.append(_with_shares({"group": str(value), "label": name or str(value), **row}))
-        return out
-    row = qs.aggregate(**aggregates)
-    return [_with_shares({"group": "", "label": "Tổng", **row})]
+        row = {"group": str(value), "label": name or str(value), **_fold(parts)}
+        out.append(_with_shares(row))
+    return out
 
 
 def _with_shares(row: dict) -> dict:

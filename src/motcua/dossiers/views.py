@@ -410,5 +410,11 @@ def stats(request):
     return render(
         request,
         "dossiers/stats.html",
-        {"rows": rows, "total": total, "group_by": group_by, "groups": selectors.GROUP_LABELS},
+        {
+            "rows": rows,
+            "total": total,
+            "group_by": group_by,
+            "groups": selectors.GROUP_LABELS,
+            "as_of": selectors.stats_as_of(filters=filters),
+        },
     )

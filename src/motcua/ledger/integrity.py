@@ -95,6 +95,7 @@ def _result(payload: dict) -> dict:
 
 
 def _dossier_findings(code: str, events: list[Event], dossier: dict | None, now, storage):
+    """The findings of one dossier's history, one small check per kind of finding."""
     out: list[Finding] = []
     apologies = 0
     previous: Event | None = None
@@ -104,88 +105,117 @@ def _dossier_findings(code: str, events: list[Event], dossier: dict | None, now,
         payload = event.payload if isinstance(event.payload, dict) else {}
         where = {"code": code, "at": event.at, "seq": event.seq, "actor_label": event.actor_label}
         if event.action == A_APPROVED:
-            result = _result(payload)
-            missing = [name for name in ("number", "file") if not result.get(name)]
-            if missing:
-                out.append(
-                    Finding(
-                        Kind.RESULT_WITHOUT_DOCUMENT,
-                        detail="Ghi nhận có kết quả nhưng thiếu "
-                        + " và ".join("số văn bản" if m == "number" else "tệp" for m in missing),
-                        **where,
-                    )
-                )
-            elif dossier is not None:
-                current = dossier.get("result_file") or ""
-                if current and current != result.get("file"):
-                    out.append(
-                        Finding(
-                            Kind.RESULT_FILE_LATE,
-                            detail=f"Tệp kết quả hiện tại ({current}) khác tệp lúc giải quyết "
-                            f"({result.get('file')}): đã thay sau khi giải quyết",
-                            **where,
-                        )
-                    )
-                elif current and storage is not None:
-                    stored = _stored_at(storage, current)
-                    if stored is not None and stored > event.at + FILE_GRACE:
-                        minutes = int((stored - event.at).total_seconds() // 60)
-                        out.append(
-                            Finding(
-                                Kind.RESULT_FILE_LATE,
-                                detail=f"Tệp kết quả được lưu {minutes} phút sau khi giải quyết",
-                                **where,
-                            )
-                        )
+            out += _result_findings(event, payload, dossier, storage, where)
         if event.action in RESOLUTIONS:
             resolved = event
         if event.action == A_RETURNED:
             returned = True
-        if (
-            event.action in (A_STEP_COMPLETED, *RESOLUTIONS)
-            and previous is not None
-            and previous.action in HANDOVERS
-        ):
-            seconds = (event.at - previous.at).total_seconds()
-            if 0 <= seconds < STEP_SECONDS:
-                out.append(
-                    Finding(
-                        Kind.STEP_IN_SECONDS,
-                        detail=f"Hoàn thành {int(seconds)} giây sau khi nhận bước "
-                        f"(sự kiện thứ tự {previous.seq})",
-                        **where,
-                    )
-                )
+        out += _step_in_seconds(event, previous, where)
         if event.action == A_APOLOGIZED:
             apologies += 1
-            if apologies > 1:
-                out.append(
-                    Finding(
-                        Kind.REPEATED_REAPPOINTMENT,
-                        detail=f"Xin lỗi, hẹn lại lần thứ {apologies} (chỉ được hẹn lại một lần)",
-                        **where,
-                    )
-                )
-        occurred = _parse(payload.get("occurred_at"))
-        if "late_entry" in event.action or "catch_up" in event.action or occurred is not None:
-            lag = f" (xảy ra lúc {occurred:%d/%m/%Y %H:%M} UTC)" if occurred else ""
-            reason = payload.get("reason") or payload.get("reasons") or "không ghi lý do"
-            out.append(Finding(Kind.CATCH_UP, detail=f"Sự kiện nhập bù{lag}: {reason}", **where))
+            out += _repeated_reappointment(apologies, where)
+        out += _catch_up(event, payload, where)
         previous = event
     if resolved is not None and resolved.action == A_APPROVED and not returned:
-        waited = now - resolved.at
-        if waited > NOT_RETURNED_AFTER:
-            out.append(
-                Finding(
-                    Kind.NOT_RETURNED,
-                    code=code,
-                    at=resolved.at,
-                    seq=resolved.seq,
-                    actor_label=resolved.actor_label,
-                    detail=f"Đã có kết quả {waited.days} ngày, chưa trả cho người nộp",
-                )
-            )
+        out += _not_returned(code, resolved, now)
     return out
+
+
+def _result_findings(event: Event, payload: dict, dossier, storage, where) -> list[Finding]:
+    """A resolution without its document, or a result file replaced or stored afterwards."""
+    result = _result(payload)
+    missing = [name for name in ("number", "file") if not result.get(name)]
+    if missing:
+        return [
+            Finding(
+                Kind.RESULT_WITHOUT_DOCUMENT,
+                detail="Ghi nhận có kết quả nhưng thiếu "
+                + " và ".join("số văn bản" if m == "number" else "tệp" for m in missing),
+                **where,
+            )
+        ]
+    current = (dossier or {}).get("result_file") or ""
+    if not current:
+        return []
+    if current != result.get("file"):
+        return [
+            Finding(
+                Kind.RESULT_FILE_LATE,
+                detail=f"Tệp kết quả hiện tại ({current}) khác tệp lúc giải quyết "
+                f"({result.get('file')}): đã thay sau khi giải quyết",
+                **where,
+            )
+        ]
+    stored = _stored_at(storage, current) if storage is not None else None
+    if stored is not None and stored > event.at + FILE_GRACE:
+        minutes = int((stored - event.at).total_seconds() // 60)
+        return [
+            Finding(
+                Kind.RESULT_FILE_LATE,
+                detail=f"Tệp kết quả được lưu {minutes} phút sau khi giải quyết",
+                **where,
+            )
+        ]
+    return []
+
+
+def _step_in_seconds(event: Event, previous: Event | None, where) -> list[Finding]:
+    """A step completed (or the dossier resolved) seconds after it was handed over."""
+    if (
+        event.action not in (A_STEP_COMPLETED, *RESOLUTIONS)
+        or previous is None
+        or previous.action not in HANDOVERS
+    ):
+        return []
+    seconds = (event.at - previous.at).total_seconds()
+    if not 0 <= seconds < STEP_SECONDS:
+        return []
+    return [
+        Finding(
+            Kind.STEP_IN_SECONDS,
+            detail=f"Hoàn thành {int(seconds)} giây sau khi nhận bước "
+            f"(sự kiện thứ tự {previous.seq})",
+            **where,
+        )
+    ]
+
+
+def _repeated_reappointment(apologies: int, where) -> list[Finding]:
+    if apologies <= 1:
+        return []
+    return [
+        Finding(
+            Kind.REPEATED_REAPPOINTMENT,
+            detail=f"Xin lỗi, hẹn lại lần thứ {apologies} (chỉ được hẹn lại một lần)",
+            **where,
+        )
+    ]
+
+
+def _catch_up(event: Event, payload: dict, where) -> list[Finding]:
+    """An event entered afterwards (late entry, catch-up, or with its own occurrence time)."""
+    occurred = _parse(payload.get("occurred_at"))
+    if "late_entry" not in event.action and "catch_up" not in event.action and occurred is None:
+        return []
+    lag = f" (xảy ra lúc {occurred:%d/%m/%Y %H:%M} UTC)" if occurred else ""
+    reason = payload.get("reason") or payload.get("reasons") or "không ghi lý do"
+    return [Finding(Kind.CATCH_UP, detail=f"Sự kiện nhập bù{lag}: {reason}", **where)]
+
+
+def _not_returned(code: str, resolved: Event, now) -> list[Finding]:
+    waited = now - resolved.at
+    if waited <= NOT_RETURNED_AFTER:
+        return []
+    return [
+        Finding(
+            Kind.NOT_RETURNED,
+            code=code,
+            at=resolved.at,
+            seq=resolved.seq,
+            actor_label=resolved.actor_label,
+            detail=f"Đã có kết quả {waited.days} ngày, chưa trả cho người nộp",
+        )
+    ]
 
 
 def _stored_at(storage, name: str) -> dt.datetime | None:

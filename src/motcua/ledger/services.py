@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from motcua.core.formats import VN_TZ
@@ -106,6 +106,26 @@ class EventBuffer:
         """The subject was created in this transaction: it has no stored event to read."""
         self.heads.setdefault((subject_type, str(subject_id)), (0, ""))
 
+    def preload(self, subject_type: str, subject_ids) -> None:
+        """Read the heads of many subjects in two queries instead of one per first event."""
+        ids = [str(i) for i in subject_ids if (subject_type, str(i)) not in self.heads]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            last = dict(
+                Event.objects.filter(subject_type=subject_type, subject_id__in=chunk)
+                .values_list("subject_id")
+                .annotate(seq=Max("seq"))
+            )
+            hashes = {
+                (subject_id, seq): digest
+                for subject_id, seq, digest in Event.objects.filter(
+                    subject_type=subject_type, subject_id__in=list(last), seq__in=set(last.values())
+                ).values_list("subject_id", "seq", "hash")
+            }
+            for subject_id in chunk:
+                seq = last.get(subject_id, 0)
+                self.heads[(subject_type, subject_id)] = (seq, hashes.get((subject_id, seq), ""))
+
     def append(self, subject_type, subject_id, action, actor, unit, payload, at) -> Event:
         key = (subject_type, subject_id)
         head = self.heads.get(key)
@@ -161,6 +181,11 @@ _EVENT_COPY = (
 
 
 _BUFFER: ContextVar[EventBuffer | None] = ContextVar("ledger_event_buffer", default=None)
+
+
+def current_batch() -> EventBuffer | None:
+    """The ``event_batch()`` events are being recorded in, if any (batches cannot nest)."""
+    return _BUFFER.get()
 
 
 @contextmanager

@@ -163,30 +163,161 @@ def verify(*, max_problems: int = 100, published: list[dict] | None = None) -> R
 
 def _verify(max_problems: int, published: list[dict]) -> Report:
     started = time.perf_counter()
-    report = Report()
-    problems = _Collector(max_problems)
-    roots = {r.day: r for r in DailyRoot.objects.order_by("day")}
-    first_root_day = min(roots) if roots else None
-    last_root_day = max(roots) if roots else None
-    heads_wanted = {r.chain_head_event_id for r in roots.values()}
-    heads_found: dict[int, str] = {}
-    accumulators = {day: merkle.Accumulator() for day in roots}
-    late_in_root: set[dt.date] = set()
+    verifier = _Verifier(max_problems)
+    verifier.run()
+    report, problems = verifier.report, verifier.problems
+    _check_roots(
+        verifier.roots, verifier.accumulators, verifier.heads_found, verifier.late_in_root, problems
+    )
+    _check_published(verifier.roots, published, problems)
+    report.roots = len(verifier.roots)
+    report.problems = sorted(problems.items, key=Problem.order)[:max_problems]
+    report.problem_count = problems.count
+    report.seconds = time.perf_counter() - started
+    return report
 
-    upto = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    sealed_head = Seal.objects.order_by("-event_id").values_list("event_id", flat=True).first() or 0
-    subjects: dict[tuple[str, str], tuple[int, str]] = {}
-    seals = _seals(max(upto, sealed_head))
-    seal = next(seals)
-    chain_prev = ""
-    batch_at: dt.datetime | None = None  # sealing time of the current run
-    prev_batch_at: dt.datetime | None = None  # sealing time of the run before it
 
-    def sealed_but_deleted(seal_row) -> None:
+class _Verifier:
+    """One pass over the events in id order, merged with the seals; one checker per section
+    of the verification (docs/ledger.md §4): the event's hash, the subject's chain, the
+    global chain, the daily roots."""
+
+    def __init__(self, max_problems: int) -> None:
+        self.report = Report()
+        self.problems = _Collector(max_problems)
+        self.roots = {r.day: r for r in DailyRoot.objects.order_by("day")}
+        self.first_root_day = min(self.roots) if self.roots else None
+        self.last_root_day = max(self.roots) if self.roots else None
+        self.heads_wanted = {r.chain_head_event_id for r in self.roots.values()}
+        self.heads_found: dict[int, str] = {}
+        self.accumulators = {day: merkle.Accumulator() for day in self.roots}
+        self.late_in_root: set[dt.date] = set()
+        self.upto = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        self.sealed_head = (
+            Seal.objects.order_by("-event_id").values_list("event_id", flat=True).first() or 0
+        )
+        self.subjects: dict[tuple[str, str], tuple[int, str]] = {}
+        self.seals = _seals(max(self.upto, self.sealed_head))
+        self.seal = next(self.seals)
+        self.chain_prev = ""
+        self.batch_at: dt.datetime | None = None  # sealing time of the current run
+        self.prev_batch_at: dt.datetime | None = None  # sealing time of the run before it
+
+    def run(self) -> None:
+        for row in _rows(_EVENT_SQL, [self.upto]):
+            (event_id, subject_type, subject_id, seq, action, actor_id, actor_label, unit_id,
+             raw_at, payload, prev_hash, digest) = row  # fmt: skip
+            self.report.events += 1
+            at = _naive_utc(raw_at)
+            if isinstance(payload, str):
+                payload = json.loads(payload)
+            where = {
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "seq": seq,
+                "at": at.replace(tzinfo=_UTC),
+                "event_id": event_id,
+            }
+            fields = (subject_type, subject_id, seq, action, actor_id, actor_label, unit_id)
+            self.check_hash(fields, at, payload, prev_hash, digest, where)
+            self.check_subject_chain(subject_type, subject_id, seq, prev_hash, digest, where)
+            self.check_global_chain(event_id, at, digest, where)
+            self.check_day_root(event_id, at, digest, where)
+        # seals left after the last event: deleted tail
+        while self.seal is not None:
+            self.sealed_but_deleted(self.seal)
+            self.seal = next(self.seals)
+
+    # 1. the event's own hash
+    def check_hash(self, fields, at, payload, prev_hash, digest, where) -> None:
+        expected = event_hash_of(
+            *fields, at.isoformat(timespec="microseconds") + "Z", payload, prev_hash
+        )
+        if expected != digest:
+            self.problems.add(
+                Problem(
+                    "content_changed",
+                    "nội dung, thời điểm hoặc người thực hiện đã bị sửa (băm không khớp)",
+                    **where,
+                )
+            )
+
+    # 2. the subject's chain
+    def check_subject_chain(self, subject_type, subject_id, seq, prev_hash, digest, where) -> None:
+        key = (subject_type, subject_id)
+        last_seq, last_hash = self.subjects.get(key, (0, ""))
+        if seq != last_seq + 1:
+            if seq <= last_seq:
+                message = f"thứ tự {seq} đứng sau thứ tự {last_seq} (bị chèn hoặc đảo thứ tự)"
+            else:
+                missing = ", ".join(str(s) for s in range(last_seq + 1, min(seq, last_seq + 6)))
+                message = f"thiếu sự kiện thứ tự {missing} (bị xoá)"
+            self.problems.add(Problem("sequence_gap", message, **where))
+        elif prev_hash != last_hash:
+            self.problems.add(
+                Problem(
+                    "subject_chain_broken",
+                    "băm trước không khớp sự kiện trước của cùng đối tượng",
+                    **where,
+                )
+            )
+        self.subjects[key] = (max(seq, last_seq), digest)
+
+    # 3. the global chain: seals of events that no longer exist come first
+    def check_global_chain(self, event_id, at, digest, where) -> None:
+        while self.seal is not None and self.seal[0] < event_id:
+            self.sealed_but_deleted(self.seal)
+            self.seal = next(self.seals)
+        seal = self.seal
+        if seal is None or seal[0] != event_id:
+            self.report.pending += 1
+            if event_id < self.sealed_head:
+                self.problems.add(
+                    Problem(
+                        "not_sealed",
+                        "sự kiện nằm giữa các sự kiện đã niêm phong nhưng không có mắt xích "
+                        "(bị chèn sau khi niêm phong)",
+                        **where,
+                    )
+                )
+            return
+        self.report.sealed += 1
+        self.check_seal_link(seal)
+        link = seal_hash(prev_hash=seal[4], event_id=event_id, event_hash=digest)
+        if link != seal[5]:
+            self.problems.add(
+                Problem(
+                    "seal_mismatch",
+                    "băm của sự kiện khác với băm đã niêm phong vào chuỗi toàn cục",
+                    **where,
+                )
+            )
+        self.check_seal_time(at, seal, where)
+        self.chain_prev = seal[5]
+        if event_id in self.heads_wanted:
+            self.heads_found[event_id] = seal[5]
+        self.seal = next(self.seals)
+
+    def check_seal_time(self, at, seal, where) -> None:
+        if at > seal[6] + GRACE:
+            self.problems.add(
+                Problem("time_after_seal", "thời điểm ghi sau thời điểm niêm phong", **where)
+            )
+        elif self.prev_batch_at is not None and at < self.prev_batch_at - GRACE:
+            self.problems.add(
+                Problem(
+                    "backdated",
+                    "sự kiện ghi lùi ngày: thời điểm trước lần niêm phong trước đó "
+                    f"({vn_datetime(self.prev_batch_at.replace(tzinfo=_UTC))}) mà không được "
+                    "niêm phong khi ấy",
+                    **where,
+                )
+            )
+
+    def sealed_but_deleted(self, seal_row) -> None:
         """A seal whose event is no longer in the ledger: the chain goes on past it."""
-        nonlocal chain_prev
-        check_seal_link(seal_row)
-        problems.add(
+        self.check_seal_link(seal_row)
+        self.problems.add(
             Problem(
                 "event_deleted",
                 "sự kiện đã được niêm phong nhưng không còn trong sổ (bị xoá)",
@@ -196,15 +327,14 @@ def _verify(max_problems: int, published: list[dict]) -> Report:
                 event_id=seal_row[0],
             )
         )
-        chain_prev = seal_row[5]
-        if seal_row[0] in heads_wanted:
-            heads_found[seal_row[0]] = seal_row[5]
+        self.chain_prev = seal_row[5]
+        if seal_row[0] in self.heads_wanted:
+            self.heads_found[seal_row[0]] = seal_row[5]
 
-    def check_seal_link(seal_row) -> None:
-        nonlocal chain_prev, batch_at, prev_batch_at
+    def check_seal_link(self, seal_row) -> None:
         event_id, subject_type, subject_id, seq, prev_hash, _link, sealed_at = seal_row
-        if prev_hash != chain_prev:
-            problems.add(
+        if prev_hash != self.chain_prev:
+            self.problems.add(
                 Problem(
                     "chain_broken",
                     "mắt xích chuỗi toàn cục không nối tiếp mắt xích trước "
@@ -215,139 +345,29 @@ def _verify(max_problems: int, published: list[dict]) -> Report:
                     event_id=event_id,
                 )
             )
-        if batch_at is None or sealed_at != batch_at:
-            prev_batch_at, batch_at = batch_at, sealed_at
+        if self.batch_at is None or sealed_at != self.batch_at:
+            self.prev_batch_at, self.batch_at = self.batch_at, sealed_at
 
-    for row in _rows(_EVENT_SQL, [upto]):
-        (event_id, subject_type, subject_id, seq, action, actor_id, actor_label, unit_id, raw_at,
-         payload, prev_hash, digest) = row  # fmt: skip
-        report.events += 1
-        at = _naive_utc(raw_at)
-        if isinstance(payload, str):
-            payload = json.loads(payload)
-        # 1. the event's own hash
-        expected = event_hash_of(
-            subject_type,
-            subject_id,
-            seq,
-            action,
-            actor_id,
-            actor_label,
-            unit_id,
-            at.isoformat(timespec="microseconds") + "Z",
-            payload,
-            prev_hash,
-        )
-        where = {
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-            "seq": seq,
-            "at": at.replace(tzinfo=_UTC),
-            "event_id": event_id,
-        }
-        if expected != digest:
-            problems.add(
-                Problem(
-                    "content_changed",
-                    "nội dung, thời điểm hoặc người thực hiện đã bị sửa (băm không khớp)",
-                    **where,
-                )
-            )
-        # 2. the subject's chain
-        key = (subject_type, subject_id)
-        last_seq, last_hash = subjects.get(key, (0, ""))
-        if seq != last_seq + 1:
-            if seq <= last_seq:
-                message = f"thứ tự {seq} đứng sau thứ tự {last_seq} (bị chèn hoặc đảo thứ tự)"
-            else:
-                missing = ", ".join(str(s) for s in range(last_seq + 1, min(seq, last_seq + 6)))
-                message = f"thiếu sự kiện thứ tự {missing} (bị xoá)"
-            problems.add(Problem("sequence_gap", message, **where))
-        elif prev_hash != last_hash:
-            problems.add(
-                Problem(
-                    "subject_chain_broken",
-                    "băm trước không khớp sự kiện trước của cùng đối tượng",
-                    **where,
-                )
-            )
-        subjects[key] = (max(seq, last_seq), digest)
-        # 3. the global chain: seals of events that no longer exist come first
-        while seal is not None and seal[0] < event_id:
-            sealed_but_deleted(seal)
-            seal = next(seals)
-        if seal is not None and seal[0] == event_id:
-            report.sealed += 1
-            check_seal_link(seal)
-            link = seal_hash(prev_hash=seal[4], event_id=event_id, event_hash=digest)
-            if link != seal[5]:
-                problems.add(
+    # 4. the daily roots
+    def check_day_root(self, event_id, at, digest, where) -> None:
+        if self.first_root_day is None:
+            return
+        day = (at + _VN_SHIFT).date()
+        root = self.roots.get(day)
+        if root is not None:
+            self.accumulators[day].add(digest)
+            if event_id > root.chain_head_event_id:
+                self.late_in_root.add(day)
+                self.problems.add(
                     Problem(
-                        "seal_mismatch",
-                        "băm của sự kiện khác với băm đã niêm phong vào chuỗi toàn cục",
+                        "after_root",
+                        f"sự kiện thuộc ngày {day:%d/%m/%Y} nhưng được ghi sau khi gốc ngày "
+                        "đã công bố (chèn hoặc ghi lùi ngày)",
                         **where,
                     )
                 )
-            if at > seal[6] + GRACE:
-                problems.add(
-                    Problem("time_after_seal", "thời điểm ghi sau thời điểm niêm phong", **where)
-                )
-            elif prev_batch_at is not None and at < prev_batch_at - GRACE:
-                problems.add(
-                    Problem(
-                        "backdated",
-                        "sự kiện ghi lùi ngày: thời điểm trước lần niêm phong trước đó "
-                        f"({vn_datetime(prev_batch_at.replace(tzinfo=_UTC))}) mà không được "
-                        "niêm phong khi ấy",
-                        **where,
-                    )
-                )
-            chain_prev = seal[5]
-            if event_id in heads_wanted:
-                heads_found[event_id] = seal[5]
-            seal = next(seals)
-        else:
-            report.pending += 1
-            if event_id < sealed_head:
-                problems.add(
-                    Problem(
-                        "not_sealed",
-                        "sự kiện nằm giữa các sự kiện đã niêm phong nhưng không có mắt xích "
-                        "(bị chèn sau khi niêm phong)",
-                        **where,
-                    )
-                )
-        # 4. the daily roots
-        if first_root_day is not None:
-            day = (at + _VN_SHIFT).date()
-            root = roots.get(day)
-            if root is not None:
-                accumulators[day].add(digest)
-                if event_id > root.chain_head_event_id:
-                    late_in_root.add(day)
-                    problems.add(
-                        Problem(
-                            "after_root",
-                            f"sự kiện thuộc ngày {day:%d/%m/%Y} nhưng được ghi sau khi gốc ngày "
-                            "đã công bố (chèn hoặc ghi lùi ngày)",
-                            **where,
-                        )
-                    )
-            elif day <= last_root_day:
-                problems.add(Problem("root_missing", f"không có gốc ngày {day:%d/%m/%Y}", **where))
-
-    # seals left after the last event: deleted tail
-    while seal is not None:
-        sealed_but_deleted(seal)
-        seal = next(seals)
-
-    _check_roots(roots, accumulators, heads_found, late_in_root, problems)
-    _check_published(roots, published, problems)
-    report.roots = len(roots)
-    report.problems = sorted(problems.items, key=Problem.order)[:max_problems]
-    report.problem_count = problems.count
-    report.seconds = time.perf_counter() - started
-    return report
+        elif day <= self.last_root_day:
+            self.problems.add(Problem("root_missing", f"không có gốc ngày {day:%d/%m/%Y}", **where))
 
 
 def _check_roots(roots, accumulators, heads_found, late_in_root, problems: _Collector) -> None:

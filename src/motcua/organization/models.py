@@ -65,7 +65,9 @@ class Unit(models.Model):
     )
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    name_folded = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=255, editable=False, db_index=True, default=""
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -167,7 +169,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("tên"), max_length=100)
     prefix = models.CharField(_("tiền tố"), max_length=12)
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(_("mã băm"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)

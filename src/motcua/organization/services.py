@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
 from motcua.core.text import fold
+from motcua.ledger.changes import row_delete, row_save
 from motcua.ledger.services import event_record
 from motcua.organization import events
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit, UnitKind, UnitSuccession
@@ -58,6 +60,36 @@ def unit_create(
         payload={"code": code, "name": name, "kind": kind, "valid_from": valid_from},
     )
     return unit
+
+
+@transaction.atomic
+def unit_save(*, actor, instance: Unit, created: bool, changed: Sequence[str] = ()) -> Unit:
+    """The admin's add and change form of a unit."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    instance.name_folded = fold(instance.name)
+    instance.electronic_id = instance.electronic_id or None
+    return row_save(
+        actor=actor,
+        instance=instance,
+        action=events.UNIT_CREATED if created else events.UNIT_SAVED,
+        created=created,
+        changed=changed,
+        subject_type="unit",
+        unit=instance,
+    )
+
+
+@transaction.atomic
+def unit_delete(*, actor, instance: Unit) -> None:
+    """Delete a unit entered by mistake (one in use is protected; end it by a merge)."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    row_delete(
+        actor=actor,
+        instance=instance,
+        action=events.UNIT_DELETED,
+        subject_type="unit",
+        subject_id=str(instance.pk),
+    )
 
 
 @transaction.atomic
@@ -150,17 +182,22 @@ def staff_role_grant(
     role: str,
     unit: Unit,
     valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
     check_permission: bool = True,
 ) -> StaffRole:
+    """Give ``user`` the ``role`` at ``unit`` (an identical open grant is returned as is)."""
     if check_permission:
         require_role(actor, [Role.PROVINCE_ADMIN])
     if role not in Role.values:
         raise InvalidInput(f"Vai trò '{role}' không hợp lệ.", code="role_invalid")
+    valid_from = valid_from or timezone.localdate()
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput("Ngày hết hiệu lực phải sau ngày bắt đầu.", code="role_dates_invalid")
     existing = StaffRole.objects.filter(user=user, role=role, unit=unit, valid_to__isnull=True)
-    if existing.exists():
+    if valid_to is None and existing.exists():
         return existing.get()
     staff_role = StaffRole.objects.create(
-        user=user, role=role, unit=unit, valid_from=valid_from or timezone.localdate()
+        user=user, role=role, unit=unit, valid_from=valid_from, valid_to=valid_to
     )
     event_record(
         subject_type="user",
@@ -168,9 +205,96 @@ def staff_role_grant(
         action=events.ROLE_GRANTED,
         actor=actor,
         unit=unit,
-        payload={"role": role, "unit": unit.code},
+        payload={
+            "role": role,
+            "unit": unit.code,
+            "staff_role": staff_role.pk,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        },
     )
     return staff_role
+
+
+@transaction.atomic
+def staff_role_revoke(
+    *, actor, staff_role: StaffRole, on: dt.date | None = None, check_permission: bool = True
+) -> StaffRole:
+    """End a grant: it is valid up to ``on`` (today by default), then no more."""
+    if check_permission:
+        require_role(actor, [Role.PROVINCE_ADMIN])
+    staff_role = StaffRole.objects.select_for_update().select_related("unit").get(pk=staff_role.pk)
+    on = on or timezone.localdate()
+    if staff_role.valid_to is not None and staff_role.valid_to <= on:
+        return staff_role
+    if on < staff_role.valid_from:
+        raise InvalidInput(
+            "Ngày thu hồi phải từ ngày bắt đầu của quyền.", code="role_dates_invalid"
+        )
+    staff_role.valid_to = on
+    staff_role.save(update_fields=["valid_to"])
+    event_record(
+        subject_type="user",
+        subject_id=staff_role.user_id,
+        action=events.ROLE_REVOKED,
+        actor=actor,
+        unit=staff_role.unit,
+        payload={
+            "role": staff_role.role,
+            "unit": staff_role.unit.code,
+            "staff_role": staff_role.pk,
+            "valid_to": on,
+        },
+    )
+    return staff_role
+
+
+@transaction.atomic
+def staff_role_save(
+    *, actor, instance: StaffRole, created: bool, changed: Sequence[str] = ()
+) -> StaffRole:
+    """The admin's add and change form: a grant, a revocation, or a correction."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    if created:
+        granted = staff_role_grant(
+            actor=actor,
+            user=instance.user,
+            role=instance.role,
+            unit=instance.unit,
+            valid_from=instance.valid_from,
+            valid_to=instance.valid_to,
+            check_permission=False,
+        )
+        instance.pk = granted.pk
+        return granted
+    if instance.valid_to is not None and instance.valid_to < instance.valid_from:
+        raise InvalidInput("Ngày hết hiệu lực phải sau ngày bắt đầu.", code="role_dates_invalid")
+    revoked = "valid_to" in changed and instance.valid_to is not None
+    return row_save(
+        actor=actor,
+        instance=instance,
+        action=events.ROLE_REVOKED if revoked else events.ROLE_CHANGED,
+        created=False,
+        changed=changed,
+        subject_type="user",
+        subject_id=str(instance.user_id),
+        unit=instance.unit,
+        payload={"role": instance.role, "unit": instance.unit.code},
+    )
+
+
+@transaction.atomic
+def staff_role_delete(*, actor, instance: StaffRole) -> None:
+    """Delete a grant made by mistake; the history keeps it as revoked."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    row_delete(
+        actor=actor,
+        instance=instance,
+        action=events.ROLE_REVOKED,
+        subject_type="user",
+        subject_id=str(instance.user_id),
+        unit=instance.unit,
+    )
 
 
 def _token_hash(raw: str) -> str:
@@ -188,6 +312,13 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=user, name=name.strip(), prefix=raw[:10], token_hash=_token_hash(raw)
     )
+    event_record(
+        subject_type="user",
+        subject_id=user.pk,
+        action=events.TOKEN_ISSUED,
+        actor=actor,
+        payload={"token": token.pk, "name": token.name, "prefix": token.prefix},
+    )
     return token, raw
 
 
@@ -198,6 +329,13 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        event_record(
+            subject_type="user",
+            subject_id=token.user_id,
+            action=events.TOKEN_REVOKED,
+            actor=actor,
+            payload={"token": token.pk, "name": token.name, "prefix": token.prefix},
+        )
     return token
 
 
@@ -216,3 +354,101 @@ def api_token_authenticate(raw: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- accounts (the admin's user pages) ----------------------------------------------------
+
+
+@transaction.atomic
+def user_save(*, actor, instance, created: bool, changed: Sequence[str] = ()):
+    """The admin's add and change form of an account; the password never enters the history."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    if not actor.is_superuser and (
+        instance.is_superuser or "is_superuser" in changed or "user_permissions" in changed
+    ):
+        raise PermissionDenied(
+            "Chỉ quản trị viên cao nhất được cấp quyền quản trị cao nhất.",
+            code="superuser_required",
+        )
+    return row_save(
+        actor=actor,
+        instance=instance,
+        action=events.USER_SAVED,
+        created=created,
+        changed=changed,
+        subject_type="user",
+    )
+
+
+@transaction.atomic
+def user_delete(*, actor, instance) -> None:
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    if instance.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(
+            "Chỉ quản trị viên cao nhất được xóa tài khoản quản trị cao nhất.",
+            code="superuser_required",
+        )
+    row_delete(
+        actor=actor,
+        instance=instance,
+        action=events.USER_DELETED,
+        subject_type="user",
+        subject_id=str(instance.pk),
+    )
+
+
+@transaction.atomic
+def user_password_set(*, actor, user, password: str | None) -> None:
+    """Set an account's password (None: no password login); only the fact is recorded."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(
+            "Chỉ quản trị viên cao nhất được đổi mật khẩu tài khoản quản trị cao nhất.",
+            code="superuser_required",
+        )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    event_record(
+        subject_type="user",
+        subject_id=user.pk,
+        action=events.USER_PASSWORD_SET,
+        actor=actor,
+        payload={"usable": password is not None},
+    )
+
+
+# --- login security (the admin's pages of django-otp and django-axes) ----------------------
+
+
+@transaction.atomic
+def totp_device_remove(*, actor, instance) -> None:
+    """Remove an account's authenticator (a lost phone): it enrols a new one at next login."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    user_id, name, confirmed = instance.user_id, instance.name, instance.confirmed
+    instance.delete()
+    event_record(
+        subject_type="user",
+        subject_id=user_id,
+        action=events.SECOND_FACTOR_REMOVED,
+        actor=actor,
+        payload={"device": "totp", "name": name, "confirmed": confirmed},
+    )
+
+
+@transaction.atomic
+def login_lock_reset(*, actor, instance) -> None:
+    """Forget the failed logins of one record of the login throttle (unlocks the account)."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    username, ip_address = instance.username or "", instance.ip_address
+    failures = instance.failures_since_start
+    instance.delete()
+    event_record(
+        subject_type="login",
+        subject_id=username or ip_address or "-",
+        action=events.LOGIN_UNLOCKED,
+        actor=actor,
+        payload={"username": username, "ip_address": ip_address, "failures": failures},
+    )

@@ -1,5 +1,11 @@
+"""Admin: indices, frameworks, criteria, plans and tasks are edited through the reform services
+(each change in the history); results, periods, progress and evidence only through the pages
+and the API, so they are read-only here."""
+
 from django.contrib import admin
 
+from motcua.core.service_admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, ServiceAdminMixin
+from motcua.reform import services
 from motcua.reform.models import (
     Evidence,
     Framework,
@@ -15,6 +21,12 @@ from motcua.reform.models import (
 )
 
 
+class ReformAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    save_service = services.reform_row_save
+    delete_service = services.reform_row_delete
+    parts_service = services.reform_parts_save
+
+
 class NodeInline(admin.TabularInline):
     model = Node
     extra = 0
@@ -23,47 +35,39 @@ class NodeInline(admin.TabularInline):
 
 
 @admin.register(Index)
-class IndexAdmin(admin.ModelAdmin):
+class IndexAdmin(ReformAdmin):
     list_display = ("code", "short_name", "publisher", "unit_label", "order")
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ReformAdmin):
     list_display = ("index", "year", "max_total", "aggregation", "source_file")
     inlines = [NodeInline]
 
 
 @admin.register(Node)
-class NodeAdmin(admin.ModelAdmin):
+class NodeAdmin(ReformAdmin):
     list_display = ("code", "name", "framework", "level", "max_points", "assessment")
     list_filter = ("framework", "level")
     search_fields = ("code", "name")
 
-    def save_model(self, request, obj, form, change):
-        from motcua.core.text import fold
 
-        obj.name_folded = fold(obj.name)
-        super().save_model(request, obj, form, change)
-
-
-class ScoreInline(admin.TabularInline):
+class ScoreInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = NodeScore
-    extra = 0
     raw_id_fields = ("node",)
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Results are recorded through the page or the API (``result_record``, with its event)."""
+
     list_display = ("index", "year", "total", "rank", "rank_of")
     list_filter = ("index",)
     inlines = [ScoreInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False  # results are recorded through the page or API (with a ledger event)
-
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ReformAdmin):
     list_display = ("number", "issued_on", "title", "signer", "year")
     search_fields = ("number", "title")
 
@@ -75,7 +79,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReformAdmin):
     list_display = ("number", "plan", "lead_unit", "deadline_text", "status", "progress_percent")
     list_filter = ("plan", "status", "deadline_kind", "index")
     search_fields = ("number", "text", "lead_text")
@@ -86,18 +90,21 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(admin.ModelAdmin):
+class OccurrenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A task's periods follow from its deadline; they are closed by progress reports."""
+
     list_display = ("task", "label", "due_on", "done_at", "progress_percent")
-    readonly_fields = ("done_at", "progress_percent")
 
 
 @admin.register(Progress)
-class ProgressAdmin(admin.ModelAdmin):
+class ProgressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Progress reports are the units' own words (``task_report_progress``)."""
+
     list_display = ("task", "percent", "author_label", "at")
-    readonly_fields = [f.name for f in Progress._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
-admin.site.register(Evidence)
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Evidence files come with a progress report."""
+
+    list_display = ("progress", "__str__")

@@ -88,7 +88,7 @@ class Node(models.Model):
     level = models.CharField(_("cấp"), max_length=10, choices=NodeLevel.choices)
     code = models.CharField(_("mã"), max_length=20)
     name = models.CharField(_("tên"), max_length=500)
-    name_folded = models.CharField(max_length=500, editable=False, default="")
+    name_folded = models.CharField(_("tên không dấu"), max_length=500, editable=False, default="")
     max_points = models.DecimalField(_("điểm tối đa"), max_digits=8, decimal_places=3)
     assessment = models.CharField(
         _("cách đánh giá"), max_length=10, choices=Assessment.choices, blank=True, default=""
@@ -359,8 +359,12 @@ class Occurrence(models.Model):
     due_on = models.DateField(_("hạn"))
     done_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     progress_percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    reminded_due_soon_at = models.DateTimeField(null=True, blank=True, editable=False)
-    reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_due_soon_at = models.DateTimeField(
+        _("đã nhắc sắp đến hạn lúc"), null=True, blank=True, editable=False
+    )
+    reminded_overdue_at = models.DateTimeField(
+        _("đã nhắc quá hạn lúc"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("kỳ thực hiện")
@@ -424,7 +428,7 @@ class Evidence(models.Model):
     file = models.FileField(_("tệp minh chứng"), upload_to="reform/evidence/%Y/%m/")
     name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("minh chứng")

@@ -249,6 +249,7 @@ def read_plan(data: bytes, *, filename: str = "") -> dict:
 
 
 def _read_appendix(appendix: dict, matcher: UnitMatcher, plan_date: dt.date, preview: dict) -> dict:
+    """One appendix sheet: its sections (I, II …), criteria and tasks, row by row."""
     grid: Grid = appendix["grid"]
     ws, cols, sheet = grid.ws, appendix["columns"], appendix["sheet"]
     framework = _framework_for(appendix["index"], appendix["result_year"] or plan_date.year - 1)
@@ -263,59 +264,96 @@ def _read_appendix(appendix: dict, matcher: UnitMatcher, plan_date: dt.date, pre
             name = grid.value(r, cols["criterion"]) or grid.value(r, cols["task"])
             section = {"number": number, "name": name}
             continue
-        if grid.starts_here(r, cols["criterion"]) and grid.value(r, cols["criterion"]):
-            text = grid.value(r, cols["criterion"])
-            nodes = _criterion_nodes(framework, text)
-            criteria.append({
-                "number": number, "text": text, "first": r,
-                "last": grid.end_row(r, cols["criterion"]), "section": dict(section),
-                "nodes": [n.code for n in nodes],
-            })  # fmt: skip
-            if framework is not None and not nodes:
-                preview["unmatched_criteria"].append(
-                    {"sheet": sheet, "row": r, "text": text, "framework": str(framework)}
-                )
-        if not (grid.starts_here(r, cols["task"]) and grid.value(r, cols["task"])):
-            continue
-        text = grid.value(r, cols["task"])
-        lead_text = grid.value(r, cols["lead"])
-        coord_text = grid.value(r, cols["coord"])
-        deadline_text = grid.value(r, cols["deadline"])
-        if not lead_text and not deadline_text:
-            preview["skipped_rows"].append({
-                "sheet": sheet, "row": r, "text": text,
-                "reason": "Không có đơn vị chủ trì và thời hạn: coi là ghi chú, không tạo nhiệm vụ.",
-            })  # fmt: skip
-            continue
-        task = {
-            "sheet": sheet, "row": r, "last_row": grid.end_row(r, cols["task"]),
-            "appendix": appendix["title"], "index": appendix["index"],
-            "section": f"{section['number']}. {section['name']}".strip(". "),
-            "text": text, "lead_text": lead_text, "coordinate_text": coord_text,
-            "deadline_text": deadline_text,
-        }  # fmt: skip
-        parsed = parse_deadline(deadline_text, plan_date=plan_date)
-        task["deadline"] = {
-            "text": deadline_text,
-            "kind": str(parsed.kind),
-            "start": parsed.start.isoformat() if parsed.start else None,
-            "end": parsed.end.isoformat() if parsed.end else None,
-        }
-        if not parsed.parsed:
-            preview["unparsed_deadlines"].append({"sheet": sheet, "row": r, "text": deadline_text})
-        for role, cell_text in (("lead", lead_text), ("coordinate", coord_text)):
-            parties = matcher.match(cell_text)
-            task[role] = [p.as_dict() for p in parties]
-            for p in parties:
-                entry = {"sheet": sheet, "row": r, "role": role, "text": p.text, "cell": cell_text}
-                if p.status == "unmatched":
-                    preview["unmatched_units"].append(entry)
-                elif p.status == "ambiguous":
-                    entry["candidates"] = [u.code for u in p.candidates]
-                    preview["ambiguous_units"].append(entry)
-        if not any(p["status"] == "matched" for p in task["lead"]):
-            task["lead_missing"] = True
-        tasks.append(task)
+        criterion = _criterion_row(grid, r, number, section, framework, sheet, preview, cols)
+        if criterion is not None:
+            criteria.append(criterion)
+        task = _task_row(grid, r, appendix, section, plan_date, matcher, preview)
+        if task is not None:
+            tasks.append(task)
+    _link_and_number(tasks, criteria, short)
+    return {
+        "sheet": sheet,
+        "title": appendix["title"],
+        "index": appendix["index"],
+        "result_year": appendix["result_year"],
+        "framework": str(framework) if framework else None,
+        "criteria_count": len(criteria),
+        "tasks": tasks,
+    }
+
+
+def _criterion_row(grid: Grid, r, number, section, framework, sheet, preview, cols) -> dict | None:
+    """The criterion starting on row ``r`` (matched to the framework's nodes), if any."""
+    if not (grid.starts_here(r, cols["criterion"]) and grid.value(r, cols["criterion"])):
+        return None
+    text = grid.value(r, cols["criterion"])
+    nodes = _criterion_nodes(framework, text)
+    if framework is not None and not nodes:
+        preview["unmatched_criteria"].append(
+            {"sheet": sheet, "row": r, "text": text, "framework": str(framework)}
+        )
+    return {
+        "number": number, "text": text, "first": r,
+        "last": grid.end_row(r, cols["criterion"]), "section": dict(section),
+        "nodes": [n.code for n in nodes],
+    }  # fmt: skip
+
+
+def _task_row(grid: Grid, r, appendix, section, plan_date, matcher, preview) -> dict | None:
+    """The task starting on row ``r``, with its deadline and units read; None for no task
+    (or a note: a row without lead unit and deadline)."""
+    cols, sheet = appendix["columns"], appendix["sheet"]
+    if not (grid.starts_here(r, cols["task"]) and grid.value(r, cols["task"])):
+        return None
+    text = grid.value(r, cols["task"])
+    lead_text = grid.value(r, cols["lead"])
+    coord_text = grid.value(r, cols["coord"])
+    deadline_text = grid.value(r, cols["deadline"])
+    if not lead_text and not deadline_text:
+        preview["skipped_rows"].append({
+            "sheet": sheet, "row": r, "text": text,
+            "reason": "Không có đơn vị chủ trì và thời hạn: coi là ghi chú, không tạo nhiệm vụ.",
+        })  # fmt: skip
+        return None
+    task = {
+        "sheet": sheet, "row": r, "last_row": grid.end_row(r, cols["task"]),
+        "appendix": appendix["title"], "index": appendix["index"],
+        "section": f"{section['number']}. {section['name']}".strip(". "),
+        "text": text, "lead_text": lead_text, "coordinate_text": coord_text,
+        "deadline_text": deadline_text,
+    }  # fmt: skip
+    parsed = parse_deadline(deadline_text, plan_date=plan_date)
+    task["deadline"] = {
+        "text": deadline_text,
+        "kind": str(parsed.kind),
+        "start": parsed.start.isoformat() if parsed.start else None,
+        "end": parsed.end.isoformat() if parsed.end else None,
+    }
+    if not parsed.parsed:
+        preview["unparsed_deadlines"].append({"sheet": sheet, "row": r, "text": deadline_text})
+    for role, cell_text in (("lead", lead_text), ("coordinate", coord_text)):
+        task[role] = _parties(matcher, cell_text, role, sheet, r, preview)
+    if not any(p["status"] == "matched" for p in task["lead"]):
+        task["lead_missing"] = True
+    return task
+
+
+def _parties(matcher: UnitMatcher, cell_text, role, sheet, r, preview) -> list[dict]:
+    """The units named in one cell; the unmatched and ambiguous ones are listed for review."""
+    parties = matcher.match(cell_text)
+    for p in parties:
+        entry = {"sheet": sheet, "row": r, "role": role, "text": p.text, "cell": cell_text}
+        if p.status == "unmatched":
+            preview["unmatched_units"].append(entry)
+        elif p.status == "ambiguous":
+            entry["candidates"] = [u.code for u in p.candidates]
+            preview["ambiguous_units"].append(entry)
+    return [p.as_dict() for p in parties]
+
+
+def _link_and_number(tasks: list[dict], criteria: list[dict], short: str) -> None:
+    """Link each task to the criteria its rows overlap (else the one above it) and number it
+    ``PL1-I.1.2``: appendix, section, criterion, task within the criterion."""
     by_criterion: dict[int, int] = {}
     for task in tasks:
         linked = [
@@ -331,12 +369,3 @@ def _read_appendix(appendix: dict, matcher: UnitMatcher, plan_date: dt.date, pre
         task["number"] = (
             f"{short}-{first['section']['number']}.{first['number']}.{by_criterion[key]}"
         ).replace("..", ".")
-    return {
-        "sheet": sheet,
-        "title": appendix["title"],
-        "index": appendix["index"],
-        "result_year": appendix["result_year"],
-        "framework": str(framework) if framework else None,
-        "criteria_count": len(criteria),
-        "tasks": tasks,
-    }

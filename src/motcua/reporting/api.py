@@ -1,5 +1,7 @@
 """Public statistics API (no login, aggregates only)."""
 
+import datetime as dt
+
 from ninja import Query, Router, Schema
 
 from motcua.reporting.periods import parse_period
@@ -40,6 +42,8 @@ class ColumnOut(Schema):
 
 class PublicStatsOut(Schema):
     period: PeriodOut
+    as_of: dt.datetime | None  # every figure as it stood at this moment (the period's end)
+    closed: bool  # the period is over: the figures will not change
     group_by: str
     unit: str | None
     field: str | None

@@ -25,7 +25,7 @@ def public_stats_workbook(stats: PublicStats, *, province: str) -> bytes:
     if stats.field:
         scope.append(f"lĩnh vực {stats.field.name}")
     ws.append([f"KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH — {province.upper()}"])
-    ws.append([f"{' · '.join(scope)} (hồ sơ tiếp nhận từ {stats.period.span})"])
+    ws.append([f"{' · '.join(scope)} (hồ sơ tiếp nhận từ {stats.period.span}; {stats.as_of_text})"])
     ws.append([f"Xuất lúc {vn_datetime(timezone.now())}"])
     ws.append([])
     header = [GROUPS[stats.group_by], *(label for _, label, _ in COLUMNS), "Xếp loại"]

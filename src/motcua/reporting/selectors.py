@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from motcua.catalog.models import Field
-from motcua.dossiers.selectors import StatsFilters, dossier_stats
+from motcua.core.db import using_replica
+from motcua.core.formats import vn_date, vn_datetime
+from motcua.dossiers.selectors import StatsFilters, dossier_stats, stats_as_of
 from motcua.organization.models import Unit, UnitKind
 from motcua.reporting.periods import Period
 from motcua.surveys.selectors import satisfaction
@@ -48,10 +50,27 @@ class PublicStats:
     field: Field | None
     total: dict
     rows: list[dict]
+    as_of: dt.datetime | None = None  # every figure as it stood then (``stats_as_of``)
+
+    @property
+    def closed(self) -> bool:
+        """The period is over: its figures are final (measured at its last instant)."""
+        return self.as_of is not None and timezone.localtime(self.as_of).date() >= self.period.end
+
+    @property
+    def as_of_text(self) -> str:
+        """ "tính đến dd/mm/yyyy" (closed period) or "tính đến HH:MM dd/mm/yyyy (…)"."""
+        if self.as_of is None:
+            return ""
+        if self.closed:
+            return f"tính đến {vn_date(self.as_of)}"
+        return f"tính đến {vn_datetime(self.as_of)} (kỳ chưa kết thúc)"
 
     def as_dict(self) -> dict:
         return {
             "period": self.period.as_dict(),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "closed": self.closed,
             "group_by": self.group_by,
             "unit": self.unit.code if self.unit else None,
             "field": self.field.code if self.field else None,
@@ -72,6 +91,7 @@ def _public(row: dict, sat: dict | None) -> dict:
     return out
 
 
+@using_replica()  # statistics may lag the primary by a little: read from a replica if any
 def public_stats(
     *,
     period: Period,
@@ -94,6 +114,7 @@ def public_stats(
         raise NotFound(f"Không tìm thấy lĩnh vực {field}.", code="field_not_found")
     filters = StatsFilters(unit=unit, field=field, date_from=period.start, date_to=period.end)
     now = now or timezone.now()
+    as_of = stats_as_of(filters=filters, now=now)
     args = {"date_from": period.start, "date_to": period.end, "unit": unit, "field": field}
     sat_rows = {r["group"]: r for r in satisfaction(**args, group_by=group_by)}
     rows = [
@@ -103,7 +124,7 @@ def public_stats(
     ]
     total = _public(dossier_stats(filters=filters, now=now)[0], satisfaction(**args)[0])
     rows.sort(key=lambda r: (-r["received"], r["label"]))
-    return PublicStats(period, group_by, unit_obj, field_obj, total, rows)
+    return PublicStats(period, group_by, unit_obj, field_obj, total, rows, as_of)
 
 
 def unit_choices() -> list[Unit]:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from motcua.core.service_admin import ServiceAdminMixin
+from motcua.surveys import services
 from motcua.surveys.models import Band, Indicator, Questionnaire, Rating
 
 
@@ -14,9 +16,12 @@ class BandInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("code", "version", "name", "effective_from", "effective_to")
     inlines = [IndicatorInline, BandInline]
+    save_service = services.questionnaire_save
+    delete_service = services.questionnaire_delete
+    parts_service = services.questionnaire_parts_save
 
 
 @admin.register(Rating)

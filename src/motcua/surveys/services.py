@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,9 +10,12 @@ from django.utils import timezone
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
+from motcua.ledger.changes import parts_save, row_delete, row_save
 from motcua.ledger.services import event_record
+from motcua.organization.models import Role
+from motcua.organization.permissions import require_role
 from motcua.surveys import events
-from motcua.surveys.models import Answer, Overall, Rating
+from motcua.surveys.models import Answer, Overall, Questionnaire, Rating
 from motcua.surveys.selectors import questionnaire_in_force
 
 ALREADY_RATED = "Hồ sơ {code} đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần."
@@ -101,3 +104,42 @@ def rating_submit(
         at=now,
     )
     return rating
+
+
+# --- the admin's edits of questionnaires ---------------------------------------------------
+
+
+@transaction.atomic
+def questionnaire_save(
+    *, actor, instance: Questionnaire, created: bool, changed: Sequence[str] = ()
+) -> Questionnaire:
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    return row_save(
+        actor=actor,
+        instance=instance,
+        action=events.QUESTIONNAIRE_SAVED,
+        created=created,
+        changed=changed,
+    )
+
+
+@transaction.atomic
+def questionnaire_parts_save(
+    *, actor, parent: Questionnaire, saved=(), changed=None, deleted=()
+) -> None:
+    """Its indicators and score bands, saved from the questionnaire's admin page."""
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    parts_save(
+        actor=actor,
+        parent=parent,
+        action=events.QUESTIONNAIRE_SAVED,
+        saved=saved,
+        changed=changed,
+        deleted=deleted,
+    )
+
+
+@transaction.atomic
+def questionnaire_delete(*, actor, instance: Questionnaire) -> None:
+    require_role(actor, [Role.PROVINCE_ADMIN])
+    row_delete(actor=actor, instance=instance, action=events.QUESTIONNAIRE_DELETED)

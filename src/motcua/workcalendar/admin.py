@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from motcua.core.errors import DomainError
+from motcua.core.service_admin import ServiceAdminMixin
 from motcua.organization.models import Role
 from motcua.organization.permissions import has_role
 from motcua.workcalendar import services
 from motcua.workcalendar.models import (
     CalendarException,
-    ExceptionSource,
     Weekday,
     WorkPeriod,
     WorkSchedule,
@@ -50,16 +50,15 @@ class PeriodInline(ProvinceAdminOnly, admin.TabularInline):
 
 
 @admin.register(WorkSchedule)
-class WorkScheduleAdmin(ProvinceAdminOnly, admin.ModelAdmin):
+class WorkScheduleAdmin(ServiceAdminMixin, ProvinceAdminOnly, admin.ModelAdmin):
     list_display = ("name", "unit", "effective_from", "same_day_cutoff", "decision")
     list_filter = ("unit__kind",)
     search_fields = ("name", "unit__name", "unit__code")
     autocomplete_fields = ("unit",)
     inlines = [PeriodInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.clear_cache()
+    save_service = services.schedule_save
+    delete_service = services.schedule_delete
+    parts_service = services.schedule_periods_save
 
 
 class CsvForm(forms.Form):
@@ -70,7 +69,7 @@ class CsvForm(forms.Form):
 
 
 @admin.register(CalendarException)
-class CalendarExceptionAdmin(ProvinceAdminOnly, admin.ModelAdmin):
+class CalendarExceptionAdmin(ServiceAdminMixin, ProvinceAdminOnly, admin.ModelAdmin):
     list_display = ("date", "weekday", "kind", "reason", "document", "source")
     list_filter = ("kind", "source")
     search_fields = ("reason", "document")
@@ -78,19 +77,12 @@ class CalendarExceptionAdmin(ProvinceAdminOnly, admin.ModelAdmin):
     readonly_fields = ("source", "updated_at")
     ordering = ("-date",)
     change_list_template = "admin/workcalendar/calendarexception/change_list.html"
+    save_service = services.exception_save  # a row the admin touched is the admin's
+    delete_service = services.exception_remove
 
     @admin.display(description="Thứ")
     def weekday(self, obj):
         return Weekday(obj.date.weekday()).label
-
-    def save_model(self, request, obj, form, change):
-        obj.source = ExceptionSource.ADMIN  # a row the admin touched is the admin's
-        super().save_model(request, obj, form, change)
-        services.clear_cache()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.clear_cache()
 
     def get_urls(self):
         return [

@@ -1,4 +1,4 @@
-"""Deadlines and working time in Vietnamese working hours, and the writes of the calendar.
+"""Deadlines and working time in Vietnamese working hours: one at a time, or in batches.
 
 Every deadline and every working-time duration in the platform comes from here. All inputs
 and outputs are aware datetimes (outputs in Asia/Ho_Chi_Minh); ``unit`` is an
@@ -8,48 +8,15 @@ the province's. The rules, with worked examples, are in docs/deadlines.md.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 
 import numpy as np
-from django.db import transaction
 
 from motcua.core.errors import InvalidInput
-from motcua.organization.models import Role
-from motcua.organization.permissions import require_role
 from motcua.workcalendar import engine
 from motcua.workcalendar.engine import HOURS_PER_DAY, N_DAYS, US_PER_HOUR, VN_TZ, hours_to_us
-from motcua.workcalendar.models import (
-    CalendarException,
-    ExceptionKind,
-    ExceptionSource,
-    WorkPeriod,
-    WorkSchedule,
-)
-
-__all__ = [
-    "HOURS_PER_DAY",
-    "VN_TZ",
-    "add_working_time",
-    "add_working_time_many",
-    "calendar_import_csv",
-    "clear_cache",
-    "deadline_for",
-    "due_at",
-    "due_at_many",
-    "due_date_many",
-    "exception_delete",
-    "exception_set",
-    "is_working_day",
-    "is_working_day_many",
-    "next_working_instant",
-    "schedule_set",
-    "working_time_between",
-    "working_time_between_many",
-]
 
 Number = int | float | Decimal
 
@@ -311,166 +278,3 @@ def due_date_many(dates, days, *, unit=None) -> np.ndarray:
     if rank.size and rank.max() >= len(cal.working_dates):
         raise InvalidInput("Thời hạn vượt quá phạm vi lịch.", code="calendar_out_of_range")
     return cal.working_dates[rank]
-
-
-# ------------------------------------------------------------------ writes
-
-
-def _check_admin(actor) -> None:
-    if actor is not None:
-        require_role(actor, [Role.PROVINCE_ADMIN])
-
-
-@transaction.atomic
-def exception_set(
-    *,
-    actor,
-    date: dt.date,
-    kind: str,
-    reason: str,
-    document: str = "",
-    source: str = ExceptionSource.ADMIN,
-) -> CalendarException:
-    """Create or replace the exception of ``date`` (a day off or a make-up working day)."""
-    _check_admin(actor)
-    if kind not in ExceptionKind.values:
-        raise InvalidInput(f"Loại ngày '{kind}' không hợp lệ.", code="exception_kind_invalid")
-    if not reason.strip():
-        raise InvalidInput("Cần ghi lý do.", code="exception_reason_required")
-    if not engine.FIRST_DAY <= date <= engine.LAST_DAY:
-        raise engine.out_of_range(date)
-    exception, _ = CalendarException.objects.update_or_create(
-        date=date,
-        defaults={
-            "kind": kind,
-            "reason": reason.strip(),
-            "document": document.strip(),
-            "source": source,
-        },
-    )
-    transaction.on_commit(clear_cache)
-    clear_cache()
-    return exception
-
-
-@transaction.atomic
-def exception_delete(*, actor, date: dt.date) -> None:
-    _check_admin(actor)
-    CalendarException.objects.filter(date=date).delete()
-    transaction.on_commit(clear_cache)
-    clear_cache()
-
-
-@transaction.atomic
-def schedule_set(
-    *,
-    actor,
-    unit=None,
-    effective_from: dt.date = dt.date(2000, 1, 1),
-    periods: dict[int, Iterable[tuple[dt.time, dt.time]]],
-    name: str = "",
-    same_day_cutoff: dt.time = dt.time(15, 0),
-    decision: str = "",
-) -> WorkSchedule:
-    """Create or replace the weekly hours of ``unit`` (None: the province) from a date.
-
-    ``periods`` maps a weekday (0 = Monday) to its working periods, e.g.
-    ``{0: [(time(7, 30), time(11, 30)), (time(13, 0), time(17, 0))], ...}``.
-    """
-    _check_admin(actor)
-    rows = []
-    for weekday, spans in periods.items():
-        if not 0 <= int(weekday) <= 6:
-            raise InvalidInput(f"Thứ '{weekday}' không hợp lệ (0 = thứ Hai … 6 = Chủ nhật).")
-        ordered = sorted(spans)
-        for i, (start, end) in enumerate(ordered):
-            if not start < end:
-                raise InvalidInput(
-                    f"Ca {start:%H:%M}–{end:%H:%M}: giờ bắt đầu phải trước giờ kết thúc.",
-                    code="period_invalid",
-                )
-            if i and ordered[i - 1][1] > start:
-                raise InvalidInput(
-                    "Các ca làm việc trong ngày bị chồng nhau.", code="period_overlap"
-                )
-            rows.append((int(weekday), start, end))
-    if not rows:
-        raise InvalidInput("Cần ít nhất một ca làm việc.", code="periods_required")
-    schedule, _ = WorkSchedule.objects.update_or_create(
-        unit=unit,
-        effective_from=effective_from,
-        defaults={
-            "name": name or (f"Giờ làm việc của {unit}" if unit else "Giờ làm việc của tỉnh"),
-            "same_day_cutoff": same_day_cutoff,
-            "decision": decision,
-        },
-    )
-    schedule.periods.all().delete()
-    WorkPeriod.objects.bulk_create(
-        WorkPeriod(schedule=schedule, weekday=wd, start=a, end=b) for wd, a, b in rows
-    )
-    transaction.on_commit(clear_cache)
-    clear_cache()
-    return schedule
-
-
-KIND_ALIASES = {
-    "holiday": ExceptionKind.HOLIDAY,
-    "nghỉ lễ": ExceptionKind.HOLIDAY,
-    "day_off": ExceptionKind.DAY_OFF,
-    "nghỉ": ExceptionKind.DAY_OFF,
-    "nghỉ bù": ExceptionKind.DAY_OFF,
-    "makeup": ExceptionKind.MAKEUP,
-    "làm bù": ExceptionKind.MAKEUP,
-}
-
-
-def _parse_csv_date(text: str, line: int) -> dt.date:
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, not an instant)
-        except ValueError:
-            continue
-    raise InvalidInput(
-        f"Dòng {line}: ngày '{text}' không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).",
-        code="csv_date_invalid",
-    )
-
-
-@transaction.atomic
-def calendar_import_csv(*, actor, content: str) -> list[CalendarException]:
-    """Import a yearly announcement: CSV with header ``date,kind,reason,document``.
-
-    ``kind`` is holiday / day_off / makeup (or nghỉ lễ / nghỉ bù / làm bù); dates as
-    YYYY-MM-DD or dd/mm/yyyy. All rows or none are written.
-    """
-    _check_admin(actor)
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    missing = {"date", "kind", "reason"} - set(reader.fieldnames or [])
-    if missing:
-        raise InvalidInput(
-            f"Tệp CSV thiếu cột: {', '.join(sorted(missing))} (cần date,kind,reason,document).",
-            code="csv_columns_missing",
-        )
-    rows = []
-    for line, row in enumerate(reader, start=2):
-        kind = KIND_ALIASES.get((row.get("kind") or "").strip().lower())
-        if kind is None:
-            raise InvalidInput(
-                f"Dòng {line}: loại ngày '{row.get('kind')}' không hợp lệ "
-                "(holiday, day_off hoặc makeup).",
-                code="csv_kind_invalid",
-            )
-        rows.append((_parse_csv_date(row["date"], line), kind, row))
-    return [
-        exception_set(
-            actor=None,
-            date=day,
-            kind=kind,
-            reason=(row.get("reason") or "").strip(),
-            document=(row.get("document") or "").strip(),
-            source=ExceptionSource.ANNOUNCEMENT,
-        )
-        for day, kind, row in rows
-    ]
