@@ -27,6 +27,7 @@ urlpatterns = [
     path("can-bo/", include("motcua.dossiers.urls")),
     path("cai-cach/", include("motcua.reform.urls")),
     path("so-cai/", include("motcua.ledger.urls")),
+    path("nhap-lich-su/", include("motcua.imports.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.surveys.urls")),
     path("thong-ke/", include("motcua.reporting.urls")),

@@ -97,3 +97,18 @@ def on_time_differences(run: ImportRun):
         .filter((late & Q(previous_on_time=True)) | (~late & Q(previous_on_time=False)))
         .order_by("id")
     )
+
+
+def run_list(limit: int = 50) -> list[dict[str, Any]]:
+    """Runs, newest first, with their progress in percent and their on-time differences."""
+    out = []
+    for run in ImportRun.objects.all()[:limit]:
+        out.append(
+            {
+                "run": run,
+                "percent": round(100 * run.dossiers_done / run.dossiers) if run.dossiers else 100,
+                "running": run.finished_at is None,
+                "differences": on_time_differences(run).count(),
+            }
+        )
+    return out
