@@ -40,7 +40,7 @@ def peak_memory_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bulk_copy(chunk: int = 5000) -> tuple[float, int, int]:
+def bulk_copy(chunk: int = 1000) -> tuple[float, int, int]:
     """Insert the dossier, checklist and event rows once more, plainly: dossiers and items by
     multi-row INSERT, events by COPY on PostgreSQL (the ledger's own bulk path), in chunks.
     Returns (seconds, dossiers, events); rows are read outside the timed part."""
