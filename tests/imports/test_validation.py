@@ -139,3 +139,16 @@ def test_every_problem_is_listed_not_only_the_first(world, rows, tmp_path):
         rows[i]["at"] = "hôm qua"
     problems = _problems(write_csv(tmp_path / "f.csv", rows))
     assert [p.split(":")[0] for p in problems] == ["Dòng 2", "Dòng 42", "Dòng 82"]
+
+
+def test_a_row_the_services_refuse_is_reported_with_its_line(world, rows, tmp_path):
+    # given a transfer by an officer of another unit (roles are judged by the services)
+    i = _first_row_of(rows, "dossier.transferred")
+    rows[i]["actor"] = "cv.stp"
+    with pytest.raises(ImportInvalid) as caught:
+        history_import(path=write_csv(tmp_path / "f.csv", rows))
+    # then the row is named, and its batch (here the first) wrote no dossier
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"Dòng {i + 2}: hồ sơ {rows[i]['dossier']}: ")
+    assert Dossier.objects.count() == 0 and ImportRun.objects.get().dossiers_done == 0

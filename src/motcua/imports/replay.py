@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_date, parse_datetime
 
 from motcua.catalog.models import Procedure
+from motcua.core.errors import DomainError
 from motcua.dossiers import events as ev
 from motcua.dossiers import services
 from motcua.dossiers.models import Channel, ComponentCopy, Dossier, ReturnMethod
@@ -319,17 +320,28 @@ CREATION_EVENTS = (ev.SUBMITTED, ev.RECEIVED, ev.COMPLETION_REQUESTED, ev.INTAKE
 SUPPORTED = set(STEPS) | set(NEEDS_STATE) | set(CREATION_EVENTS) | SKIPPED
 
 
+class ReplayRefused(Exception):
+    """A service refused a row that validation could not judge (a role, a unit rule)."""
+
+    def __init__(self, row: Row, error: DomainError):
+        super().__init__(f"Dòng {row.line}: hồ sơ {row.dossier}: {error.message}")
+        self.row, self.error = row, error
+
+
 def replay_dossier(rows: list[Row], refs: Refs, batch) -> Dossier:
     """Replay one dossier's rows through the services (inside the caller's batch)."""
     state = State()
     for row in rows:
         if row.action in SKIPPED:
             continue
-        if state.dossier is None:
-            batch.preset_code = row.dossier
-            state.dossier = _create(row, refs, state)
-        elif row.action in NEEDS_STATE:
-            state.dossier = NEEDS_STATE[row.action](row, refs, state.dossier, state)
-        else:
-            state.dossier = STEPS[row.action](row, refs, state.dossier)
+        try:
+            if state.dossier is None:
+                batch.preset_code = row.dossier
+                state.dossier = _create(row, refs, state)
+            elif row.action in NEEDS_STATE:
+                state.dossier = NEEDS_STATE[row.action](row, refs, state.dossier, state)
+            else:
+                state.dossier = STEPS[row.action](row, refs, state.dossier)
+        except DomainError as error:
+            raise ReplayRefused(row, error) from error
     return state.dossier

@@ -23,7 +23,7 @@ from motcua.dossiers.services import dossier_batch
 from motcua.imports import events
 from motcua.imports.format import file_sha256
 from motcua.imports.models import ImportedDossier, ImportRun
-from motcua.imports.replay import SKIPPED, Refs, Row, replay_dossier
+from motcua.imports.replay import SKIPPED, Refs, ReplayRefused, Row, replay_dossier
 from motcua.imports.selectors import imported_codes, on_time_differences, run_for
 from motcua.imports.validate import Mapping, Problem, dossiers, validate
 from motcua.ledger.services import event_record
@@ -32,10 +32,13 @@ from motcua.ledger.services import event_record
 class ImportInvalid(InvalidInput):
     code = "import_invalid"
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__(
-            f"Tệp có {len(problems)} lỗi, chưa nhập gì.", problems=[str(p) for p in problems]
+    def __init__(self, problems: list[Problem], *, done: int = 0):
+        message = (
+            f"Dịch vụ từ chối một dòng; đã nhập {done} hồ sơ ở các lô trước, lô này không ghi gì."
+            if done
+            else f"Tệp có {len(problems)} lỗi, chưa nhập gì."
         )
+        super().__init__(message, problems=[str(p) for p in problems])
         self.problems = problems
 
 
@@ -181,9 +184,16 @@ def history_import(
     pending: list[list[Row]] = []
 
     def write() -> None:
-        with dossier_batch() as batch:
-            done = [(rows, replay_dossier(rows, refs, batch)) for rows in pending]
-            _batch_record(run=run, number=run.batches_done + 1, done=done, actor=actor)
+        try:
+            with dossier_batch() as batch:
+                done = [(rows, replay_dossier(rows, refs, batch)) for rows in pending]
+                _batch_record(run=run, number=run.batches_done + 1, done=done, actor=actor)
+        except ReplayRefused as refused:  # this batch wrote nothing; earlier ones stay
+            line = refused.row.line
+            raise ImportInvalid(
+                [Problem(line, str(refused).split(": ", 1)[1])],
+                done=run.dossiers_done,
+            ) from refused
         outcome.dossiers += len(pending)
         outcome.events += sum(len(r) - sum(x.action in SKIPPED for x in r) for r in pending)
         pending.clear()
