@@ -121,3 +121,18 @@ def test_command_prints_progress_and_summary(source, world):
     text = out.getvalue()
     assert "Lô 1: 10/30 hồ sơ" in text and "Lô 3: 30/30 hồ sơ" in text
     assert "Hoàn tất: lần này nhập 30 hồ sơ" in text
+
+
+def test_json_lines_import_the_same(source, world, tmp_path):
+    from motcua.imports.format import Writer
+
+    path = tmp_path / "history.jsonl"
+    with path.open("w", encoding="utf-8") as stream:
+        writer = Writer(stream, jsonl=True)
+        for row in read_csv(source["history"]):
+            writer.write(row)
+    history_import(path=path, batch_size=50)
+    assert dossier_rows() == load_rows(source["rows"])
+    again = tmp_path / "again.jsonl"
+    export(again)
+    assert again.read_bytes() == path.read_bytes()
