@@ -37,6 +37,7 @@ TARGET, LIMIT = 221_167, 300.0
 TMP, DB = workspace("import")
 os.environ["MOTCUA_VAR_DIR"] = str(TMP)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+os.environ.setdefault("DEBUG", "0")  # production conditions: no SQL kept per query
 os.environ["MOTCUA_TEST_DB_NAME"] = f"{DB}_a" if IS_PG else str(TMP / "a.sqlite3")
 
 import django  # noqa: E402

@@ -42,6 +42,7 @@ from _common import machine, workspace  # noqa: E402
 TMP, DB_NAME = workspace("ledger")  # removed at exit; a database name of this run only
 os.environ["MOTCUA_VAR_DIR"] = str(TMP)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+os.environ.setdefault("DEBUG", "0")  # production conditions: no SQL kept per query
 IS_PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
 os.environ["MOTCUA_TEST_DB_NAME"] = DB_NAME if IS_PG else str(TMP / "bench.sqlite3")
 

@@ -47,6 +47,7 @@ from _common import bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
 TMP, DB_NAME = workspace("lifecycle")  # removed at exit; a database name of this run only
 os.environ["MOTCUA_VAR_DIR"] = str(TMP)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+os.environ.setdefault("DEBUG", "0")  # production conditions: no SQL kept per query
 os.environ["MOTCUA_TEST_DB_NAME"] = DB_NAME if IS_PG else str(TMP / "bench.sqlite3")
 
 import django  # noqa: E402

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, PermissionDenied
@@ -194,6 +194,7 @@ def history_import(
                 [Problem(line, str(refused).split(": ", 1)[1])],
                 done=run.dossiers_done,
             ) from refused
+        reset_queries()  # with DEBUG on, Django keeps every query's SQL: memory would grow
         outcome.dossiers += len(pending)
         outcome.events += sum(len(r) - sum(x.action in SKIPPED for x in r) for r in pending)
         pending.clear()
