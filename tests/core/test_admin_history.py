@@ -37,6 +37,7 @@ from motcua.catalog.models import (
 from motcua.ledger.models import Event
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit, UnitKind
 from motcua.reform.models import DeadlineKind, Framework, Index, Node, NodeLevel, Plan, Task
+from motcua.reporting.models import IndexCriterion, Indicator, ReportTemplate, Target
 from motcua.surveys.models import Questionnaire
 from motcua.workcalendar.models import CalendarException, ExceptionKind, WorkSchedule
 
@@ -256,6 +257,11 @@ def samples(superuser, province, make_unit) -> dict[type[models.Model], models.M
         Plan: plan,
         Task: task,
         Questionnaire: Questionnaire.objects.order_by("pk").first(),
+        # reporting: rows seeded by its migration 0002
+        Indicator: Indicator.objects.get(code="dung-han"),
+        Target: Target.objects.filter(indicator__code="so-hoa-ket-qua").order_by("pk").first(),
+        IndexCriterion: IndexCriterion.objects.get(code="TT2"),
+        ReportTemplate: ReportTemplate.objects.get(code="cchc-quy"),
         TOTPDevice: TOTPDevice.objects.create(user=superuser, name="Điện thoại", confirmed=True),
         AccessAttempt: AccessAttempt.objects.create(
             username="canbo.mau",

@@ -28,3 +28,33 @@ def cell(row: dict, key: str, kind: str) -> str:
     if kind == "score":
         return vn_number(value, 2)
     return vn_number(value)
+
+
+@register.filter
+def vn_pct(value, decimals: int = 1) -> str:
+    """A percent already on 0–100: 87.345 → '87,3%'; no value → 'chưa có dữ liệu'."""
+    if value is None:
+        return "chưa có dữ liệu"
+    return f"{vn_number(float(value), decimals)}%"
+
+
+LIGHT_CLASSES = {
+    "green": "text-bg-success",
+    "amber": "text-bg-warning",
+    "red": "text-bg-danger",
+    "grey": "text-bg-secondary",
+}
+
+
+@register.filter
+def light_class(light: str) -> str:
+    return LIGHT_CLASSES.get(light, "text-bg-secondary")
+
+
+@register.filter
+def lower_first(text: str) -> str:
+    """'Hồ sơ nộp …' → 'hồ sơ nộp …' inside a sentence; 'TTHC …' stays as it is."""
+    text = str(text or "")
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text

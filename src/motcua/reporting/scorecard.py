@@ -1,0 +1,414 @@
+"""Selectors of the leaders' scorecard: indicator values per unit and period, targets,
+traffic lights, trends, rankings and the dossiers behind a figure.
+
+Fast on a province's volume: each formula is counted once per period for *all* units with
+one grouped query (per competent unit), then summed over each unit's subtree in Python —
+a province scorecard costs one query per indicator and period, whatever the number of units.
+A unit's figures include the units merged into it (``UnitSuccession``) and those below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import NotFound, PermissionDenied
+from motcua.dossiers.models import Dossier
+from motcua.organization.models import KIND_LEVEL, Role, StaffRole, Unit, UnitKind, UnitSuccession
+from motcua.reporting import formulas
+from motcua.reporting.models import Direction, Indicator, Target
+from motcua.reporting.periods import Period
+
+RANKED_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
+LIGHT_LABELS = {
+    "green": "Đạt",
+    "amber": "Gần đạt",
+    "red": "Chưa đạt",
+    "grey": "Chưa có chỉ tiêu hoặc dữ liệu",
+}
+NO_DATA = "chưa có dữ liệu"
+
+
+class Scopes:
+    """The unit tree loaded once: each unit's subtree plus the units merged into it."""
+
+    def __init__(self) -> None:
+        self.units = {u.pk: u for u in Unit.objects.all()}
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.parent_id:
+                self.children[unit.parent_id].append(unit.pk)
+        self.merged: dict[int, list[int]] = defaultdict(list)
+        for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
+            self.merged[succ].append(pred)
+        self._cache: dict[int, frozenset[int]] = {}
+
+    def ids(self, unit_id: int) -> frozenset[int]:
+        if unit_id not in self._cache:
+            found, stack = set(), [unit_id]
+            while stack:
+                current = stack.pop()
+                if current in found:
+                    continue
+                found.add(current)
+                stack.extend(self.children.get(current, ()))
+                stack.extend(self.merged.get(current, ()))
+            self._cache[unit_id] = frozenset(found)
+        return self._cache[unit_id]
+
+    def kinds(self, unit_id: int) -> set[str]:
+        return {self.units[i].kind for i in self.ids(unit_id) if i in self.units}
+
+    def root(self) -> Unit:
+        roots = [u for u in self.units.values() if u.parent_id is None and u.valid_to is None]
+        roots = roots or [u for u in self.units.values() if u.parent_id is None]
+        if not roots:
+            raise NotFound("Chưa có đơn vị nào.", code="unit_not_found")
+        return sorted(roots, key=lambda u: (u.kind != UnitKind.PROVINCE, u.pk))[0]
+
+
+@dataclass
+class Value:
+    num: int
+    den: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.num / self.den if self.den else None
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.num / self.den, 2) if self.den else None
+
+
+class Counter:
+    """Counts of each (formula, filters, window), computed once and reused for every unit."""
+
+    def __init__(
+        self,
+        scopes: Scopes | None = None,
+        now: dt.datetime | None = None,
+        aggregates: bool | None = None,
+    ) -> None:
+        self.scopes = scopes or Scopes()
+        self.now = now or timezone.now()
+        self.aggregates = aggregates
+        self._pending: set | None = None
+        self._state = None
+        self._first_event = None
+        self._counts: dict[tuple, formulas.Counts | None] = {}
+        self._targets: dict[tuple, Target | None] = {}
+        self._indicators: list[Indicator] | None = None
+
+    def target(self, indicator: Indicator, level: str, year: int) -> Target | None:
+        key = (indicator.pk, level, year)
+        if key not in self._targets:
+            self._targets[key] = target_for(indicator, level=level, year=year)
+        return self._targets[key]
+
+    def indicators(self, level: str, *, public_only: bool = False) -> list[Indicator]:
+        if self._indicators is None:
+            self._indicators = list(Indicator.objects.filter(active=True).order_by("order", "code"))
+        return [
+            i for i in self._indicators if i.applies_to(level) and (i.public or not public_only)
+        ]
+
+    def window(self, period: Period) -> tuple[dt.datetime, dt.datetime]:
+        start, end = period.window
+        return start, min(end, max(start, self.now))
+
+    def counts(self, code: str, filters: dict, period: Period) -> formulas.Counts | None:
+        key = (code, repr(sorted(filters.items())), period.kind, period.start)
+        if key not in self._counts:
+            formula = formulas.get(code)
+            start, end = self.window(period)
+            if formula is None:
+                self._counts[key] = None
+            elif formula.snapshot and self._use_aggregates():
+                self._counts[key] = self._with_snapshot(formula, start, end, filters)
+            elif formula.daily and self._use_aggregates():
+                from motcua.reporting.aggregates import daily_counts
+
+                self._counts[key] = daily_counts(formula, start, end, filters, self._pending)
+            else:
+                self._counts[key] = formula.counts(start, end, filters)
+        return self._counts[key]
+
+    def _with_snapshot(self, formula, start, end, filters) -> formulas.Counts:
+        """Ended dossiers from the daily counts plus the open-at-end snapshot; the rows
+        when the snapshot may be stale (or the period is still running)."""
+        from motcua.reporting.aggregates import daily_counts, open_counts, snapshot_usable
+
+        if not snapshot_usable(self._state, end, self._first_event):
+            return formula.counts(start, end, filters)
+        counts = (
+            dict(daily_counts(formula, start, end, filters, self._pending)) if formula.daily else {}
+        )
+        for unit, (num, den) in open_counts(formula, end, filters).items():
+            old_num, old_den = counts.get(unit, (0, 0))
+            counts[unit] = (old_num + num, old_den + den)
+        return counts
+
+    def _use_aggregates(self) -> bool:
+        """Read the maintained aggregates once they were built, unless told otherwise; the
+        days touched since the last catch-up are read from the rows."""
+        if self.aggregates is False:
+            return False
+        if self._pending is None:
+            from motcua.reporting.aggregates import pending_days
+            from motcua.reporting.models import AggregateState
+
+            current = AggregateState.objects.order_by("pk").first()
+            self._state = current
+            if current is None or current.refreshed_at is None:
+                self.aggregates = False
+                return False
+            pending = pending_days(current)
+            if pending is None:
+                self.aggregates = False
+                return False
+            self._pending = pending
+            from motcua.reporting.aggregates import pending_event_day
+
+            self._first_event = pending_event_day(current)
+        return True
+
+    def value(self, code: str, filters: dict, period: Period, unit_id: int) -> Value | None:
+        counts = self.counts(code, filters, period)
+        if counts is None:
+            return None
+        num = den = 0
+        keys = set(self.scopes.ids(unit_id)) | self.scopes.kinds(unit_id)
+        for key in keys:
+            n, d = counts.get(key, (0, 0))
+            num, den = num + n, den + d
+        return Value(num, den)
+
+
+def target_for(
+    indicator: Indicator, *, level: str, year: int, as_of: dt.date | None = None
+) -> Target | None:
+    as_of = as_of or timezone.localdate()
+    return (
+        Target.objects.filter(
+            indicator=indicator, level=level, year=year, effective_from__lte=as_of
+        )
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def light(indicator: Indicator, percent: float | None, target: Target | None) -> str:
+    if percent is None or target is None:
+        return "grey"
+    goal, margin = float(target.value), float(indicator.amber_margin)
+    if indicator.direction == Direction.HIGHER:
+        if percent >= goal:
+            return "green"
+        return "amber" if goal - percent <= margin else "red"
+    if percent < goal:
+        return "green"
+    return "amber" if percent - goal <= margin else "red"
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    value: Value | None
+    target: Target | None
+    light: str
+    trend: list[dict] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float | None:
+        return self.value.percent if self.value else None
+
+    @property
+    def gap(self) -> float | None:
+        if self.percent is None or self.target is None:
+            return None
+        return round(self.percent - float(self.target.value), 2)
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+    @property
+    def drill_part(self) -> str:
+        """The part of the population that makes the figure worse."""
+        return "rest" if self.indicator.direction == Direction.HIGHER else "num"
+
+    def as_dict(self) -> dict:
+        ind = self.indicator
+        return {
+            "code": ind.code,
+            "name": ind.name,
+            "measure": ind.measure,
+            "direction": ind.direction,
+            "formula": ind.formula,
+            "numerator": self.value.num if self.value else None,
+            "denominator": self.value.den if self.value else None,
+            "value": self.percent,
+            "target": float(self.target.value) if self.target else None,
+            "target_source": self.target.source if self.target else "",
+            "gap": self.gap,
+            "light": self.light,
+            "light_label": self.light_label,
+            "trend": self.trend,
+            "no_data": self.value is None,
+        }
+
+
+def indicators_for(level: str, *, public_only: bool = False) -> list[Indicator]:
+    qs = Indicator.objects.filter(active=True)
+    if public_only:
+        qs = qs.filter(public=True)
+    return [i for i in qs.order_by("order", "code") if i.applies_to(level)]
+
+
+def unit_level(unit: Unit) -> str:
+    return KIND_LEVEL.get(unit.kind, "province")
+
+
+def scorecard(
+    *, unit: Unit, period: Period, counter: Counter | None = None, trend: int = 4
+) -> list[Row]:
+    """Each indicator that applies to the unit's level: value, target, gap, light, trend."""
+    counter = counter or Counter()
+    level = unit_level(unit)
+    rows = []
+    for ind in counter.indicators(level):
+        value = counter.value(ind.formula, ind.filters, period, unit.pk)
+        target = counter.target(ind, level, period.start.year)
+        row = Row(ind, value, target, light(ind, value.percent if value else None, target))
+        for back in range(trend, 0, -1):
+            earlier = period.previous(back)
+            old = counter.value(ind.formula, ind.filters, earlier, unit.pk)
+            row.trend.append({"period": earlier.label, "value": old.percent if old else None})
+        rows.append(row)
+    return rows
+
+
+def unit_heads(unit_ids, *, on: dt.date) -> dict[int, str]:
+    """The leader of each unit on ``on`` ("rõ người"): the first unit leader role held."""
+    heads: dict[int, str] = {}
+    roles = (
+        StaffRole.objects.filter(unit_id__in=unit_ids, role=Role.UNIT_LEADER, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("user")
+        .order_by("valid_from", "pk")
+    )
+    for r in roles:
+        heads.setdefault(r.unit_id, r.user.get_full_name() or r.user.get_username())
+    return heads
+
+
+def ranked_units(period: Period, *, kinds=RANKED_KINDS) -> list[Unit]:
+    day = min(period.end, timezone.localdate())
+    return list(Unit.objects.active_on(day).filter(kind__in=kinds).order_by("kind", "name"))
+
+
+def ranking(*, period: Period, counter: Counter | None = None) -> list[dict]:
+    """Units worst first: red lights, then amber, then the largest shortfall; head named."""
+    counter = counter or Counter()
+    units = ranked_units(period)
+    heads = unit_heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
+    out = []
+    for unit in units:
+        rows = scorecard(unit=unit, period=period, counter=counter, trend=0)
+        lights = [r.light for r in rows]
+        shortfall = sum(
+            abs(r.gap) for r in rows if r.light in ("red", "amber") and r.gap is not None
+        )
+        out.append(
+            {
+                "unit": unit,
+                "head": heads.get(unit.pk, ""),
+                "red": lights.count("red"),
+                "amber": lights.count("amber"),
+                "green": lights.count("green"),
+                "grey": lights.count("grey"),
+                "shortfall": round(shortfall, 2),
+                "rows": rows,
+            }
+        )
+    out.sort(key=lambda r: (-r["red"], -r["amber"], -r["shortfall"], r["unit"].name))
+    return out
+
+
+def drilldown(
+    *, indicator: Indicator, unit: Unit, period: Period, part: str = "num", now=None
+) -> QuerySet[Dossier]:
+    """The dossiers behind a figure: the numerator (``num``), the rest (``rest``) or all."""
+    formula = formulas.get(indicator.formula)
+    if formula is None or formula.kind not in ("dossier", "rating"):
+        raise NotFound("Chỉ tiêu này không tính từ hồ sơ.", code="drilldown_unavailable")
+    counter = Counter(now=now)
+    start, end = counter.window(period)
+    ids = counter.scopes.ids(unit.pk)
+    population = formula.population(start, end, indicator.filters)
+    if formula.kind == "rating":
+        part_q = formula.numerator(start, end)
+        population = population.filter(unit_id__in=ids)
+        if part == "num":
+            population = population.filter(part_q)
+        elif part == "rest":
+            population = population.exclude(part_q)
+        qs = Dossier.objects.filter(pk__in=population.values("dossier_id"))
+    else:
+        qs = population.filter(competent_unit_id__in=ids)
+        if part == "num":
+            qs = qs.filter(formula.numerator(start, end))
+        elif part == "rest":
+            qs = qs.exclude(formula.numerator(start, end))
+    return qs.select_related("procedure", "competent_unit").order_by("competent_unit__name", "code")
+
+
+def safe_code(code: str | None, limit: int = 64) -> str | None:
+    """A code fit for a lookup: text without NUL (PostgreSQL refuses it) and not over-long;
+    None otherwise, which every caller treats as "not found"."""
+    if not code or "\x00" in code or len(code) > limit:
+        return None
+    return code
+
+
+def indicator_get(code: str) -> Indicator:
+    found = Indicator.objects.filter(code=code).first() if safe_code(code) else None
+    if found is None:
+        raise NotFound(f"Không tìm thấy chỉ tiêu {code}.", code="indicator_not_found")
+    return found
+
+
+def as_percent(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def leader_unit_for(user, code: str, scopes: Scopes) -> Unit:
+    """The unit ``code`` if ``user`` may read its figures (a leader, reform officer, inspector
+    or admin whose units cover it); without a code, the widest unit they may read."""
+    from motcua.dossiers.selectors import visible_unit_ids
+    from motcua.organization.permissions import has_role, user_roles
+
+    if not has_role(
+        user, [Role.PROVINCE_ADMIN, Role.INSPECTOR, Role.UNIT_LEADER, Role.REFORM_OFFICER]
+    ):
+        raise PermissionDenied(
+            "Trang này dành cho lãnh đạo, cán bộ CCHC, thanh tra và quản trị.",
+            code="leaders_only",
+        )
+    visible = visible_unit_ids(user)
+    if code:
+        unit = Unit.objects.filter(code=code).first() if safe_code(code) else None
+        if unit is None:
+            raise NotFound(f"Không tìm thấy đơn vị {code}.", code="unit_not_found")
+        if visible is not None and unit.pk not in visible:
+            raise PermissionDenied("Bạn không được xem số liệu của đơn vị này.")
+        return unit
+    if visible is None:
+        return scopes.root()
+    return sorted((r.unit for r in user_roles(user)), key=lambda u: u.pk)[0]
