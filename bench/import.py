@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
 
+# bench/ holds a statistics.py: off sys.path, so that `import statistics` is the standard one
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
 N = int(os.environ.get("BENCH_DOSSIERS", "1000"))
 BATCH = int(os.environ.get("BENCH_BATCH", "200"))
 PROFILE = os.environ.get("BENCH_PROFILE") == "1"

@@ -44,6 +44,9 @@ TARGET = 221_167
 sys.path.insert(0, str(ROOT / "bench"))
 from _common import bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
 
+# bench/ holds a statistics.py: off sys.path, so that `import statistics` is the standard one
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
 TMP, DB_NAME = workspace("lifecycle")  # removed at exit; a database name of this run only
 os.environ["MOTCUA_VAR_DIR"] = str(TMP)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
