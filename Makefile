@@ -17,7 +17,9 @@ install: $(STAMP)
 
 ## make run: migrate the SQLite database in var/, load the demo province if empty,
 ## start the task worker and the web server on http://127.0.0.1:$(PORT)
+## (a development environment: DEBUG, the payment sandbox and the demo data are on)
 run: export MOTCUA_SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export MOTCUA_ENV ?= development
 # local development only: the demo admins log in without a TOTP code (production: on)
 run: export MOTCUA_REQUIRE_OTP ?= 0
 run: $(STAMP)
@@ -34,6 +36,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports && $(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)

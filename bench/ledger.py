@@ -16,6 +16,14 @@ BENCH_PARTS (default "million,writes,contention").
    global head row (the alternative design) versus without it (global chain by sealing);
 1. 1,000,000 events bulk-inserted with precomputed hashes, then sealing, daily roots and a
    full ``verify``, each in events/s.
+4. the global tree (BENCH_PARTS=tree, BENCH_TREE_EVENTS default 1000000): the events are
+   sealed by ``ledger_seal`` (tiles + first signed checkpoint), then: the time to publish a
+   checkpoint after a seal of 1,000 new events (tiles, root, consistency with the last
+   checkpoint, Ed25519 signature), the signature alone, and consistency / inclusion proofs
+   between random sizes as the API computes them (fresh reader each: tiles loaded, leaf
+   blocks read). Then the same proof and root computations at 10,000,000 leaves on tiles
+   held in memory (no database reads), and an extrapolation of the database part, printed
+   as such.
 """
 
 from __future__ import annotations
@@ -261,12 +269,136 @@ def bench_million() -> None:
     assert report.events == total and report.ok
 
 
+def _median_ms(samples: list[float]) -> str:
+    samples = sorted(samples)
+    return _fmt(samples[len(samples) // 2] * 1000, 1)
+
+
+def bench_tree() -> None:
+    import hashlib
+    import random
+
+    from motcua.ledger import checkpoints, merkle, tree
+
+    n = int(os.environ.get("BENCH_TREE_EVENTS", "1000000"))
+    print(f"\n4. Cây toàn cục (RFC 9162) và điểm kiểm tra đã ký, {_fmt(n)} sự kiện")
+    at = str(dt.datetime.now(UTC).replace(tzinfo=None) - dt.timedelta(days=1))
+
+    def insert(start: int, count: int) -> None:
+        rows = [
+            (
+                "tree",
+                str(i),
+                1,
+                ACTION,
+                None,
+                "",
+                None,
+                at,
+                "{}",
+                "",
+                hashlib.sha256(f"tree-{i}".encode()).hexdigest(),
+            )  # fmt: skip
+            for i in range(start, start + count)
+        ]
+        marks = ", ".join(["%s"] * 11)
+        with transaction.atomic(), connection.cursor() as cursor:
+            if IS_PG:
+                with cursor.cursor.copy(f"COPY ledger_event ({COLUMNS}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO ledger_event ({COLUMNS}) VALUES ({marks})", rows)
+
+    already = services.Seal.objects.count()
+    started = time.perf_counter()
+    for start in range(0, n, 200_000):
+        insert(already + start, min(200_000, n - start))
+    print(f"   nạp {_fmt(n)} sự kiện: {_fmt(time.perf_counter() - started, 1)} s")
+    started = time.perf_counter()
+    services.ledger_seal()
+    print(
+        f"   niêm phong lần đầu (chuỗi, {_fmt(n // 256)} khối, điểm kiểm tra): "
+        f"{_fmt(time.perf_counter() - started, 1)} s"
+    )
+    publish, sign_only = [], []
+    for r in range(5):
+        insert(already + n + r * 1000, 1000)
+        started = time.perf_counter()
+        services.ledger_seal()
+        publish.append(time.perf_counter() - started)
+    size = tree.latest_checkpoint().tree_size
+    root = merkle.from_hex(tree.latest_checkpoint().root_hash)
+    for _ in range(20):
+        started = time.perf_counter()
+        checkpoints.sign(size, root)
+        sign_only.append(time.perf_counter() - started)
+    print(
+        f"   niêm phong 1.000 sự kiện mới + lập và ký điểm kiểm tra ({_fmt(size)} lá): "
+        f"trung vị {_median_ms(publish)} ms; riêng chữ ký Ed25519: "
+        f"{_fmt(sorted(sign_only)[10] * 1000, 2)} ms"
+    )
+    rng = random.Random(1)
+    cons, incl = [], []
+    for _ in range(20):
+        m = rng.randrange(1, size)
+        started = time.perf_counter()
+        merkle.consistency_path(tree.StoredTree(), m, size)
+        cons.append(time.perf_counter() - started)
+        i = rng.randrange(size)
+        started = time.perf_counter()
+        merkle.inclusion_path(tree.StoredTree(), i, size)
+        incl.append(time.perf_counter() - started)
+    print(
+        f"   bằng chứng nhất quán (CSDL, trung vị 20 lần): {_median_ms(cons)} ms; "
+        f"bằng chứng thuộc cây: {_median_ms(incl)} ms"
+    )
+    # 10,000,000 leaves: the same code on tiles held in memory (no database)
+    big = 10_000_000
+
+    class MemoryTiles(tree.StoredTree):
+        def __init__(self) -> None:
+            super().__init__()
+            self._tiles = [hashlib.sha256(b"t%d" % k).digest() for k in range(big // 256)]
+
+        def block_leaves(self, block: int) -> list[bytes]:
+            count = min(256, big - block * 256)
+            return [hashlib.sha256(b"l%d" % (block * 256 + j)).digest() for j in range(count)]
+
+    memory = MemoryTiles()
+    started = time.perf_counter()
+    big_root = memory.root(big)
+    root_s = time.perf_counter() - started
+    started = time.perf_counter()
+    checkpoints.sign(big, big_root)
+    sign_s = time.perf_counter() - started
+    cons_big = []
+    for _ in range(10):
+        m, fresh = rng.randrange(1, big), MemoryTiles()
+        started = time.perf_counter()
+        merkle.consistency_path(fresh, m, big)
+        cons_big.append(time.perf_counter() - started)
+    print(
+        f"   10.000.000 lá, khối trong bộ nhớ (không đọc CSDL): gốc {_fmt(root_s * 1000, 1)} ms, "
+        f"ký {_fmt(sign_s * 1000, 2)} ms, bằng chứng nhất quán trung vị {_median_ms(cons_big)} ms"
+    )
+    reader = tree.StoredTree()
+    started = time.perf_counter()
+    reader._load_tiles()
+    tiles_s = time.perf_counter() - started
+    print(
+        f"   NGOẠI SUY (không đo): đọc {_fmt(size // 256)} khối từ CSDL mất "
+        f"{_fmt(tiles_s * 1000, 1)} ms; ở 10.000.000 lá ({_fmt(big // 256)} khối) ước "
+        f"{_fmt(tiles_s * big / size * 1000, 1)} ms cộng phần tính trong bộ nhớ ở trên"
+    )
+
+
 def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     vendor = f"{connection.vendor} ({connection.settings_dict['NAME']})"
     print(f"Sổ cái — đo hiệu năng trên {vendor}; {machine()}")
-    parts = os.environ.get("BENCH_PARTS", "million,writes,contention")
+    parts = os.environ.get("BENCH_PARTS", "million,writes,contention,tree")
     try:
         if "million" in parts:  # first: its bulk rows are dated in the past, before any sealing
             bench_million()
@@ -274,6 +406,8 @@ def main() -> None:
             bench_writes()
         if "contention" in parts:
             bench_contention()
+        if "tree" in parts:
+            bench_tree()
         print(f"  {machine()}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -168,7 +168,9 @@ def build_world(communes: int = 12):
                 process=process, order=order, name=name, role=role, hours=split[order - 1]
             )
         procedures.append(p)
-    default_storage.save("dossiers/results/bench.pdf", ContentFile(b"%PDF-1.4 bench"))
+    from motcua.imports.sample import blank_pdf  # the storage checks a PDF's content
+
+    default_storage.save("dossiers/results/bench.pdf", ContentFile(blank_pdf()))
     return casts, procedures
 
 

@@ -74,9 +74,9 @@ def main() -> int:
     from django.db import connection
     from django.db.models import Count
 
+    from motcua.core.periods import period_of
     from motcua.dossiers.models import Dossier
     from motcua.reporting.index766 import index_score
-    from motcua.reporting.periods import period_of
     from motcua.reporting.scorecard import Counter, ranking, scorecard
     from motcua.reporting.selectors import public_stats
 

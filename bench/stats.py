@@ -30,10 +30,10 @@ import datetime as dt  # noqa: E402
 
 from django.db.models import Count  # noqa: E402
 
+from motcua.core.periods import period_of  # noqa: E402
 from motcua.dossiers.models import Dossier  # noqa: E402
 from motcua.dossiers.selectors import StatsFilters, dossier_stats  # noqa: E402
 from motcua.ledger.models import Event  # noqa: E402
-from motcua.reporting.periods import period_of  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 

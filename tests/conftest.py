@@ -40,6 +40,12 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
+def development(settings):
+    """A development environment (what `make run` sets): the demo command may run."""
+    settings.MOTCUA_ENV = "development"
+
+
+@pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
 

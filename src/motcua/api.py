@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
+from motcua.audit.api import integrity_router, proof_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
+from motcua.core.middleware import NUL_MESSAGE
+from motcua.core.validation import vietnamese_message
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import stats_router as dossier_stats_router
-from motcua.ledger.api import integrity_router
+from motcua.feedback.api import router as feedback_router
 from motcua.ledger.api import router as ledger_router
 from motcua.organization.api import router as units_router
 from motcua.payments.api import router as payments_router
@@ -28,7 +35,78 @@ class VietnameseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+logger = logging.getLogger("motcua.api")
+
+
+class BodyRefused(ValueError):
+    def __init__(self, code: str, message: str, reason: str = ""):
+        self.code, self.message, self.reason = code, message, reason
+        super().__init__(message)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies: malformed JSON and NUL characters (``\\u0000``) are refused with a
+    Vietnamese message (ninja turns the exception into a 400, answered by ``http_error``)."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise BodyRefused(
+                "malformed_json", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
+            ) from None
+        if _has_nul(data):
+            raise BodyRefused("invalid_input", NUL_MESSAGE, reason="nul_byte")
+        return data
+
+
+class ErrorOut(Schema):
+    """Every error answer: a stable code for programs, a Vietnamese message for people."""
+
+    code: str
+    message: str
+    details: dict | None = None
+
+
+#: Error answers any operation may give (documented on every operation of the schema).
+ERROR_RESPONSES = {
+    400: "Dữ liệu không hợp lệ (`invalid_input`, `malformed_json`, …)",
+    401: "Chưa đăng nhập hoặc mã truy cập không hợp lệ",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    409: "Xung đột: dữ liệu đã thay đổi hoặc thao tác không hợp lệ ở trạng thái hiện tại",
+    429: "Quá nhiều yêu cầu",
+    500: "Lỗi hệ thống",
+}
+
+
+class MotcuaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ErrorOut.model_json_schema()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": error}
+        return schema
+
+
+api = MotcuaAPI(
+    parser=StrictJSONParser(),
     renderer=VietnameseJSONRenderer(),
     title="Một Cửa API",
     version="1",
@@ -46,21 +124,29 @@ def domain_error(request, exc: DomainError):
 
 
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "file")]
+    loc = list(loc)
+    if len(loc) >= 3 and loc[0] in ("body", "form", "query"):
+        del loc[1]  # the view's parameter name (``data``, ``payload``): not the client's
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "form", "file", "header")]
     return ".".join(parts) or "?"
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     fields = [
-        {"field": _field_name(e.get("loc", ())), "error": e.get("msg", "")} for e in exc.errors
+        {
+            "field": _field_name(e.get("loc", ())),
+            "type": e.get("type", ""),
+            "error": vietnamese_message(e),
+        }
+        for e in exc.errors
     ]
-    names = ", ".join(f["field"] for f in fields)
+    reasons = "; ".join(f"{f['field']} {f['error']}" for f in fields[:5])
     return api.create_response(
         request,
         {
             "code": "invalid_input",
-            "message": f"Dữ liệu không hợp lệ ở: {names}.",
+            "message": f"Dữ liệu không hợp lệ: {reasons}.",
             "details": {"fields": fields},
         },
         status=400,
@@ -83,10 +169,40 @@ def not_found(request, exc):
     )
 
 
+HTTP_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("unauthenticated", "Cần đăng nhập hoặc mã truy cập API hợp lệ."),
+    403: ("permission_denied", "Bạn không có quyền thực hiện thao tác này."),
+    404: ("not_found", "Không tìm thấy."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    429: ("throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    refused = exc.__cause__
+    if isinstance(refused, BodyRefused):
+        body = {"code": refused.code, "message": refused.message}
+        if refused.reason:
+            body["details"] = {"reason": refused.reason}
+    else:
+        code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", "Yêu cầu bị từ chối."))
+        body = {"code": code, "message": message}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """Anything unexpected: logged with its traceback, answered as JSON (never a traceback)."""
+    logger.exception("API %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(
-        request, {"code": "http_error", "message": str(exc)}, status=exc.status_code
+        request,
+        {
+            "code": "server_error",
+            "message": "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
+        },
+        status=500,
     )
 
 
@@ -96,9 +212,11 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/reform", reform_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/ledger", proof_router)
 api.add_router("/integrity", integrity_router)
 api.add_router("/portal", portal_router)
 api.add_router("/payments", payments_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/feedback", feedback_router)
 api.add_router("/stats", reporting_router)
 api.add_router("/stats", dossier_stats_router)

@@ -2,7 +2,14 @@
 
 DATABASE_URL   default: SQLite in var/motcua.sqlite3 (WAL)
 SECRET_KEY     default: generated once into var/secret_key (never committed)
-DEBUG          default: on for local use ("0" to turn off)
+MOTCUA_ENV     "development" (what `make run` sets) or "production" (the default):
+               only development turns on DEBUG, the payment sandbox and `motcua demo`
+DEBUG          in development only: default on ("0" to turn off); never on in production
+MOTCUA_HTTPS   production default "1": HTTPS only (SSL redirect, HSTS, secure cookies);
+               "0" for a plain-HTTP site (tests, a closed network)
+MOTCUA_SECURE_PROXY_SSL_HEADER  the header a TLS-terminating proxy sets, e.g.
+               "X-Forwarded-Proto: https" (default none: Django sees the scheme itself)
+MOTCUA_HSTS_SECONDS (default one year), MOTCUA_HSTS_PRELOAD (default "1")
 MOTCUA_VAR_DIR default: var/ beside the checkout
 MOTCUA_TRUSTED_PROXIES  reverse proxies whose X-Forwarded-For is believed (addresses or
                networks, comma-separated; default none: REMOTE_ADDR is the client)
@@ -32,7 +39,16 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("DEBUG", "1") == "1"
+# --- sec-input (issue 11 item 5): development is an explicit choice -------------------
+MOTCUA_ENV = "development" if os.environ.get("MOTCUA_ENV") == "development" else "production"
+DEBUG = MOTCUA_ENV == "development" and os.environ.get("DEBUG", "1") == "1"
+# --- end sec-input ------------------------------------------------------------------------
+#: Ed25519 key signing the ledger's checkpoints: 32-byte seed, base64, generated on first use.
+LEDGER_SIGNING_KEY_FILE = Path(
+    os.environ.get("MOTCUA_LEDGER_SIGNING_KEY_FILE", VAR_DIR / "ledger_signing_key")
+)
+#: Checkpoint origin line and signature key name (C2SP tlog-checkpoint): unique per log.
+LEDGER_ORIGIN = os.environ.get("MOTCUA_LEDGER_ORIGIN", "motcua.gov.vn/so-cai")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
@@ -56,10 +72,12 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.audit",
     "motcua.imports",
     "motcua.reform",
     "motcua.payments",
     "motcua.surveys",
+    "motcua.feedback",
     "motcua.reporting",
     "motcua.portal",
     "motcua.demo",
@@ -67,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.middleware.RejectNulBytesMiddleware",  # sec-input: before anything reads input
+    "motcua.core.files.OrphanFilesMiddleware",  # sec-input: files of rolled-back requests
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.core.context.site",
+                "motcua.organization.context.roles",
             ],
         },
     },
@@ -112,8 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# sec-input: the validators' messages are Django's own Vietnamese translations (LANGUAGE_CODE)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "motcua.core.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -127,6 +149,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # sec-input: served from the finders until collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
@@ -136,7 +159,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # sec-input: uploads are checked by content on save (motcua.core.files)
+    "default": {"BACKEND": "motcua.core.files.CheckedStorage"},
     # --- deployment: hashed, compressed static files (collectstatic runs in `motcua serve`) ---
     "staticfiles": {"BACKEND": "motcua.core.storage.StaticFilesStorage"},
 }
@@ -152,7 +176,8 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# sec-input: the console backend masks one-time codes (motcua.core.redact)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "motcua.core.redact.ConsoleEmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Một Cửa <no-reply@motcua.local>")
@@ -174,13 +199,53 @@ MOTCUA = {
     "PAGE_SIZE": 20,
 }
 
+# sec-input: every handler masks one-time codes and look-up digits (motcua.core.redact)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "motcua.core.redact.RedactSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "django.server": {  # the access log: query strings may carry look-up digits
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"motcua.sms": {"level": "INFO"}},
+    "loggers": {
+        "motcua.sms": {"level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
+
+# --- sec-input (issue 11 items 5, 10): HTTPS, cookies, error views ------------------------
+_HTTPS = MOTCUA_ENV == "production" and os.environ.get("MOTCUA_HTTPS", "1") == "1"
+SECURE_SSL_REDIRECT = _HTTPS
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000")) if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS and os.environ.get("MOTCUA_HSTS_PRELOAD", "1") == "1"
+if _proxy_header := os.environ.get("MOTCUA_SECURE_PROXY_SSL_HEADER", "").strip():
+    # "X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https")
+    _name, _, _value = _proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
+SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "motcua.core.views.csrf_failure"
+PAYMENTS = {"SANDBOX": MOTCUA_ENV == "development"}  # the sandbox can mark fees paid
+# --- end sec-input ------------------------------------------------------------------------
 
 if test_db_name := os.environ.get("MOTCUA_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_db_name}
@@ -266,7 +331,8 @@ else:
 # each is read by the application and streamed through the view that checked the reader.
 if MOTCUA_S3_BUCKET := os.environ.get("MOTCUA_S3_BUCKET", ""):
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # sec-input: S3Storage with the upload content check (motcua.core.files)
+        "BACKEND": "motcua.core.checked_s3.CheckedS3Storage",
         "OPTIONS": {
             "bucket_name": MOTCUA_S3_BUCKET,
             "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,

@@ -27,11 +27,19 @@ urlpatterns = [
     path("can-bo/", include("motcua.dossiers.urls")),
     path("cai-cach/", include("motcua.reform.urls")),
     path("so-cai/", include("motcua.ledger.urls")),
+    path("so-cai/", include("motcua.audit.urls")),
     path("nhap-lich-su/", include("motcua.imports.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.surveys.urls")),
     path("thong-ke/", include("motcua.reporting.urls")),
+    path("", include("motcua.feedback.urls")),  # /phan-anh/ and /open311/v2/
     path("", include("motcua.portal.urls")),
 ]
 # Nothing under MEDIA_ROOT is served as such: each stored file has a view that checks who
 # asks (motcua.core.files).
+
+# Error pages in Vietnamese (JSON {"code", "message"} under /api/)
+handler400 = "motcua.core.views.bad_request"
+handler403 = "motcua.core.views.permission_denied"
+handler404 = "motcua.core.views.page_not_found"
+handler500 = "motcua.core.views.server_error"

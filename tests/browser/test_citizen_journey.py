@@ -21,6 +21,7 @@ from motcua.surveys.models import Rating
 from tests.browser.conftest import axe_violations
 from tests.browser.test_portal_citizen import PDF, media, png, smtp  # noqa: F401
 from tests.payments.conftest import SECRET
+from tests.samples import RESULT_PDF
 
 User = get_user_model()
 
@@ -63,7 +64,7 @@ def process_to_return(dossier: Dossier) -> Dossier:
         number="25/GP",
         date=timezone.localdate(),
         signer="Lãnh đạo Sở",
-        file=ContentFile(b"%PDF-1.4 ket qua", name="ket-qua.pdf"),
+        file=ContentFile(RESULT_PDF, name="ket-qua.pdf"),
     )
     return dossier_services.dossier_return_result(
         actor=desk, dossier=dossier, method="desk", received_by="Nguyễn Thị Hoa"

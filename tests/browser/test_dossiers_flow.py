@@ -25,6 +25,7 @@ from motcua.dossiers.services import _base
 from motcua.organization.models import Role, UnitKind
 from tests.browser.conftest import axe_violations
 from tests.dossiers.conftest import VN, make_procedure
+from tests.samples import SCAN_PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -147,7 +148,7 @@ def test_desk_to_applicant_flow(page, people, clock):
     def result(box):
         box.get_by_label("Số văn bản").fill("25/GKS")
         box.get_by_label("Tệp kết quả").set_input_files(
-            {"name": "giay-khai-sinh.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}
+            {"name": "giay-khai-sinh.pdf", "mimeType": "application/pdf", "buffer": SCAN_PDF}
         )
 
     act(page, "approve", result)

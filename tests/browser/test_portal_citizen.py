@@ -16,8 +16,9 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from tests.browser.conftest import axe_violations
 from tests.portal.smtp_server import LocalSMTPServer
+from tests.samples import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf("to khai")
 
 
 def png() -> bytes:

@@ -34,6 +34,7 @@ from motcua.catalog.models import (
     PublicationDecision,
     TimeLimitKind,
 )
+from motcua.feedback.models import Open311Key
 from motcua.ledger.models import Event
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit, UnitKind
 from motcua.reform.models import DeadlineKind, Framework, Index, Node, NodeLevel, Plan, Task
@@ -241,6 +242,7 @@ def samples(superuser, province, make_unit) -> dict[type[models.Model], models.M
             user=superuser, role=Role.DESK_OFFICER, unit=commune, valid_from=dt.date(2025, 1, 1)
         ),
         ApiToken: None,  # issued by the admin below
+        Open311Key: None,  # issued and revoked in tests/feedback/test_open311.py
         WorkSchedule: WorkSchedule.objects.filter(unit__isnull=True).first(),
         CalendarException: CalendarException.objects.create(
             date=dt.date(2029, 5, 2), kind=ExceptionKind.DAY_OFF, reason="Nghỉ bù"

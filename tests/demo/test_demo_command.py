@@ -8,7 +8,7 @@ from django.core.management import call_command
 from motcua.dossiers.models import Dossier
 from motcua.ledger.models import DailyRoot, Event, Seal, VerifyRun
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("development")]
 
 
 def test_the_small_demo_province_ends_sealed_published_and_verified(client, settings, tmp_path):

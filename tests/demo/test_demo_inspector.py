@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(settings, tmp_path, development):  # `motcua demo` is a development choice
     settings.VAR_DIR = tmp_path  # the demo logins file
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", "--small", "--dossiers", "60", stdout=io.StringIO())

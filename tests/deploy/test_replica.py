@@ -10,8 +10,8 @@ from django.db import connections, router
 from django.test.utils import CaptureQueriesContext
 
 from motcua.core.db import using_replica
+from motcua.core.periods import parse_period
 from motcua.dossiers.models import Dossier
-from motcua.reporting.periods import parse_period
 from motcua.reporting.selectors import public_stats
 from tests.dossiers.conftest import at, receive
 

@@ -52,7 +52,7 @@ def test_nothing_set_is_one_machine(var_dir):
     got, stderr = show(var_dir)
     assert got["cache"].endswith("LocMemCache")
     assert got["sessions"] == "django.contrib.sessions.backends.db"
-    assert got["storage"] == "FileSystemStorage"
+    assert got["storage"] == "CheckedStorage"  # the file system, uploads checked by content
     assert got["databases"] == ["default"] and got["replica_read"] in (None, "default")
     assert "WARNING motcua.demo [] xin chào" in stderr  # plain lines for a console
 
@@ -71,7 +71,7 @@ def test_redis_s3_replica_and_json_logs_when_configured(var_dir):
     assert got["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert got["cache_location"] == "redis://127.0.0.1:6379/3"
     assert got["sessions"] == "django.contrib.sessions.backends.cached_db"
-    assert got["storage"] == "S3Storage"
+    assert got["storage"] == "CheckedS3Storage"  # S3, uploads checked by content
     options = got["storage_options"]
     assert options["bucket_name"] == "motcua-ho-so" and options["default_acl"] == "private"
     assert options["querystring_auth"] is True and options["querystring_expire"] <= 600

@@ -16,10 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from moto.server import ThreadedMotoServer
 
 from tests.dossiers.conftest import receive
+from tests.samples import pdf
 
 pytestmark = pytest.mark.django_db
 
-SCAN = b"%PDF-1.4 ban sao giay chung sinh (luu tru doi tuong)"
+SCAN = pdf("ban sao giay chung sinh (luu tru doi tuong)")  # uploads are checked by content
 KEYS = {"access_key": "motcua-test", "secret_key": "motcua-test-secret"}
 
 
@@ -46,7 +47,7 @@ def bucket(s3_endpoint, settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "motcua.core.checked_s3.CheckedS3Storage",  # as settings choose it
             "OPTIONS": {
                 "bucket_name": name,
                 "endpoint_url": s3_endpoint,
@@ -101,8 +102,23 @@ def test_a_url_handed_out_by_the_storage_is_signed_and_short_lived(bucket):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    name = default_storage.save("reform/evidence/2026/03/bien-ban.pdf", ContentFile(b"%PDF-1.4 x"))
+    name = default_storage.save("reform/evidence/2026/03/bien-ban.pdf", ContentFile(SCAN))
     url = default_storage.url(name)
     assert "X-Amz-Signature=" in url and "X-Amz-Expires=300" in url
     with urllib.request.urlopen(url, timeout=10) as signed:  # noqa: S310
-        assert signed.read() == b"%PDF-1.4 x"
+        assert signed.read() == SCAN
+
+
+def test_an_svg_never_reaches_the_bucket(world, bucket):
+    from motcua.core.errors import InvalidInput
+
+    s3, name = bucket
+    component = world.procedure.components.get(order=2)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    checklist = [
+        {"component": c.pk, "provided": c.required}
+        for c in world.procedure.components.exclude(pk=component.pk)
+    ] + [{"component": component.pk, "file": SimpleUploadedFile("chung-sinh.pdf", svg)}]
+    with pytest.raises(InvalidInput):
+        receive(world, checklist=checklist)
+    assert s3.list_objects_v2(Bucket=name).get("KeyCount", 0) == 0

@@ -24,6 +24,7 @@ from motcua.catalog.models import (
 from motcua.dossiers import services
 from motcua.dossiers.simulation import Cast, Odds
 from motcua.organization.models import Role, UnitKind
+from tests.samples import RESULT_PDF
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = dt.datetime(2026, 3, 2, 8, 0, tzinfo=VN)  # an ordinary working Monday
@@ -122,7 +123,7 @@ def receive(world: World, when=None, **extra):
 
 
 def result_file():
-    return ContentFile(b"%PDF-1.4 ket qua", name="ket-qua.pdf")
+    return ContentFile(RESULT_PDF, name="ket-qua.pdf")
 
 
 def to_specialist(world: World, dossier, when=None):

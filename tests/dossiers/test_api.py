@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.organization.services import api_token_create
 from tests.dossiers.conftest import APPLICANT
+from tests.samples import RESULT_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_intake_to_return_through_the_api(client, world):
             "number": "12/GKS",
             "date": "2026-03-03",
             "signer": "Phạm Hùng",
-            "file": SimpleUploadedFile("kq.pdf", b"%PDF-1.4", content_type="application/pdf"),
+            "file": SimpleUploadedFile("kq.pdf", RESULT_PDF, content_type="application/pdf"),
         },
         **lead,
     )

@@ -10,10 +10,11 @@ from motcua.dossiers import services
 from motcua.dossiers.models import ReturnMethod
 from motcua.portal.services import citizen_register
 from tests.dossiers.conftest import APPLICANT, approve, at, receive, to_leader, to_specialist
+from tests.samples import RESULT_PDF, SCAN_PDF
 
 pytestmark = pytest.mark.django_db
 
-SCAN = b"%PDF-1.4 ban sao giay chung sinh"
+SCAN = SCAN_PDF
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +45,7 @@ def test_officers_of_the_dossier_get_its_result_and_scans(client, world, approve
     assert f"/can-bo/ho-so/{approved.code}/tep/ket-qua/" in page
     assert f"/can-bo/ho-so/{approved.code}/tep/{item.pk}/" in page
     result = client.get(f"/can-bo/ho-so/{approved.code}/tep/ket-qua/")
-    assert result.status_code == 200 and body(result) == b"%PDF-1.4 ket qua"
+    assert result.status_code == 200 and body(result) == RESULT_PDF
     assert result["Cache-Control"] == "private, no-store"
     assert result["Content-Disposition"].startswith("inline")
     scan = client.get(f"/can-bo/ho-so/{approved.code}/tep/{item.pk}/")
@@ -80,7 +81,7 @@ def test_the_api_serves_the_result_to_a_token_of_an_officer_who_may_see_it(clien
     read = client.get(f"/api/dossiers/{approved.code}", **bearer(world.desk)).json()
     assert read["result"]["file"] == f"/api/dossiers/{approved.code}/result"
     response = client.get(read["result"]["file"], **bearer(world.leader))
-    assert response.status_code == 200 and body(response) == b"%PDF-1.4 ket qua"
+    assert response.status_code == 200 and body(response) == RESULT_PDF
     refused = client.get(read["result"]["file"], **bearer(world.other_desk))
     assert refused.status_code == 403 and refused.json()["message"]
     # the scans: listed with their download path, served to the same officers only
@@ -116,8 +117,8 @@ def test_the_applicant_downloads_the_result_once_it_is_returned(client, world, a
     )
     assert url in client.get(f"/ca-nhan/ho-so/{approved.code}/").content.decode()
     response = client.get(url)
-    assert response.status_code == 200 and body(response) == b"%PDF-1.4 ket qua"
-    assert body(client.get(api_url)) == b"%PDF-1.4 ket qua"  # the same for a citizen app
+    assert response.status_code == 200 and body(response) == RESULT_PDF
+    assert body(client.get(api_url)) == RESULT_PDF  # the same for a citizen app
     other = citizen_register(
         full_name="Trần Thị Bình", email="binh@example.vn", phone="0987654321", password="Mk-2026!y"
     )

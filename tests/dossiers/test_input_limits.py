@@ -200,9 +200,9 @@ def test_a_page_amount_in_vietnamese_format_is_read(client, world):
 
 def test_reads_refuse_nul_bytes_and_dates_out_of_range(client, world):
     auth = bearer(world.desk)
-    # a NUL byte in the dossier code matches nothing (PostgreSQL would refuse the query)
+    # a NUL byte in the path is refused before any view (core.middleware, issue 11 item 6)
     response = client.get("/api/dossiers/AB%00CD", **auth)
-    assert response.status_code == 404 and response.json()["code"] == "dossier_not_found"
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"
     assert client.get("/api/dossiers", {"q": "An\x00"}, **auth).status_code == 400
     assert client.get("/api/dossiers", {"to": "9999-12-31"}, **auth).status_code == 400
     assert client.get("/api/stats/dossiers", {"to": "9999-12-31"}).status_code == 400

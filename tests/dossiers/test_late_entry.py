@@ -3,9 +3,9 @@ every such entry is flagged for inspectors."""
 
 import pytest
 
+from motcua.audit.integrity import Kind, findings_list
 from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.dossiers import services
-from motcua.ledger.integrity import Kind, findings_list
 from motcua.ledger.models import Event
 from tests.dossiers.conftest import at, receive, to_specialist
 

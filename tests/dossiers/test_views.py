@@ -11,6 +11,7 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import ApiToken
 from tests.dossiers.conftest import receive
+from tests.samples import RESULT_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_actions_from_the_dossier_page(client, world):
             "number": "7/QĐ",
             "date": "2026-03-03",
             "signer": "Phạm Hùng",
-            "file": SimpleUploadedFile("kq.pdf", b"%PDF-1.4"),
+            "file": SimpleUploadedFile("kq.pdf", RESULT_PDF),
         },
     )
     dossier.refresh_from_db()

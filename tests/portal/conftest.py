@@ -26,12 +26,9 @@ from motcua.catalog.models import (
 from motcua.organization.models import Role, UnitKind
 from motcua.portal import services
 from tests.portal.smtp_server import LocalSMTPServer
+from tests.samples import pdf
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+PDF = pdf("to khai dang ky khai sinh")
 
 
 def png_bytes() -> bytes:

@@ -10,6 +10,7 @@ from motcua.portal import services
 from motcua.portal.models import Notification, NotificationStatus
 from motcua.portal.tasks import MAX_ATTEMPTS, notification_send
 from tests.portal.conftest import APPLICANT, two_files
+from tests.samples import RESULT_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_supplement_apology_and_result_reach_the_applicant(
             number="15/GKS",
             date=timezone.localdate(),
             signer="Phạm Hùng",
-            file=ContentFile(b"%PDF-1.4 ket qua", name="ket-qua.pdf"),
+            file=ContentFile(RESULT_PDF, name="ket-qua.pdf"),
         )
     subjects = [m.subject for m in smtp.wait_for("an@example.vn", 5)]
     assert subjects == [

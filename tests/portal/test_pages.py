@@ -40,18 +40,38 @@ def test_register_verify_and_land_on_my_dossiers(
     assert "Bạn chưa có hồ sơ nào" in client.get("/ca-nhan/").content.decode()
 
 
-def test_register_refuses_a_taken_email(client, citizen):
-    response = client.post(
-        "/dang-ky/",
-        {
-            "full_name": "Ai Đó",
-            "email": "AN@example.vn",
-            "password": "Mk-cong-dan-2026",
-            "password2": "Mk-cong-dan-2026",
-        },
-    )
-    assert response.status_code == 200
-    assert "đã được dùng để đăng ký" in response.content.decode()
+def test_register_answers_alike_whether_or_not_the_email_has_an_account(
+    client, citizen, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Registration does not tell who has an account: a taken email gets the same redirect
+    and the same code page as a new one; no account is created and the owner is told."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    def register(browser, email):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = browser.post(
+                "/dang-ky/",
+                {
+                    "full_name": "Ai Đó",
+                    "email": email,
+                    "password": "Mk-cong-dan-2026",
+                    "password2": "Mk-cong-dan-2026",
+                },
+            )
+        page = browser.get(response["Location"]).content.decode()
+        return response, page.replace(email.lower(), "").replace("moi", "an")
+
+    users = get_user_model().objects.count()
+    taken, taken_page = register(Client(), "AN@example.vn")
+    assert get_user_model().objects.count() == users  # nothing created
+    fresh, fresh_page = register(Client(), "moi@example.vn")
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert "đã được dùng" not in taken_page and taken_page.count("a***@example.vn") == 1
+    notice, code_mail = mailoutbox
+    assert notice.to == ["an@example.vn"] and "đã có tài khoản" in notice.body
+    assert code_mail.to == ["moi@example.vn"]
 
 
 def test_login_with_phone_number(client, citizen):

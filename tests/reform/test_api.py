@@ -7,6 +7,9 @@ from motcua.organization.models import Role
 from motcua.organization.services import api_token_create
 from motcua.reform import services
 from motcua.reform.models import Plan, Task
+from tests.samples import pdf
+
+QD_PDF = pdf("quyet dinh")
 
 pytestmark = pytest.mark.django_db
 
@@ -98,14 +101,18 @@ def test_task_list_filters_and_progress(client, small_plan, make_user, departmen
     assert detail["nodes"] == ["7.1"] and detail["lead_unit"] == "STTTT"
     posted = client.post(
         f"/api/reform/tasks/{task.pk}/progress",
-        {"text": "Đã trình", "percent": 100, "evidence": SimpleUploadedFile("qd.pdf", b"%PDF")},
+        {
+            "text": "Đã trình",
+            "percent": 100,
+            "evidence": SimpleUploadedFile("qd.pdf", QD_PDF),
+        },
         **h,
     )
     assert posted.status_code == 201, posted.content
     assert posted.json()["task_status"] == "done" and posted.json()["evidence"] == ["qd.pdf"]
     [evidence] = posted.json()["evidence_files"]
     downloaded = client.get(evidence["url"], **h)
-    assert downloaded.status_code == 200 and b"".join(downloaded.streaming_content) == b"%PDF"
+    assert downloaded.status_code == 200 and b"".join(downloaded.streaming_content) == QD_PDF
     stranger = make_user(Role.REFORM_OFFICER, unit=departments["STP"])
     other = Task.objects.get(text__startswith="- Tăng cường tuyên truyền, phổ biến quan điểm")
     refused = client.post(f"/api/reform/tasks/{other.pk}/progress", {"text": "x", "percent": 5},

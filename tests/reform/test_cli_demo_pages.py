@@ -11,6 +11,7 @@ from motcua.organization.models import Role
 from motcua.reform import demo, services
 from motcua.reform.models import Plan, Result, Task, TaskStatus
 from motcua.reform.sample_plan import SAMPLE_XLSX
+from tests.samples import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_task_page_records_progress(officer_client, small_plan):
     url = f"/cai-cach/nhiem-vu/{task.pk}/"
     assert "Báo cáo tiến độ" in officer_client.get(url).content.decode()
     response = officer_client.post(url, {"text": "Đã trình UBND tỉnh", "percent": "60",
-                                         "evidence": SimpleUploadedFile("a.pdf", b"%PDF")})  # fmt: skip
+                                         "evidence": SimpleUploadedFile("a.pdf", pdf("a"))})  # fmt: skip
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS and task.progress_percent == 60

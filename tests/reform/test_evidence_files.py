@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.organization.models import Role
 from motcua.reform import services
+from tests.samples import pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4 cong van minh chung"
+PDF = pdf("cong van minh chung")
 
 
 @pytest.fixture(autouse=True)

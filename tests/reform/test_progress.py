@@ -12,6 +12,7 @@ from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Role
 from motcua.reform import events, selectors, services
 from motcua.reform.models import TaskStatus
+from tests.samples import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def _task(plan, start):
 
 def test_lead_unit_officer_reports_progress_with_evidence(small_plan, justice_officer):
     task = _task(small_plan, "Nâng cao trình độ chuyên môn, kiến thức pháp luật")
-    evidence = SimpleUploadedFile("cong-van.pdf", b"%PDF-1.4 minh chung", "application/pdf")
+    evidence = SimpleUploadedFile("cong-van.pdf", pdf("minh chung"), "application/pdf")
     progress = services.task_report_progress(
         actor=justice_officer, task=task, text="Đã ban hành Công văn hướng dẫn", percent=40,
         files=[evidence],
@@ -171,7 +172,8 @@ def test_reminder_task_runs_through_django_tasks(small_plan):
     from motcua.reform.tasks import send_reform_reminders
 
     result = send_reform_reminders.call(days=3)
-    assert set(result) == {"due_soon", "overdue", "emails"}
+    assert set(result) == {"due_soon", "overdue", "emails", "self_assessment"}
+    assert set(result["self_assessment"]) == {"due_soon", "overdue", "emails"}
 
 
 def test_the_successor_of_a_merged_lead_unit_reports(small_plan, make_user, departments):

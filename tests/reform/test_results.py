@@ -107,7 +107,7 @@ def test_results_excel_template_round_trip(frameworks, home_affairs_officer, cli
     ws.cell(rows["2.2"], 4, 1.9)
     out = io.BytesIO()
     wb.save(out)
-    result = services.result_import(actor=home_affairs_officer, data=out.getvalue())
+    [result] = services.result_import(actor=home_affairs_officer, data=out.getvalue())
     assert (result.year, result.total, result.rank) == (2020, D("45.005"), 5)
     scores = {s.node.code: s for s in result.scores.select_related("node")}
     assert scores["1"].score == D("5.2") and scores["1"].national_average == D("5.1")

@@ -12,14 +12,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 
+from motcua.core.periods import period_of
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.simulation import simulate
 from motcua.reporting import formulas, services
 from motcua.reporting.models import DailyCount, OpenCount
-from motcua.reporting.periods import period_of
 from motcua.reporting.scorecard import Counter, Scopes
 from tests.dossiers.conftest import cast, every_branch_odds  # noqa: F401
 from tests.reporting.conftest import approve, at, to_leader
+from tests.samples import SCAN_PDF
 
 DAILY = [code for code, f in formulas.FORMULAS.items() if f.daily or f.snapshot]
 FILTERS = [{}, {"fields": ["DD"]}, {"applicant_kind": "person"}, {"fields": ["HT"]}]
@@ -51,7 +52,7 @@ def compare(units, now, rng, samples=80):
 @pytest.mark.django_db
 def test_aggregates_agree_with_the_rows(world, quarter, cast, province_admin):  # noqa: F811
     rng = random.Random(14)
-    default_storage.save("dossiers/results/ket-qua-mau.pdf", ContentFile(b"%PDF-1.4"))
+    default_storage.save("dossiers/results/ket-qua-mau.pdf", ContentFile(SCAN_PDF))
     # given a random mix of lifecycles over March–May on top of the hand-built quarter
     for n in range(40):
         simulate(

@@ -20,7 +20,7 @@ def test_demo_reports_leave_some_units_missing(demo_province):
     template = ReportTemplate.objects.get(code="cchc-quy")
     periods = Report.objects.filter(template=template).values_list("period_start", flat=True)
     assert len(set(periods)) >= 4  # a year of quarters
-    from motcua.reporting.periods import period_of
+    from motcua.core.periods import period_of
 
     rates = [
         reporting_rates(template=template, period=period_of("quarter", start))

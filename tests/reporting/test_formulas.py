@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
+from motcua.core.periods import period_of
 from motcua.dossiers.models import Classification
 from motcua.reporting import formulas
-from motcua.reporting.periods import period_of
 from motcua.reporting.scorecard import Counter
 from tests.reporting.conftest import approve, at, to_leader
+from tests.samples import SCAN_PDF
 
 Q1 = period_of("quarter", dt.date(2026, 1, 1))
 
@@ -171,9 +172,9 @@ def test_dossiers_digitized_share_needs_a_scan_of_every_provided_paper(world, qu
     assert value("dossiers_digitized_share", world.commune) == (0, 10)
     items = list(quarter["A"].checklist.filter(provided=True))
     for item in items[:-1]:
-        item.file.save(f"scan-{item.pk}.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        item.file.save(f"scan-{item.pk}.pdf", ContentFile(SCAN_PDF), save=True)
     assert value("dossiers_digitized_share", world.commune) == (0, 10)  # one paper missing
-    items[-1].file.save("scan-last.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    items[-1].file.save("scan-last.pdf", ContentFile(SCAN_PDF), save=True)
     assert value("dossiers_digitized_share", world.commune) == (1, 10)
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from motcua.catalog.models import PublicationDecision, PublicationEntry
+from motcua.core.periods import period_of
 from motcua.reporting.index766 import index_score, points_for
-from motcua.reporting.periods import period_of
 from motcua.reporting.scorecard import Counter
 
 Q1 = period_of("quarter", dt.date(2026, 1, 1))

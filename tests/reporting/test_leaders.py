@@ -10,7 +10,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from motcua.reporting.periods import period_of
+from motcua.core.periods import period_of
 from motcua.reporting.scorecard import Counter, ranking, scorecard
 
 Q1 = period_of("quarter", dt.date(2026, 1, 1))

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from motcua.core.errors import InvalidInput
-from motcua.reporting.periods import period_from_key, period_of
+from motcua.core.periods import period_from_key, period_of
 
 
 @pytest.mark.parametrize(

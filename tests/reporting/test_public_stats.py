@@ -10,8 +10,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from motcua.core.periods import parse_period
 from motcua.dossiers.selectors import StatsFilters, dossier_stats
-from motcua.reporting.periods import parse_period
 from motcua.reporting.selectors import COLUMNS
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ import pytest
 from docx import Document
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
+from motcua.core.periods import period_of
 from motcua.ledger.models import Event
 from motcua.organization.models import Role
 from motcua.reporting import exports, services
 from motcua.reporting.models import Report, ReportStatus
-from motcua.reporting.periods import period_of
 from motcua.reporting.reports import reporting_rates, template_get
 from tests.reporting.conftest import at
 

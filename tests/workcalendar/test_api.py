@@ -108,3 +108,19 @@ def test_openapi_documents_the_calendar_parameters(client):
     names = [p["name"] for p in paths["/api/calendar/days"]["get"]["parameters"]]
     assert names[:2] == ["from", "to"]
     assert {"start", "days"} <= {p["name"] for p in paths["/api/calendar/due"]["get"]["parameters"]}
+
+
+def test_the_calendar_computes_every_kind_of_time_limit_the_catalog_offers():
+    from motcua.catalog.models import TimeLimitKind
+    from motcua.workcalendar.services import DEADLINE_KINDS
+
+    assert set(DEADLINE_KINDS) == set(TimeLimitKind.values)
+
+
+def test_an_unknown_time_limit_kind_is_a_400_naming_the_kinds(client):
+    response = client.get(
+        "/api/calendar/due", {"start": "2026-03-02T08:00:00", "days": "1", "kind": "weeks"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "time_limit_kind_invalid"
+    assert "working_days" in response.json()["message"]

@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from motcua.catalog import selectors
 from motcua.catalog.models import OnlineType
 from motcua.core.api_pagination import Pagination
+from motcua.core.validation import Text
 from motcua.organization.models import Level
 
 router = Router(tags=["Thủ tục hành chính"])
@@ -45,7 +46,7 @@ class FeeOut(Schema):
     note: str
 
 
-class StepOut(Schema):
+class ProcedureStepOut(Schema):
     order: int
     name: str
     unit_kind: str
@@ -58,7 +59,7 @@ class ProcessOut(Schema):
     version: int
     effective_from: str
     decision: str
-    steps: list[StepOut]
+    steps: list[ProcedureStepOut]
 
     @staticmethod
     def resolve_effective_from(obj):
@@ -111,8 +112,8 @@ class ProcedureOut(Schema):
 @paginate(Pagination)
 def list_procedures(
     request,
-    q: str | None = None,
-    field: str | None = None,
+    q: Text(200) | None = None,
+    field: Text(40) | None = None,
     level: Level | None = None,
     online_type: OnlineType | None = None,
 ):
@@ -121,5 +122,5 @@ def list_procedures(
 
 
 @router.get("/{code}", response=ProcedureOut, summary="Chi tiết thủ tục")
-def get_procedure(request, code: str):
+def get_procedure(request, code: Text(40)):
     return selectors.procedure_detail(code=code)

@@ -24,6 +24,7 @@ from motcua.catalog.models import (
     PublicationAction,
     TimeLimitKind,
 )
+from motcua.core.parsing import parse_date
 from motcua.core.text import fold
 from motcua.organization.models import Level, Role, UnitKind
 
@@ -80,17 +81,10 @@ def _bool(value: Any) -> bool:
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value, required=True)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-    raise CellError(f"'{text}' không phải ngày dạng dd/mm/yyyy")
+    parsed = parse_date(value if isinstance(value, dt.date) else _text(value, required=True))
+    if parsed is None:
+        raise CellError(f"'{_text(value)}' không phải ngày dạng dd/mm/yyyy")
+    return parsed
 
 
 def _choice(choices) -> Callable[[Any], str]:

@@ -12,10 +12,15 @@ from ninja.pagination import PaginationBase
 from motcua.core.errors import InvalidInput
 
 
+class PageIn(Schema):
+    """The page asked for (its own name: a class called ``Input`` clashed in the schema)."""
+
+    page: int = Field(1, ge=1, le=1_000_000, description="Trang (bắt đầu từ 1)")
+    page_size: int = Field(20, ge=1, le=200, description="Số dòng mỗi trang (tối đa 200)")
+
+
 class Pagination(PaginationBase):
-    class Input(Schema):
-        page: int = Field(1, ge=1, description="Trang (bắt đầu từ 1)")
-        page_size: int = Field(20, ge=1, le=200, description="Số dòng mỗi trang (tối đa 200)")
+    Input = PageIn
 
     class Output(Schema):
         items: list[Any]
@@ -25,7 +30,7 @@ class Pagination(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):
+    def paginate_queryset(self, queryset, pagination: PageIn, **params):
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         pages = max(1, math.ceil(count / pagination.page_size))
         if pagination.page > pages and count:

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -8,3 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core import client  # noqa: F401 - registers its system check
+        from motcua.core.schedule import register_job
+
+        register_job("motcua.core.tasks.purge_throttle_counters", dt.time(3, 10))

@@ -11,24 +11,39 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import task
+from django_tasks import TaskResult, task
 
 from motcua.core.formats import VN_TZ
 
 logger = logging.getLogger(__name__)
 
-# task path → local time of day (daily) or interval
-DAILY_JOBS: dict[str, dt.time | dt.timedelta] = {
-    "motcua.dossiers.tasks.dossier_warn_due_soon_task": dt.time(7, 0),
-    "motcua.reform.tasks.send_reform_reminders": dt.time(7, 15),
-    "motcua.reform.tasks.purge_import_previews": dt.time(3, 0),
-    "motcua.core.tasks.purge_throttle_counters": dt.time(3, 10),
-    # events are tamper-evident in the global chain once sealed: seal often
-    "motcua.ledger.tasks.ledger_seal_task": dt.timedelta(minutes=10),
-}
+# task path → local time of day (daily) or interval. Core knows no job of its own: each app
+# registers its jobs from its ``AppConfig.ready`` with ``register_job`` (a lower layer never
+# names a task of a higher one).
+DAILY_JOBS: dict[str, dt.time | dt.timedelta] = {}
+
+# jobs that queue their own next run (name → a function queuing it, None when one waits)
+SELF_SCHEDULED: dict[str, Callable[..., object]] = {}
+
+
+def register_job(path: str, at: dt.time | dt.timedelta) -> str:
+    """Run the no-argument task at ``path`` daily at local time ``at``, or every ``at``."""
+    existing = DAILY_JOBS.get(path)
+    if existing is not None and existing != at:
+        raise ValueError(f"job {path!r} already registered at {existing!r}")
+    DAILY_JOBS[path] = at
+    return path
+
+
+def register_self_scheduled(name: str, queue_next: Callable[..., object]) -> str:
+    """A job with its own schedule: ``queue_next(now=...)`` queues its next run."""
+    SELF_SCHEDULED[name] = queue_next
+    return name
 
 
 def next_run_after(at: dt.time | dt.timedelta, now: dt.datetime) -> dt.datetime:
@@ -41,7 +56,7 @@ def next_run_after(at: dt.time | dt.timedelta, now: dt.datetime) -> dt.datetime:
     return candidate
 
 
-def task_waiting(task_path: str, args: list | None = None) -> bool:
+def task_waiting(task_path: str, args: list[Any] | None = None) -> bool:
     """A run of ``task_path`` (with these arguments) is queued and not started yet."""
     try:
         from django_tasks_db.models import DBTaskResult
@@ -57,7 +72,7 @@ def _waiting(path: str) -> bool:
     return task_waiting(daily_job.module_path, [path])
 
 
-def schedule(path: str, *, now: dt.datetime | None = None):
+def schedule(path: str, *, now: dt.datetime | None = None) -> TaskResult[Any] | None:
     """Queue the next run of one daily job (None when one is already waiting)."""
     if path not in DAILY_JOBS:
         raise ValueError(f"unknown daily job {path!r}")
@@ -68,16 +83,15 @@ def schedule(path: str, *, now: dt.datetime | None = None):
 
 
 def schedule_all(*, now: dt.datetime | None = None) -> list[str]:
-    from motcua.ledger.tasks import nightly_schedule
-
     queued = [path for path in DAILY_JOBS if schedule(path, now=now) is not None]
-    if nightly_schedule(now=now) is not None:
-        queued.append("motcua.ledger.tasks.ledger_nightly")
+    queued += [
+        name for name, queue_next in SELF_SCHEDULED.items() if queue_next(now=now) is not None
+    ]
     return queued
 
 
 @task()
-def daily_job(path: str):
+def daily_job(path: str) -> Any:
     """Run one daily job now, then queue its next run."""
     try:
         return import_string(path).call()

@@ -20,6 +20,7 @@ from motcua.core.actions import STAY, ActionSpec, Outcome
 from motcua.core.api_pagination import Pagination
 from motcua.core.errors import NotFound
 from motcua.core.files import file_response
+from motcua.core.masking import mask_middle
 from motcua.dossiers import selectors, services
 from motcua.dossiers.actions import ACTIONS, unit_by_code
 from motcua.dossiers.errors import ERROR_RESPONSES, DossierError
@@ -148,13 +149,6 @@ class DossierDetailOut(Schema):
         }
 
 
-def mask(value: str, keep: int = 3) -> str:
-    """Personal data on lists and public outputs: 038090001234 → 038******234."""
-    if len(value) <= keep * 2:
-        return "*" * len(value)
-    return value[:keep] + "*" * (len(value) - keep * 2) + value[-keep:]
-
-
 class DossierListOut(Schema):
     code: str
     procedure: str
@@ -176,7 +170,7 @@ class DossierListOut(Schema):
 
     @staticmethod
     def resolve_applicant_id_number(obj):
-        return mask(obj.applicant_id_number)
+        return mask_middle(obj.applicant_id_number)
 
     @staticmethod
     def resolve_competent_unit(obj):

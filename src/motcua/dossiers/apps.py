@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,10 @@ class DossiersConfig(AppConfig):
     verbose_name = "Hồ sơ một cửa"
 
     def ready(self):
+        from motcua.core.schedule import register_job
         from motcua.dossiers import events  # noqa: F401  (registers event actions)
+        from motcua.dossiers.models import Dossier
+        from motcua.ledger.subjects import register_required
+
+        register_job("motcua.dossiers.tasks.dossier_warn_due_soon_task", dt.time(7, 0))
+        register_required("dossier", Dossier, "code")

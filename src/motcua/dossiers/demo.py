@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from motcua.catalog.models import InternalProcess, Procedure, ProcedureStatus
+from motcua.core.files import minimal_pdf
 from motcua.dossiers.services import dossier_batch
 from motcua.dossiers.simulation import Cast, Odds, simulate
 from motcua.organization.models import Role, StaffRole, UnitKind
@@ -27,11 +28,7 @@ BATCH = 250
 SMALL = 30
 RESULT_FILE = "dossiers/results/ket-qua-mau.pdf"
 FIRST_DAY = dt.date(2025, 7, 1)
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
-    b"/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+MINIMAL_PDF = minimal_pdf("Ket qua mau")  # a real PDF: stored files are checked by content
 
 
 def _staff() -> dict:

@@ -54,9 +54,8 @@ def visible_unit_ids(user) -> set[int] | None:
     if user.is_superuser:
         return None
     key = f"_motcua_visible_units_{timezone.localdate().isoformat()}"
-    cached = getattr(user, key, False)
-    if cached is not False:
-        return cached
+    if hasattr(user, key):
+        return getattr(user, key)
     roles = user_roles(user)
     if any(r.role in WIDE_ROLES for r in roles) or any(r.unit.parent_id is None for r in roles):
         ids = None

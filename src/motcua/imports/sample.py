@@ -20,6 +20,18 @@ from motcua.core.formats import VN_TZ
 START = dt.date(2015, 1, 1)
 
 
+def blank_pdf() -> bytes:
+    """A one-page PDF that the storage's content check accepts."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def build_world(communes: int = 4):
     """Units, staff and five procedures; returns (casts, procedures)."""
     from django.contrib.auth import get_user_model
@@ -114,7 +126,7 @@ def build_world(communes: int = 4):
             )
         procedures.append(p)
     if not default_storage.exists("dossiers/results/mau.pdf"):
-        default_storage.save("dossiers/results/mau.pdf", ContentFile(b"%PDF-1.4 mau"))
+        default_storage.save("dossiers/results/mau.pdf", ContentFile(blank_pdf()))
     return casts, procedures
 
 

@@ -9,7 +9,7 @@ so the history shows what an administrator changed; secrets are never copied int
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
@@ -17,6 +17,8 @@ from django.db.models.fields.files import FieldFile
 from motcua.ledger.services import event_record
 
 SECRET_FIELDS = frozenset({"password", "token_hash", "id_number"})
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 def row_subject(instance: models.Model) -> tuple[str, str]:
@@ -42,7 +44,7 @@ def row_values(instance: models.Model, fields: Iterable[str] | None = None) -> d
 def row_save(
     *,
     actor,
-    instance: models.Model,
+    instance: Row,
     action: str,
     created: bool,
     changed: Sequence[str] = (),
@@ -50,7 +52,7 @@ def row_save(
     subject_id: str | int | None = None,
     unit=None,
     payload: dict[str, Any] | None = None,
-) -> models.Model:
+) -> Row:
     """Save ``instance`` and record ``action`` on its subject: ``subject_type`` (the row's model
     by default) and ``subject_id`` (the row's id, once saved, by default). A row saved
     unchanged (``changed`` empty) records nothing."""

@@ -129,3 +129,50 @@ class VerifyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {'OK' if self.ok else 'LỖI'}"
+
+
+class TreeTile(models.Model):
+    """The hash of one complete block of 256 leaves of the global tree (written by sealing).
+
+    Leaf i of the tree is the i-th sealed event in id order (leaf = SHA-256(0x00 || event
+    hash)). Block k holds leaves 256·k … 256·k + 255; ``last_event_id`` is the id of its last
+    event, so the events of block k+1 are the next 256 events after it. Derived data, kept so
+    that a proof at ten million events reads thousands of rows, not millions; ``verify``
+    recomputes every tile.
+    """
+
+    index = models.PositiveBigIntegerField(_("khối"), primary_key=True)
+    last_event_id = models.BigIntegerField(_("sự kiện cuối của khối"))
+    hash = models.CharField(_("băm khối"), max_length=64)
+
+    class Meta:
+        verbose_name = _("khối cây Merkle")
+        verbose_name_plural = _("khối cây Merkle")
+        ordering = ["index"]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.hash[:12]}"
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint of the global tree (C2SP tlog-checkpoint), one after each seal.
+
+    ``note`` is the whole signed note as published; ``name`` is set for the checkpoint kept
+    for a day (``day:2026-03-02``, made with that day's root).
+    """
+
+    tree_size = models.PositiveBigIntegerField(_("số lá"))
+    root_hash = models.CharField(_("gốc cây"), max_length=64)
+    last_event_id = models.BigIntegerField(_("sự kiện cuối"), default=0)
+    name = models.CharField(_("tên"), max_length=40, blank=True, db_index=True)
+    note = models.TextField(_("điểm kiểm tra đã ký"))
+    created_at = models.DateTimeField(_("thời điểm lập"))
+
+    class Meta:
+        verbose_name = _("điểm kiểm tra đã ký")
+        verbose_name_plural = _("điểm kiểm tra đã ký")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["tree_size"], name="ledger_checkpoint_size")]
+
+    def __str__(self) -> str:
+        return f"{self.tree_size} {self.root_hash[:12]}"

@@ -17,9 +17,9 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from motcua.core.formats import VN_TZ
-from motcua.ledger import actions, merkle
+from motcua.ledger import actions, checkpoints, merkle, tree
 from motcua.ledger.hashing import event_hash, root_hash, seal_hash
-from motcua.ledger.models import DailyRoot, Event, Seal, VerifyRun
+from motcua.ledger.models import Checkpoint, DailyRoot, Event, Seal, VerifyRun
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ def ledger_seal(*, now: dt.datetime | None = None) -> int:
             )
             rows = cursor.fetchall()
             if not rows:
-                return total
+                break
             links = []
             for event_id, subject_type, subject_id, seq, digest in rows:
                 link = seal_hash(prev_hash=prev, event_id=event_id, event_hash=digest)
@@ -270,6 +270,45 @@ def ledger_seal(*, now: dt.datetime | None = None) -> int:
             _insert_seals(cursor, links)
             head_id = rows[-1][0]
             total += len(rows)
+    checkpoint_publish(now=now)
+    return total
+
+
+def checkpoint_publish(*, now: dt.datetime | None = None, name: str = "") -> Checkpoint | None:
+    """Sign a checkpoint of the global tree as sealed now, unless the last one already says
+    the same (a ``name``d checkpoint is always stored). Refuses, with an error logged, to sign
+    a tree that is not a consistent extension of the last checkpoint (tampered history).
+    Runs inside the sealing transaction."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            size = tree.tiles_extend()
+            stored = tree.StoredTree()
+            root = stored.root(size)
+            last = tree.latest_checkpoint()
+            if last is not None:
+                last_root = merkle.from_hex(last.root_hash)
+                proof = merkle.consistency_path(stored, last.tree_size, size)
+                if not merkle.verify_consistency(last.tree_size, size, last_root, root, proof):
+                    raise ValueError(
+                        f"cây {size} lá không mở rộng nhất quán điểm kiểm tra {last.tree_size} lá"
+                    )
+                if last.tree_size == size and not name:
+                    return None
+            if size == 0 and not name:
+                return None
+            head = Seal.objects.order_by("-event_id").values_list("event_id", flat=True).first()
+            return Checkpoint.objects.create(
+                tree_size=size,
+                root_hash=root.hex(),
+                last_event_id=head or 0,
+                name=name,
+                note=checkpoints.sign(size, root),
+                created_at=now,
+            )
+    except ValueError as error:
+        logger.error("ledger checkpoint not signed: %s", error)
+        return None
 
 
 _SEAL_INSERT = (
@@ -340,6 +379,8 @@ def daily_roots_build(*, now: dt.datetime | None = None) -> list[DailyRoot]:
         prev = digest
         day += dt.timedelta(days=1)
     DailyRoot.objects.bulk_create(built, batch_size=500)
+    for root in built:  # each day's root is also kept as a named checkpoint of the global tree
+        checkpoint_publish(now=now, name=f"day:{root.day.isoformat()}")
     return built
 
 

@@ -6,7 +6,13 @@ proves the history intact, the triggers stop accidents and application-level tam
 
 from __future__ import annotations
 
-APPEND_ONLY_TABLES = ("ledger_event", "ledger_seal", "ledger_dailyroot")
+APPEND_ONLY_TABLES = (
+    "ledger_event",
+    "ledger_seal",
+    "ledger_dailyroot",
+    "ledger_treetile",
+    "ledger_checkpoint",
+)
 
 MESSAGE = "Sổ cái chỉ được ghi thêm: không được sửa hoặc xoá (append-only)"
 

@@ -1,13 +1,9 @@
 from django.urls import path
 
-from motcua.ledger import integrity_views, views
+from motcua.ledger import views
 
 app_name = "ledger"
 
 urlpatterns = [
     path("", views.roots, name="roots"),
-    path("ho-so/", views.dossier_history, name="dossier"),
-    path("ho-so/<str:code>/bang-chung.json", views.dossier_proof_download, name="proof"),
-    path("kiem-tra/", integrity_views.findings_page, name="findings"),
-    path("kiem-tra/phat-hien.xlsx", integrity_views.findings_excel, name="findings_excel"),
 ]

@@ -6,7 +6,10 @@ each event's hash against its content; the per-subject chain (seq 1, 2, 3 … an
 follow each other, a link's event still exists and still has the sealed hash; no event
 dated before the sealing run that preceded it); then every published daily root (Merkle
 root and count of its day, its own hash, the chain to the previous day, the chain head it
-recorded). Works on raw rows, so tampering with the triggers dropped is caught too.
+recorded); the global tree (every 256-leaf tile, the root at every signed checkpoint's size,
+each checkpoint's signature); and that every row of a subject table registered in
+``ledger.subjects`` still has a history. Works on raw rows, so tampering with the triggers
+dropped is caught too.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from motcua.core.formats import vn_datetime
-from motcua.ledger import merkle
+from motcua.ledger import checkpoints, merkle, subjects
 from motcua.ledger.hashing import event_hash_of, root_hash, seal_hash
-from motcua.ledger.models import DailyRoot, Event, Seal
+from motcua.ledger.models import Checkpoint, DailyRoot, Event, Seal, TreeTile
 from motcua.ledger.services import GRACE
+from motcua.ledger.tree import BLOCK
 
 _CHUNK = 10_000
 _ORDER_LAST = 1 << 62
@@ -42,6 +46,8 @@ class Problem:
     day: dt.date | None = None
 
     def order(self) -> tuple[int, int]:
+        if self.kind == "history_missing":  # the cause of the chain breaks that follow it
+            return (-1, 0)
         return (self.event_id if self.event_id is not None else _ORDER_LAST, 0)
 
     def describe(self) -> str:
@@ -65,6 +71,7 @@ class Report:
     sealed: int = 0
     pending: int = 0
     roots: int = 0
+    checkpoints: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
@@ -170,7 +177,10 @@ def _verify(max_problems: int, published: list[dict]) -> Report:
         verifier.roots, verifier.accumulators, verifier.heads_found, verifier.late_in_root, problems
     )
     _check_published(verifier.roots, published, problems)
+    verifier.check_checkpoints()
+    verifier.check_required_subjects()
     report.roots = len(verifier.roots)
+    report.checkpoints = len(verifier.checkpoints)
     report.problems = sorted(problems.items, key=Problem.order)[:max_problems]
     report.problem_count = problems.count
     report.seconds = time.perf_counter() - started
@@ -202,6 +212,16 @@ class _Verifier:
         self.chain_prev = ""
         self.batch_at: dt.datetime | None = None  # sealing time of the current run
         self.prev_batch_at: dt.datetime | None = None  # sealing time of the run before it
+        # 5. the global tree: its tiles and signed checkpoints
+        self.tree = merkle.Accumulator()
+        self.block: list[bytes] = []
+        self.tiles = dict(TreeTile.objects.values_list("index", "hash"))
+        self.checkpoints = list(Checkpoint.objects.order_by("tree_size", "id"))
+        self.roots_at: dict[int, str] = {}
+        wanted_sizes = {c.tree_size for c in self.checkpoints}
+        self.sizes_wanted = wanted_sizes
+        if 0 in wanted_sizes:
+            self.roots_at[0] = merkle.EMPTY_ROOT
 
     def run(self) -> None:
         for row in _rows(_EVENT_SQL, [self.upto]):
@@ -293,6 +313,7 @@ class _Verifier:
                 )
             )
         self.check_seal_time(at, seal, where)
+        self.tree_add(digest)
         self.chain_prev = seal[5]
         if event_id in self.heads_wanted:
             self.heads_found[event_id] = seal[5]
@@ -347,6 +368,75 @@ class _Verifier:
             )
         if self.batch_at is None or sealed_at != self.batch_at:
             self.prev_batch_at, self.batch_at = self.batch_at, sealed_at
+
+    # 5. the global tree (a sealed event is its next leaf)
+    def tree_add(self, digest: str) -> None:
+        self.tree.add(digest)
+        self.block.append(merkle.leaf_hash(digest))
+        if len(self.block) == BLOCK:
+            index = self.tree.count // BLOCK - 1
+            stored = self.tiles.get(index)
+            if stored is not None and stored != merkle.mth(self.block).hex():
+                self.problems.add(
+                    Problem(
+                        "tile_mismatch",
+                        f"khối {index} của cây toàn cục không khớp các sự kiện đã niêm phong",
+                    )
+                )
+            self.block = []
+        if self.tree.count in self.sizes_wanted:
+            self.roots_at[self.tree.count] = self.tree.root()
+
+    def check_checkpoints(self) -> None:
+        try:
+            vkey = checkpoints.server_verifier_key()
+        except Exception:  # no key file readable: only the roots can be checked
+            vkey = None
+        for cp in self.checkpoints:
+            where = {"event_id": cp.last_event_id or None}
+            label = f"điểm kiểm tra {cp.name or cp.pk} ({cp.tree_size} lá)"
+            if vkey is not None:
+                try:
+                    parsed = checkpoints.open_note(cp.note, vkey)
+                    if parsed.tree_size != cp.tree_size or parsed.root_hash.hex() != cp.root_hash:
+                        raise checkpoints.CheckpointError("nội dung đã ký khác bản ghi")
+                except checkpoints.CheckpointError as error:
+                    self.problems.add(Problem("checkpoint_signature", f"{label}: {error}", **where))
+            recomputed = self.roots_at.get(cp.tree_size)
+            if recomputed is None:
+                self.problems.add(
+                    Problem(
+                        "checkpoint_ahead",
+                        f"{label}: sổ cái chỉ còn {self.tree.count} sự kiện đã niêm phong "
+                        "(sự kiện bị xoá)",
+                        **where,
+                    )
+                )
+            elif recomputed != cp.root_hash:
+                self.problems.add(
+                    Problem(
+                        "checkpoint_mismatch",
+                        f"{label}: gốc cây tính lại từ các sự kiện khác gốc đã ký",
+                        **where,
+                    )
+                )
+
+    # 6. subjects that must have a history (registered by their apps)
+    def check_required_subjects(self) -> None:
+        for req in subjects.required():
+            seen = {sid for (stype, sid) in self.subjects if stype == req.subject_type}
+            ids = req.model._default_manager.values_list(req.id_field, flat=True)
+            for subject_id in ids.iterator(chunk_size=_CHUNK):
+                if str(subject_id) not in seen:
+                    self.problems.add(
+                        Problem(
+                            "history_missing",
+                            "đối tượng còn trong dữ liệu nhưng không còn sự kiện nào trong sổ "
+                            "(toàn bộ lịch sử bị xoá)",
+                            req.subject_type,
+                            str(subject_id),
+                        )
+                    )
 
     # 4. the daily roots
     def check_day_root(self, event_id, at, digest, where) -> None:

@@ -4,6 +4,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
+from motcua.core.validation import Day, Text
 from motcua.organization import selectors
 from motcua.organization.models import UnitKind
 
@@ -26,8 +27,8 @@ class UnitOut(Schema):
 def list_units(
     request,
     kind: UnitKind | None = None,
-    parent: str | None = None,
-    date: dt.date | None = None,
+    parent: Text(40) | None = None,
+    date: Day | None = None,
 ):
     """Đơn vị theo loại, đơn vị cấp trên và ngày hiệu lực (cơ cấu cũ hoặc mới)."""
     return selectors.unit_list(kind=kind, parent=parent, on=date)

@@ -139,6 +139,7 @@ def units_merge(
                 code="merge_into_self",
             )
     if into is None:
+        assert new_code is not None  # exactly one of the two, checked above
         into = unit_create(
             actor=actor,
             code=new_code,

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema
 
 from motcua.core.client import client_address
 from motcua.core.throttle import lookup_guard
+from motcua.core.validation import Text
 from motcua.payments import selectors, services
 
 router = Router(tags=["Thanh toán"])
@@ -68,7 +69,7 @@ class LookupIn(Schema):
         "tại và sai 4 số cuối cho cùng một câu trả lời 404; sai quá nhiều lần: 429."
     ),
 )
-def dossier_payments(request, code: str, payload: LookupIn):
+def dossier_payments(request, code: Text(64), payload: LookupIn):
     with lookup_guard(subject=code, client=client_address(request)):
         dossier = selectors.dossier_for_applicant(code=code, phone4=payload.phone4)
     return {

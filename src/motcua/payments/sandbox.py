@@ -1,5 +1,5 @@
 """A local stand-in for the payment gateway (demo and tests only; off unless
-``PAYMENTS["SANDBOX"]`` or DEBUG).
+``PAYMENTS["SANDBOX"]``, which only ``MOTCUA_ENV=development`` turns on by default).
 
 It plays the gateway's part of the VNPAY-style protocol with the merchant's secret:
 checks the signed redirect, shows a "pay / cancel" page, then — like the real gateway —

@@ -5,26 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from motcua.core.errors import NotFound
+from motcua.core.masking import mask_name  # noqa: F401 - re-exported for the pages
+from motcua.dossiers.lookup import dossier_for_applicant  # noqa: F401 - re-exported
 from motcua.dossiers.models import Dossier
 from motcua.payments.models import Payment
-
-
-def dossier_for_applicant(*, code: str, phone4: str) -> Dossier:
-    """The dossier if ``phone4`` are the last 4 digits of its applicant's phone.
-
-    One answer for "no such code" and "wrong digits", so that codes cannot be enumerated.
-    """
-    dossier = (
-        Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
-        .filter(code=(code or "").strip())
-        .first()
-    )
-    if dossier is None or not dossier.applicant_phone_ends_with(phone4):
-        raise NotFound(
-            "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại đã nhập.",
-            code="dossier_not_found",
-        )
-    return dossier
 
 
 def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:
@@ -50,11 +34,3 @@ def payment_by_order(*, order_ref: str, provider: str) -> Payment | None:
         .filter(order_ref=order_ref, provider=provider)
         .first()
     )
-
-
-def mask_name(name: str) -> str:
-    """'Nguyễn Văn An' → 'N*** V** An': enough for the applicant, not for a stranger."""
-    parts = (name or "").split()
-    if len(parts) <= 1:
-        return (name[:1] + "***") if name else ""
-    return " ".join([*(p[0] + "*" * (len(p) - 1) for p in parts[:-1]), parts[-1]])

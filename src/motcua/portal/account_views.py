@@ -15,12 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from motcua.catalog import selectors as catalog
-from motcua.core.errors import DomainError, NotFound
+from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.files import file_response
+from motcua.core.masking import mask_email, mask_phone
 from motcua.core.pagination import paginate
 from motcua.organization.twofactor import authenticate_one_at_a_time
 from motcua.portal import identity, selectors, services
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
+from motcua.portal.models import Citizen
 
 CITIZEN_LOGIN = "portal:citizen_login"
 
@@ -48,26 +50,83 @@ def citizen_required(view):
     return wrapper
 
 
+PENDING = "portal_pending_citizen"  # session: the account waiting for its code (0: none)
+PENDING_TO = "portal_pending_sent_to"
+
+
 def register(request):
+    """The same answer whether or not the email/phone already has an account: a redirect to
+    the code page. A new account is signed in only once its code is entered; for a taken
+    address nothing is created and its owner is told (``citizen_register_or_notify``)."""
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            citizen = services.citizen_register(
+            citizen = services.citizen_register_or_notify(
                 full_name=d["full_name"], password=d["password"], email=d["email"], phone=d["phone"]
             )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+            email = services.normalize_email(d["email"])
+            phone = services.normalize_phone(d["phone"])
+            request.session.cycle_key()
+            request.session[PENDING] = citizen.pk if citizen else 0
+            request.session[PENDING_TO] = (
+                services.mask_email(email) if email else services.mask_phone(phone)
+            )
             return redirect(f"{reverse('portal:verify')}?next={_safe_next(request, '')}")
     return render(
         request, "portal/register.html", {"form": form, "providers": identity.providers()}
     )
 
 
-@citizen_required
 def verify(request):
+    if services.citizen_of(request.user) is not None:
+        return _verify_signed_in(request)
+    if PENDING not in request.session:
+        return redirect(f"{reverse('portal:citizen_login')}?next={request.get_full_path()}")
+    return _verify_pending(request)
+
+
+def _verify_pending(request):
+    """The code page right after registration (not signed in yet)."""
+    pending = request.session.get(PENDING) or 0
+    citizen = Citizen.objects.filter(pk=pending).select_related("user").first()
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("resend"):
+            try:
+                if citizen is not None:
+                    services.citizen_send_code(citizen=citizen)
+                messages.info(request, "Đã gửi lại mã xác minh.")
+            except DomainError as error:
+                messages.error(request, error.message)
+            return redirect("portal:verify")
+        if form.is_valid():
+            try:
+                if citizen is None:
+                    raise InvalidInput(
+                        "Mã xác minh không đúng hoặc đã hết hạn.", code="code_invalid"
+                    )
+                services.citizen_verify_code(citizen=citizen, code=form.cleaned_data["code"])
+            except DomainError as error:
+                form.add_error("code", error.message)
+            else:
+                request.session.pop(PENDING, None)
+                request.session.pop(PENDING_TO, None)
+                login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, "Tài khoản đã được xác minh.")
+                return redirect(_safe_next(request, reverse("portal:mine")))
+    return render(
+        request,
+        "portal/verify.html",
+        {"form": form, "sent_to": request.session.get(PENDING_TO, ""), "verified": False},
+    )
+
+
+@citizen_required
+def _verify_signed_in(request):
     citizen = request.citizen
     form = CodeForm(request.POST or None)
     if request.method == "POST":
@@ -86,11 +145,7 @@ def verify(request):
             else:
                 messages.success(request, "Tài khoản đã được xác minh.")
                 return redirect(_safe_next(request, reverse("portal:mine")))
-    sent_to = (
-        services.mask_email(citizen.user.email)
-        if citizen.user.email
-        else services.mask_phone(citizen.phone)
-    )
+    sent_to = mask_email(citizen.user.email) if citizen.user.email else mask_phone(citizen.phone)
     return render(
         request,
         "portal/verify.html",

@@ -1,11 +1,12 @@
 """API for citizen apps: submit online, track, list my dossiers. Same rules as the pages."""
 
 import datetime as dt
+from typing import Literal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from ninja import Field, Form, Router, Schema, Status
+from ninja import Field, Form, Header, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import SessionAuth
 
@@ -13,6 +14,7 @@ from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
 from motcua.core.errors import NotFound
 from motcua.core.files import file_response
+from motcua.core.validation import Email, Text
 from motcua.organization.auth import BearerToken
 from motcua.portal import selectors, services
 from motcua.surveys.api import register_rating
@@ -34,7 +36,7 @@ class TimelineOut(Schema):
     reasons: str = ""
 
 
-class DossierOut(Schema):
+class CitizenDossierOut(Schema):
     code: str
     procedure_code: str
     procedure_name: str
@@ -56,18 +58,20 @@ class DossierOut(Schema):
 
 class SubmissionOut(Schema):
     created: bool = Field(description="false: cùng khóa chống nộp trùng, trả lại hồ sơ đã nộp")
-    dossier: DossierOut
+    dossier: CitizenDossierOut
 
 
 class SubmissionIn(Schema):
-    procedure: str = Field(description="Mã thủ tục")
-    unit: str = Field(description="Mã đơn vị nơi nộp")
-    applicant_name: str = ""
-    applicant_id_number: str = ""
-    applicant_phone: str = ""
-    applicant_email: str = ""
-    applicant_address: str = ""
-    return_method: str = "online"
+    """Limits match the dossier's fields (``Dossier.applicant_*``)."""
+
+    procedure: Text(40, min_length=1) = Field(description="Mã thủ tục")
+    unit: Text(40, min_length=1) = Field(description="Mã đơn vị nơi nộp")
+    applicant_name: Text(255) = ""
+    applicant_id_number: Text(20) = ""
+    applicant_phone: Text(20) = ""
+    applicant_email: Email = ""
+    applicant_address: Text(500) = ""
+    return_method: Literal["online", "post", "desk"] = "online"
 
 
 class MyDossierOut(Schema):
@@ -96,6 +100,12 @@ class MyDossierOut(Schema):
 def submission_create(
     request: HttpRequest,
     data: Form[SubmissionIn],
+    idempotency_key: str = Header(  # noqa: B008
+        "",
+        alias="Idempotency-Key",
+        max_length=64,
+        description="Khóa chống nộp trùng do ứng dụng tạo (ví dụ một UUID), mỗi hồ sơ một khóa",
+    ),
 ):
     files = {
         name.removeprefix("file_"): upload
@@ -106,7 +116,7 @@ def submission_create(
         user=request.user,
         procedure_code=data.procedure,
         unit_code=data.unit,
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=idempotency_key,
         applicant={
             "name": data.applicant_name,
             "id_number": data.applicant_id_number,
@@ -128,7 +138,7 @@ class TrackIn(Schema):
 
 @router.post(
     "/track",
-    response=DossierOut,
+    response=CitizenDossierOut,
     auth=None,
     summary="Tra cứu hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại",
     description=(
@@ -170,7 +180,7 @@ def my_dossiers(request: HttpRequest):
 
 @router.get(
     "/dossiers/{code}",
-    response=DossierOut,
+    response=CitizenDossierOut,
     auth=citizen_auth,
     summary="Chi tiết một hồ sơ của tôi (kèm lý do)",
 )
@@ -190,13 +200,13 @@ def my_result(request: HttpRequest, code: str):
     return file_response(selectors.citizen_result_file(request.user, code))
 
 
-class SupplementIn(Schema):
-    note: str = ""
+class CitizenSupplementIn(Schema):
+    note: Text(500) = ""
 
 
 @router.post(
     "/dossiers/{code}/supplement",
-    response=DossierOut,
+    response=CitizenDossierOut,
     auth=citizen_auth,
     summary="Nộp bổ sung hồ sơ trực tuyến",
     description=(
@@ -205,7 +215,7 @@ class SupplementIn(Schema):
         "tiếp tục được tính khi nhận đủ."
     ),
 )
-def supplement_create(request: HttpRequest, code: str, data: Form[SupplementIn]):
+def supplement_create(request: HttpRequest, code: str, data: Form[CitizenSupplementIn]):
     dossier = services.citizen_supplement_submit(
         user=request.user, code=code, uploads=request.FILES.getlist("files"), note=data.note
     )
@@ -216,9 +226,9 @@ def supplement_create(request: HttpRequest, code: str, data: Form[SupplementIn])
 
 
 class TokenIn(Schema):
-    login: str = Field(..., description="Thư điện tử hoặc số điện thoại đã đăng ký")
-    password: str
-    name: str = Field("Ứng dụng công dân", max_length=100, description="Tên thiết bị / ứng dụng")
+    login: Text(254) = Field(..., description="Thư điện tử hoặc số điện thoại đã đăng ký")
+    password: str = Field(..., max_length=128)
+    name: Text(100) = Field("Ứng dụng công dân", description="Tên thiết bị / ứng dụng")
 
 
 class TokenCreatedOut(Schema):

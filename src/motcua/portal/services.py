@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import OnlineType, Procedure, ProcedureStatus
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from motcua.core.text import clean_text
 from motcua.core.throttle import TooManyRequests, lookup_guard
 from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_submit_online
@@ -76,17 +77,6 @@ def normalize_email(raw: str | None) -> str:
     return email
 
 
-def mask_phone(phone: str) -> str:
-    return f"{'*' * max(len(phone) - 4, 0)}{phone[-4:]}" if phone else ""
-
-
-def mask_email(email: str) -> str:
-    if "@" not in email:
-        return ""
-    name, domain = email.split("@", 1)
-    return f"{name[:1]}***@{domain}"
-
-
 # ---------------------------------------------------------------- accounts
 
 
@@ -99,10 +89,34 @@ def _code_hash(citizen: Citizen, code: str) -> str:
 def citizen_register(
     *, full_name: str, password: str, email: str = "", phone: str = "", address: str = ""
 ) -> Citizen:
-    """A citizen account with email or phone (or both) and a password; a code is sent."""
-    full_name = " ".join((full_name or "").split())
+    """A citizen account with email or phone (or both) and a password; a code is sent.
+
+    Conflict ``account_exists`` if the email or phone is taken (for internal callers; the
+    registration page and API use ``citizen_register_or_notify``, which does not tell)."""
+    citizen = citizen_register_or_notify(
+        full_name=full_name, password=password, email=email, phone=phone, address=address
+    )
+    if citizen is None:
+        raise Conflict(
+            "Thư điện tử hoặc số điện thoại này đã được dùng để đăng ký. Hãy đăng nhập.",
+            code="account_exists",
+        )
+    return citizen
+
+
+def citizen_register_or_notify(
+    *, full_name: str, password: str, email: str = "", phone: str = "", address: str = ""
+) -> Citizen | None:
+    """Register a citizen, or — when the email or phone already has an account — create
+    nothing, tell that account's owner (someone tried to register with their address) and
+    return None. The caller answers both cases alike: registration never reveals whether an
+    address has an account. Every check that does not depend on existing accounts (name,
+    contacts, password strength) runs first, so refusals are the same either way."""
+    full_name = " ".join(clean_text(full_name).split())
     if not full_name:
         raise InvalidInput("Cần nhập họ và tên.", code="name_required")
+    if len(full_name) > 150:
+        raise InvalidInput("Họ và tên dài quá 150 ký tự.", code="name_too_long")
     email, phone = normalize_email(email), normalize_phone(phone)
     if not email and not phone:
         raise InvalidInput(
@@ -110,25 +124,42 @@ def citizen_register(
         )
     User = get_user_model()
     username = email or phone
-    if (
-        User.objects.filter(username__iexact=username).exists()
-        or (email and User.objects.filter(email__iexact=email).exists())
-        or (phone and Citizen.objects.filter(phone=phone).exists())
-    ):
-        raise Conflict(
-            "Thư điện tử hoặc số điện thoại này đã được dùng để đăng ký. Hãy đăng nhập.",
-            code="account_exists",
-        )
-    user = User(username=username, email=email, first_name=full_name[:150])
+    user = User(username=username, email=email, first_name=full_name)
     try:
         validate_password(password, user)
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), code="password_weak") from error
-    user.set_password(password)
-    user.save()
-    citizen = Citizen.objects.create(user=user, phone=phone, address=(address or "").strip())
-    citizen_send_code(citizen=citizen)
+    user.set_password(password)  # hashed in both cases: the answer takes the same time
+    with transaction.atomic():
+        taken = (
+            User.objects.filter(username__iexact=username).exists()
+            or (email and User.objects.filter(email__iexact=email).exists())
+            or (phone and Citizen.objects.filter(phone=phone).exists())
+        )
+        if taken:
+            _notify_existing_account(email=email, phone=phone)
+            return None
+        user.save()
+        citizen = Citizen.objects.create(user=user, phone=phone, address=clean_text(address)[:500])
+        citizen_send_code(citizen=citizen)
     return citizen
+
+
+def _notify_existing_account(*, email: str, phone: str) -> None:
+    text = (
+        "Có người vừa dùng địa chỉ này để đăng ký tài khoản Cổng dịch vụ công, nhưng địa chỉ "
+        "đã có tài khoản nên không có tài khoản mới nào được tạo. Nếu là bạn, hãy đăng nhập "
+        f"tại {notify.site_url()}/tai-khoan/dang-nhap/. Nếu không phải bạn, hãy bỏ qua tin này."
+    )
+    channel = NotificationChannel.EMAIL if email else NotificationChannel.SMS
+    notify.queue(
+        channel=channel,
+        recipient=email or phone,
+        action="account.exists",
+        subject="Đăng ký tài khoản Cổng dịch vụ công",
+        body=text,
+        sensitive=True,
+    )
 
 
 @transaction.atomic
@@ -296,7 +327,7 @@ def _replay(existing: Submission, fingerprint: str) -> SubmissionResult:
 
 
 def _applicant(citizen: Citizen, applicant: dict[str, Any]) -> dict[str, str]:
-    name = " ".join((applicant.get("name") or citizen.user.get_full_name() or "").split())
+    name = " ".join(clean_text(applicant.get("name") or citizen.user.get_full_name()).split())
     id_number = re.sub(r"\s", "", applicant.get("id_number") or citizen.id_number or "")
     if not name:
         raise InvalidInput("Cần họ và tên người nộp.", code="applicant_name_required")
@@ -315,7 +346,7 @@ def _applicant(citizen: Citizen, applicant: dict[str, Any]) -> dict[str, str]:
         "id_number": id_number,
         "phone": phone,
         "email": normalize_email(applicant.get("email") or citizen.user.email),
-        "address": " ".join((applicant.get("address") or citizen.address or "").split()),
+        "address": " ".join(clean_text(applicant.get("address") or citizen.address).split()),
     }
 
 

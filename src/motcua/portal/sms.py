@@ -14,6 +14,8 @@ import secrets
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from motcua.core.masking import mask_phone
+
 logger = logging.getLogger("motcua.sms")
 
 DEFAULT_BACKEND = "motcua.portal.sms.LoggingSmsGateway"
@@ -29,7 +31,7 @@ class LoggingSmsGateway(SmsGateway):
 
     def send(self, *, to: str, text: str) -> str:
         message_id = secrets.token_hex(8)
-        logger.info("SMS %s tới ***%s: %s", message_id, to[-4:], text)
+        logger.info("SMS %s tới %s: %s", message_id, mask_phone(to), text)
         return message_id
 
 

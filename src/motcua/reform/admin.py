@@ -16,6 +16,9 @@ from motcua.reform.models import (
     Plan,
     Progress,
     Result,
+    SelfAssessment,
+    SelfEvidence,
+    SelfItem,
     Task,
     TaskAssignment,
 )
@@ -108,3 +111,22 @@ class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Evidence files come with a progress report."""
 
     list_display = ("progress", "__str__")
+
+
+class SelfItemInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = SelfItem
+    fields = ("node", "unit", "score", "status", "measure", "measured_value")
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The yearly self-assessment is written through its pages (``self_*`` services, each
+    with its event): read-only here."""
+
+    list_display = ("index", "year", "deadline", "status", "total")
+    inlines = [SelfItemInline]
+
+
+@admin.register(SelfEvidence)
+class SelfEvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("item", "name", "link", "added_at")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils import timezone
 from ninja import Field as SchemaField
@@ -14,6 +15,7 @@ from ninja.security import SessionAuth
 from motcua.core.api_pagination import Pagination
 from motcua.core.errors import NotFound
 from motcua.core.files import file_response
+from motcua.core.validation import Money, Text
 from motcua.organization.auth import BearerToken
 from motcua.organization.models import Unit
 from motcua.reform import selectors, services
@@ -67,7 +69,7 @@ class NodeResultOut(Schema):
     tasks: int
 
 
-class ResultOut(Schema):
+class IndexResultOut(Schema):
     index: str
     year: int | None
     framework_year: int | None
@@ -83,15 +85,21 @@ class ResultOut(Schema):
     nodes: list[NodeResultOut]
 
 
+Percent = Annotated[int, SchemaField(ge=0, le=100)]
+Points = Money(max_digits=8, decimal_places=3)  # DecimalField(max_digits=8, decimal_places=3)
+
+
 class ResultIn(Schema):
+    """Limits match the result models (points: 8 digits, 3 decimals; ranks: 1–63 provinces)."""
+
     year: int = SchemaField(..., ge=2000, le=2100)
-    total: Decimal | None = None
-    rank: int | None = None
-    rank_of: int | None = None
-    national_average: Decimal | None = None
-    scores: dict[str, Decimal] = {}
-    national_averages: dict[str, Decimal] = {}
-    source: str = ""
+    total: Points | None = None
+    rank: int | None = SchemaField(None, ge=1, le=100)
+    rank_of: int | None = SchemaField(None, ge=1, le=100)
+    national_average: Points | None = None
+    scores: dict[Text(40), Points] = SchemaField({}, max_length=2000)
+    national_averages: dict[Text(40), Points] = SchemaField({}, max_length=2000)
+    source: Text(2000) = ""
 
 
 class PlanOut(Schema):
@@ -234,7 +242,7 @@ def _result_out(view) -> dict:
 
 
 @router.get(
-    "/indices/{code}/results", response=ResultOut, summary="Kết quả một năm theo cây tiêu chí"
+    "/indices/{code}/results", response=IndexResultOut, summary="Kết quả một năm theo cây tiêu chí"
 )
 def index_results(request, code: str, year: int | None = None):
     index = selectors.index_get(code)
@@ -243,7 +251,9 @@ def index_results(request, code: str, year: int | None = None):
     return _result_out(selectors.index_tree(index=index, year=year))
 
 
-@router.post("/indices/{code}/results", response=ResultOut, summary="Ghi nhận kết quả (Sở Nội vụ)")
+@router.post(
+    "/indices/{code}/results", response=IndexResultOut, summary="Ghi nhận kết quả (Sở Nội vụ)"
+)
 def record_results(request, code: str, payload: ResultIn):
     services.result_record(
         actor=request.user,
@@ -268,11 +278,14 @@ def list_plans(request):
 
 
 @router.post("/plans/import", summary="Nhập kế hoạch từ Excel (xem trước hoặc ghi)")
-def import_plan(request, workbook: File[UploadedFile], commit: bool = False):
-    """`commit=false`: bản xem trước (JSON), không ghi gì. `commit=true`: ghi tất cả hoặc không."""
+def import_plan(request, workbook: File[UploadedFile], commit: bool = False, tach: str = ""):
+    """`commit=false`: bản xem trước (JSON), không ghi gì. `commit=true`: ghi tất cả hoặc không.
+    `tach`: các khóa `sheet!dòng` (cách nhau bởi dấu phẩy) của dòng đoạn văn muốn tách thành
+    nhiệm vụ riêng (mục `paragraph_rows` của bản xem trước)."""
     return services.plan_import(
-        actor=request.user, data=workbook.read(), filename=workbook.name or "", commit=commit
-    )
+        actor=request.user, data=workbook.read(), filename=workbook.name or "", commit=commit,
+        split_rows={k.strip() for k in tach.split(",") if k.strip()},
+    )  # fmt: skip
 
 
 @router.get(
@@ -313,8 +326,8 @@ def get_task(request, task_id: int):
 def post_progress(
     request,
     task_id: int,
-    text: Form[str],
-    percent: Form[int],
+    text: Form[Text(5000, min_length=1)],
+    percent: Form[Percent],
     evidence: File[list[UploadedFile]] = None,
 ):
     task = selectors.task_get(task_id)
@@ -328,3 +341,6 @@ def post_progress(
 def evidence_file(request, evidence_id: int):
     evidence = selectors.evidence_for(request.user, evidence_id)
     return file_response(evidence.file, name=evidence.name)
+
+
+from motcua.reform import self_api  # noqa: E402, F401  (registers /self-assessments on router)

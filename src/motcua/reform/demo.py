@@ -70,15 +70,16 @@ PROGRESS = [
 def load(*, rng, stdout, options) -> None:
     frameworks = {f.index.code: f for f in services.frameworks_load_shipped()}
     for code, total, rank, rank_of in RESULTS_2020:
-        scores, source = {}, SOURCE
+        scores, source, simulated = {}, SOURCE, False
         if code == "par-index":
+            simulated = True
             scores = simulated_par_scores(frameworks[code], total)
             source += (
                 " Điểm từng lĩnh vực, tiêu chí: MÔ PHỎNG cho tỉnh mẫu (văn bản không công bố)."
             )
         services.result_record(
             actor=None, index_code=code, year=2020, total=total, rank=rank, rank_of=rank_of,
-            scores=scores, source=source, check_permission=False,
+            scores=scores, source=source, simulated=simulated, check_permission=False,
         )  # fmt: skip
     preview = services.plan_import(
         actor=None,
@@ -99,7 +100,32 @@ def load(*, rng, stdout, options) -> None:
             continue
         services.task_report_progress(actor=role.user, task=task, text=text, percent=percent)
         reported += 1
+    opened = _self_assessment()
     stdout.write(
         f"CCHC: {len(frameworks)} bộ chỉ số, kết quả 2020, kế hoạch 359/KH-UBND "
-        f"({preview['task_count']} nhiệm vụ, {reported} báo cáo tiến độ)."
+        f"({preview['task_count']} nhiệm vụ, {reported} báo cáo tiến độ)"
+        + (f", tự đánh giá năm {opened.year} ({opened.items.count()} tiêu chí)." if opened else ".")
     )
+
+
+def _self_assessment():
+    """This year's PAR INDEX self-assessment, opened by Sở Nội vụ's reform officer (criteria
+    the platform measures are pre-filled from the demo's dossiers and catalog)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.reform.models import Index
+
+    role = (
+        StaffRole.objects.filter(role=Role.REFORM_OFFICER, unit__code="SNV")
+        .select_related("user")
+        .first()
+    )
+    if role is None:
+        return None
+    year = timezone.localdate().year
+    return services.self_assessment_open(
+        actor=role.user, index=Index.objects.get(code="par-index"), year=year,
+        deadline=dt.date(year, 12, 15),
+    )  # fmt: skip

@@ -129,6 +129,10 @@ class Result(models.Model):
         _("trung bình cả nước"), max_digits=8, decimal_places=3, null=True, blank=True
     )
     source = models.TextField(_("nguồn số liệu"), blank=True)
+    simulated = models.BooleanField(
+        _("điểm tiêu chí mô phỏng"), default=False,
+        help_text=_("Điểm từng tiêu chí là số liệu mô phỏng (dữ liệu mẫu), không phải công bố."),
+    )  # fmt: skip
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now=True)
 
     class Meta:
@@ -308,7 +312,7 @@ class UnitGroup(models.TextChoices):
     ONE_STOP = "one_stop", _("Bộ phận Một cửa các cấp")  # every one-stop centre
 
 
-GROUP_KINDS = {
+GROUP_KINDS: dict[str, list[str]] = {
     UnitGroup.DEPARTMENTS: ["department"],
     UnitGroup.DISTRICTS: ["district"],
     UnitGroup.COMMUNES: ["commune"],
@@ -436,3 +440,12 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from motcua.reform.assessment_models import (  # noqa: E402, F401  (registered in this app)
+    SelfAssessment,
+    SelfAssessmentStatus,
+    SelfEvidence,
+    SelfItem,
+    SelfItemStatus,
+)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 
 from motcua.core.errors import InvalidInput
+from motcua.core.parsing import parse_date
 from motcua.core.text import fold
 from motcua.reform.deadlines import parse_deadline
 from motcua.reform.matching import UnitMatcher
@@ -93,25 +94,33 @@ def _load(data: bytes):
     if len(data) > MAX_BYTES:
         raise InvalidInput("Tệp quá lớn (tối đa 10 MB).", code="plan_file_too_large")
     try:
-        return load_workbook(io.BytesIO(data), data_only=True)
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+        formulas = load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InvalidInput(
             "Không đọc được tệp Excel (.xlsx) của kế hoạch.", code="plan_file_unreadable"
         ) from error
+    _recover_typed_dashes(wb, formulas)
+    return wb
+
+
+def _recover_typed_dashes(wb, formulas) -> None:
+    """A cell typed as "- Tiếp tục …" may be stored by Excel as the formula "=- Tiếp tục …"
+    with no (or an error) cached value: read it back as the text the official typed."""
+    for ws in wb.worksheets:
+        source = formulas[ws.title]
+        for row in source.iter_rows():
+            for cell in row:
+                typed = cell.value
+                if not (isinstance(typed, str) and typed[:2] in ("=-", "=+")):
+                    continue
+                shown = ws.cell(cell.row, cell.column).value
+                if shown is None or (isinstance(shown, str) and shown.startswith("#")):
+                    ws.cell(cell.row, cell.column).value = typed[1:]
 
 
 def _date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-    return None
+    return parse_date(value if isinstance(value, dt.date) else _text(value))
 
 
 def _read_info(wb) -> dict:
@@ -166,7 +175,9 @@ def _framework_for(index_code: str | None, year: int) -> Framework | None:
     return qs.filter(year__lte=year).order_by("-year").first() or qs.order_by("year").first()
 
 
-def read_plan(data: bytes, *, filename: str = "") -> dict:
+def read_plan(data: bytes, *, filename: str = "", split_rows: set[str] | None = None) -> dict:
+    """``split_rows``: the ``"sheet!row"`` keys of paragraph rows the officer chose to keep as
+    tasks of their own (by default a paragraph row is a paragraph of the task above)."""
     wb = _load(data)
     info = _read_info(wb)
     errors: list[dict] = []
@@ -237,12 +248,15 @@ def read_plan(data: bytes, *, filename: str = "") -> dict:
         "unparsed_deadlines": [],
         "unmatched_criteria": [],
         "skipped_rows": [],
+        "paragraph_rows": [],
+        "rows_without_task": [],
         "errors": errors,
     }
     if issued_on is None:
         return preview
     matcher = UnitMatcher(on=issued_on)
     for appendix in appendices:
+        appendix["split_rows"] = split_rows or set()
         preview["appendices"].append(_read_appendix(appendix, matcher, issued_on, preview))
     preview["task_count"] = sum(len(a["tasks"]) for a in preview["appendices"])
     return preview
@@ -263,13 +277,38 @@ def _read_appendix(appendix: dict, matcher: UnitMatcher, plan_date: dt.date, pre
         if ROMAN.match(number):
             name = grid.value(r, cols["criterion"]) or grid.value(r, cols["task"])
             section = {"number": number, "name": name}
+            _no_task(preview, sheet, r, f"{number}. {name}", "Dòng tiêu đề mục (số La Mã).")
             continue
         criterion = _criterion_row(grid, r, number, section, framework, sheet, preview, cols)
         if criterion is not None:
             criteria.append(criterion)
+        previous = tasks[-1] if tasks else None
+        if previous is not None and _paragraph_of(grid, r, previous, cols):
+            text = grid.value(r, cols["task"])
+            key = f"{sheet}!{r}"
+            split = key in appendix["split_rows"]
+            preview["paragraph_rows"].append({
+                "sheet": sheet, "row": r, "key": key, "text": text, "task_row": previous["row"],
+                "split": split,
+            })  # fmt: skip
+            if split:
+                tasks.append(_split_task(previous, r, text, grid, cols))
+            else:
+                previous["text"] += "\n" + text
+                previous["last_row"] = max(previous["last_row"], grid.end_row(r, cols["task"]))
+                _no_task(preview, sheet, r, text,
+                         f"Đoạn tiếp theo của nhiệm vụ ở dòng {previous['row']} (cùng ô nội dung "
+                         "khi chép từ Word): gộp vào nhiệm vụ đó; có thể chọn tách thành nhiệm vụ riêng.")  # fmt: skip
+            continue
         task = _task_row(grid, r, appendix, section, plan_date, matcher, preview)
         if task is not None:
             tasks.append(task)
+        elif not (grid.starts_here(r, cols["task"]) and grid.value(r, cols["task"])):
+            if any(grid.value(r, c) for c in cols.values()) and not any(
+                t["row"] <= r <= t["last_row"] for t in tasks
+            ):
+                reason = "Không có nội dung nhiệm vụ (chỉ có tiêu chí hoặc đơn vị)."
+                _no_task(preview, sheet, r, grid.value(r, cols["criterion"]), reason)
     _link_and_number(tasks, criteria, short)
     return {
         "sheet": sheet,
@@ -310,10 +349,9 @@ def _task_row(grid: Grid, r, appendix, section, plan_date, matcher, preview) -> 
     coord_text = grid.value(r, cols["coord"])
     deadline_text = grid.value(r, cols["deadline"])
     if not lead_text and not deadline_text:
-        preview["skipped_rows"].append({
-            "sheet": sheet, "row": r, "text": text,
-            "reason": "Không có đơn vị chủ trì và thời hạn: coi là ghi chú, không tạo nhiệm vụ.",
-        })  # fmt: skip
+        reason = "Không có đơn vị chủ trì và thời hạn: coi là ghi chú, không tạo nhiệm vụ."
+        preview["skipped_rows"].append({"sheet": sheet, "row": r, "text": text, "reason": reason})
+        _no_task(preview, sheet, r, text, reason)
         return None
     task = {
         "sheet": sheet, "row": r, "last_row": grid.end_row(r, cols["task"]),
@@ -369,3 +407,42 @@ def _link_and_number(tasks: list[dict], criteria: list[dict], short: str) -> Non
         task["number"] = (
             f"{short}-{first['section']['number']}.{first['number']}.{by_criterion[key]}"
         ).replace("..", ".")
+
+
+BULLET = re.compile(r"^\s*[-+*•–]\s")
+
+
+def _no_task(preview: dict, sheet: str, r: int, text: str, reason: str) -> None:
+    preview["rows_without_task"].append({"sheet": sheet, "row": r, "text": text, "reason": reason})
+
+
+def _own_value(grid: Grid, r: int, c: int) -> str:
+    """The cell's text only if the cell is not the continuation of a merged cell above."""
+    return grid.value(r, c) if grid.starts_here(r, c) else ""
+
+
+def _paragraph_of(grid: Grid, r: int, previous: dict, cols: dict) -> bool:
+    """Row ``r`` is a further paragraph of the task above: a Word cell of several "- "
+    paragraphs pasted into Excel lands one paragraph per row, the units and deadline only
+    on the first. So: a bulleted task cell right under the task, within the same criterion,
+    with no unit, coordination or deadline of its own."""
+    c = cols["task"]
+    if not (grid.starts_here(r, c) and BULLET.match(grid.value(r, c))):
+        return False
+    if r != previous["last_row"] + 1 or not BULLET.match(previous["text"]):
+        return False
+    if any(grid.value(r, cols[k]) for k in ("lead", "coord", "deadline")):
+        return False
+    crit = cols["criterion"]
+    same_criterion = grid.origin.get((r, crit), (r, crit)) == grid.origin.get(
+        (previous["row"], crit), (previous["row"], crit)
+    )
+    return same_criterion and not _own_value(grid, r, cols["number"])
+
+
+def _split_task(previous: dict, r: int, text: str, grid: Grid, cols: dict) -> dict:
+    """The officer chose to keep a paragraph row as a task of its own: it takes the units
+    and deadline of the task above (their cells cover both paragraphs in the original)."""
+    task = {**previous, "row": r, "last_row": grid.end_row(r, cols["task"]), "text": text}
+    task["split_from_row"] = previous["row"]
+    return task

@@ -50,15 +50,46 @@ def result_template(*, framework: Framework, year: int) -> bytes:
     return out.getvalue()
 
 
-def read_results(data: bytes) -> dict:
-    """The keyword arguments of ``services.result_record`` read from a workbook."""
+def _workbook(data: bytes):
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        return load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InvalidInput(
             "Không đọc được tệp Excel kết quả.", code="result_file_unreadable"
         ) from error
-    ws = wb.worksheets[0]
+
+
+def read_results(data: bytes) -> dict:
+    """The keyword arguments of ``services.result_record`` read from a workbook's first
+    sheet."""
+    return _read_sheet(_workbook(data).worksheets[0])
+
+
+def read_results_years(data: bytes) -> list[dict]:
+    """Several years in one workbook: every sheet laid out as the template (its own
+    "Mã chỉ số" and "Năm"), e.g. the Ministry's results 2020, 2021, 2022. Sheets without
+    "Mã chỉ số" are ignored; at least one is needed."""
+    wb = _workbook(data)
+    out, years = [], set()
+    for ws in wb.worksheets:
+        first = {fold(str(ws.cell(r, 1).value or "")) for r in range(1, 10)}
+        if fold(KEYS[0][1]) not in first:
+            continue
+        kwargs = _read_sheet(ws)
+        key = (kwargs["index_code"], kwargs["year"])
+        if key in years:
+            raise InvalidInput(
+                f"Năm {kwargs['year']} của chỉ số {kwargs['index_code']} có ở hai sheet.",
+                code="result_file_duplicate_year",
+            )
+        years.add(key)
+        out.append(kwargs)
+    if not out:
+        raise InvalidInput("Thiếu 'Mã chỉ số' hoặc 'Năm'.", code="result_file_header")
+    return sorted(out, key=lambda k: k["year"])
+
+
+def _read_sheet(ws) -> dict:
     labels = {fold(label): key for key, label in KEYS}
     found: dict = {}
     header_row = None

@@ -176,6 +176,46 @@ def index_trend(index: Index) -> dict:
     }
 
 
+def results_history(index: Index) -> dict:
+    """Every published year side by side (nodes matched by code): per node and year the
+    score, points lost against the maximum and against the national average; and, for the
+    chart, points lost per area and year. ``simulated_years``: years whose per-criterion
+    scores are simulated (the demo), to be said wherever they are shown."""
+    results = list(index.results.order_by("year"))
+    years = [r.year for r in results]
+    per_node: dict[str, dict] = {}
+    for result in results:
+        for s in result.scores.select_related("node").order_by("node__order"):
+            row = per_node.setdefault(s.node.code, {
+                "code": s.node.code, "name": s.node.name, "level": s.node.level,
+                "order": s.node.order, "years": {},
+            })  # fmt: skip
+            avg = s.national_average
+            row["years"][result.year] = {
+                "score": s.score, "max": s.node.max_points,
+                "lost": max(Decimal("0"), s.node.max_points - s.score),
+                "vs_national": (s.score - avg) if avg is not None else None,
+            }  # fmt: skip
+    rows = sorted(per_node.values(), key=lambda r: (r["order"], r["code"]))
+    for row in rows:
+        row["cells"] = [row["years"].get(y) for y in years]
+    areas = [r for r in rows if r["level"] == NodeLevel.AREA]
+    chart = {
+        "years": years,
+        "series": [
+            {"name": f"{a['code']}. {a['name']}"[:40],
+             "lost": [float(c["lost"]) if c else None for c in a["cells"]]}
+            for a in areas
+        ],
+    }  # fmt: skip
+    return {
+        "years": years,
+        "rows": [r for r in rows if any(c and c["lost"] for c in r["cells"])],
+        "chart": chart,
+        "simulated_years": [r.year for r in results if r.simulated],
+    }
+
+
 def plan_list() -> QuerySet[Plan]:
     return Plan.objects.annotate(
         n_tasks=Count("tasks"),
@@ -271,7 +311,10 @@ def task_counts_by_lead_unit(qs: QuerySet[Task], *, today: dt.date | None = None
             overdue=Count("pk", filter=Q(status__in=OPEN, next_due_on__lt=today)),
         )
     )
-    return sorted(rows, key=lambda r: (r["lead_unit__code"] is None, -r["overdue"], -r["total"]))
+    return sorted(
+        rows,  # type: ignore[arg-type]  # the stubs type values() rows as a TypedDict, not a dict
+        key=lambda r: (r["lead_unit__code"] is None, -r["overdue"], -r["total"]),
+    )
 
 
 def _one_task(tasks: QuerySet[Task]) -> Task:

@@ -9,8 +9,11 @@ from motcua.reform import services
 
 @task()
 def send_reform_reminders(days: int | None = None) -> dict:
-    """Notify lead units N days before a deadline and when overdue (idempotent)."""
-    return services.reminders_send(days=days)
+    """Notify lead units N days before a deadline and when overdue (idempotent); the same
+    for the units that have not submitted their self-assessment criteria."""
+    sent = services.reminders_send(days=days)
+    sent["self_assessment"] = services.self_reminders_send(days=days)
+    return sent
 
 
 @task()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.reform import views
+from motcua.reform import self_views, views
 
 app_name = "reform"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("don-vi/<str:code>/", views.unit_page, name="unit"),
     path("ke-hoach/nhap/", views.plan_import, name="plan_import"),
     path("ke-hoach/<int:pk>/bao-cao.<str:fmt>", views.plan_export, name="plan_export"),
+    path("trach-nhiem/", self_views.accountability, name="accountability"),
+    path("tu-danh-gia/", self_views.self_list, name="self_list"),
+    path("tu-danh-gia/<int:pk>/", self_views.self_detail, name="self_detail"),
+    path("tu-danh-gia/<int:pk>/bao-cao.<str:fmt>", self_views.self_export, name="self_export"),
+    path("tu-danh-gia/tieu-chi/<int:pk>/", self_views.self_item, name="self_item"),
+    path("tu-danh-gia/tai-lieu/<int:pk>/", self_views.self_evidence_file, name="self_evidence"),
 ]

@@ -72,6 +72,7 @@ def index_detail(request, code):
             "years": selectors.result_years(index),
             "chart": selectors.area_chart(view),
             "trend": selectors.index_trend(index),
+            "history": selectors.results_history(index),
             "areas": [r for r in view.rows if r.node.level == NodeLevel.AREA],
             "can_manage": services.can_manage(request.user),
         },
@@ -88,13 +89,15 @@ def result_form(request, code):
     error = None
     if request.method == "POST" and request.FILES.get("workbook"):
         try:
-            result = services.result_import(
+            results = services.result_import(
                 actor=request.user, data=request.FILES["workbook"].read()
             )
         except DomainError as err:
             error = err.message
         else:
-            messages.success(request, f"Đã nhập kết quả {index.short_name} năm {result.year}.")
+            result = results[-1]
+            years = ", ".join(str(r.year) for r in results)
+            messages.success(request, f"Đã nhập kết quả {result.index.short_name} năm {years}.")
             return redirect(reverse("reform:index", args=[index.code]) + f"?nam={result.year}")
     elif request.method == "POST":
         scores = {n.code: request.POST.get(f"score_{n.code}", "") for n in nodes}
@@ -263,6 +266,9 @@ def unit_page(request, code):
     data["supported_count"] = data["supported"].count()
     data["supported_list"] = data["supported"][:50]
     data["today"] = timezone.localdate()
+    from motcua.reform.accountability import unit_head
+
+    data["head"] = unit_head(unit)
     return render(request, "reform/unit.html", data)
 
 
@@ -288,6 +294,7 @@ def plan_import(request):
                 data=data,
                 filename=request.POST.get("filename", ""),
                 commit=True,
+                split_rows=set(request.POST.getlist("tach")),
             )
         except (DomainError, FileNotFoundError) as err:
             messages.error(request, getattr(err, "message", "Tệp tạm đã hết hạn, hãy tải lên lại."))
@@ -301,7 +308,12 @@ def plan_import(request):
             upload = form.cleaned_data["workbook"]
             data = upload.read()
             try:
-                preview = services.plan_import(actor=request.user, data=data, filename=upload.name)
+                preview = services.plan_import(
+                    actor=request.user,
+                    data=data,
+                    filename=upload.name,
+                    split_rows=set(request.POST.getlist("tach")),
+                )
             except DomainError as err:
                 form.add_error("workbook", err.message)
             else:

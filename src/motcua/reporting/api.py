@@ -12,13 +12,13 @@ from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
 from motcua.core.db import using_replica
 from motcua.core.errors import InvalidInput, PermissionDenied
+from motcua.core.periods import parse_period, period_from_key
 from motcua.organization.auth import officer_auth
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import opendata, services
 from motcua.reporting.index766 import index_score, what_if_rate
 from motcua.reporting.models import Indicator, Report
-from motcua.reporting.periods import parse_period, period_from_key
 from motcua.reporting.reports import (
     last_due_period,
     report_get,
@@ -232,7 +232,7 @@ def rates_api(request, template: str, date: str | None = None):
     if not services.can_view_leaders(request.user):
         raise PermissionDenied("Chỉ lãnh đạo, cán bộ CCHC, thanh tra và quản trị.")
     t = template_get(template)
-    from motcua.reporting.periods import period_of
+    from motcua.core.periods import period_of
 
     try:
         p = (

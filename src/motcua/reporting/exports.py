@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from motcua.core.formats import vn_datetime, vn_number
+from motcua.core.periods import period_of
 from motcua.reporting.models import Report
-from motcua.reporting.periods import period_of
 from motcua.reporting.reports import report_view
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from motcua.core.errors import NotFound
 from motcua.core.formats import vn_number
+from motcua.core.periods import Period
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Unit
 from motcua.reporting import formulas
 from motcua.reporting.models import IndexCriterion, IndexRuleSet
-from motcua.reporting.periods import Period
 from motcua.reporting.scorecard import NO_DATA, Counter, ranked_units, unit_heads
 
 CENT = Decimal("0.01")

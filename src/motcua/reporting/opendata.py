@@ -14,10 +14,10 @@ from django.core.cache import cache
 
 from motcua.core.db import using_replica
 from motcua.core.errors import DomainError
+from motcua.core.periods import Period
 from motcua.organization.models import UnitKind
 from motcua.reporting import exports
 from motcua.reporting.index766 import index_score
-from motcua.reporting.periods import Period
 from motcua.reporting.scorecard import (
     Counter,
     Row,

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.formats import VN_TZ
+from motcua.core.periods import Period, period_of
 from motcua.organization.models import Unit
 from motcua.reporting.models import Indicator, Report, ReportStatus, ReportTemplate
-from motcua.reporting.periods import Period, period_of
 from motcua.reporting.scorecard import Counter, Row, light, target_for, unit_heads, unit_level
 
 

@@ -18,11 +18,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import NotFound, PermissionDenied
+from motcua.core.periods import Period
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import KIND_LEVEL, Role, StaffRole, Unit, UnitKind, UnitSuccession
 from motcua.reporting import formulas
 from motcua.reporting.models import Direction, Indicator, Target
-from motcua.reporting.periods import Period
 
 RANKED_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
 LIGHT_LABELS = {

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
 from motcua.catalog.models import Field
 from motcua.core.db import using_replica
 from motcua.core.formats import vn_date, vn_datetime
+from motcua.core.periods import Period
 from motcua.dossiers.selectors import StatsFilters, dossier_stats, stats_as_of
 from motcua.organization.models import Unit, UnitKind
-from motcua.reporting.periods import Period
 from motcua.surveys.selectors import satisfaction
 
 GROUPS = {"unit": "Cơ quan giải quyết", "field": "Lĩnh vực"}
@@ -115,7 +116,12 @@ def public_stats(
     filters = StatsFilters(unit=unit, field=field, date_from=period.start, date_to=period.end)
     now = now or timezone.now()
     as_of = stats_as_of(filters=filters, now=now)
-    args = {"date_from": period.start, "date_to": period.end, "unit": unit, "field": field}
+    args: dict[str, Any] = {
+        "date_from": period.start,
+        "date_to": period.end,
+        "unit": unit,
+        "field": field,
+    }
     sat_rows = {r["group"]: r for r in satisfaction(**args, group_by=group_by)}
     rows = [
         _public(r, sat_rows.get(r["group"]))

@@ -16,6 +16,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
+from motcua.core.periods import period_of
 from motcua.ledger.services import event_record
 from motcua.organization.models import Level, Role, StaffRole, Unit
 from motcua.organization.permissions import has_role
@@ -30,7 +31,6 @@ from motcua.reporting.models import (
     ReportTemplate,
     Target,
 )
-from motcua.reporting.periods import period_of
 from motcua.reporting.reports import (
     check_period,
     due_at,
@@ -525,7 +525,7 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
     yesterday = timezone.localtime(now).date() - dt.timedelta(days=1)
     if mode == "full":
         OpenCount.objects.all().delete()
-        first = min(days) if days else None
+        snapshot_from = min(days) if days else None
     else:
         starts = [first_event] if first_event else []
         if current.open_until is not None:
@@ -534,10 +534,10 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
             oldest = Dossier.objects.aggregate(first=Min("received_at"))["first"]
             if oldest is not None:
                 starts.append(timezone.localtime(oldest).date())
-        first = min(starts) if starts else None
+        snapshot_from = min(starts) if starts else None
     open_days = (
-        {first + dt.timedelta(days=n) for n in range((yesterday - first).days + 1)}
-        if first is not None and first <= yesterday
+        {snapshot_from + dt.timedelta(days=n) for n in range((yesterday - snapshot_from).days + 1)}
+        if snapshot_from is not None and snapshot_from <= yesterday
         else set()
     )
     aggregates.recount_open_days(open_days)

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from motcua.core.errors import DomainError
+from motcua.core.periods import KINDS, parse_period
 from motcua.reporting import selectors
 from motcua.reporting.excel import public_stats_workbook
-from motcua.reporting.periods import KINDS, parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -12,12 +12,12 @@ from motcua.core.client import client_address
 from motcua.core.db import using_replica
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.pagination import paginate
+from motcua.core.periods import KINDS, parse_period, period_from_key
 from motcua.dossiers.selectors import visible_unit_ids
 from motcua.organization.models import Unit
 from motcua.reporting import exports, opendata
 from motcua.reporting.index766 import index_ranking, index_score, what_if_rate
 from motcua.reporting.models import ReportTemplate
-from motcua.reporting.periods import KINDS, parse_period, period_from_key
 from motcua.reporting.reports import last_due_period, reporting_rates
 from motcua.reporting.scorecard import (
     LIGHT_LABELS,
@@ -161,7 +161,7 @@ def index766(request):
 def open_data(request):
     from django.utils import timezone
 
-    from motcua.reporting.periods import period_of
+    from motcua.core.periods import period_of
 
     today = timezone.localdate()
     periods = [period_of("quarter", today).previous(n) for n in range(0, 4)]

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from motcua.core.periods import period_of
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import exports, services
 from motcua.reporting.models import ReportStatus, ReportTemplate
-from motcua.reporting.periods import period_of
 from motcua.reporting.reports import (
     due_at,
     last_due_period,

@@ -7,9 +7,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from motcua.core.client import client_address
+from motcua.core.periods import parse_period
 from motcua.core.throttle import lookup_guard
-from motcua.payments.selectors import dossier_for_applicant
-from motcua.reporting.periods import parse_period
+from motcua.core.validation import Text
+from motcua.dossiers.lookup import dossier_for_applicant
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
 
@@ -17,10 +18,12 @@ router = Router(tags=["Đánh giá"])
 
 
 class RatingIn(Schema):
-    phone4: str = Field(..., description="4 số cuối điện thoại của người nộp hồ sơ")
-    overall: str = Field(..., description="very_satisfied | satisfied | unsatisfied")
-    answers: dict[str, int] = Field(..., description="mã chỉ số → điểm (2, 1 hoặc 0)")
-    comment: str = ""
+    phone4: Text(4) = Field(..., description="4 số cuối điện thoại của người nộp hồ sơ")
+    overall: Text(20) = Field(..., description="very_satisfied | satisfied | unsatisfied")
+    answers: dict[Text(40), int] = Field(
+        ..., max_length=100, description="mã chỉ số → điểm (2, 1 hoặc 0)"
+    )
+    comment: Text(2000) = ""
 
 
 class RatingOut(Schema):
@@ -81,7 +84,7 @@ class ChoiceOut(Schema):
     label: str
 
 
-class IndicatorOut(Schema):
+class SurveyIndicatorOut(Schema):
     order: int
     code: str
     text: str
@@ -101,7 +104,7 @@ class QuestionnaireOut(Schema):
     effective_from: date
     max_points: int
     overall: list[ChoiceOut] = []
-    indicators: list[IndicatorOut]
+    indicators: list[SurveyIndicatorOut]
     bands: list[BandOut]
 
 
@@ -147,11 +150,11 @@ class SatisfactionOut(Schema):
 @router.get("/units", response=SatisfactionOut, summary="Kết quả đánh giá theo đơn vị")
 def by_unit(
     request,
-    period: str = "year",
-    date: str | None = None,
-    unit: str | None = None,
-    field: str | None = None,
-    group: str = "unit",
+    period: Text(10) = "year",
+    date: Text(10) | None = None,
+    unit: Text(40) | None = None,
+    field: Text(40) | None = None,
+    group: Text(20) = "unit",
 ):
     p = parse_period(period, date)
     group = group if group in selectors.GROUPS else "unit"

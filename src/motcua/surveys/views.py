@@ -10,12 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError
+from motcua.core.periods import KINDS, parse_period
 from motcua.core.throttle import lookup_guard, without_digits
 from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.lookup import LookupForm, dossier_for_applicant
 from motcua.dossiers.models import Dossier
-from motcua.payments.forms import LookupForm
-from motcua.payments.selectors import dossier_for_applicant
-from motcua.reporting.periods import KINDS, parse_period
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
 

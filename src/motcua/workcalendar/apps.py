@@ -19,11 +19,18 @@ class WorkcalendarConfig(AppConfig):
         def forget_unit_owners(**kwargs):  # a unit moved: its inherited hours may change
             engine.CACHE.owner_of_unit = {}
 
-        post_save.connect(forget_unit_owners, sender=Unit, dispatch_uid="workcalendar-unit")
+        # weak=False: these are local functions, which a weak reference would let go as soon
+        # as ready() returns (only DEBUG's signature check happened to keep them alive)
+        post_save.connect(
+            forget_unit_owners, sender=Unit, dispatch_uid="workcalendar-unit", weak=False
+        )
         for model in (CalendarException, WorkSchedule, WorkPeriod):
             post_save.connect(
-                drop_cache, sender=model, dispatch_uid=f"workcalendar-{model.__name__}"
+                drop_cache, sender=model, dispatch_uid=f"workcalendar-{model.__name__}", weak=False
             )
             post_delete.connect(
-                drop_cache, sender=model, dispatch_uid=f"workcalendar-del-{model.__name__}"
+                drop_cache,
+                sender=model,
+                dispatch_uid=f"workcalendar-del-{model.__name__}",
+                weak=False,
             )

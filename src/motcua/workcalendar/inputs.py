@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from motcua.core.errors import InvalidInput
+from motcua.core.validation import MAX_DAY, MIN_DAY
 from motcua.workcalendar.engine import VN_TZ
 
 _SPACE_OFFSET = re.compile(r"^(.*\d) (\d{2}:?\d{2})$")
@@ -33,18 +34,30 @@ def parse_instant(text: str | None, *, name: str = "start") -> dt.datetime:
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=VN_TZ)
+    _in_range(value.date(), raw, name)
     return value
+
+
+def _in_range(day: dt.date, raw: str, name: str) -> None:
+    """Calendars exist for 1900–2100; beyond, date arithmetic would overflow."""
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise InvalidInput(
+            f"Ngày '{raw}' của '{name}' phải trong khoảng 01/01/1900 – 31/12/2100.",
+            code="date_out_of_range",
+        )
 
 
 def parse_date(text: str | None, *, name: str) -> dt.date:
     if not text or not text.strip():
         raise InvalidInput(f"Thiếu tham số '{name}' (ngày YYYY-MM-DD).", code="date_required")
     try:
-        return dt.date.fromisoformat(text.strip())
+        value = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
             f"Ngày '{text.strip()}' không hợp lệ (định dạng YYYY-MM-DD).", code="date_invalid"
         ) from None
+    _in_range(value, text.strip(), name)
+    return value
 
 
 def parse_amount(text: str | None, *, name: str = "days") -> Decimal:

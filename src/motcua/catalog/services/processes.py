@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ForeignObjectRel
 from django.utils import timezone
 
 from motcua.catalog import events
@@ -70,11 +71,11 @@ def processes_in_use(ids: Iterable[int]) -> set[int]:
     if not ids:
         return used
     for relation in InternalProcess._meta.get_fields(include_hidden=True):
-        if not relation.auto_created or relation.concrete or relation.related_model is ProcessStep:
-            continue
-        field = relation.field
+        if not isinstance(relation, ForeignObjectRel) or relation.related_model is ProcessStep:
+            continue  # (reverse relations only: the models that point to a process)
+        field = relation.field  # the foreign key of the model that uses the process
         used |= set(
-            relation.related_model._base_manager.filter(**{f"{field.name}__in": ids})
+            field.model._base_manager.filter(**{f"{field.name}__in": ids})
             .values_list(field.attname, flat=True)
             .distinct()
         )

@@ -9,9 +9,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound
@@ -84,12 +85,12 @@ class Batch:
             if names:  # a row written early and not changed since needs no update
                 _update(dossiers, sorted(names))
         self.dirty.clear()
-        by_model: dict[type, list] = defaultdict(list)
+        by_model: dict[type[Model], list] = defaultdict(list)
         for child in self.children:
             child.dossier = self.latest[child.dossier.code]  # the copy that got the id
             by_model[type(child)].append(child)
         for model, rows in by_model.items():
-            model.objects.bulk_create(rows, batch_size=1000)
+            model._default_manager.bulk_create(rows, batch_size=1000)
         self.children.clear()
         self.children_of.clear()
 
@@ -97,12 +98,13 @@ class Batch:
 def _update(dossiers: list[Dossier], names: list[str]) -> None:
     """One UPDATE statement for many rows (psycopg sends them in one pipeline)."""
     meta, quote = Dossier._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in names]
+    fields = [cast(Field, meta.get_field(name)) for name in names]
+    columns = [cast(str, f.column) for f in [*fields, meta.pk]]  # concrete: each has a column
     # Identifiers from the model's own meta; every value goes as a parameter.
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
         quote(meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(meta.pk.column),
+        ", ".join(f"{quote(column)} = %s" for column in columns[:-1]),
+        quote(columns[-1]),
     )
     rows = [
         [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk]
@@ -318,10 +320,10 @@ def record(
     body: dict[str, Any] = {
         "status_from": status_from,
         "status_to": dossier.status,
-        "step": dossier.current_step.order if dossier.current_step_id else None,
-        "step_name": dossier.current_step.name if dossier.current_step_id else "",
-        "holder_unit": dossier.holder_unit.code if dossier.holder_unit_id else None,
-        "assignee": dossier.assignee.get_username() if dossier.assignee_id else None,
+        "step": dossier.current_step.order if dossier.current_step else None,
+        "step_name": dossier.current_step.name if dossier.current_step else "",
+        "holder_unit": dossier.holder_unit.code if dossier.holder_unit else None,
+        "assignee": dossier.assignee.get_username() if dossier.assignee else None,
         "due_before": iso(due_before),
         "due_after": iso(dossier.due_at),
         "step_due": iso(dossier.step_due_at),

@@ -117,7 +117,7 @@ def _competent_unit(procedure: Procedure, receiving: Unit, competent: Unit | Non
             if step.unit_id and step.unit.kind == procedure.competent_unit_kind:
                 return step.unit
     # The parent of a desk (a department's own desk, a commune's centre) is competent.
-    if receiving.parent_id and receiving.parent.kind == procedure.competent_unit_kind:
+    if receiving.parent is not None and receiving.parent.kind == procedure.competent_unit_kind:
         return receiving.parent
     raise InvalidInput(
         "Cần chọn cơ quan có thẩm quyền giải quyết thủ tục này.",

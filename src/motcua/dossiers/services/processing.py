@@ -60,7 +60,7 @@ def _enter_step(dossier: Dossier, step, now: dt.datetime, assignee=None) -> None
 
 def _steps(dossier: Dossier) -> list:
     """The process's steps in order (from the prefetch made at receipt when there is one)."""
-    if not dossier.process_id:
+    if dossier.process is None:
         return []
     return sorted(dossier.process.steps.all(), key=lambda s: s.order)
 

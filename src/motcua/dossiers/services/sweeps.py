@@ -27,7 +27,9 @@ def dossier_warn_due_soon(*, at: dt.datetime | None = None, limit: int = 1000) -
         .order_by("due_at")[:limit]
     )
     for dossier in candidates:
-        if deadlines.one_working_day_after(now, unit=dossier.competent_unit) < dossier.due_at:
+        due_at = dossier.due_at
+        assert due_at is not None  # filtered on due_at above
+        if deadlines.one_working_day_after(now, unit=dossier.competent_unit) < due_at:
             break
         with transaction.atomic():
             locked = Dossier.objects.select_for_update().get(pk=dossier.pk)

@@ -76,4 +76,5 @@ def get_provider(code: str | None = None) -> PaymentProvider:
 
 
 def sandbox_enabled() -> bool:
-    return bool(config().get("SANDBOX", settings.DEBUG))
+    """Only an explicit setting, or a development environment, serves the sandbox."""
+    return bool(config().get("SANDBOX", getattr(settings, "MOTCUA_ENV", "") == "development"))

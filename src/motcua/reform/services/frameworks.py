@@ -68,7 +68,8 @@ def framework_load(*, data: dict, source_file: str = "") -> Framework:
     existing = {n.code: n for n in framework.nodes.all()}
     fields = ["parent", "level", "name", "name_folded", "max_points", "assessment", "order"]
     for depth in range(len(LEVELS)):
-        new, changed = [], []
+        new: list[Node] = []
+        changed: list[Node] = []
         for order, (d, parent, item) in enumerate(flat, 1):
             if d != depth:
                 continue
@@ -127,9 +128,12 @@ def result_record(
     rank_of: int | None = None,
     national_average=None,
     source: str = "",
+    simulated: bool = False,
     check_permission: bool = True,
 ) -> Result:
-    """Record (or correct) the province's result of an index for a year."""
+    """Record (or correct) the province's result of an index for a year. A published
+    (not simulated) result replaces a simulated one entirely: its per-criterion scores that
+    the new recording does not give are removed, so no simulated figure lingers."""
     if check_permission:
         require_manage(actor)
     if not 2000 <= int(year or 0) <= 2100:
@@ -188,14 +192,17 @@ def result_record(
             "rank_of": rank_of,
             "national_average": _decimal(national_average, "Trung bình cả nước"),
             "source": source,
+            "simulated": simulated,
         },
     )
-    national = {str(k): _decimal(v, f"TB cả nước {k}") for k, v in (national or {}).items()}
+    if not simulated and parsed:
+        result.scores.exclude(node__code__in=list(parsed)).delete()
+    averages = {str(k): _decimal(v, f"TB cả nước {k}") for k, v in (national or {}).items()}
     for code, score in parsed.items():
         NodeScore.objects.update_or_create(
             result=result,
             node=nodes[code],
-            defaults={"score": score, "national_average": national.get(code)},
+            defaults={"score": score, "national_average": averages.get(code)},
         )
     event_record(
         subject_type=events.SUBJECT_RESULT,
@@ -210,13 +217,19 @@ def result_record(
             "rank_of": rank_of,
             "scores": {k: str(v) for k, v in parsed.items()},
             "corrected": not created,
+            "simulated": simulated,
         },
     )
     return result
 
 
-def result_import(*, actor, data: bytes, check_permission: bool = True) -> Result:
-    """Record a result from the Excel template (``results_excel``), all or nothing."""
-    from motcua.reform.results_excel import read_results
+@transaction.atomic
+def result_import(*, actor, data: bytes, check_permission: bool = True) -> list[Result]:
+    """Record the results of a workbook (``results_excel``): one sheet per year (the
+    Ministry's published results of several years), all or nothing."""
+    from motcua.reform.results_excel import read_results_years
 
-    return result_record(actor=actor, check_permission=check_permission, **read_results(data))
+    return [
+        result_record(actor=actor, check_permission=check_permission, **kwargs)
+        for kwargs in read_results_years(data)
+    ]

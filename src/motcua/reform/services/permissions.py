@@ -53,8 +53,8 @@ def lead_unit_ids(task: Task) -> tuple[set[int], set[str]]:
     for a in task.assignments.all():
         if a.role != AssignmentRole.LEAD:
             continue
-        if a.unit_id:
-            ids.add(a.unit_id)
+        if a.unit is not None:
+            ids.add(a.unit.pk)
             if not a.unit.is_active_on(today):
                 ids.add(unit_successor_on(a.unit, today).pk)
         elif a.group:

@@ -41,6 +41,7 @@ def plan_import(
     data: bytes,
     filename: str = "",
     commit: bool = False,
+    split_rows: set[str] | None = None,
     check_permission: bool = True,
 ) -> dict:
     """Preview (``commit=False``) or write (``commit=True``) a plan workbook.
@@ -51,7 +52,7 @@ def plan_import(
     """
     if check_permission:
         require_manage(actor)
-    preview = read_plan(data, filename=filename)
+    preview = read_plan(data, filename=filename, split_rows=split_rows)
     info = preview["plan"]
     if info["number"] and Plan.objects.filter(number=info["number"]).exists():
         preview["errors"].append(
@@ -87,8 +88,8 @@ def plan_import(
     for appendix in preview["appendices"]:
         framework_nodes = {}
         if appendix["framework"]:
-            fw = Framework.objects.filter(index__code=appendix["index"]).order_by("-year")
-            fw = next((f for f in fw if str(f) == appendix["framework"]), None)
+            versions = Framework.objects.filter(index__code=appendix["index"]).order_by("-year")
+            fw = next((f for f in versions if str(f) == appendix["framework"]), None)
             framework_nodes = {n.code: n for n in fw.nodes.all()} if fw else {}
         for row in appendix["tasks"]:
             order += 1

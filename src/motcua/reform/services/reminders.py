@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -79,7 +80,7 @@ def reminders_send(*, today: dt.date | None = None, days: int | None = None) -> 
                     f"Thời hạn: {task.deadline_text}. Vui lòng báo cáo tiến độ trên hệ thống."
                 )
                 transaction.on_commit(
-                    lambda s=subject, b=body, e=emails: send_mail(s, b, None, e, fail_silently=True)
+                    functools.partial(send_mail, subject, body, None, emails, fail_silently=True)
                 )
                 sent["emails"] += len(emails)
             setattr(occ, field, now)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
+from motcua.core.files import check_content, read_limited
+from motcua.core.text import clean_text
 from motcua.ledger.services import event_record
 from motcua.reform import events
 from motcua.reform.models import (
@@ -109,14 +109,17 @@ def task_report_progress(
         },
     )
     for f in files:
-        content = f.read()
+        # the content check every upload passes (PDF parses, images re-encoded, no markup)
+        label = Path(f.name or "minh-chung").name
+        checked = check_content(read_limited(f, label=label), label=label)
         evidence = Evidence(
             progress=progress,
-            name=Path(f.name).name[:255],
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            name=clean_text(label)[:255],
+            size=checked.size,
+            sha256=checked.sha256,
         )
-        evidence.file.save(Path(f.name).name, ContentFile(content), save=False)
+        stored = checked.as_django_file(Path(label).stem[:80] or "minh-chung")
+        evidence.file.save(stored.name or label, stored, save=False)
         evidence.save()
         event_record(
             subject_type=events.SUBJECT_TASK,
@@ -169,7 +172,7 @@ def _status_event(actor, task, old, unit, at, *, reason: str) -> None:
     )
 
 
-ALLOWED_STATUS = {
+ALLOWED_STATUS: dict[str, set[str]] = {
     TaskStatus.NOT_STARTED: {TaskStatus.CANCELLED},
     TaskStatus.IN_PROGRESS: {TaskStatus.CANCELLED},
     TaskStatus.DONE: {TaskStatus.IN_PROGRESS},

@@ -15,6 +15,7 @@ from motcua.workcalendar.services.edits import (
     schedule_set,
 )
 from motcua.workcalendar.services.working_time import (
+    DEADLINE_KINDS,
     add_working_time,
     add_working_time_many,
     clear_cache,
@@ -30,6 +31,7 @@ from motcua.workcalendar.services.working_time import (
 )
 
 __all__ = [
+    "DEADLINE_KINDS",
     "HOURS_PER_DAY",
     "VN_TZ",
     "add_working_time",

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from motcua.core.errors import InvalidInput
+from motcua.core.parsing import parse_date
 from motcua.ledger.changes import parts_save, row_delete, row_save
 from motcua.ledger.services import event_record
 from motcua.organization.models import Role
@@ -256,11 +257,9 @@ KIND_ALIASES = {
 
 def _parse_csv_date(text: str, line: int) -> dt.date:
     text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, not an instant)
-        except ValueError:
-            continue
+    parsed = parse_date(text)
+    if parsed is not None:
+        return parsed
     raise InvalidInput(
         f"Dòng {line}: ngày '{text}' không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).",
         code="csv_date_invalid",

@@ -120,6 +120,10 @@ def next_working_instant(t: dt.datetime, *, unit=None) -> dt.datetime:
     return cal.instant(nxt, cal.patterns[cal.pat[nxt]][0][0])
 
 
+# the kinds of time limit ``deadline_for`` computes (the values of catalog ``TimeLimitKind``)
+DEADLINE_KINDS = ("working_days", "calendar_days", "hours", "same_day", "none")
+
+
 def deadline_for(start: dt.datetime, *, kind: str, amount: Number, unit=None) -> dt.datetime | None:
     """The due time of a procedure time limit of ``kind`` (catalog ``TimeLimitKind``).
 
@@ -151,7 +155,10 @@ def deadline_for(start: dt.datetime, *, kind: str, amount: Number, unit=None) ->
         if nxt >= N_DAYS:
             raise engine.out_of_range(start)
         return cal.close_of(nxt)
-    raise InvalidInput(f"Loại thời hạn '{kind}' không hợp lệ.", code="time_limit_kind_invalid")
+    raise InvalidInput(
+        f"Loại thời hạn '{kind}' không hợp lệ ({', '.join(DEADLINE_KINDS)}).",
+        code="time_limit_kind_invalid",
+    )
 
 
 # ------------------------------------------------------------------ batch arithmetic

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from motcua.core.schedule import DAILY_JOBS, schedule_all
+from motcua.core.schedule import DAILY_JOBS, SELF_SCHEDULED, schedule_all
 
 
 class Command(BaseCommand):
@@ -9,5 +9,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         queued = schedule_all()
         self.stdout.write(
-            f"Việc định kỳ: {len(DAILY_JOBS) + 1} việc; xếp lịch mới {len(queued)} việc."
+            f"Việc định kỳ: {len(DAILY_JOBS) + len(SELF_SCHEDULED)} việc; xếp lịch mới {len(queued)} việc."
         )

@@ -20,6 +20,8 @@ APP_DEMOS = [
     "motcua.portal",
     "motcua.payments",
     "motcua.surveys",
+    "motcua.feedback",
+    "motcua.reporting",
     "motcua.ledger",  # last: seals and publishes the roots of everything above
 ]
 
@@ -36,6 +38,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from motcua.demo import province
 
+        if getattr(settings, "MOTCUA_ENV", "production") != "development":
+            # Demo accounts have published passwords and the demo history is invented:
+            # never in a production database.
+            raise CommandError(
+                "Không nạp dữ liệu mẫu vào cấu hình vận hành thật (production): tỉnh mẫu có "
+                "tài khoản với mật khẩu công khai và hồ sơ giả lập. Chỉ dùng trong môi trường "
+                "phát triển: đặt MOTCUA_ENV=development (như `make run`)."
+            )
         if Unit.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu, không nạp tỉnh mẫu.")

@@ -6,6 +6,9 @@ verify    recompute every hash, both chains and every published daily root; prin
 seal      extend the global chain over the events written since the last run
 roots     seal, then store the daily roots of the days that have ended
 schedule  queue the nightly task (roots + verify) if it is not queued yet
+monitor   fetch the newest signed checkpoint from a site's public API, check its signature
+          and that it consistently extends the last one seen (kept in a state file); exit
+          code 2 and a warning on a fork, a rollback or an inconsistent extension
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ class Command(BaseCommand):
         sub.add_parser("seal", help="Niêm phong các sự kiện mới vào chuỗi toàn cục")
         sub.add_parser("roots", help="Niêm phong và lập gốc Merkle các ngày đã kết thúc")
         sub.add_parser("schedule", help="Xếp lịch tác vụ kiểm tra hằng đêm")
+        monitor = sub.add_parser("monitor", help="Theo dõi điểm kiểm tra đã ký của một trang")
+        monitor.add_argument("--url", required=True, help="Địa chỉ trang, ví dụ https://motcua.vn")
+        monitor.add_argument(
+            "--state", default=None, help="Tệp lưu điểm kiểm tra đã thấy (mặc định var/)"
+        )
+        monitor.add_argument("--key", default=None, help="Khoá xác minh (mặc định: lấy lần đầu)")
 
     def handle(self, *args, action: str, **options):
         return getattr(self, f"_{action}")(**options)
@@ -59,7 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã kiểm tra {vn_number(report.events)} sự kiện "
             f"({vn_number(report.sealed)} đã niêm phong, {vn_number(report.pending)} chờ niêm "
-            f"phong), {vn_number(report.roots)} gốc ngày trong {vn_number(report.seconds, 1)} giây "
+            f"phong), {vn_number(report.roots)} gốc ngày, {vn_number(report.checkpoints)} điểm kiểm tra trong {vn_number(report.seconds, 1)} giây "
             f"({vn_number(rate)} sự kiện/giây)."
         )
         if report.ok:
@@ -90,6 +99,29 @@ class Command(BaseCommand):
                 f"{root.day:%d/%m/%Y}: {vn_number(root.event_count)} sự kiện, gốc {root.merkle_root}"
             )
         self.stdout.write(f"Đã lập {vn_number(len(built))} gốc ngày.")
+
+    def _monitor(self, *, url: str, state: str | None, key: str | None, **_):
+        import urllib.request
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from motcua.ledger import monitor
+
+        base = url.rstrip("/") + "/api/ledger"
+
+        def fetch(path: str) -> dict:
+            with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310
+                return json.load(response)
+
+        state_file = Path(state) if state else Path(settings.VAR_DIR) / "ledger_monitor.json"
+        try:
+            outcome = monitor.check(state_file, fetch, key)
+        except OSError as error:
+            raise CommandError(f"Không lấy được điểm kiểm tra từ {url}: {error}") from error
+        if not outcome.ok:
+            raise CommandError(outcome.message, returncode=2)
+        self.stdout.write(self.style.SUCCESS(outcome.message))
 
     def _schedule(self, **_):
         from motcua.ledger.tasks import nightly_schedule

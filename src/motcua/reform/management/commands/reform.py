@@ -23,6 +23,7 @@ class Command(BaseCommand):
         imp.add_argument("--commit", action="store_true", help="ghi vào cơ sở dữ liệu")
         imp.add_argument("--user", help="tên đăng nhập người nhập (kiểm tra quyền)")
         imp.add_argument("--json", action="store_true", help="in bản xem trước dạng JSON")
+        imp.add_argument("--tach", action="append", default=[], help="SHEET!DÒNG: tách đoạn")
         res = sub.add_parser("import-results", help="nhập kết quả chỉ số từ tệp mẫu .xlsx")
         res.add_argument("file")
         sub.add_parser("load-frameworks", help="nạp bộ tiêu chí PAR INDEX, SIPAS, PAPI")
@@ -40,16 +41,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"Đã nạp {fw} ({fw.nodes.count()} tiêu chí).")
         elif action == "import-results":
             try:
-                result = services.result_import(
+                results = services.result_import(
                     actor=None, data=Path(options["file"]).read_bytes(), check_permission=False
                 )
             except (DomainError, OSError) as error:
                 raise CommandError(getattr(error, "message", str(error))) from error
-            self.stdout.write(f"Đã ghi {result} ({result.scores.count()} tiêu chí).")
+            for result in results:
+                self.stdout.write(f"Đã ghi {result} ({result.scores.count()} tiêu chí).")
         elif action == "remind":
             sent = services.reminders_send(days=options["days"])
             self.stdout.write(
                 f"Sắp đến hạn: {sent['due_soon']}, quá hạn: {sent['overdue']}, thư: {sent['emails']}."
+            )
+            own = services.self_reminders_send(days=options["days"])
+            self.stdout.write(
+                f"Tự đánh giá — sắp đến hạn: {own['due_soon']}, quá hạn: {own['overdue']}, "
+                f"thư: {own['emails']}."
             )
         elif action == "build-sample":
             from motcua.reform.sample_plan import SAMPLE_XLSX, build_workbook
@@ -77,6 +84,7 @@ class Command(BaseCommand):
                 data=path.read_bytes(),
                 filename=path.name,
                 commit=options["commit"],
+                split_rows=set(options["tach"]),
                 check_permission=actor is not None,
             )
         except DomainError as error:
@@ -97,7 +105,8 @@ class Command(BaseCommand):
             ("ambiguous_units", "Tên đơn vị không rõ ràng"),
             ("unparsed_deadlines", "Thời hạn chưa hiểu được"),
             ("unmatched_criteria", "Tiêu chí chưa khớp bộ tiêu chí"),
-            ("skipped_rows", "Dòng bỏ qua"),
+            ("paragraph_rows", "Đoạn gộp vào nhiệm vụ phía trên (--tach SHEET!DÒNG để tách)"),
+            ("rows_without_task", "Dòng không thành nhiệm vụ"),
             ("errors", "LỖI"),
         ):
             items = preview[key]

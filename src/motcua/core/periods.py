@@ -1,4 +1,4 @@
-"""Reporting periods: this month / quarter / year (local time, Asia/Ho_Chi_Minh)."""
+"""Periods for statistics and reports: a day, month, quarter, half-year or year (Vietnam time)."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ class Period:
     def span(self) -> str:
         return f"{vn_date(self.start)} – {vn_date(self.end)}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str]:
         return {
             "kind": self.kind,
             "label": self.label,

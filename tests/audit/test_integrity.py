@@ -11,12 +11,12 @@ from django.test import Client
 from ninja.testing import TestClient
 from openpyxl import load_workbook
 
+from motcua.audit.api import integrity_router
+from motcua.audit.integrity import Kind, findings_list
+from motcua.audit.integrity_views import findings_for
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers import services
 from motcua.ledger.actions import register
-from motcua.ledger.api import integrity_router
-from motcua.ledger.integrity import Kind, findings_list
-from motcua.ledger.integrity_views import findings_for
 from motcua.ledger.services import event_record
 from motcua.organization.models import Role
 from motcua.organization.services import api_token_create

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from motcua.audit import integrity
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.pagination import paginate
-from motcua.ledger import integrity
-from motcua.ledger.views import _date
+from motcua.core.parsing import parse_date
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role, units_of
 
@@ -24,7 +24,7 @@ ROLES = (Role.INSPECTOR, Role.PROVINCE_ADMIN)
 def _links(code: str) -> dict[str, str]:
     return {
         "dossier_url": reverse("dossiers:detail", args=[code]),
-        "timeline_url": reverse("ledger:dossier") + "?" + urlencode({"code": code}),
+        "timeline_url": reverse("audit:dossier") + "?" + urlencode({"code": code}),
     }
 
 
@@ -76,7 +76,7 @@ def findings_for(
 def _filters(request) -> tuple[dict, list[str]]:
     raw_from, raw_to = request.GET.get("from", ""), request.GET.get("to", "")
     errors = []
-    date_from, date_to = _date(raw_from), _date(raw_to)
+    date_from, date_to = parse_date(raw_from), parse_date(raw_to)
     if raw_from and date_from is None:
         errors.append("Ngày bắt đầu không hợp lệ (dd/mm/yyyy).")
     if raw_to and date_to is None:
@@ -114,7 +114,7 @@ def findings_page(request):
             "not_returned_days": integrity.NOT_RETURNED_AFTER.days,
         },
     }
-    return render(request, "ledger/findings.html", context, status=status)
+    return render(request, "audit/findings.html", context, status=status)
 
 
 @login_required

@@ -1,0 +1,130 @@
+"""JSON API of feedback for officers (/api/feedback/). One POST endpoint per row of the
+allowed-actions table, generated from it; the services check status, role and unit."""
+
+import datetime as dt
+
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from motcua.core.api_pagination import Pagination
+from motcua.core.errors import PermissionDenied
+from motcua.feedback import actions, selectors, services, stats
+from motcua.organization.auth import officer_auth
+from motcua.organization.permissions import has_role, units_of
+from motcua.organization.selectors import unit_subtree_ids
+
+router = Router(tags=["Phản ánh, kiến nghị"], auth=officer_auth)
+
+
+class ItemOut(Schema):
+    code: str
+    title: str
+    status: str
+    status_label: str
+    channel: str
+    current_unit: str
+    received_at: dt.datetime
+    due_at: dt.datetime | None
+    paused: bool
+    round: int
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_current_unit(obj) -> str:
+        return obj.current_unit.name
+
+    @staticmethod
+    def resolve_paused(obj) -> bool:
+        return obj.is_paused
+
+
+class DetailOut(ItemOut):
+    content: str
+    sender_name: str
+    sender_phone: str
+    sender_address: str
+    is_public: bool
+    show_name: bool
+    allowed_actions: list[str]
+
+
+class QueueFilters(Schema):
+    scope: str = "unit"
+    view: str = ""
+
+
+@router.get("/", response=list[ItemOut], summary="Hàng đợi phản ánh của cán bộ")
+@paginate(Pagination)
+def queue(request, filters: Query[QueueFilters]):
+    return selectors.officer_queue(request.user, scope=filters.scope, view=filters.view)
+
+
+def _detail(item, user):
+    """The item with the actions ``user`` may take now (what DetailOut reads)."""
+    item.allowed_actions = [
+        a.code for a in selectors.allowed_actions(item, user) if not a.for_sender
+    ]
+    return item
+
+
+@router.get("/items/{code}", response=DetailOut, summary="Một phản ánh (cán bộ xử lý)")
+def detail(request, code: str):
+    return _detail(selectors.officer_item(request.user, code), request.user)
+
+
+def _action_endpoint(row: actions.Action):
+    def endpoint(request, code, payload):
+        item = selectors.officer_item(request.user, code)
+        item = services.feedback_perform(
+            feedback=item, action=row.code, actor=request.user, data=payload.dict()
+        )
+        return _detail(item, request.user)
+
+    endpoint.__annotations__ = {"code": str, "payload": row.schema}  # the row's own schema
+    endpoint.__name__ = f"feedback_{row.code}"
+    return endpoint
+
+
+for _row in actions.ACTIONS:
+    if _row.for_sender:
+        continue
+    router.add_api_operation(
+        f"/items/{{code}}/{_row.code}",
+        ["POST"],
+        _action_endpoint(_row),
+        response=DetailOut,
+        summary=_row.label,
+        description=(
+            f"Từ trạng thái: {', '.join(str(s.label) for s in _row.sources)}. "
+            f"Vai trò: {', '.join(str(r.label) for r in _row.roles)} tại đơn vị đang xử lý."
+        ),
+    )
+
+
+class StatsFilters(Schema):
+    start: dt.date
+    end: dt.date
+    by: str = "unit"
+
+
+@router.get("/stats", summary="Thống kê phản ánh theo đơn vị hoặc lĩnh vực")
+def statistics(request, filters: Query[StatsFilters]):
+    user = request.user
+    if not has_role(user, selectors.READERS):
+        raise PermissionDenied("Chỉ cán bộ xem được thống kê này.")
+    unit_ids = None
+    if not user.is_superuser and not has_role(user, ("inspector", "province_admin")):
+        unit_ids = unit_subtree_ids([u.pk for u in units_of(user, selectors.READERS)])
+    data = stats.feedback_stats(
+        start=filters.start, end=filters.end, by=filters.by, unit_ids=unit_ids
+    )
+    return {
+        "start": data["start"],
+        "end": data["end"],
+        "by": data["by"],
+        "rows": [r.as_dict() for r in data["rows"]],
+        "total": data["total"].as_dict(),
+    }

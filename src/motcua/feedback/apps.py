@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "motcua.feedback"
+    label = "feedback"
+    verbose_name = "Phản ánh, kiến nghị"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from motcua.feedback import events  # noqa: F401  (registers the history's action codes)
