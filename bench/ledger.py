@@ -32,7 +32,6 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,11 +44,15 @@ EVENTS = int(os.environ.get("BENCH_EVENTS", "1000000"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 HOLD = 0.002
 
-TMP = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine, workspace  # noqa: E402
+
+TMP, DB_NAME = workspace("ledger")  # removed at exit; a database name of this run only
 os.environ["MOTCUA_VAR_DIR"] = str(TMP)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+os.environ.setdefault("DEBUG", "0")  # production conditions: no SQL kept per query
 IS_PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
-os.environ["MOTCUA_TEST_DB_NAME"] = "bench_ledger" if IS_PG else str(TMP / "bench.sqlite3")
+os.environ["MOTCUA_TEST_DB_NAME"] = DB_NAME if IS_PG else str(TMP / "bench.sqlite3")
 
 import django  # noqa: E402
 
@@ -394,7 +397,7 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     vendor = f"{connection.vendor} ({connection.settings_dict['NAME']})"
-    print(f"Sổ cái — đo hiệu năng trên {vendor}")
+    print(f"Sổ cái — đo hiệu năng trên {vendor}; {machine()}")
     parts = os.environ.get("BENCH_PARTS", "million,writes,contention,tree")
     try:
         if "million" in parts:  # first: its bulk rows are dated in the past, before any sealing
@@ -405,6 +408,7 @@ def main() -> None:
             bench_contention()
         if "tree" in parts:
             bench_tree()
+        print(f"  {machine()}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

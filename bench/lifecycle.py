@@ -27,7 +27,6 @@ import os
 import queue
 import random
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -42,10 +41,17 @@ BATCH = int(os.environ.get("BENCH_BATCH", "200"))
 SEED = int(os.environ.get("BENCH_SEED", "2025"))
 TARGET = 221_167
 
-TMP = Path(tempfile.mkdtemp(prefix="bench-lifecycle-"))
+sys.path.insert(0, str(ROOT / "bench"))
+from _common import bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
+
+# bench/ holds a statistics.py: off sys.path, so that `import statistics` is the standard one
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+TMP, DB_NAME = workspace("lifecycle")  # removed at exit; a database name of this run only
 os.environ["MOTCUA_VAR_DIR"] = str(TMP)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
-os.environ["MOTCUA_TEST_DB_NAME"] = "bench_lifecycle" if IS_PG else str(TMP / "bench.sqlite3")
+os.environ.setdefault("DEBUG", "0")  # production conditions: no SQL kept per query
+os.environ["MOTCUA_TEST_DB_NAME"] = DB_NAME if IS_PG else str(TMP / "bench.sqlite3")
 
 import django  # noqa: E402
 
@@ -54,7 +60,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from motcua.core.formats import VN_TZ as VN  # noqa: E402
 from motcua.core.formats import vn_number as fmt  # noqa: E402
@@ -162,7 +168,9 @@ def build_world(communes: int = 12):
                 process=process, order=order, name=name, role=role, hours=split[order - 1]
             )
         procedures.append(p)
-    default_storage.save("dossiers/results/bench.pdf", ContentFile(b"%PDF-1.4 bench"))
+    from motcua.imports.sample import blank_pdf  # the storage checks a PDF's content
+
+    default_storage.save("dossiers/results/bench.pdf", ContentFile(blank_pdf()))
     return casts, procedures
 
 
@@ -230,35 +238,6 @@ def run_services(casts, procedures) -> tuple[float, list[str]]:
 CPU: dict[str, float] = {}
 
 
-def bulk_copy() -> tuple[float, int, int]:
-    """Insert the same final rows once more, plainly (no services, no checks)."""
-    from motcua.dossiers.models import ChecklistItem, Dossier
-    from motcua.ledger.models import Event
-
-    dossiers = list(Dossier.objects.all())
-    items = list(ChecklistItem.objects.all())
-    events = list(Event.objects.filter(subject_type="dossier"))
-    began = time.perf_counter()
-    with transaction.atomic():
-        id_map = {}
-        copies = []
-        for d in dossiers:
-            id_map[d.pk] = d
-            d.pk = None
-            d.code = d.code + "B"
-            copies.append(d)
-        Dossier.objects.bulk_create(copies, batch_size=2000)
-        for item in items:
-            item.pk = None
-            item.dossier = id_map[item.dossier_id]
-        ChecklistItem.objects.bulk_create(items, batch_size=2000)
-        for e in events:
-            e.pk = None
-            e.subject_id = e.subject_id + "B"
-        Event.objects.bulk_create(events, batch_size=2000)
-    return time.perf_counter() - began, len(dossiers), len(events)
-
-
 def main() -> int:
     from motcua.dossiers.models import Classification, Dossier
     from motcua.ledger.models import Event
@@ -269,7 +248,7 @@ def main() -> int:
         engine = "PostgreSQL" if IS_PG else "SQLite"
         print(
             f"Vòng đời hồ sơ qua dịch vụ thật — {engine}, {fmt(N)} hồ sơ, {WORKERS} tiến trình, "
-            f"{f'lô {BATCH} hồ sơ' if BATCH else 'từng thao tác một giao dịch'}"
+            f"{f'lô {BATCH} hồ sơ' if BATCH else 'từng thao tác một giao dịch'}; {machine()}"
         )
         casts, procedures = build_world()
         elapsed, errors = run_services(casts, procedures)
@@ -308,6 +287,7 @@ def main() -> int:
             f" với {WORKERS} tiến trình — mục tiêu < 10 phút trên PostgreSQL: {verdict}"
         )
         print(f"  Theo CPU (một lõi rảnh cho Python): {fmt(TARGET * cpu / dossiers / 60, 1)} phút")
+        print(f"  Bộ nhớ đỉnh: {fmt(peak_memory_mib(), 0)} MiB; {machine()}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.audit",
+    "motcua.imports",
     "motcua.reform",
     "motcua.payments",
     "motcua.surveys",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cai-cach/", include("motcua.reform.urls")),
     path("so-cai/", include("motcua.ledger.urls")),
     path("so-cai/", include("motcua.audit.urls")),
+    path("nhap-lich-su/", include("motcua.imports.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.surveys.urls")),
     path("thong-ke/", include("motcua.reporting.urls")),

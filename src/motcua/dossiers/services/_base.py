@@ -58,16 +58,20 @@ class Batch:
         self.events = events
         self.held: dict[str, tuple[int, str]] = {}
         self.latest: dict[str, Dossier] = {}
-        self.new: set[str] = set()
+        self.new: dict[str, None] = {}  # ordered: rows get ids in the order received
         self.dirty: dict[str, set[str]] = {}
         self.children: list[Any] = []
+        self.children_of: dict[str, list[Any]] = defaultdict(list)  # by dossier code
         self.counters: dict[tuple[int, dt.date], Any] = {}
         self.memo: dict[tuple, Any] = {}
+        #: a code the next intake uses instead of the daily counter (the import keeps the
+        #: previous system's codes); consumed by that intake
+        self.preset_code: str | None = None
         self.failed: BaseException | None = None
 
     def pending(self, model, dossier: Dossier) -> list:
         """The batch's not yet inserted ``model`` rows of ``dossier``."""
-        return [c for c in self.children if type(c) is model and c.dossier.code == dossier.code]
+        return [c for c in self.children_of.get(dossier.code, ()) if type(c) is model]
 
     def flush(self) -> None:
         for counter in self.counters.values():
@@ -88,6 +92,7 @@ class Batch:
         for model, rows in by_model.items():
             model._default_manager.bulk_create(rows, batch_size=1000)
         self.children.clear()
+        self.children_of.clear()
 
 
 def _update(dossiers: list[Dossier], names: list[str]) -> None:
@@ -246,7 +251,7 @@ def insert(dossier: Dossier) -> None:
         return
     batch.held[dossier.code] = (dossier.version, dossier.status)
     batch.latest[dossier.code] = dossier
-    batch.new.add(dossier.code)
+    batch.new[dossier.code] = None
     batch.events.new_subject(events.SUBJECT, dossier.code)
 
 
@@ -256,7 +261,7 @@ def persist(dossier: Dossier) -> None:
     if batch is None or dossier.code not in batch.new:
         return
     dossier.save(force_insert=True)
-    batch.new.discard(dossier.code)
+    batch.new.pop(dossier.code, None)
     batch.dirty[dossier.code] = set()
     batch.latest[dossier.code] = dossier
 
@@ -266,6 +271,8 @@ def add_children(rows: list) -> None:
     batch = _BATCH.get()
     if batch is not None:
         batch.children.extend(rows)
+        for row in rows:
+            batch.children_of[row.dossier.code].append(row)
     elif len(rows) == 1:
         rows[0].save(force_insert=True)
     elif rows:

@@ -71,6 +71,9 @@ def _next_code(*, unit: Unit, rule_set: RuleSet, at: dt.datetime) -> str:
         )
     day = timezone.localtime(at).date()
     batch = current_batch()
+    if batch is not None and batch.preset_code:  # an imported dossier keeps its code
+        code, batch.preset_code = batch.preset_code, None
+        return code
     counter = batch.counters.get((unit.pk, day)) if batch is not None else None
     if counter is None:
         counter = DailyCounter.objects.select_for_update().filter(unit=unit, day=day).first()

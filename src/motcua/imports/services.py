@@ -1,0 +1,227 @@
+"""Bring a previous system's history in: validate all, then replay through the services.
+
+``history_import`` is the one entry point (the ``motcua import history`` command and the
+admin page call it). It validates the whole file first (nothing is written if any row is
+wrong), then replays the dossiers in ``dossier_batch``es with their original times. Each
+batch commits with its dossiers, their events, the ``ImportedDossier`` rows and one ledger
+event ``import.batch`` of the run: killed at any point, the next run of the same file (same
+SHA-256) skips what committed and continues; a finished file imports nothing again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import reset_queries, transaction
+from django.utils import timezone
+
+from motcua.core.errors import InvalidInput, PermissionDenied
+from motcua.dossiers.services import dossier_batch
+from motcua.imports import events
+from motcua.imports.format import file_sha256
+from motcua.imports.models import ImportedDossier, ImportRun
+from motcua.imports.replay import SKIPPED, Refs, ReplayRefused, Row, replay_dossier
+from motcua.imports.selectors import imported_codes, on_time_differences, run_for
+from motcua.imports.validate import Mapping, Problem, dossiers, validate
+from motcua.ledger.services import event_record
+
+
+class ImportInvalid(InvalidInput):
+    code = "import_invalid"
+
+    def __init__(self, problems: list[Problem], *, done: int = 0):
+        message = (
+            f"Dịch vụ từ chối một dòng; đã nhập {done} hồ sơ ở các lô trước, lô này không ghi gì."
+            if done
+            else f"Tệp có {len(problems)} lỗi, chưa nhập gì."
+        )
+        super().__init__(message, problems=[str(p) for p in problems])
+        self.problems = problems
+
+
+@dataclass
+class Progress:
+    batch: int
+    dossiers_done: int
+    dossiers_total: int
+    events_done: int
+    elapsed: float
+
+
+@dataclass
+class Outcome:
+    run: ImportRun
+    already_finished: bool = False
+    dossiers: int = 0  # imported by this invocation
+    events: int = 0
+    skipped_events: int = 0
+    elapsed: float = 0.0
+    differences: list[ImportedDossier] = field(default_factory=list)
+    difference_count: int = 0
+
+
+def _check_actor(actor) -> None:
+    """The command line is trusted (actor None); on a page only an administrator imports."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied("Chỉ quản trị hệ thống được nhập lịch sử hồ sơ.")
+
+
+@transaction.atomic
+def _run_start(*, path: Path, sha256: str, rows: int, dossiers_total: int, actor) -> ImportRun:
+    run = ImportRun.objects.create(
+        sha256=sha256,
+        file_name=path.name,
+        rows=rows,
+        dossiers=dossiers_total,
+        started_at=timezone.now(),
+    )
+    event_record(
+        subject_type=events.SUBJECT,
+        subject_id=run.pk,
+        action=events.STARTED,
+        actor=actor,
+        payload={"sha256": sha256, "file": path.name, "rows": rows, "dossiers": dossiers_total},
+    )
+    return run
+
+
+def _batch_record(*, run: ImportRun, number: int, done: list[tuple[list[Row], object]], actor):
+    """Inside the batch's transaction: which dossiers came in, and the run's progress."""
+    ImportedDossier.objects.bulk_create(
+        [
+            ImportedDossier(
+                run=run,
+                code=rows[0].dossier,
+                batch=number,
+                events=len(rows),
+                previous_on_time=next(
+                    (r.on_time for r in reversed(rows) if r.on_time is not None), None
+                ),
+                classification=dossier.classification,
+            )
+            for rows, dossier in done
+        ]
+    )
+    events_count = sum(len(rows) for rows, _ in done)
+    ImportRun.objects.filter(pk=run.pk).update(
+        batches_done=number,
+        dossiers_done=run.dossiers_done + len(done),
+        events_done=run.events_done + events_count,
+    )
+    run.batches_done = number
+    run.dossiers_done += len(done)
+    run.events_done += events_count
+    event_record(
+        subject_type=events.SUBJECT,
+        subject_id=run.pk,
+        action=events.BATCH,
+        actor=actor,
+        payload={
+            "sha256": run.sha256,
+            "batch": number,
+            "dossiers": [rows[0].dossier for rows, _ in done],
+            "lines": [done[0][0][0].line, done[-1][0][-1].line],
+        },
+    )
+
+
+@transaction.atomic
+def _run_finish(*, run: ImportRun, differences: int, actor) -> None:
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at"])
+    event_record(
+        subject_type=events.SUBJECT,
+        subject_id=run.pk,
+        action=events.FINISHED,
+        actor=actor,
+        payload={
+            "sha256": run.sha256,
+            "dossiers": run.dossiers_done,
+            "events": run.events_done,
+            "batches": run.batches_done,
+            "on_time_differences": differences,
+        },
+    )
+
+
+def history_import(
+    *,
+    path: Path,
+    mapping_path: Path | None = None,
+    actor=None,
+    batch_size: int = 200,
+    pause: float = 0.0,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Outcome:
+    """Import (or continue importing) the history file at ``path``; see the module doc.
+
+    ``pause``: seconds to wait between batches (gentle on a database in live use).
+    Raises ``ImportInvalid`` listing every problem (nothing written) if the file is wrong.
+    """
+    _check_actor(actor)
+    began = time.perf_counter()
+    sha256 = file_sha256(path)
+    run = run_for(sha256)
+    if run is not None and run.finished_at is not None:
+        return Outcome(run=run, already_finished=True)
+    already = imported_codes(run) if run is not None else set()
+    mapping, refs = Mapping.load(mapping_path), Refs.load()
+    summary = validate(path, mapping, refs, already=already)
+    if summary.problems:
+        raise ImportInvalid(summary.problems)
+    if run is None:
+        run = _run_start(
+            path=path,
+            sha256=sha256,
+            rows=summary.rows,
+            dossiers_total=summary.dossiers,
+            actor=actor,
+        )
+    outcome = Outcome(run=run, skipped_events=summary.skipped)
+    pending: list[list[Row]] = []
+
+    def write() -> None:
+        try:
+            with dossier_batch() as batch:
+                done = [(rows, replay_dossier(rows, refs, batch)) for rows in pending]
+                _batch_record(run=run, number=run.batches_done + 1, done=done, actor=actor)
+        except ReplayRefused as refused:  # this batch wrote nothing; earlier ones stay
+            line = refused.row.line
+            raise ImportInvalid(
+                [Problem(line, str(refused).split(": ", 1)[1])],
+                done=run.dossiers_done,
+            ) from refused
+        reset_queries()  # with DEBUG on, Django keeps every query's SQL: memory would grow
+        outcome.dossiers += len(pending)
+        outcome.events += sum(len(r) - sum(x.action in SKIPPED for x in r) for r in pending)
+        pending.clear()
+        if on_progress is not None:
+            on_progress(
+                Progress(
+                    run.batches_done,
+                    run.dossiers_done,
+                    run.dossiers,
+                    run.events_done,
+                    time.perf_counter() - began,
+                )
+            )
+        if pause:
+            time.sleep(pause)
+
+    for rows in dossiers(path, mapping, refs):
+        if rows[0].dossier in already:
+            continue
+        pending.append(rows)
+        if len(pending) >= batch_size:
+            write()
+    if pending:
+        write()
+    differences = on_time_differences(run)
+    outcome.difference_count = differences.count()
+    outcome.differences = list(differences[:20])
+    _run_finish(run=run, differences=outcome.difference_count, actor=actor)
+    outcome.elapsed = time.perf_counter() - began
+    return outcome

@@ -1,0 +1,268 @@
+"""Check a whole history file before anything is written: every problem, with its line.
+
+Rows are streamed and grouped by dossier (a dossier's rows must be consecutive, in seq
+order, as the export writes them), so validating a province's years needs little memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from motcua.dossiers import events as ev
+from motcua.dossiers.actions import ACTIONS, CREATIONS
+from motcua.dossiers.lifecycle import NATIONAL_STATUS, Status
+from motcua.dossiers.models import Dossier
+from motcua.imports.format import DOSSIER_COLUMNS, read_rows
+from motcua.imports.replay import CREATION_EVENTS, SKIPPED, SUPPORTED, Refs, Row
+
+#: our event code → the registry's actions that record it
+_SPECS: dict[str, list] = {}
+for _spec in ACTIONS:
+    _SPECS.setdefault(_spec.event, []).append(_spec)
+_STATUSES = frozenset(Status.values)
+_CREATED = {spec.event: spec.leads_to for spec in CREATIONS}
+#: payload fields naming an officer, per event
+_USER_FIELDS = {ev.ASSIGNED: "assignee", ev.STEP_COMPLETED: "assignee"}
+
+
+@dataclass
+class Mapping:
+    """The previous system's names → ours (docs/import.md). Empty: the file uses our codes."""
+
+    units: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, Any] = field(default_factory=dict)  # → our status or national 1–10
+
+    @classmethod
+    def load(cls, path: Path | None) -> Mapping:
+        if path is None:
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            units=dict(data.get("units") or {}),
+            actions=dict(data.get("actions") or {}),
+            statuses=dict(data.get("statuses") or {}),
+        )
+
+    def unit(self, code: str) -> str:
+        return self.units.get(code, code)
+
+    def statuses_of(self, name: str) -> set[str] | None:
+        """Our statuses a status name may stand for; None if unknown."""
+        target = self.statuses.get(name, name)
+        if isinstance(target, str) and target in _STATUSES:
+            return {target}
+        try:
+            national = int(target)
+        except (TypeError, ValueError):
+            return None
+        found = {s for s, n in NATIONAL_STATUS.items() if n == national}
+        return found or None
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Dòng {self.line}: {self.message}"
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    dossiers: int = 0
+    skipped: int = 0  # sweep notices not replayed
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _parse_at(value: str) -> dt.datetime | None:
+    try:
+        at = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None
+
+
+def _typed(number: int, raw: dict[str, str], mapping: Mapping, refs: Refs, problems: list):
+    """One row checked alone; None when it cannot be used."""
+
+    def bad(message: str) -> None:
+        problems.append(Problem(number, message))
+
+    if "__error__" in raw:
+        return bad(raw["__error__"])
+    code = raw.get("dossier", "").strip()
+    if not code:
+        return bad("thiếu mã hồ sơ (cột dossier).")
+    action = mapping.actions.get(raw.get("action", ""), raw.get("action", ""))
+    ok = True
+    if action not in SUPPORTED:
+        bad(f"hành động «{raw.get('action', '')}» không xác định (cần ánh xạ trong tệp mapping).")
+        ok = False
+    at = _parse_at(raw.get("at", ""))
+    if at is None:
+        bad(f"thời điểm «{raw.get('at', '')}» không hợp lệ (ISO 8601 kèm múi giờ).")
+        ok = False
+    actor = raw.get("actor", "").strip()
+    if actor and actor not in refs.users:
+        bad(f"không tìm thấy cán bộ «{actor}».")
+        ok = False
+    unit = mapping.unit(raw.get("unit", "").strip())
+    if unit and unit not in refs.units:
+        bad(f"không tìm thấy đơn vị «{raw.get('unit')}».")
+        ok = False
+    try:
+        payload = json.loads(raw["payload"]) if raw.get("payload", "").strip() else {}
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        bad("cột payload không phải một đối tượng JSON.")
+        return None
+    for key in ("to_unit", "from_unit", "holder_unit"):
+        if isinstance(payload.get(key), str):
+            payload[key] = mapping.unit(payload[key])
+    name = _USER_FIELDS.get(action)
+    if name and payload.get(name) and payload[name] not in refs.users:
+        bad(f"không tìm thấy cán bộ «{payload[name]}» (payload.{name}).")
+        ok = False
+    if action == ev.CONSULTED and payload.get("to_unit") not in refs.units:
+        bad(f"không tìm thấy đơn vị được xin ý kiến «{payload.get('to_unit')}».")
+        ok = False
+    status = raw.get("status", "").strip()
+    if status and mapping.statuses_of(status) is None:
+        bad(f"trạng thái «{status}» không xác định (cần ánh xạ trong tệp mapping).")
+        ok = False
+    first = {k: raw.get(k, "").strip() for k in DOSSIER_COLUMNS}
+    for key in ("receiving_unit", "competent_unit"):
+        first[key] = mapping.unit(first[key])
+    on_time = {"1": True, "0": False}.get(raw.get("on_time", "").strip())
+    if not ok:
+        return None
+    return Row(
+        number, code, action, at, actor, unit, payload, first, on_time, status, raw.get("seq", "")
+    )
+
+
+def _check_dossier(rows: list[Row], mapping: Mapping, refs: Refs, problems: list) -> None:
+    """The dossier's rows together: creation first, times in order, transitions allowed."""
+    first = rows[0]
+
+    def bad(row: Row, message: str) -> None:
+        problems.append(Problem(row.line, f"hồ sơ {row.dossier}: {message}"))
+
+    if first.action not in CREATION_EVENTS:
+        bad(
+            first,
+            f"sự kiện đầu tiên phải là tiếp nhận hoặc nộp hồ sơ, không phải «{first.action}».",
+        )
+        return
+    f = first.first
+    if f["procedure"] not in refs.procedures:
+        bad(first, f"không tìm thấy thủ tục «{f['procedure']}».")
+    for key, label in (("receiving_unit", "tiếp nhận"), ("competent_unit", "có thẩm quyền")):
+        if (f[key] or key == "receiving_unit") and f[key] not in refs.units:
+            bad(first, f"không tìm thấy đơn vị {label} «{f[key]}».")
+    if not f["applicant_name"] or not f["applicant_id_number"]:
+        bad(first, "thiếu họ tên hoặc số định danh của người nộp.")
+    if first.action != ev.SUBMITTED and not first.actor:
+        bad(first, "thiếu cán bộ tiếp nhận (cột actor).")
+    statuses: set[str] = {_CREATED[first.action]}
+    previous = first
+    for index, row in enumerate(rows):
+        if row.seq.strip() and row.seq.strip() != str(index + 1):
+            bad(row, f"thứ tự seq {row.seq} ≠ {index + 1}: hồ sơ thiếu hoặc trùng dòng.")
+        if row.at < previous.at:
+            bad(row, f"thời điểm sớm hơn sự kiện liền trước (dòng {previous.line}).")
+        previous = row
+        if index == 0 or row.action in SKIPPED:
+            continue
+        if row.action in CREATION_EVENTS and row.action not in _SPECS:
+            bad(row, f"«{row.action}» chỉ có thể là sự kiện đầu tiên (mã hồ sơ trùng?).")
+            statuses = set()
+            continue
+        specs = [s for s in _SPECS[row.action] if statuses & set(s.allowed_from)]
+        if not specs:
+            names = ", ".join(sorted(str(Status(s).label) for s in statuses)) or "?"
+            bad(row, f"không thể «{row.action}» khi hồ sơ đang ở trạng thái «{names}».")
+            statuses = set()
+            continue
+        statuses = {
+            r
+            for s in specs
+            for f_ in statuses & set(s.allowed_from)
+            for r in s.possible_results(f_)
+        }
+        given = row.status
+        if given:
+            said = mapping.statuses_of(given) or set()
+            if not said & statuses:
+                bad(row, f"trạng thái «{given}» không thể đạt được bằng «{row.action}».")
+            else:
+                statuses &= said
+
+
+def dossiers(
+    path: Path, mapping: Mapping, refs: Refs, problems: list[Problem] | None = None
+) -> Iterator[list[Row]]:
+    """The file's dossiers, one list of typed rows each (problems appended as found)."""
+    problems = problems if problems is not None else []
+    seen: set[str] = set()
+    group: list[Row] = []
+    current, broken = None, False
+    for number, raw in read_rows(path):
+        row = _typed(number, raw, mapping, refs, problems)
+        code = row.dossier if row else raw.get("dossier", "").strip()
+        if code != current:
+            if group and not broken:
+                yield group
+            group, broken, current = [], False, code
+            if code in seen:
+                problems.append(
+                    Problem(
+                        number, f"mã hồ sơ {code} trùng: các dòng của một hồ sơ phải liền nhau."
+                    )
+                )
+                broken = True
+            seen.add(code)
+        if row is None:
+            broken = True
+        else:
+            group.append(row)
+    if group and not broken:
+        yield group
+
+
+def validate(path: Path, mapping: Mapping, refs: Refs, *, already: set[str]) -> Summary:
+    """Every problem of the file; ``already``: codes this same run imported before."""
+    summary = Summary()
+    problems = summary.problems
+    batch: list[list[Row]] = []
+
+    def check_existing() -> None:
+        codes = [g[0].dossier for g in batch if g[0].dossier not in already]
+        existing = set(Dossier.objects.filter(code__in=codes).values_list("code", flat=True))
+        for g in batch:
+            if g[0].dossier in existing:
+                problems.append(
+                    Problem(g[0].line, f"mã hồ sơ {g[0].dossier} đã có trong hệ thống.")
+                )
+        batch.clear()
+
+    for group in dossiers(path, mapping, refs, problems):
+        summary.dossiers += 1
+        summary.rows += len(group)
+        summary.skipped += sum(1 for r in group if r.action in SKIPPED)
+        _check_dossier(group, mapping, refs, problems)
+        batch.append(group)
+        if len(batch) >= 1000:
+            check_existing()
+    check_existing()
+    problems.sort(key=lambda p: p.line)
+    return summary
