@@ -6,7 +6,7 @@ import json
 import logging
 
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -206,7 +206,25 @@ def server_error(request, exc: Exception):
     )
 
 
-@api.get("/health", auth=None, summary="Tình trạng việc chạy nền (giám sát)", tags=["Vận hành"])
+class HealthOut(Schema):
+    ok: bool
+    worker_alive: bool
+    last_heartbeat: str | None
+    worker_started_at: str | None
+    worker_retries: int
+    queued: int
+    failed_24h: int
+    oldest_waiting: str | None
+    problems: list[str]
+
+
+@api.get(
+    "/health",
+    auth=None,
+    response={200: HealthOut, 503: HealthOut},
+    summary="Tình trạng việc chạy nền (giám sát)",
+    tags=["Vận hành"],
+)
 def health(request):
     """200 khi tiến trình chạy nền báo hoạt động và không có việc chờ quá 5 phút, nếu không 503."""
     from motcua.core.health import worker_health
@@ -214,7 +232,7 @@ def health(request):
     state = worker_health().as_dict()
     for private in ("worker_host", "worker_last_error"):
         state.pop(private)
-    return api.create_response(request, state, status=200 if state["ok"] else 503)
+    return Status(200 if state["ok"] else 503, state)
 
 
 api.add_router("/units", units_router)

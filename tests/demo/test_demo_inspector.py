@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from motcua.audit import integrity
 from motcua.dossiers.models import Dossier
-from motcua.ledger import integrity
 from motcua.organization.models import Role, StaffRole, UnitKind
 
 pytestmark = pytest.mark.django_db

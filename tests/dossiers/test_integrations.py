@@ -12,6 +12,9 @@ from django.core.management.base import BaseCommand
 from motcua.dossiers.models import Dossier
 from motcua.organization.services import api_token_authenticate, api_token_create
 from tests.dossiers.conftest import APPLICANT
+from tests.samples import pdf
+
+TO_KHAI, CHUNG_SINH = pdf("to khai"), pdf("chung sinh")
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +47,23 @@ def test_intake_through_the_api_with_a_scan_per_component(client, world):
         "/api/dossiers/with-scans",
         data={
             "data": json.dumps(data),
-            f"scan_{first}": SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4 to khai"),
-            f"scan_{second}": SimpleUploadedFile("chung-sinh.pdf", b"%PDF-1.4 chung sinh"),
+            f"scan_{first}": SimpleUploadedFile("to-khai.pdf", TO_KHAI),
+            f"scan_{second}": SimpleUploadedFile("chung-sinh.pdf", CHUNG_SINH),
         },
         **bearer(world.desk),
     )
     assert r.status_code == 201, r.content
     dossier = Dossier.objects.get(code=r.json()["code"])
     items = {i.component_id: i for i in dossier.checklist.all()}
-    assert items[first].file.read() == b"%PDF-1.4 to khai"
-    assert items[second].file.read() == b"%PDF-1.4 chung sinh"
+    assert items[first].file.read() == TO_KHAI
+    assert items[second].file.read() == CHUNG_SINH
     assert not items[components[2]["id"]].file
     # and the officer reads the scan back through the API
     item_id = items[first].pk
     scan = client.get(
         f"/api/dossiers/{dossier.code}/checklist/{item_id}/file", **bearer(world.desk)
     )
-    assert scan.status_code == 200 and b"".join(scan.streaming_content) == b"%PDF-1.4 to khai"
+    assert scan.status_code == 200 and b"".join(scan.streaming_content) == TO_KHAI
 
 
 def test_a_scan_for_a_component_not_in_the_checklist_is_refused(client, world):

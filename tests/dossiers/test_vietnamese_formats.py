@@ -55,7 +55,7 @@ def test_iso_text_in_templates_becomes_vietnamese():
 
 
 def test_integrity_findings_say_local_time_and_human_lags():
-    from motcua.ledger.integrity import _late_text
+    from motcua.audit.integrity import _late_text
 
     assert _late_text(dt.timedelta(minutes=184109)) == "127 ngày 20 giờ"
     assert _late_text(dt.timedelta(minutes=45)) == "45 phút"

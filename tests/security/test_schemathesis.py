@@ -5,6 +5,7 @@ operation and caller, the whole run well under a minute."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
@@ -43,6 +44,13 @@ EXCLUDED: dict[str, str] = {}
 
 @pytest.fixture
 def callers(world, citizen):  # noqa: F811
+    # a running worker (fresh for the whole run), so /api/health answers 200, not its 503
+    from django.utils import timezone
+
+    from motcua.core.models import WorkerHeartbeat
+
+    soon = timezone.now() + dt.timedelta(minutes=10)
+    WorkerHeartbeat.objects.create(worker_id="fuzz", started_at=timezone.now(), beat_at=soon)
     _, officer = api_token_create(actor=world.desk, user=world.desk, name="fuzz")
     answer = Client().post(  # the way a citizen app gets its token
         "/api/portal/tokens",

@@ -32,13 +32,13 @@ RATING_CHOICES = [
 ]
 
 
-class RejectIn(Schema):
+class FeedbackRejectIn(Schema):
     reason: str = Field(
         ..., min_length=5, max_length=4000, title="Lý do từ chối", json_schema_extra=TEXTAREA
     )
 
 
-class RequestInfoIn(Schema):
+class FeedbackRequestInfoIn(Schema):
     question: str = Field(
         ...,
         min_length=5,
@@ -48,7 +48,7 @@ class RequestInfoIn(Schema):
     )
 
 
-class TransferIn(Schema):
+class FeedbackTransferIn(Schema):
     to_unit: int | None = Field(
         None, title="Đơn vị có thẩm quyền trong tỉnh", json_schema_extra={"widget": "unit"}
     )
@@ -59,11 +59,11 @@ class TransferIn(Schema):
     )
 
 
-class NoteIn(Schema):
+class FeedbackNoteIn(Schema):
     note: str = Field("", max_length=4000, title="Ghi chú", json_schema_extra=TEXTAREA)
 
 
-class DraftIn(Schema):
+class FeedbackDraftIn(Schema):
     answer: str = Field(
         ..., min_length=10, max_length=20000, title="Nội dung trả lời", json_schema_extra=TEXTAREA
     )
@@ -76,28 +76,28 @@ class DraftIn(Schema):
     treaty: str = Field("", max_length=2000, title="Phù hợp điều ước quốc tế")
 
 
-class SendBackIn(Schema):
+class FeedbackSendBackIn(Schema):
     reason: str = Field(
         ..., min_length=5, max_length=4000, title="Lý do trả lại", json_schema_extra=TEXTAREA
     )
 
 
-class EmptyIn(Schema):
+class FeedbackEmptyIn(Schema):
     pass
 
 
-class MergeIn(Schema):
+class FeedbackMergeIn(Schema):
     into_code: str = Field(..., min_length=4, max_length=24, title="Mã phản ánh gốc (trùng)")
 
 
-class ProvideInfoIn(Schema):
+class FeedbackProvideInfoIn(Schema):
     info: str = Field(
         ..., min_length=5, max_length=8000, title="Thông tin bổ sung", json_schema_extra=TEXTAREA
     )
     phone4: str = Field("", max_length=4, title="4 số cuối điện thoại người gửi")
 
 
-class ReopenIn(Schema):
+class FeedbackReopenIn(Schema):
     reason: str = Field(
         ...,
         min_length=5,
@@ -108,7 +108,7 @@ class ReopenIn(Schema):
     phone4: str = Field("", max_length=4, title="4 số cuối điện thoại người gửi")
 
 
-class RateIn(Schema):
+class FeedbackRateIn(Schema):
     rating: int = Field(
         ..., ge=1, le=5, title="Mức hài lòng (1 đến 5)", json_schema_extra={"widget": "rating"}
     )
@@ -143,7 +143,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.NEW,),
         Status.HANDLING,
         OFFICERS,
-        NoteIn,
+        FeedbackNoteIn,
         "feedback_accept",
         events.ACCEPTED,
         limit="classify",
@@ -154,7 +154,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.NEW,),
         Status.INFO_REQUESTED,
         OFFICERS,
-        RequestInfoIn,
+        FeedbackRequestInfoIn,
         "feedback_request_info",
         events.INFO_REQUESTED,
         style="secondary",
@@ -166,7 +166,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.NEW,),
         Status.NEW,
         OFFICERS,
-        TransferIn,
+        FeedbackTransferIn,
         "feedback_transfer",
         events.TRANSFERRED,
         style="warning",
@@ -179,7 +179,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.NEW, Status.INFO_REQUESTED),
         Status.REJECTED,
         OFFICERS,
-        RejectIn,
+        FeedbackRejectIn,
         "feedback_reject",
         events.REJECTED,
         style="danger",
@@ -191,7 +191,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.NEW, Status.INFO_REQUESTED, Status.HANDLING),
         Status.MERGED,
         OFFICERS,
-        MergeIn,
+        FeedbackMergeIn,
         "feedback_merge",
         events.MERGED,
         style="secondary",
@@ -202,7 +202,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.HANDLING,),
         Status.DRAFTED,
         HANDLERS,
-        DraftIn,
+        FeedbackDraftIn,
         "feedback_draft",
         events.DRAFTED,
         limit="handle",
@@ -213,7 +213,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.DRAFTED,),
         Status.ANSWERED,
         LEADERS,
-        NoteIn,
+        FeedbackNoteIn,
         "feedback_approve",
         events.APPROVED,
         style="success",
@@ -226,7 +226,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.DRAFTED,),
         Status.HANDLING,
         LEADERS,
-        SendBackIn,
+        FeedbackSendBackIn,
         "feedback_send_back",
         events.SENT_BACK,
         style="secondary",
@@ -237,7 +237,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.ANSWERED,),
         Status.PUBLISHED,
         PUBLISHERS,
-        EmptyIn,
+        FeedbackEmptyIn,
         "feedback_publish",
         events.PUBLISHED,
         style="success",
@@ -249,7 +249,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.INFO_REQUESTED,),
         Status.NEW,
         (),
-        ProvideInfoIn,
+        FeedbackProvideInfoIn,
         "feedback_provide_info",
         events.INFO_PROVIDED,
     ),
@@ -259,7 +259,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.PUBLISHED,),
         Status.HANDLING,
         (),
-        ReopenIn,
+        FeedbackReopenIn,
         "feedback_reopen",
         events.REOPENED,
         style="warning",
@@ -271,7 +271,7 @@ ACTIONS: tuple[Action, ...] = (
         (Status.PUBLISHED,),
         None,
         (),
-        RateIn,
+        FeedbackRateIn,
         "feedback_rate",
         events.RATED,
         style="success",

@@ -16,7 +16,7 @@ from motcua.organization.selectors import unit_subtree_ids
 router = Router(tags=["Phản ánh, kiến nghị"], auth=officer_auth)
 
 
-class ItemOut(Schema):
+class FeedbackItemOut(Schema):
     code: str
     title: str
     status: str
@@ -41,7 +41,7 @@ class ItemOut(Schema):
         return obj.is_paused
 
 
-class DetailOut(ItemOut):
+class DetailOut(FeedbackItemOut):
     content: str
     sender_name: str
     sender_phone: str
@@ -51,14 +51,14 @@ class DetailOut(ItemOut):
     allowed_actions: list[str]
 
 
-class QueueFilters(Schema):
+class FeedbackQueueFilters(Schema):
     scope: str = "unit"
     view: str = ""
 
 
-@router.get("/", response=list[ItemOut], summary="Hàng đợi phản ánh của cán bộ")
+@router.get("/", response=list[FeedbackItemOut], summary="Hàng đợi phản ánh của cán bộ")
 @paginate(Pagination)
-def queue(request, filters: Query[QueueFilters]):
+def queue(request, filters: Query[FeedbackQueueFilters]):
     return selectors.officer_queue(request.user, scope=filters.scope, view=filters.view)
 
 
@@ -104,14 +104,14 @@ for _row in actions.ACTIONS:
     )
 
 
-class StatsFilters(Schema):
+class FeedbackStatsFilters(Schema):
     start: dt.date
     end: dt.date
     by: str = "unit"
 
 
 @router.get("/stats", summary="Thống kê phản ánh theo đơn vị hoặc lĩnh vực")
-def statistics(request, filters: Query[StatsFilters]):
+def statistics(request, filters: Query[FeedbackStatsFilters]):
     user = request.user
     if not has_role(user, selectors.READERS):
         raise PermissionDenied("Chỉ cán bộ xem được thống kê này.")

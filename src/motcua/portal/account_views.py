@@ -75,9 +75,7 @@ def register(request):
             phone = services.normalize_phone(d["phone"])
             request.session.cycle_key()
             request.session[PENDING] = citizen.pk if citizen else 0
-            request.session[PENDING_TO] = (
-                services.mask_email(email) if email else services.mask_phone(phone)
-            )
+            request.session[PENDING_TO] = mask_email(email) if email else mask_phone(phone)
             return redirect(f"{reverse('portal:verify')}?next={_safe_next(request, '')}")
     return render(
         request, "portal/register.html", {"form": form, "providers": identity.providers()}
