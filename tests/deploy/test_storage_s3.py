@@ -34,7 +34,8 @@ def s3_endpoint():
 
 
 @pytest.fixture
-def bucket(s3_endpoint, settings):
+def bucket(s3_endpoint, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # empty: a file found there came from this test
     name = f"motcua-{uuid.uuid4().hex[:12]}"
     client = boto3.client(
         "s3",
