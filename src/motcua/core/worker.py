@@ -14,7 +14,6 @@ import os
 import socket
 import time
 
-from django.db import close_old_connections
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -46,6 +45,16 @@ def is_transient(error: BaseException) -> bool:
         return False
     text = " ".join(str(a) for a in error.args).lower()
     return any(marker in text for marker in _TRANSIENT)
+
+
+def _refresh_connections() -> None:
+    """Drop unusable or obsolete connections (as Django does between requests); never one
+    inside a transaction (a test's, or a caller's), which Django cannot reopen there."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 class SteadyWorker(Worker):
@@ -131,7 +140,7 @@ class SteadyWorker(Worker):
         )
         pause = 1.0
         while self.running:
-            close_old_connections()
+            _refresh_connections()
             try:
                 self.beat()
                 read, task_result = self.tick()
@@ -145,11 +154,7 @@ class SteadyWorker(Worker):
                     error,
                     pause,
                 )
-                close_old_connections()
-                from django.db import connections
-
-                for connection in connections.all():
-                    connection.close_if_unusable_or_obsolete()
+                _refresh_connections()
                 time.sleep(pause)
                 pause = min(pause * 2, MAX_PAUSE_SECONDS)
                 continue
@@ -160,6 +165,6 @@ class SteadyWorker(Worker):
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 self.beat(force=True)
                 return
-            close_old_connections()
+            _refresh_connections()
             if self.running and not task_result:
                 time.sleep(self.interval)
