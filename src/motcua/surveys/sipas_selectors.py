@@ -26,6 +26,12 @@ from motcua.surveys.models import (
     SurveySection,
 )
 
+FORMULA = (
+    "Mỗi yếu tố: (số câu trả lời Hài lòng + Rất hài lòng) / số câu trả lời thang 5 mức của yếu "
+    "tố; chỉ số chung: bình quân các yếu tố có câu trả lời. Công thức mặc định, chưa đối chiếu "
+    "Quyết định 1001/QĐ-BNV."
+)
+
 
 def survey_form_in_force(*, code: str = "SIPAS", on: dt.date | None = None) -> SurveyForm:
     on = on or timezone.localdate()
@@ -52,6 +58,10 @@ class FactorScore:
     def share(self) -> float | None:
         return round(self.satisfied / self.answers, 4) if self.answers else None
 
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else round(self.share * 100, 2)
+
 
 @dataclass
 class UnitIndex:
@@ -64,6 +74,10 @@ class UnitIndex:
     def index(self) -> float | None:
         shares = [f.share for f in self.factors if f.share is not None]
         return round(sum(shares) / len(shares), 4) if shares else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.index is None else round(self.index * 100, 2)
 
 
 def _responses(*, form, unit, date_from, date_to):
