@@ -7,9 +7,10 @@ import pytest
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
 from motcua.ledger.models import Event
 from motcua.organization.models import Role
-from motcua.surveys import events, sipas
+from motcua.surveys import events
+from motcua.surveys import services as sipas
 from motcua.surveys.models import Channel, SectionKind, SurveyAnswer, SurveyQuestion
-from motcua.surveys.sipas_selectors import survey_form_in_force, survey_index
+from motcua.surveys.selectors import survey_form_in_force, survey_index
 
 FACTOR_ITEMS = {
     "tiep_can": ("tc1", "tc2", "tc3"),

@@ -15,9 +15,9 @@ from motcua.dossiers.lookup import dossier_for_applicant
 from motcua.organization.auth import officer_auth
 from motcua.organization.models import Unit
 from motcua.organization.permissions import has_role
-from motcua.surveys import selectors, services, sipas
+from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
-from motcua.surveys.sipas_selectors import FORMULA, survey_form_in_force, survey_index
+from motcua.surveys.selectors import FORMULA, survey_form_in_force, survey_index
 from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard
 
 router = Router(tags=["Đánh giá"])
@@ -201,7 +201,7 @@ def sipas_response_create(request, code: str, payload: SurveyAnswersIn):
     unit = Unit.objects.filter(code=payload.unit, valid_to__isnull=True).first()
     if unit is None:
         raise InvalidInput("Không tìm thấy cơ quan, đơn vị.", code="survey_unit")
-    response = sipas.survey_response_record(form=form, unit=unit, answers=payload.answers)
+    response = services.survey_response_record(form=form, unit=unit, answers=payload.answers)
     return Status(
         201,
         {

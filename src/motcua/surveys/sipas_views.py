@@ -20,9 +20,9 @@ from motcua.core.periods import KINDS, parse_period
 from motcua.core.throttle import TooManyRequests
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role, units_of
-from motcua.surveys import sipas
+from motcua.surveys import services
 from motcua.surveys.models import Channel, QuestionKind
-from motcua.surveys.sipas_selectors import survey_form_in_force, survey_index
+from motcua.surveys.selectors import survey_form_in_force, survey_index
 
 ANSWERS_PER_HOUR = 10
 OFFICER_ROLES = [Role.REFORM_OFFICER, Role.UNIT_LEADER, Role.PROVINCE_ADMIN, Role.INSPECTOR]
@@ -71,7 +71,7 @@ def _sheet(request, *, code: str, channel: str, units, actor=None):
             unit = next((u for u in units if u.code == request.POST.get("unit")), None)
             if unit is None:
                 raise InvalidInput("Vui lòng chọn cơ quan, đơn vị đã giải quyết công việc.")
-            sipas.survey_response_record(
+            services.survey_response_record(
                 form=form, unit=unit, answers=answers, channel=channel, actor=actor
             )
         except DomainError as error:
@@ -93,7 +93,7 @@ def answer(request, code: str):
 @require_http_methods(["GET", "POST"])
 def desk(request, code: str):
     """An officer keys in a paper sheet for one of their units."""
-    units = sorted(set(units_of(request.user, sipas.DESK_RECORDERS)), key=lambda u: u.name)
+    units = sorted(set(units_of(request.user, services.DESK_RECORDERS)), key=lambda u: u.name)
     if not units:
         return render(request, "403.html", status=403)
     return _sheet(request, code=code, channel=Channel.DESK, units=units, actor=request.user)
