@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import random
+
 import pytest
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
@@ -9,8 +12,10 @@ from motcua.ledger.models import Event
 from motcua.organization.models import Role
 from motcua.surveys import events
 from motcua.surveys import services as sipas
+from motcua.surveys.demo import SHEETS_PER_UNIT, load_sipas
 from motcua.surveys.models import Channel, SectionKind, SurveyAnswer, SurveyQuestion
 from motcua.surveys.selectors import survey_form_in_force, survey_index
+from tests.surveys.conftest import returned
 
 FACTOR_ITEMS = {
     "tiep_can": ("tc1", "tc2", "tc3"),
@@ -143,3 +148,14 @@ def test_index_per_unit_and_factor_on_hand_computed_answers(form, make_unit):
     assert rows[a.code].index == round((0.5 + 0.5 + 1.0 + 0.5 + round(1 / 3, 4)) / 5, 4)
     assert rows[b.code].index == 0.0
     assert [r.unit_code for r in survey_index(form=form, unit=b.code)] == [b.code]
+
+
+def test_demo_answer_sheets_are_plausible(world):
+    # given a unit that returned results
+    returned(world)
+    # when
+    load_sipas(rng=random.Random(7), stdout=io.StringIO())
+    # then
+    [row] = survey_index(form=survey_form_in_force())
+    assert row.unit_code == world.commune.code and row.responses == SHEETS_PER_UNIT
+    assert 0.4 < row.index < 1.0  # mostly satisfied, never all
