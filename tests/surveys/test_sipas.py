@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 
 import pytest
+from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
 from motcua.ledger.models import Event
@@ -159,3 +161,22 @@ def test_demo_answer_sheets_are_plausible(world):
     [row] = survey_index(form=survey_form_in_force())
     assert row.unit_code == world.commune.code and row.responses == SHEETS_PER_UNIT
     assert 0.4 < row.index < 1.0  # mostly satisfied, never all
+
+
+def test_a_new_version_copies_the_frozen_one_and_is_editable(form, make_unit, reform_officer):
+    # given version 1 in use
+    sipas.survey_response_record(form=form, unit=make_unit(), answers=sheet())
+    # when
+    today = timezone.localdate()
+    new = sipas.survey_form_new_version(
+        actor=reform_officer, form=form, effective_from=today + dt.timedelta(days=1)
+    )
+    # then
+    form.refresh_from_db()
+    assert (new.version, form.effective_to) == (2, today)
+    old_q = SurveyQuestion.objects.filter(section__form=form).count()
+    assert SurveyQuestion.objects.filter(section__form=new).count() == old_q
+    question = SurveyQuestion.objects.get(section__form=new, code="tc1")
+    sipas.survey_question_update(actor=reform_officer, question=question, text="Chỗ ngồi chờ")
+    assert SurveyQuestion.objects.get(section__form=form, code="tc1").text != "Chỗ ngồi chờ"
+    assert Event.objects.filter(action=events.FORM_VERSIONED, subject_id=str(new.pk)).exists()

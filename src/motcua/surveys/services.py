@@ -3,6 +3,7 @@ questionnaire versions (refused once in use) and their anonymous answer sheets."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -305,3 +306,49 @@ def survey_response_record(
         at=now,
     )
     return response
+
+
+@transaction.atomic
+def survey_form_new_version(*, actor, form: SurveyForm, effective_from: dt.date) -> SurveyForm:
+    """Copy a version (frozen or not) into the next one, editable until it is used.
+
+    The older version stops the day before; its questions and answers stay as they were.
+    """
+    require_role(actor, EDITORS)
+    form = SurveyForm.objects.select_for_update().get(pk=form.pk)
+    if effective_from <= form.effective_from:
+        raise InvalidInput(
+            "Phiên bản mới phải áp dụng sau ngày áp dụng của phiên bản cũ.", code="survey_period"
+        )
+    last = SurveyForm.objects.filter(code=form.code).order_by("-version").first()
+    if last is not None and last.pk != form.pk:
+        raise Conflict(
+            f"Đã có phiên bản {last.version}; hãy tạo bản mới từ phiên bản đó.",
+            code="survey_form_not_latest",
+        )
+    new = SurveyForm.objects.create(
+        code=form.code,
+        version=form.version + 1,
+        name=form.name,
+        source=form.source,
+        note=form.note,
+        effective_from=effective_from,
+        effective_to=None,
+    )
+    for section in form.sections.prefetch_related("questions"):
+        questions = list(section.questions.all())
+        section.pk, section.form = None, new
+        section.save()
+        for question in questions:
+            question.pk, question.section = None, section
+            question.save()
+    form.effective_to = effective_from - dt.timedelta(days=1)
+    form.save(update_fields=["effective_to"])
+    event_record(
+        subject_type=events.FORM_SUBJECT,
+        subject_id=new.pk,
+        action=events.FORM_VERSIONED,
+        actor=actor,
+        payload={"from": f"{form.code} v{form.version}", "version": new.version},
+    )
+    return new
