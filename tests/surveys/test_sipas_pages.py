@@ -13,7 +13,7 @@ from motcua.organization.models import Role
 from motcua.surveys import services as sipas
 from motcua.surveys.models import Channel, SurveyResponse
 from motcua.surveys.selectors import survey_form_in_force
-from motcua.surveys.sipas_views import ANSWERS_PER_HOUR
+from motcua.surveys.sipas_views import ANSWERS_PER_HOUR, MIN_PUBLIC_SAMPLE
 from tests.surveys.test_sipas import sheet
 
 ANSWER = reverse("surveys:sipas_answer", args=["SIPAS"])
@@ -112,3 +112,16 @@ def test_index_page_and_excel_agree(client, unit, make_user, province):
 def test_index_page_is_for_officers(client, unit, make_user):
     client.force_login(make_user(Role.DESK_OFFICER, unit=unit))
     assert client.get(INDEX).status_code == 403
+
+
+def test_public_index_shows_a_unit_only_from_the_minimum_sample(client, unit, make_unit):
+    few = make_unit("Xã Ít Phiếu")
+    form = survey_form_in_force()
+    for _ in range(MIN_PUBLIC_SAMPLE):
+        sipas.survey_response_record(form=form, unit=unit, answers=sheet("4"))
+    for _ in range(3):
+        sipas.survey_response_record(form=form, unit=few, answers=sheet("5"))
+    html = client.get(reverse("surveys:sipas_public", args=["SIPAS"])).content.decode()
+    assert unit.name in html and "100,00%" in html
+    assert few.name not in html and "1 đơn vị chưa đủ số phiếu" in html
+    assert "Xuất Excel" not in html

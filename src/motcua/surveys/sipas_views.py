@@ -25,6 +25,7 @@ from motcua.surveys.models import Channel, QuestionKind
 from motcua.surveys.selectors import survey_form_in_force, survey_index
 
 ANSWERS_PER_HOUR = 10
+MIN_PUBLIC_SAMPLE = 30  # a unit's index is public only from this many sheets (never from 3)
 OFFICER_ROLES = [Role.REFORM_OFFICER, Role.UNIT_LEADER, Role.PROVINCE_ADMIN, Role.INSPECTOR]
 
 
@@ -151,4 +152,19 @@ def index(request, code: str):
         return render(request, "404.html", {"message": error.message}, status=error.status)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(context)
+    return render(request, "surveys/sipas_index.html", context)
+
+
+@require_GET
+def public_index(request, code: str):
+    """Public: each unit's index once it has ``MIN_PUBLIC_SAMPLE`` sheets in the period."""
+    try:
+        context = _index_context(request, code)
+    except DomainError as error:
+        return render(request, "404.html", {"message": error.message}, status=error.status)
+    rows = context["rows"]
+    context["rows"] = [r for r in rows if r.responses >= MIN_PUBLIC_SAMPLE]
+    context["hidden"] = len(rows) - len(context["rows"])
+    context["min_sample"] = MIN_PUBLIC_SAMPLE
+    context["public"] = True
     return render(request, "surveys/sipas_index.html", context)
