@@ -14,3 +14,4 @@ FORM_SUBJECT = "survey_form"
 RESPONSE_RECORDED = register("survey.response_recorded", "Ghi nhận phiếu khảo sát hài lòng")
 FORM_UPDATED = register("survey.form_updated", "Sửa phiếu khảo sát hài lòng")
 FORM_VERSIONED = register("survey.form_versioned", "Tạo phiên bản mới của phiếu khảo sát")
+FORM_IMPORTED = register("survey.form_imported", "Nhập phiếu khảo sát từ XLSForm")

@@ -25,10 +25,12 @@ from motcua.surveys.models import (
     QuestionKind,
     Questionnaire,
     Rating,
+    SectionKind,
     SurveyAnswer,
     SurveyForm,
     SurveyQuestion,
     SurveyResponse,
+    SurveySection,
 )
 from motcua.surveys.selectors import questionnaire_in_force
 
@@ -352,3 +354,44 @@ def survey_form_new_version(*, actor, form: SurveyForm, effective_from: dt.date)
         payload={"from": f"{form.code} v{form.version}", "version": new.version},
     )
     return new
+
+
+@transaction.atomic
+def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.date) -> SurveyForm:
+    """Create the next version of a questionnaire from XLSForm data (``xlsform.xlsform_read``)."""
+    require_role(actor, EDITORS)
+    code = str(data.get("code") or "").strip()
+    sections = list(data.get("sections") or [])
+    if not code or not sections:
+        raise InvalidInput("XLSForm thiếu mã phiếu (form_id) hoặc không có phần nào.")
+    last = SurveyForm.objects.select_for_update().filter(code=code).order_by("-version").first()
+    form = SurveyForm.objects.create(
+        code=code,
+        version=(last.version + 1) if last else 1,
+        name=str(data.get("name") or code)[:255],
+        source=last.source if last else "",
+        note=last.note if last else "",
+        effective_from=effective_from,
+    )
+    seen: set[str] = set()
+    for s_order, section in enumerate(sections, start=1):
+        row = SurveySection.objects.create(
+            form=form,
+            order=s_order,
+            code=section["code"],
+            title=section["title"],
+            kind=section["kind"] if section["kind"] in SectionKind.values else SectionKind.OTHER,
+        )
+        for q_order, q in enumerate(section["questions"], start=1):
+            if q["code"] in seen:
+                raise InvalidInput(f"Mã câu hỏi trùng: {q['code']}.", code="xlsform_invalid")
+            seen.add(q["code"])
+            SurveyQuestion.objects.create(section=row, order=q_order, **q)
+    event_record(
+        subject_type=events.FORM_SUBJECT,
+        subject_id=form.pk,
+        action=events.FORM_IMPORTED,
+        actor=actor,
+        payload={"form": f"{form.code} v{form.version}", "questions": len(seen)},
+    )
+    return form

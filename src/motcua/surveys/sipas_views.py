@@ -23,6 +23,7 @@ from motcua.organization.permissions import has_role, units_of
 from motcua.surveys import services
 from motcua.surveys.models import Channel, QuestionKind
 from motcua.surveys.selectors import survey_form_in_force, survey_index
+from motcua.surveys.xlsform import xlsform_export
 
 ANSWERS_PER_HOUR = 10
 MIN_PUBLIC_SAMPLE = 30  # a unit's index is public only from this many sheets (never from 3)
@@ -168,3 +169,22 @@ def public_index(request, code: str):
     context["min_sample"] = MIN_PUBLIC_SAMPLE
     context["public"] = True
     return render(request, "surveys/sipas_index.html", context)
+
+
+@login_required
+@require_GET
+def xlsform(request, code: str):
+    """The questionnaire in force as an XLSForm, for ODK Collect / KoboToolbox (officers)."""
+    if not has_role(request.user, OFFICER_ROLES):
+        return render(request, "403.html", status=403)
+    try:
+        form = survey_form_in_force(code=code)
+    except DomainError as error:
+        return render(request, "404.html", {"message": error.message}, status=error.status)
+    response = HttpResponse(
+        xlsform_export(form),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{form.code}-v{form.version}-xlsform.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

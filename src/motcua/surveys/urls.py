@@ -12,5 +12,6 @@ urlpatterns = [
     path("khao-sat/<slug:code>/", sipas_views.answer, name="sipas_answer"),
     path("khao-sat/<slug:code>/nhap-phieu/", sipas_views.desk, name="sipas_desk"),
     path("khao-sat/<slug:code>/chi-so/", sipas_views.index, name="sipas_index"),
+    path("khao-sat/<slug:code>/xlsform/", sipas_views.xlsform, name="sipas_xlsform"),
     path("khao-sat/<slug:code>/cong-khai/", sipas_views.public_index, name="sipas_public"),
 ]
