@@ -16,7 +16,12 @@ from motcua.surveys import events
 from motcua.surveys import services as sipas
 from motcua.surveys.demo import SHEETS_PER_UNIT, load_sipas
 from motcua.surveys.models import Channel, SectionKind, SurveyAnswer, SurveyQuestion
-from motcua.surveys.selectors import survey_form_in_force, survey_index
+from motcua.surveys.selectors import (
+    sample_size,
+    sample_sizes,
+    survey_form_in_force,
+    survey_index,
+)
 from tests.surveys.conftest import returned
 
 FACTOR_ITEMS = {
@@ -180,3 +185,18 @@ def test_a_new_version_copies_the_frozen_one_and_is_editable(form, make_unit, re
     sipas.survey_question_update(actor=reform_officer, question=question, text="Chỗ ngồi chờ")
     assert SurveyQuestion.objects.get(section__form=form, code="tc1").text != "Chỗ ngồi chờ"
     assert Event.objects.filter(action=events.FORM_VERSIONED, subject_id=str(new.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("population", "margin", "expected"),
+    [(1000, 0.05, 278), (100, 0.05, 80), (10, 0.05, 10), (0, 0.05, 0), (100_000, 0.03, 1056)],
+)
+def test_sample_size_by_hand(population, margin, expected):
+    # n0 = 1.96² × 0.25 / e² (384.16 at ±5 %); n = n0 / (1 + (n0 − 1) / N), rounded up
+    assert sample_size(population=population, margin=margin) == expected
+
+
+def test_sample_sizes_count_dossiers_returned_in_the_period(world):
+    returned(world)
+    returned(world, day=1)
+    assert sample_sizes(date_from=None, date_to=None, margin=0.05) == {world.commune.code: (2, 2)}

@@ -101,6 +101,7 @@ def test_index_page_and_excel_agree(client, unit, make_user, province):
     client.force_login(make_user(Role.REFORM_OFFICER, unit=province))
     html = client.get(INDEX).content.decode()
     assert unit.name in html and "50,00%" in html
+    assert "Cỡ mẫu cần thiết" in html and "Cochran" in html and "± 5 điểm phần trăm" in html
     export = client.get(INDEX, {"xuat": "xlsx"})
     sheet_ = load_workbook(BytesIO(export.content)).active
     rows = list(sheet_.iter_rows(values_only=True))

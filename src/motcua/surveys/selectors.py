@@ -4,6 +4,7 @@ SIPAS-style surveys (the index per unit and factor)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,6 +12,8 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Dossier
 from motcua.organization.models import Unit
 from motcua.organization.selectors import unit_subtree_ids
 from motcua.surveys.models import (
@@ -247,3 +250,33 @@ def survey_index(
             )
         )
     return result
+
+
+Z_95 = 1.96
+
+
+def sample_size(*, population: int, margin: float, z: float = Z_95, p: float = 0.5) -> int:
+    """Answer sheets needed for a share known to ± ``margin`` at 95 % (Cochran's formula with
+    the finite population correction; p = 0,5 is the most cautious guess)."""
+    if population <= 0:
+        return 0
+    if not 0 < margin < 1:
+        raise ValueError("margin must be between 0 and 1")
+    n0 = z * z * p * (1 - p) / (margin * margin)
+    return min(population, math.ceil(n0 / (1 + (n0 - 1) / population)))
+
+
+def sample_sizes(
+    *, date_from: dt.date | None, date_to: dt.date | None, margin: float
+) -> dict[str, tuple[int, int]]:
+    """Per unit code: (dossiers returned in the period, sheets needed for ``margin``)."""
+    qs = Dossier.objects.filter(status=Status.RETURNED, returned_at__isnull=False)
+    if date_from:
+        qs = qs.filter(returned_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(returned_at__date__lte=date_to)
+    rows = qs.values("competent_unit__code").annotate(n=Count("pk"))
+    return {
+        r["competent_unit__code"]: (r["n"], sample_size(population=r["n"], margin=margin))
+        for r in rows
+    }

@@ -22,7 +22,7 @@ from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role, units_of
 from motcua.surveys import services
 from motcua.surveys.models import Channel, QuestionKind
-from motcua.surveys.selectors import survey_form_in_force, survey_index
+from motcua.surveys.selectors import sample_sizes, survey_form_in_force, survey_index
 from motcua.surveys.xlsform import xlsform_export
 
 ANSWERS_PER_HOUR = 10
@@ -110,6 +110,20 @@ def _index_context(request, code: str) -> dict:
     return {"form": form, "period": period, "rows": rows, "kinds": KINDS}
 
 
+MARGINS = {"3": 0.03, "5": 0.05, "10": 0.10}  # ± percentage points the officer may choose
+
+
+def _with_samples(request, context: dict) -> dict:
+    chosen = request.GET.get("sai_so", "5")
+    margin = MARGINS.get(chosen, 0.05)
+    period = context["period"]
+    sizes = sample_sizes(date_from=period.start, date_to=period.end, margin=margin)
+    for row in context["rows"]:
+        row.returned, row.needed = sizes.get(row.unit_code, (0, 0))
+    context.update(margin=chosen if chosen in MARGINS else "5", margins=MARGINS)
+    return context
+
+
 def _xlsx(context: dict) -> HttpResponse:
     book = Workbook()
     sheet = book.active
@@ -153,7 +167,7 @@ def index(request, code: str):
         return render(request, "404.html", {"message": error.message}, status=error.status)
     if request.GET.get("xuat") == "xlsx":
         return _xlsx(context)
-    return render(request, "surveys/sipas_index.html", context)
+    return render(request, "surveys/sipas_index.html", _with_samples(request, context))
 
 
 @require_GET
