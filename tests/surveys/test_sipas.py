@@ -17,6 +17,7 @@ from motcua.surveys import services as sipas
 from motcua.surveys.demo import SHEETS_PER_UNIT, load_sipas
 from motcua.surveys.models import Channel, SectionKind, SurveyAnswer, SurveyQuestion
 from motcua.surveys.selectors import (
+    FactorScore,
     sample_size,
     sample_sizes,
     survey_form_in_force,
@@ -200,3 +201,9 @@ def test_sample_sizes_count_dossiers_returned_in_the_period(world):
     returned(world)
     returned(world, day=1)
     assert sample_sizes(date_from=None, date_to=None, margin=0.05) == {world.commune.code: (2, 2)}
+
+
+def test_wilson_interval_by_hand():
+    # p = 0,8, n = 10: centre (0,8 + 0,19208) / 1,38416, half 1,96 × √0,025604 / 1,38416
+    assert FactorScore("x", "x", answers=10, satisfied=8).interval == (0.4902, 0.9433)
+    assert FactorScore("x", "x", answers=0, satisfied=0).interval is None

@@ -91,6 +91,7 @@ def test_api_answer_and_index(client, unit, make_user, province):
     body = client.get("/api/surveys/sipas/SIPAS/index").json()
     [row] = body["units"]
     assert row["unit_code"] == unit.code and row["index"] == 1.0 and len(row["factors"]) == 5
+    assert row["factors"][0]["ci_high"] == 1.0 and 0 < row["factors"][0]["ci_low"] < 1
     assert "chưa đối chiếu" in body["formula"]
 
 

@@ -219,6 +219,8 @@ class FactorOut(Schema):
     answers: int
     satisfied: int
     share: float | None
+    ci_low: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận dưới")
+    ci_high: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận trên")
 
 
 class UnitIndexOut(Schema):
@@ -272,6 +274,8 @@ def sipas_index(
                         "answers": f.answers,
                         "satisfied": f.satisfied,
                         "share": f.share,
+                        "ci_low": f.interval[0] if f.interval else None,
+                        "ci_high": f.interval[1] if f.interval else None,
                     }
                     for f in r.factors
                 ],

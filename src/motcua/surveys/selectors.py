@@ -168,6 +168,18 @@ class FactorScore:
     def percent(self) -> float | None:
         return None if self.share is None else round(self.share * 100, 2)
 
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """Wilson 95 % interval of the share. Answers of one sheet are not independent, so
+        this is narrower than the truth: a guide, not the Ministry's method."""
+        if not self.answers:
+            return None
+        n, p, z2 = self.answers, self.satisfied / self.answers, Z_95 * Z_95
+        denominator = 1 + z2 / n
+        centre = (p + z2 / (2 * n)) / denominator
+        half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+        return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
+
 
 @dataclass
 class UnitIndex:
