@@ -7,12 +7,18 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from motcua.core.client import client_address
+from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.core.periods import parse_period
 from motcua.core.throttle import lookup_guard
 from motcua.core.validation import Text
 from motcua.dossiers.lookup import dossier_for_applicant
+from motcua.organization.auth import officer_auth
+from motcua.organization.models import Unit
+from motcua.organization.permissions import has_role
 from motcua.surveys import selectors, services
 from motcua.surveys.models import Overall
+from motcua.surveys.selectors import FORMULA, survey_form_in_force, survey_index
+from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard
 
 router = Router(tags=["Đánh giá"])
 
@@ -163,4 +169,117 @@ def by_unit(
         "period": p.as_dict(),
         "total": selectors.satisfaction(**args)[0],
         "rows": selectors.satisfaction(**args, group_by=group),
+    }
+
+
+# --- SIPAS-style surveys ------------------------------------------------------------------
+
+
+class SurveyAnswersIn(Schema):
+    unit: Text(40) = Field(..., description="mã cơ quan, đơn vị đã giải quyết công việc")
+    answers: dict[Text(40), Text(2000) | list[Text(10)]] = Field(
+        ..., max_length=200, description="mã câu hỏi → '4' | ['1', '3'] | văn bản"
+    )
+
+
+class SurveyResponseOut(Schema):
+    id: int
+    form: str
+    unit: str
+    channel: str
+
+
+@router.post(
+    "/sipas/{code}/responses",
+    response={201: SurveyResponseOut},
+    summary="Gửi phiếu khảo sát hài lòng (SIPAS) — không cần đăng nhập, giới hạn theo thiết bị",
+)
+def sipas_response_create(request, code: str, payload: SurveyAnswersIn):
+
+    answer_guard(request)
+    form = survey_form_in_force(code=code)
+    unit = Unit.objects.filter(code=payload.unit, valid_to__isnull=True).first()
+    if unit is None:
+        raise InvalidInput("Không tìm thấy cơ quan, đơn vị.", code="survey_unit")
+    response = services.survey_response_record(form=form, unit=unit, answers=payload.answers)
+    return Status(
+        201,
+        {
+            "id": response.pk,
+            "form": f"{form.code} v{form.version}",
+            "unit": unit.code,
+            "channel": response.channel,
+        },
+    )
+
+
+class FactorOut(Schema):
+    code: str
+    title: str
+    answers: int
+    satisfied: int
+    share: float | None
+    ci_low: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận dưới")
+    ci_high: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận trên")
+
+
+class UnitIndexOut(Schema):
+    unit_code: str
+    unit_name: str
+    responses: int
+    index: float | None
+    factors: list[FactorOut]
+
+
+class SurveyIndexOut(Schema):
+    form: str
+    formula: str
+    period: dict
+    units: list[UnitIndexOut]
+
+
+@router.get(
+    "/sipas/{code}/index",
+    response=SurveyIndexOut,
+    auth=officer_auth,
+    summary="Chỉ số hài lòng theo đơn vị và yếu tố (cán bộ)",
+)
+def sipas_index(
+    request,
+    code: str,
+    period: Text(10) = "year",
+    date: Text(10) | None = None,
+    unit: Text(40) | None = None,
+):
+
+    if not has_role(request.user, OFFICER_ROLES):
+        raise PermissionDenied("Chỉ cán bộ cải cách, lãnh đạo, thanh tra xem được chỉ số.")
+    form = survey_form_in_force(code=code)
+    p = parse_period(period, date)
+    rows = survey_index(form=form, unit=unit, date_from=p.start, date_to=p.end)
+    return {
+        "form": f"{form.code} v{form.version}",
+        "formula": FORMULA,
+        "period": p.as_dict(),
+        "units": [
+            {
+                "unit_code": r.unit_code,
+                "unit_name": r.unit_name,
+                "responses": r.responses,
+                "index": r.index,
+                "factors": [
+                    {
+                        "code": f.code,
+                        "title": f.title,
+                        "answers": f.answers,
+                        "satisfied": f.satisfied,
+                        "share": f.share,
+                        "ci_low": f.interval[0] if f.interval else None,
+                        "ci_high": f.interval[1] if f.interval else None,
+                    }
+                    for f in r.factors
+                ],
+            }
+            for r in rows
+        ],
     }

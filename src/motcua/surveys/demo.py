@@ -3,17 +3,24 @@
 Answers follow the dossier's facts where the questionnaire asks about them (time vs the due
 date, supplements, online service) and vary for the rest; the overall satisfaction follows
 the points.
+
+SIPAS-style answer sheets: a few per unit that returned results, online and keyed in at the
+desk, through ``survey_response_record`` (anonymous: no dossier, no person).
 """
 
 from __future__ import annotations
 
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Channel, Classification, Dossier
-from motcua.surveys.models import Overall, Rating
-from motcua.surveys.selectors import questionnaire_in_force
-from motcua.surveys.services import rating_submit
+from motcua.organization.models import Unit
+from motcua.surveys.models import Channel as SurveyChannel
+from motcua.surveys.models import Overall, QuestionKind, Rating, SurveyQuestion
+from motcua.surveys.selectors import questionnaire_in_force, survey_form_in_force
+from motcua.surveys.services import rating_submit, survey_response_record
 
 SHARE = 0.4  # of returned dossiers get a rating
+SHEETS_PER_UNIT = 12  # SIPAS answer sheets per unit that returned results
+SCALE_WEIGHTS = (0.02, 0.05, 0.13, 0.45, 0.35)  # 1 … 5: mostly satisfied, some not
 
 
 def _answers(dossier: Dossier, codes: list[str], rng) -> dict[str, int]:
@@ -50,3 +57,44 @@ def load(*, rng, stdout, options) -> None:
         )
         done += 1
     stdout.write(f"  Đánh giá mẫu: {done} hồ sơ đã trả kết quả được người nộp đánh giá.")
+    load_sipas(rng=rng, stdout=stdout)
+
+
+def _sheet(questions: list[SurveyQuestion], rng, mood: float) -> dict:
+    answers: dict = {}
+    for q in questions:
+        if q.kind == QuestionKind.SCALE5:
+            weights = list(SCALE_WEIGHTS)
+            weights[4] *= mood
+            answers[q.code] = rng.choices(("1", "2", "3", "4", "5"), weights)[0]
+        elif q.kind == QuestionKind.EXPECT3:
+            answers[q.code] = rng.choice(("1", "2", "3"))
+        elif q.kind == QuestionKind.SINGLE and rng.random() < 0.9:
+            answers[q.code] = rng.choice([o["value"] for o in q.options()])
+        elif q.kind == QuestionKind.MULTIPLE and rng.random() < 0.5:
+            answers[q.code] = rng.sample([o["value"] for o in q.options()], 2)
+    return answers
+
+
+def load_sipas(*, rng, stdout) -> None:
+    form = survey_form_in_force()
+    if form.responses.exists():
+        return
+    questions = list(SurveyQuestion.objects.filter(section__form=form))
+    unit_ids = (
+        Dossier.objects.filter(status=Status.RETURNED)
+        .values_list("competent_unit_id", flat=True)
+        .distinct()
+    )
+    done = 0
+    for unit in Unit.objects.filter(pk__in=unit_ids).order_by("code"):
+        mood = rng.uniform(0.5, 1.5)  # units differ
+        for _ in range(SHEETS_PER_UNIT):
+            survey_response_record(
+                form=form,
+                unit=unit,
+                answers=_sheet(questions, rng, mood),
+                channel=SurveyChannel.ONLINE,
+            )
+            done += 1
+    stdout.write(f"  Khảo sát SIPAS mẫu: {done} phiếu trả lời.")

@@ -7,3 +7,11 @@ SUBJECT = "rating"
 SUBMITTED = register("rating.submitted", "Người nộp đánh giá mức độ hài lòng")
 QUESTIONNAIRE_SAVED = register("questionnaire.saved", "Cập nhật bộ câu hỏi đánh giá hài lòng")
 QUESTIONNAIRE_DELETED = register("questionnaire.deleted", "Xóa bộ câu hỏi đánh giá hài lòng")
+
+# SIPAS-style surveys: subject_type="survey_response" (id = answer sheet) and "survey_form"
+RESPONSE_SUBJECT = "survey_response"
+FORM_SUBJECT = "survey_form"
+RESPONSE_RECORDED = register("survey.response_recorded", "Ghi nhận phiếu khảo sát hài lòng")
+FORM_UPDATED = register("survey.form_updated", "Sửa phiếu khảo sát hài lòng")
+FORM_VERSIONED = register("survey.form_versioned", "Tạo phiên bản mới của phiếu khảo sát")
+FORM_IMPORTED = register("survey.form_imported", "Nhập phiếu khảo sát từ XLSForm")

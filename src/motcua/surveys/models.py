@@ -187,3 +187,163 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id} {self.indicator_id}: {self.points}"
+
+
+# --- SIPAS-style surveys (a different instrument from the per-dossier rating above) --------
+
+
+class SurveyForm(models.Model):
+    """A versioned questionnaire of the SIPAS kind; frozen once an answer uses it."""
+
+    code = models.CharField(_("mã phiếu khảo sát"), max_length=30)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    name = models.CharField(_("tên"), max_length=255)
+    source = models.CharField(_("căn cứ, nguồn"), max_length=500, blank=True)
+    note = models.TextField(_("ghi chú (điểm chưa xác nhận)"), blank=True)
+    effective_from = models.DateField(_("áp dụng từ"))
+    effective_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phiếu khảo sát SIPAS")
+        verbose_name_plural = _("phiếu khảo sát SIPAS")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="survey_form_version"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="survey_form_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (phiên bản {self.version})"
+
+    def is_in_use(self) -> bool:
+        return self.responses.exists()
+
+
+class SectionKind(models.TextChoices):
+    PROFILE = "profile", _("Thông tin người trả lời")  # age, sex, … (never identifies)
+    FACTOR = "factor", _("Yếu tố cung ứng dịch vụ")  # one of the five SIPAS factors
+    POLICY = "policy", _("Chính sách")  # the policy items
+    EXPECTATION = "expectation", _("Mong đợi")  # what the respondent wants improved
+    OTHER = "other", _("Khác")  # free comments
+
+
+class SurveySection(models.Model):
+    form = models.ForeignKey(SurveyForm, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    code = models.SlugField(_("mã phần"), max_length=40)
+    title = models.CharField(_("tên phần"), max_length=300)
+    kind = models.CharField(_("loại"), max_length=16, choices=SectionKind.choices)
+
+    class Meta:
+        verbose_name = _("phần của phiếu")
+        verbose_name_plural = _("phần của phiếu")
+        ordering = ["form", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "code"], name="survey_section_code"),
+            models.UniqueConstraint(fields=["form", "order"], name="survey_section_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class QuestionKind(models.TextChoices):
+    SCALE5 = "scale5", _("Thang 5 mức hài lòng")  # 1 Rất không hài lòng … 5 Rất hài lòng
+    EXPECT3 = "expect3", _("Thang 3 mức mong đợi")  # 1 … 3
+    SINGLE = "single", _("Chọn một")  # one of ``choices``
+    MULTIPLE = "multiple", _("Chọn nhiều")  # any of ``choices``
+    TEXT = "text", _("Trả lời tự do")  # free text, shown as text
+
+
+SCALE5 = [
+    {"value": "1", "label": "Rất không hài lòng"},
+    {"value": "2", "label": "Không hài lòng"},
+    {"value": "3", "label": "Bình thường"},
+    {"value": "4", "label": "Hài lòng"},
+    {"value": "5", "label": "Rất hài lòng"},
+]
+SATISFIED_VALUES = ("4", "5")
+EXPECT3 = [
+    {"value": "1", "label": "Không cần thiết"},
+    {"value": "2", "label": "Cần thiết"},
+    {"value": "3", "label": "Rất cần thiết"},
+]
+
+
+class SurveyQuestion(models.Model):
+    section = models.ForeignKey(SurveySection, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    code = models.SlugField(_("mã câu hỏi"), max_length=40)
+    text = models.CharField(_("nội dung"), max_length=500)
+    kind = models.CharField(_("loại câu hỏi"), max_length=10, choices=QuestionKind.choices)
+    choices = models.JSONField(_("các lựa chọn"), default=list, blank=True)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    confirmed = models.BooleanField(
+        _("đã đối chiếu văn bản gốc"),
+        default=False,
+        help_text=_("Bỏ chọn khi nội dung chưa được xác nhận với văn bản của Bộ Nội vụ."),
+    )
+
+    class Meta:
+        verbose_name = _("câu hỏi khảo sát")
+        verbose_name_plural = _("câu hỏi khảo sát")
+        ordering = ["section__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "order"], name="survey_question_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.text}"
+
+    def options(self) -> list[dict]:
+        if self.kind == QuestionKind.SCALE5:
+            return SCALE5
+        if self.kind == QuestionKind.EXPECT3:
+            return EXPECT3
+        return list(self.choices or [])
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")  # the public page
+    DESK = "desk", _("Phiếu giấy tại bộ phận một cửa")  # keyed in by an officer
+
+
+class SurveyResponse(models.Model):
+    """One anonymous answer sheet: no person, no dossier, only the unit and the day."""
+
+    form = models.ForeignKey(SurveyForm, on_delete=models.PROTECT, related_name="responses")
+    unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField(_("ghi nhận lúc"))
+
+    class Meta:
+        verbose_name = _("phiếu trả lời")
+        verbose_name_plural = _("phiếu trả lời")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Phiếu {self.pk} ({self.unit_id})"
+
+
+class SurveyAnswer(models.Model):
+    """``value``: "4" for a scale or single choice, ["a", "b"] for multiple, text for text."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(_("trả lời"))
+
+    class Meta:
+        verbose_name = _("câu trả lời")
+        verbose_name_plural = _("câu trả lời")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.question_id}"

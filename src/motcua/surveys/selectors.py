@@ -1,16 +1,33 @@
-"""Reads of satisfaction ratings, shared by pages, API and the public statistics."""
+"""Reads of satisfaction ratings, shared by pages, API and the public statistics; and of
+SIPAS-style surveys (the index per unit and factor)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from motcua.core.errors import NotFound
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.models import Dossier
 from motcua.organization.models import Unit
 from motcua.organization.selectors import unit_subtree_ids
-from motcua.surveys.models import Overall, Questionnaire, Rating
+from motcua.surveys.models import (
+    SATISFIED_VALUES,
+    Overall,
+    QuestionKind,
+    Questionnaire,
+    Rating,
+    SectionKind,
+    SurveyAnswer,
+    SurveyForm,
+    SurveyResponse,
+    SurveySection,
+)
 
 QUESTIONNAIRE = "DG-HS"
 
@@ -106,3 +123,172 @@ def satisfaction(
             _summary({"group": r.pop(key), "label": r.pop(label), **r}, questionnaire) for r in rows
         ]
     return [_summary({"group": "", "label": "Tổng", **qs.aggregate(**aggregates)}, questionnaire)]
+
+
+# --- SIPAS-style surveys ------------------------------------------------------------
+# Reads of SIPAS-style surveys shared by the officer page, the API and the Excel export.
+#
+# The index (default formula, not confirmed against Decision 1001/QĐ-BNV): for each factor,
+# the share of its 5-point answers that are "Hài lòng" or "Rất hài lòng"; the unit's index is
+# the average of its factors' shares (factors without answers are left out).
+
+FORMULA = (
+    "Mỗi yếu tố: (số câu trả lời Hài lòng + Rất hài lòng) / số câu trả lời thang 5 mức của yếu "
+    "tố; chỉ số chung: bình quân các yếu tố có câu trả lời. Công thức mặc định, chưa đối chiếu "
+    "Quyết định 1001/QĐ-BNV."
+)
+
+
+def survey_form_in_force(*, code: str = "SIPAS", on: dt.date | None = None) -> SurveyForm:
+    on = on or timezone.localdate()
+    form = (
+        SurveyForm.objects.filter(code=code, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .prefetch_related("sections__questions")
+        .order_by("-version")
+        .first()
+    )
+    if form is None:
+        raise NotFound("Chưa có phiếu khảo sát đang áp dụng.", code="survey_form_missing")
+    return form
+
+
+@dataclass
+class FactorScore:
+    code: str
+    title: str
+    answers: int
+    satisfied: int
+
+    @property
+    def share(self) -> float | None:
+        return round(self.satisfied / self.answers, 4) if self.answers else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else round(self.share * 100, 2)
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """Wilson 95 % interval of the share. Answers of one sheet are not independent, so
+        this is narrower than the truth: a guide, not the Ministry's method."""
+        if not self.answers:
+            return None
+        n, p, z2 = self.answers, self.satisfied / self.answers, Z_95 * Z_95
+        denominator = 1 + z2 / n
+        centre = (p + z2 / (2 * n)) / denominator
+        half = Z_95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+        return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
+
+
+@dataclass
+class UnitIndex:
+    unit_code: str
+    unit_name: str
+    responses: int
+    factors: list[FactorScore] = field(default_factory=list)
+
+    @property
+    def index(self) -> float | None:
+        shares = [f.share for f in self.factors if f.share is not None]
+        return round(sum(shares) / len(shares), 4) if shares else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.index is None else round(self.index * 100, 2)
+
+
+def _responses(*, form, unit, date_from, date_to):
+    qs = SurveyResponse.objects.filter(form=form)
+    if unit:
+        found = Unit.objects.filter(code=unit).first()
+        if found is None:
+            raise NotFound(f"Không tìm thấy đơn vị {unit}.", code="unit_not_found")
+        qs = qs.filter(unit_id__in=unit_subtree_ids({found.pk}))
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs
+
+
+def survey_index(
+    *,
+    form: SurveyForm,
+    unit: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[UnitIndex]:
+    """The satisfaction index per unit (and per factor) for the answers of the period."""
+    responses = _responses(form=form, unit=unit, date_from=date_from, date_to=date_to)
+    factors = list(
+        SurveySection.objects.filter(form=form, kind=SectionKind.FACTOR).order_by("order")
+    )
+    counts = {
+        (r["unit__code"], r["unit__name"]): r["n"]
+        for r in responses.values("unit__code", "unit__name").annotate(n=Count("pk"))
+    }
+    satisfied = Q()
+    for value in SATISFIED_VALUES:
+        satisfied |= Q(value=value)
+    rows = (
+        SurveyAnswer.objects.filter(
+            response__in=responses,
+            question__kind=QuestionKind.SCALE5,
+            question__section__kind=SectionKind.FACTOR,
+        )
+        .values("response__unit__code", "question__section_id")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=satisfied))
+    )
+    cells: dict[tuple[str, int], tuple[int, int]] = {
+        (r["response__unit__code"], r["question__section_id"]): (r["n"], r["ok"]) for r in rows
+    }
+    result = []
+    for (code, name), n in sorted(counts.items()):
+        result.append(
+            UnitIndex(
+                unit_code=code,
+                unit_name=name,
+                responses=n,
+                factors=[
+                    FactorScore(
+                        code=s.code,
+                        title=s.title,
+                        answers=cells.get((code, s.pk), (0, 0))[0],
+                        satisfied=cells.get((code, s.pk), (0, 0))[1],
+                    )
+                    for s in factors
+                ],
+            )
+        )
+    return result
+
+
+Z_95 = 1.96
+
+
+def sample_size(*, population: int, margin: float, z: float = Z_95, p: float = 0.5) -> int:
+    """Answer sheets needed for a share known to ± ``margin`` at 95 % (Cochran's formula with
+    the finite population correction; p = 0,5 is the most cautious guess)."""
+    if population <= 0:
+        return 0
+    if not 0 < margin < 1:
+        raise ValueError("margin must be between 0 and 1")
+    n0 = z * z * p * (1 - p) / (margin * margin)
+    return min(population, math.ceil(n0 / (1 + (n0 - 1) / population)))
+
+
+def sample_sizes(
+    *, date_from: dt.date | None, date_to: dt.date | None, margin: float
+) -> dict[str, tuple[int, int]]:
+    """Per unit code: (dossiers returned in the period, sheets needed for ``margin``)."""
+    qs = Dossier.objects.filter(status=Status.RETURNED, returned_at__isnull=False)
+    if date_from:
+        qs = qs.filter(returned_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(returned_at__date__lte=date_to)
+    rows = qs.values("competent_unit__code").annotate(n=Count("pk"))
+    return {
+        r["competent_unit__code"]: (r["n"], sample_size(population=r["n"], margin=margin))
+        for r in rows
+    }
