@@ -1,0 +1,10 @@
+from django.urls import path
+
+from motcua.insights import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.process_map, name="process_map"),
+    path("xes/", views.export_xes, name="xes"),
+]
