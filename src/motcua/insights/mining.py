@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 #: Actions that send a dossier back (rework) and that ask the applicant for more papers.
-SEND_BACK = frozenset({"send_back"})
-SUPPLEMENT = frozenset({"request_supplement"})
+SEND_BACK = frozenset({"dossier.sent_back", "send_back"})
+SUPPLEMENT = frozenset({"dossier.supplement_requested", "request_supplement"})
 
 
 @dataclass(frozen=True)

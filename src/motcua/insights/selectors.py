@@ -12,6 +12,7 @@ import numpy as np
 from django.db.models import Q
 
 from motcua.core.errors import PermissionDenied
+from motcua.dossiers import events
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import visible_unit_ids
 from motcua.insights.mining import LogEvent, Pair, ProcessMap, mine
@@ -20,6 +21,8 @@ from motcua.organization.models import Unit
 from motcua.organization.permissions import user_roles
 from motcua.workcalendar.services import working_time_between_many
 
+#: Events that are no step of the work (reminders the system sends): left out of the log.
+NOT_STEPS = (events.DUE_SOON_WARNED,)
 #: Events read per database round trip (the log is streamed, never loaded as model objects).
 CHUNK = 5000
 
@@ -68,6 +71,7 @@ def dossier_event_log(*, user, filters: LogFilters) -> Iterator[LogEvent]:
         Event.objects.filter(
             subject_type="dossier", subject_id__in=dossier_codes(user=user, filters=filters)
         )
+        .exclude(action__in=NOT_STEPS)
         .order_by("subject_id", "seq")
         .values_list("subject_id", "action", "at", "actor_label", "unit_id")
     )
