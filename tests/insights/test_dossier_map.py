@@ -117,6 +117,8 @@ def test_the_page_shows_where_the_time_goes(world, histories, client):
     assert "5 bước tốn nhiều thời gian nhất" in page
     assert slow.code in page
     assert world.commune.name in page
+    assert "Trả lại bước trước" in page  # actions by their Vietnamese names, not codes
+    assert "dossier.sent_back" not in page
     client.force_login(world.other_leader)
     assert slow.code not in client.get(reverse("insights:process_map")).content.decode()
 
