@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers import services
+from motcua.insights.logs import read_csv
+from motcua.insights.mining import mine
 from motcua.insights.selectors import LogFilters, process_map
 from motcua.ledger.models import Event
 from motcua.workcalendar.services import working_time_between
@@ -149,3 +151,16 @@ def test_the_api_answers_the_same_map(world, histories, client):
     assert body["cases"] == 3
     assert body["rework"]["send_backs"] == 1
     assert len(body["slowest_steps"]) <= 5
+
+
+def test_csv_export_reads_back_to_the_same_map(world, histories, client, tmp_path):
+    client.force_login(world.leader)
+    response = client.get(reverse("insights:csv"))
+    assert response.status_code == 200 and response.streaming
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"".join(response.streaming_content))
+    again = mine(read_csv(path))
+    direct = process_map(user=world.leader, filters=LogFilters())
+    assert (again.cases, again.events) == (direct.cases, direct.events)
+    assert again.dfg() == direct.dfg()
+    assert [v.activities for v in again.variants] == [v.activities for v in direct.variants]

@@ -7,4 +7,5 @@ app_name = "insights"
 urlpatterns = [
     path("", views.process_map, name="process_map"),
     path("xes/", views.export_xes, name="xes"),
+    path("csv/", views.export_csv, name="csv"),
 ]

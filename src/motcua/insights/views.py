@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date
 
 from motcua.core.errors import PermissionDenied
 from motcua.insights import selectors
-from motcua.insights.logs import xes_chunks
+from motcua.insights.logs import csv_chunks, xes_chunks
 
 
 def _filters(request) -> selectors.LogFilters:
@@ -51,14 +51,23 @@ def process_map(request):
     )
 
 
-@login_required
-def export_xes(request):
+def _export(request, chunks, content_type: str, filename: str):
     filters = _filters(request)
     try:
         selectors.dossier_codes(user=request.user, filters=filters)
     except PermissionDenied as error:
         raise DjangoPermissionDenied(error.message) from None
     events = selectors.dossier_event_log(user=request.user, filters=filters)
-    response = StreamingHttpResponse(xes_chunks(events), content_type="application/xml")
-    response["Content-Disposition"] = 'attachment; filename="nhat-ky-ho-so.xes"'
+    response = StreamingHttpResponse(chunks(events), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def export_xes(request):
+    return _export(request, xes_chunks, "application/xml", "nhat-ky-ho-so.xes")
+
+
+@login_required
+def export_csv(request):
+    return _export(request, csv_chunks, "text/csv; charset=utf-8", "nhat-ky-ho-so.csv")
