@@ -164,3 +164,23 @@ def test_csv_export_reads_back_to_the_same_map(world, histories, client, tmp_pat
     assert (again.cases, again.events) == (direct.cases, direct.events)
     assert again.dfg() == direct.dfg()
     assert [v.activities for v in again.variants] == [v.activities for v in direct.variants]
+
+
+def test_at_risk_baseline_ranks_by_share_of_allotted_working_time(world, client):
+    from motcua.insights.selectors import at_risk
+
+    early = receive(world, when=at(0, 8))
+    late = receive(world, when=at(1, 8))
+    overdue = receive(world, when=at(-7, 8))
+    now = at(2, 8)
+    rows = at_risk(user=world.leader, filters=LogFilters(), now=now)
+    assert [r.code for r in rows] == [early.code, late.code]  # the overdue one is left out
+    assert overdue.code not in {r.code for r in rows}
+    expected = working_time_between(early.received_at, now, unit=world.commune) / (
+        working_time_between(early.received_at, early.due_at, unit=world.commune)
+    )
+    assert rows[0].used_share == pytest.approx(expected)
+    assert rows[0].used_share > rows[1].used_share > 0
+    assert at_risk(user=world.other_leader, filters=LogFilters(), now=now) == []
+    client.force_login(world.leader)
+    assert "có nguy cơ trễ hạn" in client.get(reverse("insights:process_map")).content.decode()

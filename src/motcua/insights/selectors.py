@@ -109,3 +109,61 @@ def working_hours(pairs: Sequence[Pair]) -> list[float]:
 def process_map(*, user, filters: LogFilters, keep: int = 10) -> ProcessMap:
     """The process map of the matching dossiers, durations in working hours."""
     return mine(dossier_event_log(user=user, filters=filters), durations=working_hours, keep=keep)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    code: str
+    unit: str
+    used_share: float  # working time used / working time allotted (0 … 1)
+    hours_left: float
+    due_at: dt.datetime
+
+
+def at_risk(
+    *, user, filters: LogFilters, now: dt.datetime | None = None, limit: int = 20
+) -> list[AtRisk]:
+    """Open dossiers not yet overdue, riskiest first, by the BASELINE of the issue: the share of
+    the allotted working time already used (paused time excluded). Not a trained model yet."""
+    from django.utils import timezone
+
+    from motcua.dossiers.lifecycle import CLOCK_RUNNING
+
+    now = now or timezone.now()
+    found = Dossier.objects.filter(
+        code__in=dossier_codes(user=user, filters=filters),
+        status__in=CLOCK_RUNNING,
+        due_at__gt=now,
+        received_at__isnull=False,
+    ).values_list("code", "holder_unit_id", "received_at", "due_at", "paused_hours")
+    rows: list[tuple[str, int | None, dt.datetime, dt.datetime, float]] = [
+        (code, unit, received, due, paused or 0.0)
+        for code, unit, received, due, paused in found
+        if received is not None and due is not None
+    ]
+    by_unit: dict[int | None, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_unit[row[1]].append(i)
+    names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
+    out: list[AtRisk] = []
+    for unit, idx in by_unit.items():
+        received = _utc_us([rows[i][2] for i in idx])
+        allotted = working_time_between_many(
+            received, _utc_us([rows[i][3] for i in idx]), unit=unit
+        )
+        used = working_time_between_many(received, _utc_us([now] * len(idx)), unit=unit)
+        for i, a, u in zip(idx, allotted, used, strict=True):
+            paused = rows[i][4]
+            allot, spent = float(a) - paused, float(u) - paused
+            share = min(max(spent / allot, 0.0), 1.0) if allot > 0 else 1.0
+            out.append(
+                AtRisk(
+                    code=rows[i][0],
+                    unit=names.get(unit, "") if unit else "",
+                    used_share=share,
+                    hours_left=max(allot - spent, 0.0),
+                    due_at=rows[i][3],
+                )
+            )
+    out.sort(key=lambda r: (-r.used_share, r.hours_left, r.code))
+    return out[:limit]

@@ -47,6 +47,7 @@ def process_map(request):
             "variants": pm.variants[:10],
             "edges": pm.edges[:50],
             "query": request.GET.urlencode(),
+            "at_risk": selectors.at_risk(user=request.user, filters=filters),
         },
     )
 
