@@ -86,14 +86,19 @@ def test_variants_and_rework(world, histories):
     assert pm.slowest_units(5)[0].key == world.commune.name
 
 
-def test_scope_filters_and_staff_only(world, histories, make_user):
+def test_scope_filters_and_staff_only(world, histories, make_user, client):
     assert process_map(user=world.other_leader, filters=LogFilters()).cases == 0
     assert process_map(user=world.leader, filters=LogFilters(procedure="nope")).cases == 0
     assert (
         process_map(user=world.leader, filters=LogFilters(date_from=dt.date(2026, 3, 6))).cases == 1
     )
+    nobody = make_user()
     with pytest.raises(PermissionDenied):
-        process_map(user=make_user(), filters=LogFilters())
+        process_map(user=nobody, filters=LogFilters())
+    client.force_login(nobody)
+    assert client.get(reverse("insights:process_map")).status_code == 403
+    assert client.get(reverse("insights:xes")).status_code == 403
+    assert client.get("/api/insights/process-map").status_code == 403
 
 
 def test_insights_never_write(world, histories, client):
