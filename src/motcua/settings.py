@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "motcua.surveys",
     "motcua.feedback",
     "motcua.reporting",
+    "motcua.insights",
     "motcua.portal",
     "motcua.demo",
 ]

@@ -32,6 +32,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("danh-gia/", include("motcua.surveys.urls")),
     path("thong-ke/", include("motcua.reporting.urls")),
+    path("phan-tich/", include("motcua.insights.urls")),
     path("van-hanh/", operations.operations, name="operations"),
     path("", include("motcua.feedback.urls")),  # /phan-anh/ and /open311/v2/
     path("", include("motcua.portal.urls")),

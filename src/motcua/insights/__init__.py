@@ -1,0 +1,1 @@
+"""Insights: process mining on the dossier history (reads the ledger, never writes to it)."""

@@ -1,0 +1,74 @@
+"""Pages of the process analysis: thin, every read goes through ``selectors``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+
+from motcua.core.errors import PermissionDenied
+from motcua.insights import selectors
+from motcua.insights.logs import csv_chunks, xes_chunks
+
+
+def _filters(request) -> selectors.LogFilters:
+    def day(name):
+        value = parse_date(request.GET.get(name) or "")
+        return value if isinstance(value, dt.date) else None
+
+    unit = request.GET.get("unit") or ""
+    return selectors.LogFilters(
+        procedure=(request.GET.get("procedure") or "").strip() or None,
+        unit=int(unit) if unit.isdigit() else None,
+        date_from=day("from"),
+        date_to=day("to"),
+    )
+
+
+@login_required
+def process_map(request):
+    filters = _filters(request)
+    try:
+        pm = selectors.process_map(user=request.user, filters=filters)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from None
+    return render(
+        request,
+        "insights/process_map.html",
+        {
+            "pm": pm,
+            "filters": filters,
+            "slowest_steps": pm.slowest_steps(5),
+            "slowest_units": pm.slowest_units(5),
+            "variants": pm.variants[:10],
+            "edges": pm.edges[:50],
+            "query": request.GET.urlencode(),
+            "at_risk": selectors.at_risk(user=request.user, filters=filters),
+        },
+    )
+
+
+def _export(request, chunks, content_type: str, filename: str):
+    filters = _filters(request)
+    try:
+        selectors.dossier_codes(user=request.user, filters=filters)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from None
+    events = selectors.dossier_event_log(user=request.user, filters=filters)
+    response = StreamingHttpResponse(chunks(events), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_xes(request):
+    return _export(request, xes_chunks, "application/xml", "nhat-ky-ho-so.xes")
+
+
+@login_required
+def export_csv(request):
+    return _export(request, csv_chunks, "text/csv; charset=utf-8", "nhat-ky-ho-so.csv")
