@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.reporting",
     "motcua.portal",
+    "motcua.interop",
     "motcua.demo",
 ]
 

@@ -1,0 +1,177 @@
+"""Delivery of the outbox to the National Public Service Portal (the only writer of sync rows
+after they are created with their dossier events)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.core.errors import DomainError
+from motcua.dossiers import events as dossier_events
+from motcua.dossiers.models import Channel, Dossier
+from motcua.interop import events
+from motcua.interop.adapters import NationalPortal, PortalError, get_portal
+from motcua.interop.models import SyncRecord, SyncState
+from motcua.ledger.models import Event
+from motcua.ledger.services import event_record
+
+#: Attempts before a record is parked; back-off doubles from BACKOFF_BASE up to BACKOFF_MAX.
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = dt.timedelta(seconds=30)
+BACKOFF_MAX = dt.timedelta(hours=2)
+
+CHANNEL_CODES: dict[str, int] = {Channel.IN_PERSON: 1, Channel.ONLINE: 2, Channel.POSTAL: 3}
+UNSENT = (SyncState.PENDING, SyncState.FAILED, SyncState.PARKED)
+
+
+class NotParked(DomainError):
+    code = "interop_not_parked"
+    default_message = "Chỉ gửi lại được bản ghi đang tạm dừng hoặc lỗi."
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def payload_for(record: SyncRecord, dossier: Dossier | None, paid_online: bool) -> dict[str, Any]:
+    """The record in the national side's shape (field names as in docs/interop.md)."""
+    body: dict[str, Any] = {
+        "key": record.event_hash,
+        "ma_ho_so": record.dossier_code,
+        "seq": record.event_seq,
+        "trang_thai": record.national_status,
+        "thoi_diem": _iso(record.event_at),
+        "han_giai_quyet": record.due_at or None,
+    }
+    if dossier is not None:
+        body.update(
+            {
+                "ma_thu_tuc": dossier.procedure.code,
+                "ma_don_vi_tiep_nhan": dossier.receiving_unit.electronic_id
+                or dossier.receiving_unit.code,
+                "ma_don_vi_tham_quyen": dossier.competent_unit.electronic_id
+                or dossier.competent_unit.code,
+                "kenh": CHANNEL_CODES.get(dossier.channel),
+                "ngay_tiep_nhan": _iso(dossier.received_at),
+                "ngay_co_ket_qua": _iso(dossier.finished_at),
+                "ngay_tra_ket_qua": _iso(dossier.returned_at),
+                "thanh_toan_truc_tuyen": paid_online,
+            }
+        )
+    return body
+
+
+@dataclass
+class SyncResult:
+    sent: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    parked: int = 0
+
+
+def _unsent_by_dossier(limit: int) -> dict[str, list[SyncRecord]]:
+    """Up to ``limit`` dossiers with something to send, each with all its unsent rows in order."""
+    now = timezone.now()
+    due = SyncRecord.objects.filter(state__in=(SyncState.PENDING, SyncState.FAILED)).exclude(
+        next_attempt_at__gt=now
+    )
+    codes = list(due.order_by().values_list("dossier_code", flat=True).distinct()[:limit])
+    chains: dict[str, list[SyncRecord]] = defaultdict(list)
+    for row in SyncRecord.objects.filter(dossier_code__in=codes, state__in=UNSENT).order_by(
+        "dossier_code", "event_seq"
+    ):
+        chains[row.dossier_code].append(row)
+    return chains
+
+
+def interop_sync(
+    *, portal: NationalPortal | None = None, limit: int = 500, now: dt.datetime | None = None
+) -> SyncResult:
+    """Send pending records, in order per dossier; a dossier stops at its first unsent record
+    that fails, waits for back-off or is parked. Each record is marked in its own short
+    transaction, so a slow portal never holds a lock the desk needs."""
+    portal = portal or get_portal()
+    result = SyncResult()
+    chains = _unsent_by_dossier(limit)
+    dossiers = Dossier.objects.select_related(
+        "procedure", "receiving_unit", "competent_unit"
+    ).in_bulk(list(chains), field_name="code")
+    paid = set(
+        Event.objects.filter(
+            subject_type=dossier_events.SUBJECT,
+            subject_id__in=list(chains),
+            payload__online=True,
+        ).values_list("subject_id", flat=True)
+    )
+    for code, rows in chains.items():
+        for row in rows:
+            clock = now or timezone.now()
+            if row.state == SyncState.PARKED or (
+                row.next_attempt_at and row.next_attempt_at > clock
+            ):
+                break
+            row.attempts += 1
+            try:
+                ack = portal.push_status(payload_for(row, dossiers.get(code), code in paid))
+            except PortalError as error:
+                row.last_error = str(error)[:2000]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.state, row.next_attempt_at = SyncState.PARKED, None
+                    result.parked += 1
+                else:
+                    row.state, row.next_attempt_at = SyncState.FAILED, clock + backoff(row.attempts)
+                    result.failed += 1
+                row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+                break
+            row.state, row.sent_at, row.next_attempt_at, row.last_error = (
+                SyncState.SENT,
+                clock,
+                None,
+                "",
+            )
+            row.save(
+                update_fields=["state", "attempts", "sent_at", "next_attempt_at", "last_error"]
+            )
+            result.sent += 1
+            result.duplicates += int(ack.duplicate)
+    if result.sent or result.failed or result.parked:
+        with transaction.atomic():
+            event_record(
+                subject_type=events.SUBJECT,
+                subject_id="national_portal",
+                action=events.SYNC_RUN,
+                payload={
+                    "sent": result.sent,
+                    "duplicates": result.duplicates,
+                    "failed": result.failed,
+                    "parked": result.parked,
+                },
+            )
+    return result
+
+
+def interop_resend(*, actor, record: SyncRecord) -> SyncRecord:
+    """Put a parked or failed record back in line (an operator's decision, in the history)."""
+    with transaction.atomic():
+        row = SyncRecord.objects.select_for_update().get(pk=record.pk)
+        if row.state not in (SyncState.PARKED, SyncState.FAILED):
+            raise NotParked()
+        row.state, row.attempts, row.next_attempt_at = SyncState.PENDING, 0, None
+        row.save(update_fields=["state", "attempts", "next_attempt_at"])
+        event_record(
+            subject_type=events.SUBJECT,
+            subject_id="national_portal",
+            action=events.RESENT,
+            actor=actor,
+            payload={"dossier": row.dossier_code, "seq": row.event_seq, "error": row.last_error},
+        )
+    return row
