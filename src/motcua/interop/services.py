@@ -18,6 +18,8 @@ from motcua.interop import events
 from motcua.interop.adapters import NationalPortal, PortalError, get_portal
 from motcua.interop.models import SyncRecord, SyncState
 from motcua.ledger.models import Event
+from motcua.organization.models import Role, Unit
+from motcua.organization.permissions import require_role
 from motcua.ledger.services import event_record
 
 #: Attempts before a record is parked; back-off doubles from BACKOFF_BASE up to BACKOFF_MAX.
@@ -35,7 +37,7 @@ class NotParked(DomainError):
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    return min(BACKOFF_BASE * (2 ** min(max(attempts - 1, 0), 16)), BACKOFF_MAX)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -163,6 +165,8 @@ def interop_resend(*, actor, record: SyncRecord) -> SyncRecord:
     """Put a parked or failed record back in line (an operator's decision, in the history)."""
     with transaction.atomic():
         row = SyncRecord.objects.select_for_update().get(pk=record.pk)
+        unit = Unit.objects.filter(pk=row.unit_id).first() if row.unit_id else None
+        require_role(actor, (Role.PROVINCE_ADMIN, Role.UNIT_LEADER), unit)
         if row.state not in (SyncState.PARKED, SyncState.FAILED):
             raise NotParked()
         row.state, row.attempts, row.next_attempt_at = SyncState.PENDING, 0, None
