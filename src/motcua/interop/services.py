@@ -18,9 +18,9 @@ from motcua.interop import events
 from motcua.interop.adapters import NationalPortal, PortalError, get_portal
 from motcua.interop.models import SyncRecord, SyncState
 from motcua.ledger.models import Event
+from motcua.ledger.services import event_record
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role
-from motcua.ledger.services import event_record
 
 #: Attempts before a record is parked; back-off doubles from BACKOFF_BASE up to BACKOFF_MAX.
 MAX_ATTEMPTS = 8
