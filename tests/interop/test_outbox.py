@@ -82,3 +82,21 @@ def test_every_internal_status_maps_to_one_of_the_ten_codes_and_back():
     back = {code: [s for s, c in NATIONAL_STATUS.items() if c == code] for code in range(1, 11)}
     assert back[9] == [Status.RESULT_READY] and back[10] == [Status.RETURNED]
     assert all(back[code] for code in range(1, 11))
+
+
+def test_batched_actions_get_their_records_too_and_a_resumed_due_time_publishes(world):
+    dossier = receive(world)
+    with services.dossier_batch():
+        dossier = to_specialist(world, dossier)
+        dossier = services.dossier_request_supplement(
+            actor=world.specialist, dossier=dossier, items=["Bản sao giấy khai sinh"], at=at(0, 10)
+        )
+    with services.dossier_batch():
+        dossier = services.dossier_receive_supplement(actor=world.desk, dossier=dossier, at=at(2))
+    events = list(Event.objects.filter(subject_type="dossier", subject_id=dossier.code))
+    expected = [(e.seq, e.hash) for e in events if publishes(e.subject_type, e.payload)]
+    records = list(SyncRecord.objects.filter(dossier_code=dossier.code))
+    assert [(r.event_seq, r.event_hash) for r in records] == expected
+    # received (2), transferred (4), supplement requested (5), supplement received (4)
+    assert [r.national_status for r in records] == [2, 4, 5, 4]
+    assert records[-1].due_at == events[-1].payload["due_after"]
