@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
+from django.db.models.functions import TruncDate
 
+from motcua.core.formats import VN_TZ
 from motcua.dossiers import events as dossier_events
 from motcua.dossiers.lifecycle import NOT_RECEIVED
 from motcua.dossiers.models import Dossier
@@ -15,6 +17,36 @@ from motcua.interop.adapters import NationalPortal, get_portal
 from motcua.interop.models import SyncRecord, SyncState
 from motcua.interop.outbox import national, publishes
 from motcua.ledger.models import Event
+from motcua.organization.models import Role, Unit
+from motcua.organization.permissions import require_role
+
+#: Who may read the province-wide sync figures.
+READERS = (Role.PROVINCE_ADMIN, Role.INSPECTOR)
+
+
+def sync_summary(*, user, day_from=None, day_to=None) -> list[dict[str, Any]]:
+    """Pending, sent, failed, parked records per acting unit and local day of the event."""
+    require_role(user, READERS)
+    rows = SyncRecord.objects.annotate(day=TruncDate("event_at", tzinfo=VN_TZ))
+    if day_from:
+        rows = rows.filter(day__gte=day_from)
+    if day_to:
+        rows = rows.filter(day__lte=day_to)
+    counts = rows.order_by().values("unit_id", "day", "state").annotate(n=Count("id"))
+    names = dict(Unit.objects.values_list("id", "name"))
+    table: dict[tuple, dict[str, Any]] = {}
+    for row in counts:
+        key = (row["unit_id"], row["day"])
+        line = table.setdefault(
+            key,
+            {
+                "unit": names.get(row["unit_id"] or 0, ""),
+                "day": row["day"],
+                **dict.fromkeys(SyncState.values, 0),
+            },
+        )
+        line[row["state"]] = row["n"]
+    return [table[key] for key in sorted(table, key=lambda k: (k[1], k[0] or 0))]
 
 
 @dataclass
@@ -64,8 +96,12 @@ class Reconciliation:
         }
 
 
-def reconcile(*, portal: NationalPortal | None = None, limit: int = 100) -> Reconciliation:
+def reconcile(
+    *, portal: NationalPortal | None = None, limit: int = 100, user=None
+) -> Reconciliation:
     """Compare the ledger, the outbox and what the portal holds (``limit`` examples per list)."""
+    if user is not None:
+        require_role(user, READERS)
     report = Reconciliation()
     expected: set[str] = set()
     for subject_id, seq, payload in (
