@@ -4,11 +4,10 @@ after they are created with their dossier events)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.core.errors import DomainError
@@ -80,85 +79,113 @@ class SyncResult:
     parked: int = 0
 
 
-def _unsent_by_dossier(limit: int) -> dict[str, list[SyncRecord]]:
-    """Up to ``limit`` dossiers with something to send, each with all its unsent rows in order."""
-    now = timezone.now()
+def _due_dossiers(limit: int, now: dt.datetime) -> list[str]:
+    """Up to ``limit`` dossiers with a record to send now."""
     due = SyncRecord.objects.filter(state__in=(SyncState.PENDING, SyncState.FAILED)).exclude(
         next_attempt_at__gt=now
     )
-    codes = list(due.order_by().values_list("dossier_code", flat=True).distinct()[:limit])
-    chains: dict[str, list[SyncRecord]] = defaultdict(list)
-    for row in SyncRecord.objects.filter(dossier_code__in=codes, state__in=UNSENT).order_by(
-        "dossier_code", "event_seq"
+    return list(due.order_by().values_list("dossier_code", flat=True).distinct()[:limit])
+
+
+def _claim(code: str) -> list[SyncRecord]:
+    """The dossier's unsent rows in order, locked (PostgreSQL: rows another sender holds are
+    skipped); empty when an earlier unsent row is held elsewhere, so order is kept."""
+    rows = list(
+        SyncRecord.objects.select_for_update(skip_locked=True)
+        .filter(dossier_code=code, state__in=UNSENT)
+        .order_by("event_seq")
+    )
+    if rows and (
+        SyncRecord.objects.filter(
+            dossier_code=code, state__in=UNSENT, event_seq__lt=rows[0].event_seq
+        ).exists()
     ):
-        chains[row.dossier_code].append(row)
-    return chains
+        return []
+    return rows
+
+
+def _send_chain(
+    portal: NationalPortal,
+    rows: list[SyncRecord],
+    dossier: Dossier | None,
+    paid_online: bool,
+    now: dt.datetime | None,
+    result: SyncResult,
+) -> None:
+    for row in rows:
+        clock = now or timezone.now()
+        if row.state == SyncState.PARKED or (row.next_attempt_at and row.next_attempt_at > clock):
+            return
+        row.attempts += 1
+        try:
+            ack = portal.push_status(payload_for(row, dossier, paid_online))
+        except PortalError as error:
+            row.last_error = str(error)[:2000]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.state, row.next_attempt_at = SyncState.PARKED, None
+                result.parked += 1
+            else:
+                row.state, row.next_attempt_at = SyncState.FAILED, clock + backoff(row.attempts)
+                result.failed += 1
+            row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+            return
+        row.state, row.sent_at, row.next_attempt_at, row.last_error = (
+            SyncState.SENT,
+            clock,
+            None,
+            "",
+        )
+        row.save(update_fields=["state", "attempts", "sent_at", "next_attempt_at", "last_error"])
+        result.sent += 1
+        result.duplicates += int(ack.duplicate)
 
 
 def interop_sync(
     *, portal: NationalPortal | None = None, limit: int = 500, now: dt.datetime | None = None
 ) -> SyncResult:
     """Send pending records, in order per dossier; a dossier stops at its first unsent record
-    that fails, waits for back-off or is parked. Each record is marked in its own short
-    transaction, so a slow portal never holds a lock the desk needs."""
+    that fails, waits for back-off or is parked. Each dossier's rows are claimed in their own
+    transaction, which locks only outbox rows (the desk only inserts new ones), so a slow
+    portal never blocks the desk, and several senders can run side by side (PostgreSQL)."""
     portal = portal or get_portal()
     result = SyncResult()
-    chains = _unsent_by_dossier(limit)
+    codes = _due_dossiers(limit, now or timezone.now())
     dossiers = Dossier.objects.select_related(
         "procedure", "receiving_unit", "competent_unit"
-    ).in_bulk(list(chains), field_name="code")
+    ).in_bulk(codes, field_name="code")
     paid = set(
         Event.objects.filter(
-            subject_type=dossier_events.SUBJECT,
-            subject_id__in=list(chains),
-            payload__online=True,
+            subject_type=dossier_events.SUBJECT, subject_id__in=codes, payload__online=True
         ).values_list("subject_id", flat=True)
     )
-    for code, rows in chains.items():
-        for row in rows:
-            clock = now or timezone.now()
-            if row.state == SyncState.PARKED or (
-                row.next_attempt_at and row.next_attempt_at > clock
-            ):
-                break
-            row.attempts += 1
-            try:
-                ack = portal.push_status(payload_for(row, dossiers.get(code), code in paid))
-            except PortalError as error:
-                row.last_error = str(error)[:2000]
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.state, row.next_attempt_at = SyncState.PARKED, None
-                    result.parked += 1
-                else:
-                    row.state, row.next_attempt_at = SyncState.FAILED, clock + backoff(row.attempts)
-                    result.failed += 1
-                row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
-                break
-            row.state, row.sent_at, row.next_attempt_at, row.last_error = (
-                SyncState.SENT,
-                clock,
-                None,
-                "",
-            )
-            row.save(
-                update_fields=["state", "attempts", "sent_at", "next_attempt_at", "last_error"]
-            )
-            result.sent += 1
-            result.duplicates += int(ack.duplicate)
-    if result.sent or result.failed or result.parked:
+    for code in codes:
         with transaction.atomic():
-            event_record(
-                subject_type=events.SUBJECT,
-                subject_id="national_portal",
-                action=events.SYNC_RUN,
-                payload={
-                    "sent": result.sent,
-                    "duplicates": result.duplicates,
-                    "failed": result.failed,
-                    "parked": result.parked,
-                },
-            )
+            _send_chain(portal, _claim(code), dossiers.get(code), code in paid, now, result)
+    if result.sent or result.failed or result.parked:
+        _record_run(result)
     return result
+
+
+def _record_run(result: SyncResult) -> None:
+    """One history event per run that did something (retried: senders share the subject)."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                event_record(
+                    subject_type=events.SUBJECT,
+                    subject_id="national_portal",
+                    action=events.SYNC_RUN,
+                    payload={
+                        "sent": result.sent,
+                        "duplicates": result.duplicates,
+                        "failed": result.failed,
+                        "parked": result.parked,
+                    },
+                )
+            return
+        except IntegrityError:
+            if attempt == 4:
+                raise
 
 
 def interop_resend(*, actor, record: SyncRecord) -> SyncRecord:
