@@ -19,6 +19,7 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, PermissionDenied
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_batch
 from motcua.imports import events
 from motcua.imports.format import file_sha256
@@ -88,7 +89,7 @@ def _run_start(*, path: Path, sha256: str, rows: int, dossiers_total: int, actor
     return run
 
 
-def _batch_record(*, run: ImportRun, number: int, done: list[tuple[list[Row], object]], actor):
+def _batch_record(*, run: ImportRun, number: int, done: list[tuple[list[Row], Dossier]], actor):
     """Inside the batch's transaction: which dossiers came in, and the run's progress."""
     ImportedDossier.objects.bulk_create(
         [
