@@ -115,6 +115,9 @@ def main() -> int:
                 p.start()
             for p in processes:
                 p.join()
+            crashed = sum(1 for p in processes if p.exitcode)
+            if crashed:
+                print(f"  {crashed} tiến trình gửi dừng vì lỗi (SQLite: chỉ một người ghi)")
         elapsed = time.perf_counter() - began
         sent = SyncRecord.objects.filter(state=SyncState.SENT).count()
         delays = sorted(
