@@ -20,6 +20,7 @@ from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.api import stats_router as dossier_stats_router
 from motcua.feedback.api import router as feedback_router
 from motcua.insights.api import router as insights_router
+from motcua.interop.api import router as interop_router
 from motcua.ledger.api import router as ledger_router
 from motcua.organization.api import router as units_router
 from motcua.payments.api import router as payments_router
@@ -248,6 +249,7 @@ api.add_router("/portal", portal_router)
 api.add_router("/payments", payments_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/interop", interop_router)
 api.add_router("/stats", reporting_router)
 api.add_router("/stats", dossier_stats_router)
 api.add_router("/insights", insights_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "motcua.reporting",
     "motcua.insights",
     "motcua.portal",
+    "motcua.interop",
     "motcua.demo",
 ]
 
@@ -364,3 +365,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- end deployment block ---
+
+# interop: the National Public Service Portal adapter (docs/interop.md). The default is the
+# in-process fake; set MOTCUA_INTEROP_PORTAL=motcua.interop.portal_http.HttpNationalPortal and
+# the URL/token (from the environment, never from code) to talk HTTP to a real or fake endpoint.
+INTEROP_PORTAL = os.environ.get(
+    "MOTCUA_INTEROP_PORTAL", "motcua.interop.adapters.FakeNationalPortal"
+)
+INTEROP_PORTAL_URL = os.environ.get("MOTCUA_INTEROP_PORTAL_URL", "")
+INTEROP_PORTAL_TOKEN = os.environ.get("MOTCUA_INTEROP_PORTAL_TOKEN", "")

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -22,6 +22,23 @@ from motcua.ledger.hashing import event_hash, root_hash, seal_hash
 from motcua.ledger.models import Checkpoint, DailyRoot, Event, Seal, VerifyRun
 
 logger = logging.getLogger(__name__)
+
+#: Functions called with the events just recorded, inside the recording transaction (an
+#: upper layer, e.g. interop's outbox, adds rows that must commit or roll back with them).
+#: Filled from the upper app's ``AppConfig.ready``; the ledger never names them.
+_LISTENERS: list[Callable[[list[Event]], None]] = []
+
+
+def on_event(listener: Callable[[list[Event]], None]) -> Callable[[list[Event]], None]:
+    """Call ``listener(events)`` in the same transaction as every recorded event."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+    return listener
+
+
+def _notify(events: list[Event]) -> None:
+    for listener in _LISTENERS:
+        listener(events)
 
 
 def _actor_label(actor) -> str:
@@ -64,6 +81,7 @@ def event_record(
     seq, prev_hash = _head(subject_type, subject_id)
     event = _event(subject_type, subject_id, seq + 1, prev_hash, action, actor, unit, payload, at)
     event.save(force_insert=True)
+    _notify([event])
     return event
 
 
@@ -148,6 +166,7 @@ class EventBuffer:
                 "event batch ran longer than the ledger's grace period; use smaller batches"
             )
         count, connection = len(self.pending), transaction.get_connection()
+        _notify(self.pending)
         if connection.vendor == "postgresql":
             from psycopg.types.json import Jsonb
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class InteropConfig(AppConfig):
+    name = "motcua.interop"
+    label = "interop"
+    verbose_name = "Liên thông Cổng Dịch vụ công quốc gia"
+
+    def ready(self):
+        import datetime as dt
+
+        from motcua.core.schedule import register_job
+        from motcua.interop import events, outbox  # noqa: F401 - registers actions
+        from motcua.ledger.services import on_event
+
+        on_event(outbox.record_outbox)
+        register_job("motcua.interop.tasks.interop_sync", dt.timedelta(minutes=1))

@@ -1,0 +1,8 @@
+"""Event action codes of the interop history (registered in the ledger's registry)."""
+
+from motcua.ledger.actions import register
+
+SUBJECT = "interop"
+
+SYNC_RUN = register("interop.sync_run", "Đồng bộ trạng thái hồ sơ lên Cổng DVC quốc gia")
+RESENT = register("interop.resent", "Gửi lại bản ghi đồng bộ")

@@ -1,0 +1,48 @@
+"""The outbox: one row per dossier event that the National Public Service Portal must know."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SyncState(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi, được xác nhận")
+    FAILED = "failed", _("Lỗi, sẽ gửi lại")
+    PARKED = "parked", _("Tạm dừng gửi (lỗi nhiều lần)")
+
+
+class SyncRecord(models.Model):
+    """A dossier status or due-time change to publish; written with its ledger event."""
+
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=64)
+    event_seq = models.PositiveIntegerField(_("số thứ tự sự kiện"))
+    event_hash = models.CharField(_("mã băm sự kiện"), max_length=64, unique=True)
+    action = models.CharField(_("hành động"), max_length=64)
+    national_status = models.PositiveSmallIntegerField(_("trạng thái quốc gia"))
+    due_at = models.CharField(_("hạn giải quyết"), max_length=40, blank=True)
+    event_at = models.DateTimeField(_("thời điểm sự kiện"))
+    unit_id = models.IntegerField(_("đơn vị"), null=True, blank=True)
+    state = models.CharField(
+        _("trạng thái gửi"), max_length=10, choices=SyncState.choices, default=SyncState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lần sau"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    sent_at = models.DateTimeField(_("gửi thành công lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bản ghi đồng bộ")
+        verbose_name_plural = _("bản ghi đồng bộ")
+        ordering = ["dossier_code", "event_seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier_code", "event_seq"], name="interop_one_record_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="interop_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_code}#{self.event_seq} → {self.national_status}"

@@ -1,0 +1,49 @@
+"""Which dossier events the national side must know, and their outbox rows.
+
+``record_outbox`` is called by the ledger (``ledger.services.on_event``) in the transaction
+that records the events, so an event and its sync record commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from motcua.dossiers import events as dossier_events
+from motcua.dossiers.lifecycle import NATIONAL_STATUS
+from motcua.interop.models import SyncRecord
+
+
+def national(status: str | None) -> int | None:
+    return NATIONAL_STATUS.get(status) if status else None
+
+
+def publishes(subject_type: str, payload: dict[str, Any]) -> bool:
+    """The event changes the dossier's national status (1–10) or its due time."""
+    if subject_type != dossier_events.SUBJECT or "status_to" not in payload:
+        return False
+    before, after = national(payload.get("status_from")), national(payload.get("status_to"))
+    if after is None:
+        return False
+    # services pass ``due_before`` only where the due time can move (pauses, apologies, fixes)
+    due_before = payload.get("due_before")
+    return before != after or (due_before is not None and due_before != payload.get("due_after"))
+
+
+def record_for(event) -> SyncRecord:
+    payload = event.payload
+    return SyncRecord(
+        dossier_code=event.subject_id,
+        event_seq=event.seq,
+        event_hash=event.hash,
+        action=event.action,
+        national_status=national(payload["status_to"]),
+        due_at=payload.get("due_after") or "",
+        event_at=event.at,
+        unit_id=event.unit_id,
+    )
+
+
+def record_outbox(events: list) -> None:
+    rows = [record_for(e) for e in events if publishes(e.subject_type, e.payload)]
+    if rows:
+        SyncRecord.objects.bulk_create(rows, batch_size=2000)

@@ -1,0 +1,12 @@
+"""Periodic delivery of the outbox (registered with core.schedule from InteropConfig.ready)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def interop_sync() -> int:
+    from motcua.interop.services import interop_sync as sync
+
+    return sync().sent
