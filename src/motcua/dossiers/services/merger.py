@@ -42,7 +42,7 @@ def dossiers_move_to_successor(
     condition = Q(holder_unit_id__in=ids)
     moved = 0
     rows = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .filter(condition)
         .exclude(status__in=CLOSED)
         .select_related(*_FIELDS, "current_step")
