@@ -260,3 +260,18 @@ def one_at_a_time(*values: str) -> Iterator[None]:
             raise
     else:
         block.__exit__(None, None, None)
+
+
+def over_limit(key: str, *, limit: int, window: int) -> bool:
+    """Count one try under ``key`` in the cache (atomic ``incr``; Redis when configured) and
+    say whether it passes ``limit`` tries in a fixed window of ``window`` seconds. For paths
+    where every try counts (fetches, sheets), unlike the failure-counting look-up guard."""
+    from django.core.cache import cache
+
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit

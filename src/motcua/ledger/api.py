@@ -3,13 +3,12 @@
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
-from motcua.core.throttle import TooManyRequests
+from motcua.core.throttle import TooManyRequests, over_limit
 from motcua.core.validation import Day
 from motcua.ledger import checkpoints, selectors, tree
 from motcua.ledger.models import Checkpoint
@@ -46,13 +45,7 @@ PROOF_REQUESTS_PER_MINUTE = 120
 
 def _rate_limit(request) -> None:
     key = f"ledger-proof:{client_address(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        count = 1
-    if count > PROOF_REQUESTS_PER_MINUTE:
+    if over_limit(key, limit=PROOF_REQUESTS_PER_MINUTE, window=60):
         raise TooManyRequests("Bạn đã gửi quá nhiều yêu cầu bằng chứng. Vui lòng thử lại sau.")
 
 

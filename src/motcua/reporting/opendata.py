@@ -15,6 +15,7 @@ from django.core.cache import cache
 from motcua.core.db import using_replica
 from motcua.core.errors import DomainError
 from motcua.core.periods import Period
+from motcua.core.throttle import over_limit
 from motcua.organization.models import UnitKind
 from motcua.reporting import exports
 from motcua.reporting.index766 import index_score
@@ -41,15 +42,7 @@ def open_data_throttle(*, client: str, now: float | None = None) -> None:
     limit = getattr(settings, "MOTCUA_OPEN_DATA_LIMIT", 30)
     minute = int((now or time.time()) // 60)
     key = f"reporting:open:{client or '?'}:{minute}"
-    if cache.add(key, 1, timeout=120):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
-            count = 1
-    if count > limit:
+    if over_limit(key, limit=limit, window=120):
         raise TooManyRequests()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from openpyxl import Workbook
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, InvalidInput, NotFound
 from motcua.core.periods import KINDS, parse_period
-from motcua.core.throttle import TooManyRequests
+from motcua.core.throttle import TooManyRequests, over_limit
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role, units_of
 from motcua.surveys import services
@@ -37,13 +36,7 @@ class TooManyAnswers(TooManyRequests):
 def answer_guard(request) -> None:
     """At most ``ANSWERS_PER_HOUR`` sheets an hour from one client (cache counter)."""
     key = f"survey:answers:{client_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > ANSWERS_PER_HOUR:
+    if over_limit(key, limit=ANSWERS_PER_HOUR, window=3600):
         raise TooManyAnswers()
 
 
