@@ -13,7 +13,8 @@ from ninja.renderers import JSONRenderer
 
 from motcua.audit.api import integrity_router, proof_router
 from motcua.catalog.api import router as catalog_router
-from motcua.core.errors import DomainError
+from motcua.core.error_codes import enum_for_module, error_schema
+from motcua.core.errors import CoreError, DomainError
 from motcua.core.middleware import NUL_MESSAGE
 from motcua.core.validation import vietnamese_message
 from motcua.dossiers.api import router as dossiers_router
@@ -65,22 +66,15 @@ class StrictJSONParser(Parser):
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise BodyRefused(
-                "malformed_json", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
+                CoreError.MALFORMED_JSON, "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
             ) from None
         if _has_nul(data):
-            raise BodyRefused("invalid_input", NUL_MESSAGE, reason="nul_byte")
+            raise BodyRefused(CoreError.INVALID_INPUT, NUL_MESSAGE, reason="nul_byte")
         return data
 
 
-class ErrorOut(Schema):
-    """Every error answer: a stable code for programs, a Vietnamese message for people."""
-
-    code: str
-    message: str
-    details: dict | None = None
-
-
-#: Error answers any operation may give (documented on every operation of the schema).
+#: Error answers any operation may give (documented on every operation of the schema, with
+#: the codes of the operation's app: ``motcua.core.error_codes``).
 ERROR_RESPONSES = {
     400: "Dữ liệu không hợp lệ (`invalid_input`, `malformed_json`, …)",
     401: "Chưa đăng nhập hoặc mã truy cập không hợp lệ",
@@ -93,17 +87,35 @@ ERROR_RESPONSES = {
 
 
 class MotcuaAPI(NinjaAPI):
+    def _operation_errors(self) -> dict[str, type[Schema]]:
+        """operationId → the error schema of the app whose router holds the operation."""
+        schemas = {}
+        for _prefix, router in self._routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    enum = enum_for_module(operation.view_func.__module__) or CoreError
+                    op_id = operation.operation_id or self.get_openapi_operation_id(operation)
+                    schemas[op_id] = error_schema(enum)
+        return schemas
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["Error"] = ErrorOut.model_json_schema()
-        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        generic = error_schema(CoreError)
+        errors = self._operation_errors()
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                app_errors = errors.get(operation.get("operationId"), generic)
                 responses = operation.setdefault("responses", {})
                 for status, description in ERROR_RESPONSES.items():
                     if status not in responses and str(status) not in responses:
-                        responses[status] = {"description": description, "content": error}
+                        model = generic if status == 500 else app_errors
+                        components.setdefault(model.__name__, model.model_json_schema())
+                        ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+                        responses[status] = {
+                            "description": description,
+                            "content": {"application/json": {"schema": ref}},
+                        }
         return schema
 
 
@@ -147,7 +159,7 @@ def validation_error(request, exc: ValidationError):
     return api.create_response(
         request,
         {
-            "code": "invalid_input",
+            "code": CoreError.INVALID_INPUT,
             "message": f"Dữ liệu không hợp lệ: {reasons}.",
             "details": {"fields": fields},
         },
@@ -159,7 +171,10 @@ def validation_error(request, exc: ValidationError):
 def authentication_error(request, exc):
     return api.create_response(
         request,
-        {"code": "unauthenticated", "message": "Cần đăng nhập hoặc mã truy cập API hợp lệ."},
+        {
+            "code": CoreError.UNAUTHENTICATED,
+            "message": "Cần đăng nhập hoặc mã truy cập API hợp lệ.",
+        },
         status=401,
     )
 
@@ -167,17 +182,17 @@ def authentication_error(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(
-        request, {"code": "not_found", "message": "Không tìm thấy."}, status=404
+        request, {"code": CoreError.NOT_FOUND, "message": "Không tìm thấy."}, status=404
     )
 
 
 HTTP_MESSAGES = {
-    400: ("bad_request", "Yêu cầu không hợp lệ."),
-    401: ("unauthenticated", "Cần đăng nhập hoặc mã truy cập API hợp lệ."),
-    403: ("permission_denied", "Bạn không có quyền thực hiện thao tác này."),
-    404: ("not_found", "Không tìm thấy."),
-    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
-    429: ("throttled", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    400: (CoreError.BAD_REQUEST, "Yêu cầu không hợp lệ."),
+    401: (CoreError.UNAUTHENTICATED, "Cần đăng nhập hoặc mã truy cập API hợp lệ."),
+    403: (CoreError.PERMISSION_DENIED, "Bạn không có quyền thực hiện thao tác này."),
+    404: (CoreError.NOT_FOUND, "Không tìm thấy."),
+    405: (CoreError.METHOD_NOT_ALLOWED, "Phương thức không được hỗ trợ."),
+    429: (CoreError.THROTTLED, "Quá nhiều yêu cầu, vui lòng thử lại sau."),
 }
 
 
@@ -189,7 +204,9 @@ def http_error(request, exc: HttpError):
         if refused.reason:
             body["details"] = {"reason": refused.reason}
     else:
-        code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", "Yêu cầu bị từ chối."))
+        code, message = HTTP_MESSAGES.get(
+            exc.status_code, (CoreError.HTTP_ERROR, "Yêu cầu bị từ chối.")
+        )
         body = {"code": code, "message": message}
     return api.create_response(request, body, status=exc.status_code)
 
@@ -201,7 +218,7 @@ def server_error(request, exc: Exception):
     return api.create_response(
         request,
         {
-            "code": "server_error",
+            "code": CoreError.SERVER_ERROR,
             "message": "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
         },
         status=500,

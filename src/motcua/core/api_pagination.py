@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
-from motcua.core.errors import InvalidInput
+from motcua.core.errors import CoreError, InvalidInput
 
 
 class PageIn(Schema):
@@ -35,7 +35,7 @@ class Pagination(PaginationBase):
         pages = max(1, math.ceil(count / pagination.page_size))
         if pagination.page > pages and count:
             raise InvalidInput(
-                f"Trang {pagination.page} vượt quá {pages} trang.", code="page_out_of_range"
+                f"Trang {pagination.page} vượt quá {pages} trang.", code=CoreError.PAGE_OUT_OF_RANGE
             )
         start = (pagination.page - 1) * pagination.page_size
         return {

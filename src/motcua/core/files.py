@@ -19,7 +19,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.http import FileResponse
 
-from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.errors import CoreError, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ INLINE = {".pdf", ".png", ".jpg", ".jpeg"}
 def file_response(file, *, name: str | None = None) -> FileResponse:
     """The stored file as a private, non-cached response; NotFound if it is missing."""
     if not file or not file.name or not file.storage.exists(file.name):
-        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
+        raise NotFound("Không tìm thấy tệp.", code=CoreError.FILE_NOT_FOUND)
     name = name or posixpath.basename(file.name)
     inline = posixpath.splitext(name)[1].lower() in INLINE
     response = FileResponse(
@@ -118,7 +118,7 @@ def read_limited(upload, *, label: str, limit: int | None = None) -> bytes:
 def too_big(label: str, limit: int) -> InvalidInput:
     return InvalidInput(
         f"Tệp «{label}» vượt quá dung lượng cho phép ({limit / (1024 * 1024):g} MB).",
-        code="file_too_large",
+        code=CoreError.FILE_TOO_LARGE,
         component=label,
     )
 
@@ -129,7 +129,7 @@ def check_content(data: bytes, *, label: str) -> CheckedContent:
     (SVG, HTML, scripts, programs, a PDF header over an HTML body) is refused with
     InvalidInput ``file_type``; an empty file with ``file_empty``."""
     if not data:
-        raise InvalidInput(f"Tệp «{label}» rỗng.", code="file_empty", component=label)
+        raise InvalidInput(f"Tệp «{label}» rỗng.", code=CoreError.FILE_EMPTY, component=label)
     kind, stored = None, None
     if data.startswith(b"%PDF-"):
         # a PDF header over an HTML or SVG body is a page a browser would render
@@ -143,7 +143,7 @@ def check_content(data: bytes, *, label: str) -> CheckedContent:
         raise InvalidInput(
             f"Tệp «{label}» không phải PDF, JPEG hoặc PNG hợp lệ (hệ thống kiểm tra nội dung "
             "tệp, không dựa vào tên tệp).",
-            code="file_type",
+            code=CoreError.FILE_TYPE,
             component=label,
         )
     return CheckedContent(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from motcua.core.errors import DomainError
+from motcua.core.errors import CoreError, DomainError
 
 TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -82,9 +82,13 @@ def nul_byte_response(request):
 
     if request.path_info.startswith("/api/"):
         return JsonResponse(
-            {"code": "invalid_input", "message": NUL_MESSAGE, "details": {"reason": "nul_byte"}},
+            {
+                "code": CoreError.INVALID_INPUT,
+                "message": NUL_MESSAGE,
+                "details": {"reason": "nul_byte"},
+            },
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
-    context = {"title": TITLES[400], "message": NUL_MESSAGE, "code": "invalid_input"}
+    context = {"title": TITLES[400], "message": NUL_MESSAGE, "code": CoreError.INVALID_INPUT}
     return render(request, "core/error.html", context, status=400)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from motcua.core.errors import InvalidInput
+from motcua.core.errors import CoreError, InvalidInput
 from motcua.core.formats import VN_TZ, vn_date
 
 KINDS = {"day": "Ngày", "month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm"}
@@ -83,7 +83,7 @@ YEARS = (2000, 2099)  # statistics cover this range; anything else is a mistyped
 def _check_year(year: int) -> None:
     if not YEARS[0] <= year <= YEARS[1]:
         raise InvalidInput(
-            f"Năm phải từ {YEARS[0]} đến {YEARS[1]}.", code="period_year_out_of_range"
+            f"Năm phải từ {YEARS[0]} đến {YEARS[1]}.", code=CoreError.PERIOD_YEAR_OUT_OF_RANGE
         )
 
 
@@ -107,7 +107,7 @@ def period_of(kind: str, on: dt.date) -> Period:
     else:
         raise InvalidInput(
             "Kỳ thống kê phải là day (ngày), month (tháng), quarter (quý), half (6 tháng) hoặc year (năm).",
-            code="period_invalid",
+            code=CoreError.PERIOD_INVALID,
         )
     return Period(kind, start, end)
 
@@ -119,7 +119,7 @@ def parse_period(kind: str | None, on: str | dt.date | None = None) -> Period:
             on = dt.date.fromisoformat(on)
         except ValueError as error:
             raise InvalidInput(
-                "Ngày tham chiếu phải có dạng YYYY-MM-DD.", code="date_invalid"
+                "Ngày tham chiếu phải có dạng YYYY-MM-DD.", code=CoreError.DATE_INVALID
             ) from error
     return period_of(kind or "month", on or timezone.localdate())
 
@@ -133,7 +133,7 @@ def period_from_key(key: str) -> Period:
     if not match:
         raise InvalidInput(
             "Kỳ phải có dạng 2026, 2026-H1, 2026-Q2, 2026-03 hoặc 2026-03-15.",
-            code="period_key_invalid",
+            code=CoreError.PERIOD_KEY_INVALID,
         )
     year, part, day = int(match.group(1)), match.group(2), match.group(3)
     _check_year(year)
@@ -141,7 +141,7 @@ def period_from_key(key: str) -> Period:
         try:
             return period_of("day", dt.date(year, int(part), int(day)))
         except (TypeError, ValueError) as error:
-            raise InvalidInput("Ngày không hợp lệ.", code="period_key_invalid") from error
+            raise InvalidInput("Ngày không hợp lệ.", code=CoreError.PERIOD_KEY_INVALID) from error
     if part is None:
         return period_of("year", dt.date(year, 1, 1))
     if part.startswith("Q"):
@@ -150,5 +150,5 @@ def period_from_key(key: str) -> Period:
         return period_of("half", dt.date(year, 1 if part == "H1" else 7, 1))
     month = int(part)
     if not 1 <= month <= 12:
-        raise InvalidInput("Tháng phải từ 01 đến 12.", code="period_key_invalid")
+        raise InvalidInput("Tháng phải từ 01 đến 12.", code=CoreError.PERIOD_KEY_INVALID)
     return period_of("month", dt.date(year, month, 1))

@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 
-from motcua.core.errors import DomainError
+from motcua.core.errors import CoreError, DomainError
 
 
 class ServiceAdminMixin:
@@ -69,7 +69,8 @@ class ServiceAdminMixin:
         if service is None:
             if saved or formset.deleted_objects:
                 raise DomainError(
-                    "Không sửa được các dòng chi tiết ở trang này.", code="admin_parts_read_only"
+                    "Không sửa được các dòng chi tiết ở trang này.",
+                    code=CoreError.ADMIN_PARTS_READ_ONLY,
                 )
             return
         service(

@@ -45,12 +45,12 @@ from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from motcua.core.errors import DomainError, NotFound, PermissionDenied
+from motcua.core.errors import CoreError, DomainError, NotFound, PermissionDenied
 from motcua.core.models import ThrottleCounter
 
 
 class TooManyRequests(DomainError):
-    code = "rate_limited"
+    code = CoreError.RATE_LIMITED
     status = 429
     default_message = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
 

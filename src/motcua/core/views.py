@@ -8,6 +8,7 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
+from motcua.core.errors import CoreError
 from motcua.core.middleware import TITLES
 
 logger = logging.getLogger(__name__)
@@ -35,34 +36,34 @@ def _json(code: str, message: str, status: int) -> JsonResponse:
 def csrf_failure(request, reason: str = ""):
     """Django's CSRF refusal (settings.CSRF_FAILURE_VIEW), in Vietnamese."""
     if _is_api(request):
-        return _json("csrf_failed", CSRF_MESSAGE, 403)
-    context = {"title": TITLES[403], "message": CSRF_MESSAGE, "code": "csrf_failed"}
+        return _json(CoreError.CSRF_FAILED, CSRF_MESSAGE, 403)
+    context = {"title": TITLES[403], "message": CSRF_MESSAGE, "code": CoreError.CSRF_FAILED}
     return render(request, "core/error.html", context, status=403)
 
 
 def bad_request(request, exception=None):
     message = "Yêu cầu không hợp lệ."
     if _is_api(request):
-        return _json("bad_request", message, 400)
+        return _json(CoreError.BAD_REQUEST, message, 400)
     return render(request, "400.html", {"message": message}, status=400)
 
 
 def permission_denied(request, exception=None):
     message = "Bạn không có quyền truy cập trang này."
     if _is_api(request):
-        return _json("permission_denied", message, 403)
+        return _json(CoreError.PERMISSION_DENIED, message, 403)
     return render(request, "403.html", {"message": message}, status=403)
 
 
 def page_not_found(request, exception=None):
     message = "Không tìm thấy trang bạn yêu cầu."
     if _is_api(request):
-        return _json("not_found", "Không tìm thấy.", 404)
+        return _json(CoreError.NOT_FOUND, "Không tìm thấy.", 404)
     return render(request, "404.html", {"message": message}, status=404)
 
 
 def server_error(request):
     """No context processors, no database: the 500 page must render whatever broke."""
     if _is_api(request):
-        return _json("server_error", SERVER_ERROR, 500)
+        return _json(CoreError.SERVER_ERROR, SERVER_ERROR, 500)
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,14 +1,15 @@
 """The dossier app's error codes: one registry, documented in the API.
 
 Every domain error the dossier services, pages and API raise carries one of these codes (the
-``code`` of the JSON error body); the generic codes of ``motcua.core.errors``
+``code`` of the JSON error body); the generic codes of ``motcua.core.errors.CoreError``
 (``invalid_input``, ``not_found``, ``permission_denied``, ``conflict``,
-``transition_not_allowed``) may appear too. A ``StrEnum``: the value is the stable string.
+``transition_not_allowed``…) may appear too; docs/errors.md lists them all. A ``StrEnum``: the
+value is the stable string.
 """
 
 from enum import StrEnum
 
-from ninja import Field, Schema
+from motcua.core.error_codes import error_responses, error_schema
 
 
 class DossierError(StrEnum):
@@ -73,27 +74,7 @@ class DossierError(StrEnum):
     USER_NOT_FOUND = "user_not_found"  # no active officer with this login (404)
 
 
-GENERIC_CODES = (
-    "invalid_input",
-    "not_found",
-    "permission_denied",
-    "conflict",
-    "transition_not_allowed",
-    "unauthenticated",
-)
-
-
-class DossierErrorOut(Schema):
-    """The body of every dossier API error: a stable code and a Vietnamese message."""
-
-    code: str = Field(
-        ...,
-        description="Mã lỗi ổn định: "
-        + ", ".join(f"`{c}`" for c in (*GENERIC_CODES, *(e.value for e in DossierError))),
-    )
-    message: str = Field(..., description="Thông báo tiếng Việt")
-    details: dict | None = None
-
-
-#: What a dossier endpoint may answer besides its success (declared in the OpenAPI).
-ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 409), DossierErrorOut)
+#: The body of every dossier API error (its codes listed in the OpenAPI) and what a dossier
+#: endpoint may answer besides its success.
+DossierErrorOut = error_schema(DossierError)
+ERROR_RESPONSES = error_responses(DossierError)

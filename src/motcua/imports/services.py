@@ -22,6 +22,7 @@ from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_batch
 from motcua.imports import events
+from motcua.imports.errors import ImportsError
 from motcua.imports.format import file_sha256
 from motcua.imports.models import ImportedDossier, ImportRun
 from motcua.imports.replay import SKIPPED, Refs, ReplayRefused, Row, replay_dossier
@@ -31,7 +32,7 @@ from motcua.ledger.services import event_record
 
 
 class ImportInvalid(InvalidInput):
-    code = "import_invalid"
+    code = ImportsError.IMPORT_INVALID
 
     def __init__(self, problems: list[Problem], *, done: int = 0):
         message = (

@@ -15,6 +15,7 @@ from motcua.dossiers import events as dossier_events
 from motcua.dossiers.models import Channel, Dossier
 from motcua.interop import events
 from motcua.interop.adapters import NationalPortal, PortalError, get_portal
+from motcua.interop.errors import InteropError
 from motcua.interop.models import SyncRecord, SyncState
 from motcua.ledger.models import Event
 from motcua.ledger.services import event_record
@@ -31,7 +32,7 @@ UNSENT = (SyncState.PENDING, SyncState.FAILED, SyncState.PARKED)
 
 
 class NotParked(DomainError):
-    code = "interop_not_parked"
+    code = InteropError.INTEROP_NOT_PARKED
     default_message = "Chỉ gửi lại được bản ghi đang tạm dừng hoặc lỗi."
 
 

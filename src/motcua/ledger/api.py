@@ -11,6 +11,7 @@ from motcua.core.client import client_address
 from motcua.core.throttle import TooManyRequests, over_limit
 from motcua.core.validation import Day
 from motcua.ledger import checkpoints, selectors, tree
+from motcua.ledger.errors import LedgerError
 from motcua.ledger.models import Checkpoint
 
 router = Router(tags=["Sổ cái, toàn vẹn dữ liệu"])
@@ -86,7 +87,7 @@ def checkpoint_latest(request):
     _rate_limit(request)
     latest = tree.latest_checkpoint()
     if latest is None:
-        raise NotFound("Chưa có điểm kiểm tra nào.", code="checkpoint_not_found")
+        raise NotFound("Chưa có điểm kiểm tra nào.", code=LedgerError.CHECKPOINT_NOT_FOUND)
     return latest
 
 

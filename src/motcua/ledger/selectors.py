@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from motcua.core.errors import InvalidInput
+from motcua.ledger.errors import LedgerError
 from motcua.ledger.models import DailyRoot, Event, VerifyRun
 
 
@@ -20,7 +21,7 @@ def roots_between(
     """Published daily roots, newest first (the public page and the API share this)."""
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
-            "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", code="date_range_invalid"
+            "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", code=LedgerError.DATE_RANGE_INVALID
         )
     roots = DailyRoot.objects.order_by("-day")
     if date_from:

@@ -9,6 +9,7 @@ from bisect import bisect_left
 from django.db import connection
 
 from motcua.ledger import merkle
+from motcua.ledger.errors import LedgerError
 from motcua.ledger.models import Checkpoint, Seal, TreeTile
 
 BLOCK = 256
@@ -132,7 +133,9 @@ def checkpoint_of_size(size: int) -> Checkpoint:
 
     cp = Checkpoint.objects.filter(tree_size=size).order_by("-id").first()
     if cp is None:
-        raise NotFound(f"Không có điểm kiểm tra nào với {size} lá.", code="checkpoint_not_found")
+        raise NotFound(
+            f"Không có điểm kiểm tra nào với {size} lá.", code=LedgerError.CHECKPOINT_NOT_FOUND
+        )
     return cp
 
 
@@ -142,7 +145,8 @@ def consistency_proof(first: int, second: int) -> dict:
 
     if first > second:
         raise InvalidInput(
-            "Điểm kiểm tra thứ nhất phải không lớn hơn điểm thứ hai.", code="checkpoint_order"
+            "Điểm kiểm tra thứ nhất phải không lớn hơn điểm thứ hai.",
+            code=LedgerError.CHECKPOINT_ORDER,
         )
     old, new = checkpoint_of_size(first), checkpoint_of_size(second)
     path = merkle.consistency_path(StoredTree(), first, second)
@@ -161,12 +165,13 @@ def inclusion_proof(event_id: int, size: int | None) -> dict:
 
     cp = checkpoint_of_size(size) if size is not None else latest_checkpoint()
     if cp is None:
-        raise NotFound("Chưa có điểm kiểm tra nào.", code="checkpoint_not_found")
+        raise NotFound("Chưa có điểm kiểm tra nào.", code=LedgerError.CHECKPOINT_NOT_FOUND)
     stored = StoredTree()
     index = stored.leaf_index(event_id)
     if index is None or index >= cp.tree_size:
         raise NotFound(
-            "Sự kiện chưa được niêm phong vào cây của điểm kiểm tra này.", code="not_in_tree"
+            "Sự kiện chưa được niêm phong vào cây của điểm kiểm tra này.",
+            code=LedgerError.NOT_IN_TREE,
         )
     digest = Seal.objects.filter(event_id=event_id).values_list("event__hash", flat=True).get()
     return {

@@ -16,6 +16,7 @@ from motcua.core.text import fold
 from motcua.ledger.changes import row_delete, row_save
 from motcua.ledger.services import event_record
 from motcua.organization import events
+from motcua.organization.errors import OrganizationError
 from motcua.organization.models import ApiToken, Role, StaffRole, Unit, UnitKind, UnitSuccession
 from motcua.organization.permissions import require_role
 
@@ -38,9 +39,13 @@ def unit_create(
     if check_permission:
         require_role(actor, [Role.PROVINCE_ADMIN])
     if kind not in UnitKind.values:
-        raise InvalidInput(f"Loại đơn vị '{kind}' không hợp lệ.", code="unit_kind_invalid")
+        raise InvalidInput(
+            f"Loại đơn vị '{kind}' không hợp lệ.", code=OrganizationError.UNIT_KIND_INVALID
+        )
     if Unit.objects.filter(code=code).exists():
-        raise InvalidInput(f"Mã đơn vị '{code}' đã tồn tại.", code="unit_code_taken")
+        raise InvalidInput(
+            f"Mã đơn vị '{code}' đã tồn tại.", code=OrganizationError.UNIT_CODE_TAKEN
+        )
     unit = Unit.objects.create(
         code=code,
         name=name,
@@ -116,27 +121,29 @@ def units_merge(
     if check_permission:
         require_role(actor, [Role.PROVINCE_ADMIN])
     if not units:
-        raise InvalidInput("Cần chọn ít nhất một đơn vị để sáp nhập.", code="merge_empty")
+        raise InvalidInput(
+            "Cần chọn ít nhất một đơn vị để sáp nhập.", code=OrganizationError.MERGE_EMPTY
+        )
     if (into is None) == (new_code is None):
         raise InvalidInput(
             "Chọn một đơn vị kế thừa có sẵn hoặc nhập mã và tên đơn vị mới.",
-            code="merge_successor_required",
+            code=OrganizationError.MERGE_SUCCESSOR_REQUIRED,
         )
     ids = [u.pk for u in units]
     locked = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(set(ids)):
-        raise NotFound("Có đơn vị không tồn tại.", code="unit_not_found")
+        raise NotFound("Có đơn vị không tồn tại.", code=OrganizationError.UNIT_NOT_FOUND)
     ended_day = effective_on - dt.timedelta(days=1)
     for unit in locked:
         if not unit.is_active_on(ended_day) or (unit.valid_to and unit.valid_to < effective_on):
             raise InvalidInput(
                 f"Đơn vị {unit.name} đã hết hiệu lực trước ngày sáp nhập.",
-                code="merge_unit_inactive",
+                code=OrganizationError.MERGE_UNIT_INACTIVE,
             )
         if into is not None and unit.pk == into.pk:
             raise InvalidInput(
                 "Đơn vị kế thừa không thể nằm trong danh sách bị sáp nhập.",
-                code="merge_into_self",
+                code=OrganizationError.MERGE_INTO_SELF,
             )
     if into is None:
         assert new_code is not None  # exactly one of the two, checked above
@@ -200,10 +207,12 @@ def staff_role_grant(
     if check_permission:
         require_role(actor, [Role.PROVINCE_ADMIN])
     if role not in Role.values:
-        raise InvalidInput(f"Vai trò '{role}' không hợp lệ.", code="role_invalid")
+        raise InvalidInput(f"Vai trò '{role}' không hợp lệ.", code=OrganizationError.ROLE_INVALID)
     valid_from = valid_from or timezone.localdate()
     if valid_to is not None and valid_to < valid_from:
-        raise InvalidInput("Ngày hết hiệu lực phải sau ngày bắt đầu.", code="role_dates_invalid")
+        raise InvalidInput(
+            "Ngày hết hiệu lực phải sau ngày bắt đầu.", code=OrganizationError.ROLE_DATES_INVALID
+        )
     existing = StaffRole.objects.filter(user=user, role=role, unit=unit, valid_to__isnull=True)
     if valid_to is None and existing.exists():
         return existing.get()
@@ -240,7 +249,8 @@ def staff_role_revoke(
         return staff_role
     if on < staff_role.valid_from:
         raise InvalidInput(
-            "Ngày thu hồi phải từ ngày bắt đầu của quyền.", code="role_dates_invalid"
+            "Ngày thu hồi phải từ ngày bắt đầu của quyền.",
+            code=OrganizationError.ROLE_DATES_INVALID,
         )
     staff_role.valid_to = on
     staff_role.save(update_fields=["valid_to"])
@@ -279,7 +289,9 @@ def staff_role_save(
         instance.pk = granted.pk
         return granted
     if instance.valid_to is not None and instance.valid_to < instance.valid_from:
-        raise InvalidInput("Ngày hết hiệu lực phải sau ngày bắt đầu.", code="role_dates_invalid")
+        raise InvalidInput(
+            "Ngày hết hiệu lực phải sau ngày bắt đầu.", code=OrganizationError.ROLE_DATES_INVALID
+        )
     revoked = "valid_to" in changed and instance.valid_to is not None
     return row_save(
         actor=actor,
@@ -318,7 +330,9 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
     if actor is not None and actor.pk != user.pk and not actor.is_superuser:
         require_role(actor, [Role.PROVINCE_ADMIN])
     if not name.strip():
-        raise InvalidInput("Cần đặt tên cho mã truy cập.", code="token_name_required")
+        raise InvalidInput(
+            "Cần đặt tên cho mã truy cập.", code=OrganizationError.TOKEN_NAME_REQUIRED
+        )
     raw = "mc_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name.strip(), prefix=raw[:10], token_hash=_token_hash(raw)
@@ -379,7 +393,7 @@ def user_save(*, actor, instance, created: bool, changed: Sequence[str] = ()):
     ):
         raise PermissionDenied(
             "Chỉ quản trị viên cao nhất được cấp quyền quản trị cao nhất.",
-            code="superuser_required",
+            code=OrganizationError.SUPERUSER_REQUIRED,
         )
     return row_save(
         actor=actor,
@@ -397,7 +411,7 @@ def user_delete(*, actor, instance) -> None:
     if instance.is_superuser and not actor.is_superuser:
         raise PermissionDenied(
             "Chỉ quản trị viên cao nhất được xóa tài khoản quản trị cao nhất.",
-            code="superuser_required",
+            code=OrganizationError.SUPERUSER_REQUIRED,
         )
     row_delete(
         actor=actor,
@@ -415,7 +429,7 @@ def user_password_set(*, actor, user, password: str | None) -> None:
     if user.is_superuser and not actor.is_superuser:
         raise PermissionDenied(
             "Chỉ quản trị viên cao nhất được đổi mật khẩu tài khoản quản trị cao nhất.",
-            code="superuser_required",
+            code=OrganizationError.SUPERUSER_REQUIRED,
         )
     if password is None:
         user.set_unusable_password()

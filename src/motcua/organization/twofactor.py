@@ -25,6 +25,7 @@ from motcua.core.errors import InvalidInput
 from motcua.core.throttle import one_at_a_time
 from motcua.ledger.actions import register
 from motcua.ledger.services import event_record
+from motcua.organization.errors import OrganizationError
 from motcua.organization.models import Role
 from motcua.organization.permissions import user_roles
 
@@ -53,11 +54,15 @@ def lockout_response(request, original_response=None, credentials=None):
     message = LOCKOUT_MESSAGE.format(minutes=minutes)
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"code": "login_rate_limited", "message": message},
+            {"code": OrganizationError.LOGIN_RATE_LIMITED, "message": message},
             status=429,
             json_dumps_params={"ensure_ascii": False},
         )
-    context = {"title": "Tạm khóa đăng nhập", "message": message, "code": "login_rate_limited"}
+    context = {
+        "title": "Tạm khóa đăng nhập",
+        "message": message,
+        "code": OrganizationError.LOGIN_RATE_LIMITED,
+    }
     return render(request, "core/error.html", context, status=429)
 
 
@@ -132,7 +137,9 @@ def totp_device_confirm(*, user, token: str) -> TOTPDevice:
     A wrong code is counted by the device (django-otp slows down repeated failures)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None or not device.verify_token((token or "").strip()):
-        raise InvalidInput("Mã xác thực không đúng hoặc đã hết hạn.", code="otp_invalid")
+        raise InvalidInput(
+            "Mã xác thực không đúng hoặc đã hết hạn.", code=OrganizationError.OTP_INVALID
+        )
     with transaction.atomic():
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
@@ -171,7 +178,7 @@ class SecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {
-                        "code": "second_factor_required",
+                        "code": OrganizationError.SECOND_FACTOR_REQUIRED,
                         "message": "Cần xác thực hai bước: mở /dang-nhap/xac-thuc/ để nhập mã.",
                     },
                     status=403,

@@ -8,6 +8,7 @@ from motcua.core.errors import NotFound
 from motcua.core.masking import mask_name  # noqa: F401 - re-exported for the pages
 from motcua.dossiers.lookup import dossier_for_applicant  # noqa: F401 - re-exported
 from motcua.dossiers.models import Dossier
+from motcua.payments.errors import PaymentsError
 from motcua.payments.models import Payment
 
 
@@ -24,7 +25,7 @@ def payment_by_receipt_key(*, key: str) -> Payment:
         .first()
     )
     if payment is None:
-        raise NotFound("Không tìm thấy giao dịch.", code="payment_not_found")
+        raise NotFound("Không tìm thấy giao dịch.", code=PaymentsError.PAYMENT_NOT_FOUND)
     return payment
 
 

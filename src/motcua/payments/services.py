@@ -18,6 +18,7 @@ from motcua.dossiers.lifecycle import CLOSED, Status
 from motcua.dossiers.models import Dossier
 from motcua.ledger.services import event_record
 from motcua.payments import events
+from motcua.payments.errors import PaymentsError
 from motcua.payments.models import Payment, PaymentStatus
 from motcua.payments.providers import get_provider
 from motcua.payments.providers.base import NotificationReply, SignatureError
@@ -73,13 +74,13 @@ def payment_start(
         raise InvalidInput(
             f"Hồ sơ {dossier.code} ở trạng thái «{Status(dossier.status).label}», "
             "không thanh toán được.",
-            code="dossier_not_payable",
+            code=PaymentsError.DOSSIER_NOT_PAYABLE,
         )
     amount = outstanding(dossier)
     if amount <= 0:
         raise InvalidInput(
             f"Hồ sơ {dossier.code} không còn khoản phí, lệ phí nào phải nộp.",
-            code="nothing_to_pay",
+            code=PaymentsError.NOTHING_TO_PAY,
         )
     gateway = get_provider(provider)
     payment = Payment.objects.create(

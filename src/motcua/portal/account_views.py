@@ -24,6 +24,7 @@ from motcua.core.pagination import paginate
 from motcua.dossiers.lifecycle import Status
 from motcua.organization.twofactor import authenticate_one_at_a_time
 from motcua.portal import identity, selectors, services
+from motcua.portal.errors import PortalError
 from motcua.portal.forms import CodeForm, LoginForm, RegisterForm, SubmitForm
 from motcua.portal.models import Citizen
 
@@ -108,7 +109,7 @@ def _verify_pending(request):
             try:
                 if citizen is None:
                     raise InvalidInput(
-                        "Mã xác minh không đúng hoặc đã hết hạn.", code="code_invalid"
+                        "Mã xác minh không đúng hoặc đã hết hạn.", code=PortalError.CODE_INVALID
                     )
                 services.citizen_verify_code(citizen=citizen, code=form.cleaned_data["code"])
             except DomainError as error:

@@ -16,6 +16,7 @@ from motcua.core.files import file_response
 from motcua.core.validation import Email, Text
 from motcua.organization.auth import BearerToken, CookieSession
 from motcua.portal import selectors, services
+from motcua.portal.errors import PortalError
 from motcua.surveys.api import register_rating
 
 router = Router(tags=["Cổng dịch vụ công"])
@@ -186,7 +187,7 @@ def my_dossiers(request: HttpRequest):
 def my_dossier(request: HttpRequest, code: str):
     dossier = selectors.citizen_dossier(request.user, code)
     if dossier is None:
-        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+        raise NotFound("Không tìm thấy hồ sơ.", code=PortalError.DOSSIER_NOT_FOUND)
     return selectors.dossier_view(dossier, with_reasons=True)
 
 

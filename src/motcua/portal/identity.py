@@ -43,6 +43,7 @@ from django.core.cache import cache
 from django.utils.module_loading import import_string
 
 from motcua.core.errors import DomainError, NotFound
+from motcua.portal.errors import PortalError
 
 SESSION_KEY = "motcua_oidc"
 FLOW_TTL = 600  # seconds a login may take between start and callback
@@ -50,7 +51,7 @@ LEEWAY = 60  # clock skew tolerated on exp / iat / nbf
 
 
 class IdentityError(DomainError):
-    code = "identity_error"
+    code = PortalError.IDENTITY_ERROR
     status = 400
     default_message = "Không đăng nhập được qua nhà cung cấp định danh. Vui lòng thử lại."
 
@@ -91,7 +92,9 @@ def configured() -> dict[str, dict]:
 def provider(key: str) -> IdentityProvider:
     config = configured().get(key)
     if config is None:
-        raise NotFound("Không có nhà cung cấp định danh này.", code="identity_provider_unknown")
+        raise NotFound(
+            "Không có nhà cung cấp định danh này.", code=PortalError.IDENTITY_PROVIDER_UNKNOWN
+        )
     cls = import_string(config.get("class", "motcua.portal.identity.OIDCProvider"))
     return cls(key, config)
 
@@ -120,7 +123,9 @@ def _check_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
-        raise IdentityError("Địa chỉ nhà cung cấp định danh phải dùng https.", code="oidc_url")
+        raise IdentityError(
+            "Địa chỉ nhà cung cấp định danh phải dùng https.", code=PortalError.OIDC_URL
+        )
     return url
 
 
@@ -136,12 +141,12 @@ def _http_json(url: str, *, data: dict | None = None, headers: dict | None = Non
         detail = error.read().decode(errors="replace")[:200]
         raise IdentityError(
             f"Nhà cung cấp định danh từ chối yêu cầu ({error.code}).",
-            code="oidc_http",
+            code=PortalError.OIDC_HTTP,
             detail=detail,
         ) from error
     except (urllib.error.URLError, TimeoutError, ValueError) as error:
         raise IdentityError(
-            "Không kết nối được nhà cung cấp định danh.", code="oidc_unreachable"
+            "Không kết nối được nhà cung cấp định danh.", code=PortalError.OIDC_UNREACHABLE
         ) from error
 
 
@@ -206,7 +211,9 @@ def verify_id_token(
     refresh_jwks=None,
 ) -> dict:
     """The claims of a signed ID token, after checking signature, iss, aud, azp, exp, nonce."""
-    invalid = IdentityError("Mã định danh (ID token) không hợp lệ.", code="id_token_invalid")
+    invalid = IdentityError(
+        "Mã định danh (ID token) không hợp lệ.", code=PortalError.ID_TOKEN_INVALID
+    )
     try:
         header_b64, payload_b64, signature_b64 = token.split(".")
         header = json.loads(b64url_decode(header_b64))
@@ -232,7 +239,9 @@ def verify_id_token(
     if not keys and refresh_jwks is not None:  # the provider rotated its keys
         keys = candidates(refresh_jwks())
     if not any(_verify_signature(alg, k, signing_input, signature) for k in keys):
-        raise IdentityError("Chữ ký của mã định danh không hợp lệ.", code="id_token_signature")
+        raise IdentityError(
+            "Chữ ký của mã định danh không hợp lệ.", code=PortalError.ID_TOKEN_SIGNATURE
+        )
     now = time.time() if now is None else now
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
@@ -274,7 +283,8 @@ class OIDCProvider(IdentityProvider):
             data = _http_json(f"{self.issuer}/.well-known/openid-configuration")
             if data.get("issuer", "").rstrip("/") != self.issuer:
                 raise IdentityError(
-                    "Cấu hình nhà cung cấp định danh không khớp.", code="oidc_issuer_mismatch"
+                    "Cấu hình nhà cung cấp định danh không khớp.",
+                    code=PortalError.OIDC_ISSUER_MISMATCH,
                 )
             for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
                 _check_url(data.get(name) or "")
@@ -334,15 +344,15 @@ class OIDCProvider(IdentityProvider):
         ):
             raise IdentityError(
                 "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng thử lại.",
-                code="oidc_state",
+                code=PortalError.OIDC_STATE,
             )
         if request.GET.get("error"):
             raise IdentityError(
-                "Bạn đã hủy hoặc nhà cung cấp từ chối đăng nhập.", code="oidc_denied"
+                "Bạn đã hủy hoặc nhà cung cấp từ chối đăng nhập.", code=PortalError.OIDC_DENIED
             )
         code = request.GET.get("code", "")
         if not code:
-            raise IdentityError("Thiếu mã xác thực.", code="oidc_code_missing")
+            raise IdentityError("Thiếu mã xác thực.", code=PortalError.OIDC_CODE_MISSING)
         metadata = self.metadata()
         basic = base64.b64encode(
             f"{urllib.parse.quote(self.client_id, safe='')}:"
@@ -360,7 +370,9 @@ class OIDCProvider(IdentityProvider):
         )
         id_token = tokens.get("id_token")
         if not id_token:
-            raise IdentityError("Nhà cung cấp không trả mã định danh.", code="id_token_missing")
+            raise IdentityError(
+                "Nhà cung cấp không trả mã định danh.", code=PortalError.ID_TOKEN_MISSING
+            )
         claims = verify_id_token(
             id_token,
             jwks=self.jwks(),

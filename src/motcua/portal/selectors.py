@@ -16,6 +16,7 @@ from motcua.dossiers.models import Dossier
 from motcua.ledger.actions import label as action_label
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Unit, UnitKind
+from motcua.portal.errors import PortalError
 from motcua.portal.notify import payload_reasons
 
 # What the applicant reads for each event (the ledger label is the officers' wording).
@@ -210,7 +211,7 @@ def citizen_result_file(user, code: str):
 
     dossier = citizen_dossier(user, code)
     if dossier is None:
-        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+        raise NotFound("Không tìm thấy hồ sơ.", code=PortalError.DOSSIER_NOT_FOUND)
     if dossier.status != Status.RETURNED or dossier.decision != Decision.APPROVED:
-        raise NotFound("Hồ sơ chưa được trả kết quả.", code="result_not_returned")
+        raise NotFound("Hồ sơ chưa được trả kết quả.", code=PortalError.RESULT_NOT_RETURNED)
     return dossier.result_file

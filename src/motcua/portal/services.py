@@ -31,6 +31,7 @@ from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_submit_online
 from motcua.organization.models import Unit
 from motcua.portal import notify
+from motcua.portal.errors import PortalError
 from motcua.portal.models import (
     Citizen,
     ExternalIdentity,
@@ -61,7 +62,8 @@ def normalize_phone(raw: str | None) -> str:
         digits = "0" + digits[2:]
     if not re.fullmatch(r"0\d{9}", digits):
         raise InvalidInput(
-            "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).", code="phone_invalid"
+            "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).",
+            code=PortalError.PHONE_INVALID,
         )
     return digits
 
@@ -73,7 +75,9 @@ def normalize_email(raw: str | None) -> str:
     try:
         validate_email(email)
     except ValidationError as error:
-        raise InvalidInput("Địa chỉ thư điện tử không hợp lệ.", code="email_invalid") from error
+        raise InvalidInput(
+            "Địa chỉ thư điện tử không hợp lệ.", code=PortalError.EMAIL_INVALID
+        ) from error
     return email
 
 
@@ -99,7 +103,7 @@ def citizen_register(
     if citizen is None:
         raise Conflict(
             "Thư điện tử hoặc số điện thoại này đã được dùng để đăng ký. Hãy đăng nhập.",
-            code="account_exists",
+            code=PortalError.ACCOUNT_EXISTS,
         )
     return citizen
 
@@ -114,13 +118,14 @@ def citizen_register_or_notify(
     contacts, password strength) runs first, so refusals are the same either way."""
     full_name = " ".join(clean_text(full_name).split())
     if not full_name:
-        raise InvalidInput("Cần nhập họ và tên.", code="name_required")
+        raise InvalidInput("Cần nhập họ và tên.", code=PortalError.NAME_REQUIRED)
     if len(full_name) > 150:
-        raise InvalidInput("Họ và tên dài quá 150 ký tự.", code="name_too_long")
+        raise InvalidInput("Họ và tên dài quá 150 ký tự.", code=PortalError.NAME_TOO_LONG)
     email, phone = normalize_email(email), normalize_phone(phone)
     if not email and not phone:
         raise InvalidInput(
-            "Cần nhập thư điện tử hoặc số điện thoại để nhận mã xác minh.", code="contact_required"
+            "Cần nhập thư điện tử hoặc số điện thoại để nhận mã xác minh.",
+            code=PortalError.CONTACT_REQUIRED,
         )
     User = get_user_model()
     username = email or phone
@@ -128,7 +133,7 @@ def citizen_register_or_notify(
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), code="password_weak") from error
+        raise InvalidInput(" ".join(error.messages), code=PortalError.PASSWORD_WEAK) from error
     user.set_password(password)  # hashed in both cases: the answer takes the same time
     with transaction.atomic():
         taken = (
@@ -170,7 +175,7 @@ def citizen_send_code(*, citizen: Citizen, now: dt.datetime | None = None) -> On
     if recent >= CODES_PER_HOUR:
         raise TooManyRequests(
             "Đã gửi quá nhiều mã xác minh trong một giờ. Vui lòng thử lại sau.",
-            code="too_many_codes",
+            code=PortalError.TOO_MANY_CODES,
         )
     code = f"{secrets.randbelow(1_000_000):06d}"
     email, phone = citizen.user.email, citizen.phone
@@ -204,7 +209,9 @@ def citizen_verify_code(*, citizen: Citizen, code: str, now: dt.datetime | None 
             .order_by("-created_at")
             .first()
         )
-        wrong = InvalidInput("Mã xác minh không đúng hoặc đã hết hạn.", code="code_invalid")
+        wrong = InvalidInput(
+            "Mã xác minh không đúng hoặc đã hết hạn.", code=PortalError.CODE_INVALID
+        )
         if one_time is None or one_time.expires_at < now or one_time.attempts >= CODE_MAX_ATTEMPTS:
             error = wrong
         elif not hmac.compare_digest(one_time.code_hash, _code_hash(citizen, (code or "").strip())):
@@ -320,7 +327,7 @@ def _replay(existing: Submission, fingerprint: str) -> SubmissionResult:
     if existing.fingerprint != fingerprint:
         raise Conflict(
             "Khóa chống nộp trùng này đã được dùng cho một hồ sơ khác.",
-            code="idempotency_key_reused",
+            code=PortalError.IDEMPOTENCY_KEY_REUSED,
             dossier=existing.dossier.code,
         )
     return SubmissionResult(existing, created=False)
@@ -330,15 +337,17 @@ def _applicant(citizen: Citizen, applicant: dict[str, Any]) -> dict[str, str]:
     name = " ".join(clean_text(applicant.get("name") or citizen.user.get_full_name()).split())
     id_number = re.sub(r"\s", "", applicant.get("id_number") or citizen.id_number or "")
     if not name:
-        raise InvalidInput("Cần họ và tên người nộp.", code="applicant_name_required")
+        raise InvalidInput("Cần họ và tên người nộp.", code=PortalError.APPLICANT_NAME_REQUIRED)
     if not re.fullmatch(r"\d{9,12}|\d{10}(-\d{3})?", id_number):
         raise InvalidInput(
-            "Số định danh cá nhân (12 số) hoặc mã số thuế không hợp lệ.", code="id_number_invalid"
+            "Số định danh cá nhân (12 số) hoặc mã số thuế không hợp lệ.",
+            code=PortalError.ID_NUMBER_INVALID,
         )
     phone = normalize_phone(applicant.get("phone") or citizen.phone)
     if not phone:
         raise InvalidInput(
-            "Cần số điện thoại của người nộp (dùng để tra cứu hồ sơ).", code="phone_required"
+            "Cần số điện thoại của người nộp (dùng để tra cứu hồ sơ).",
+            code=PortalError.PHONE_REQUIRED,
         )
     return {
         "kind": "person",
@@ -353,13 +362,17 @@ def _applicant(citizen: Citizen, applicant: dict[str, Any]) -> dict[str, str]:
 def _procedure_for_online(code: str) -> Procedure:
     procedure = Procedure.objects.filter(code=code).prefetch_related("components").first()
     if procedure is None:
-        raise NotFound(f"Không tìm thấy thủ tục có mã {code}.", code="procedure_not_found")
+        raise NotFound(
+            f"Không tìm thấy thủ tục có mã {code}.", code=PortalError.PROCEDURE_NOT_FOUND
+        )
     if procedure.status != ProcedureStatus.ACTIVE:
-        raise InvalidInput(f"Thủ tục {procedure.code} đã bị bãi bỏ.", code="procedure_abolished")
+        raise InvalidInput(
+            f"Thủ tục {procedure.code} đã bị bãi bỏ.", code=PortalError.PROCEDURE_ABOLISHED
+        )
     if procedure.online_type == OnlineType.NONE:
         raise InvalidInput(
             "Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp tại Bộ phận Một cửa.",
-            code="procedure_not_online",
+            code=PortalError.PROCEDURE_NOT_ONLINE,
         )
     return procedure
 
@@ -374,14 +387,14 @@ def check_files(procedure: Procedure, uploads: dict) -> dict[int, CheckedFile]:
         except (KeyError, TypeError, ValueError):
             raise InvalidInput(
                 f"Tệp gửi kèm không thuộc thành phần hồ sơ nào của thủ tục ({key}).",
-                code="component_unknown",
+                code=PortalError.COMPONENT_UNKNOWN,
             ) from None
         checked[component.pk] = check_upload(upload, label=component.name)
     missing = [c.name for c in components.values() if c.required and c.pk not in checked]
     if missing:
         raise InvalidInput(
             "Còn thiếu tệp cho: " + "; ".join(missing) + ".",
-            code="files_missing",
+            code=PortalError.FILES_MISSING,
             components=missing,
         )
     return checked
@@ -406,15 +419,17 @@ def submission_create(
     if not _KEY.fullmatch(key):
         raise InvalidInput(
             "Thiếu hoặc sai khóa chống nộp trùng (Idempotency-Key, 8–64 ký tự).",
-            code="idempotency_key_invalid",
+            code=PortalError.IDEMPOTENCY_KEY_INVALID,
         )
     citizen = citizen_of(user)
     if citizen is None:
-        raise PermissionDenied("Cần đăng nhập bằng tài khoản công dân.", code="citizen_required")
+        raise PermissionDenied(
+            "Cần đăng nhập bằng tài khoản công dân.", code=PortalError.CITIZEN_REQUIRED
+        )
     if not citizen.is_verified:
         raise PermissionDenied(
             "Tài khoản chưa được xác minh. Nhập mã xác minh đã gửi tới bạn.",
-            code="citizen_not_verified",
+            code=PortalError.CITIZEN_NOT_VERIFIED,
         )
     earlier = _earlier(user, key)
     procedure = _procedure_for_online(procedure_code)
@@ -422,10 +437,10 @@ def submission_create(
     if unit is None:
         raise InvalidInput(
             "Nơi nộp hồ sơ không tiếp nhận thủ tục này; hãy chọn trong danh sách.",
-            code="unit_invalid",
+            code=PortalError.UNIT_INVALID,
         )
     if return_method not in ReturnMethod.values:
-        raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code="return_method")
+        raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code=PortalError.RETURN_METHOD)
     person = _applicant(citizen, applicant or {})
     checked = check_files(procedure, files or {})
     fingerprint = _fingerprint(procedure.code, unit.code, person, checked)
@@ -499,16 +514,22 @@ def citizen_supplement_submit(*, user, code: str, uploads: list, note: str = "")
 
     dossier = citizen_dossier(user, code)
     if dossier is None:
-        raise NotFound("Không tìm thấy hồ sơ của bạn với mã này.", code="dossier_not_found")
+        raise NotFound(
+            "Không tìm thấy hồ sơ của bạn với mã này.", code=PortalError.DOSSIER_NOT_FOUND
+        )
     if dossier.status != Status.SUPPLEMENT_REQUESTED:
         raise InvalidInput(
-            "Hồ sơ không ở trạng thái chờ bổ sung.", code="not_waiting_for_supplement"
+            "Hồ sơ không ở trạng thái chờ bổ sung.", code=PortalError.NOT_WAITING_FOR_SUPPLEMENT
         )
     uploads = [u for u in uploads if u]
     if not uploads:
-        raise InvalidInput("Chọn ít nhất một tệp bổ sung.", code="supplement_files_required")
+        raise InvalidInput(
+            "Chọn ít nhất một tệp bổ sung.", code=PortalError.SUPPLEMENT_FILES_REQUIRED
+        )
     if len(uploads) > MAX_SUPPLEMENT_FILES:
-        raise InvalidInput(f"Gửi tối đa {MAX_SUPPLEMENT_FILES} tệp mỗi lần.", code="too_many_files")
+        raise InvalidInput(
+            f"Gửi tối đa {MAX_SUPPLEMENT_FILES} tệp mỗi lần.", code=PortalError.TOO_MANY_FILES
+        )
     files = []
     for index, upload in enumerate(uploads, start=1):
         label = f"tệp {index}"
@@ -538,7 +559,7 @@ def track_dossier(
     if not code or len(code) > 64 or not re.fullmatch(r"\d{4}", phone4):
         raise InvalidInput(
             "Nhập mã hồ sơ và đúng 4 chữ số cuối của số điện thoại người nộp.",
-            code="track_input_invalid",
+            code=PortalError.TRACK_INPUT_INVALID,
         )
     with lookup_guard(subject=code, client=client, now=now):
         dossier = (
@@ -547,7 +568,7 @@ def track_dossier(
             .first()
         )
         if dossier is None or not dossier.applicant_phone_ends_with(phone4):
-            raise NotFound(TRACK_NOT_FOUND, code="track_not_found")
+            raise NotFound(TRACK_NOT_FOUND, code=PortalError.TRACK_NOT_FOUND)
     return dossier
 
 
@@ -555,7 +576,7 @@ def track_dossier(
 
 
 class LoginFailed(DomainError):
-    code = "login_failed"
+    code = PortalError.LOGIN_FAILED
     status = 401
     default_message = "Thư điện tử/số điện thoại hoặc mật khẩu không đúng."
 
@@ -578,7 +599,7 @@ def citizen_token_create(*, identifier: str, password: str, name: str, request):
     if not citizen.is_verified:
         raise PermissionDenied(
             "Tài khoản chưa được xác minh. Nhập mã xác minh đã gửi tới bạn rồi thử lại.",
-            code="citizen_not_verified",
+            code=PortalError.CITIZEN_NOT_VERIFIED,
         )
     return api_token_create(actor=user, user=user, name=name.strip() or "Ứng dụng công dân")
 
@@ -595,5 +616,5 @@ def citizen_token_revoke(*, user, token_id: int):
 
     token = citizen_tokens(user).filter(pk=token_id).first()
     if token is None:
-        raise NotFound("Không tìm thấy mã truy cập.", code="token_not_found")
+        raise NotFound("Không tìm thấy mã truy cập.", code=PortalError.TOKEN_NOT_FOUND)
     return api_token_revoke(actor=user, token=token)

@@ -16,6 +16,7 @@ from motcua.organization.auth import officer_auth
 from motcua.organization.models import Unit
 from motcua.organization.permissions import has_role
 from motcua.surveys import selectors, services
+from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import Overall
 from motcua.surveys.selectors import FORMULA, survey_form_in_force, survey_index
 from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard
@@ -200,7 +201,7 @@ def sipas_response_create(request, code: str, payload: SurveyAnswersIn):
     form = survey_form_in_force(code=code)
     unit = Unit.objects.filter(code=payload.unit, valid_to__isnull=True).first()
     if unit is None:
-        raise InvalidInput("Không tìm thấy cơ quan, đơn vị.", code="survey_unit")
+        raise InvalidInput("Không tìm thấy cơ quan, đơn vị.", code=SurveysError.SURVEY_UNIT)
     response = services.survey_response_record(form=form, unit=unit, answers=payload.answers)
     return Status(
         201,

@@ -16,6 +16,7 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Unit
 from motcua.organization.selectors import unit_subtree_ids
+from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import (
     SATISFIED_VALUES,
     Overall,
@@ -46,7 +47,9 @@ def questionnaire_in_force(*, on: dt.date, code: str = QUESTIONNAIRE) -> Questio
         .first()
     )
     if questionnaire is None:
-        raise NotFound("Chưa có bộ câu hỏi đánh giá áp dụng.", code="questionnaire_missing")
+        raise NotFound(
+            "Chưa có bộ câu hỏi đánh giá áp dụng.", code=SurveysError.QUESTIONNAIRE_MISSING
+        )
     return questionnaire
 
 
@@ -66,7 +69,7 @@ def ratings(
     if unit:
         found = Unit.objects.filter(code=unit).first()
         if found is None:
-            raise NotFound(f"Không tìm thấy đơn vị {unit}.", code="unit_not_found")
+            raise NotFound(f"Không tìm thấy đơn vị {unit}.", code=SurveysError.UNIT_NOT_FOUND)
         qs = qs.filter(unit_id__in=unit_subtree_ids({found.pk}))
     if field:
         qs = qs.filter(dossier__procedure__field__code=field)
@@ -149,7 +152,9 @@ def survey_form_in_force(*, code: str = "SIPAS", on: dt.date | None = None) -> S
         .first()
     )
     if form is None:
-        raise NotFound("Chưa có phiếu khảo sát đang áp dụng.", code="survey_form_missing")
+        raise NotFound(
+            "Chưa có phiếu khảo sát đang áp dụng.", code=SurveysError.SURVEY_FORM_MISSING
+        )
     return form
 
 
@@ -203,7 +208,7 @@ def _responses(*, form, unit, date_from, date_to):
     if unit:
         found = Unit.objects.filter(code=unit).first()
         if found is None:
-            raise NotFound(f"Không tìm thấy đơn vị {unit}.", code="unit_not_found")
+            raise NotFound(f"Không tìm thấy đơn vị {unit}.", code=SurveysError.UNIT_NOT_FOUND)
         qs = qs.filter(unit_id__in=unit_subtree_ids({found.pk}))
     if date_from:
         qs = qs.filter(created_at__date__gte=date_from)

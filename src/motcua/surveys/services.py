@@ -18,6 +18,7 @@ from motcua.ledger.services import event_record
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role
 from motcua.surveys import events
+from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import (
     Answer,
     Channel,
@@ -58,14 +59,14 @@ def rating_submit(
     if dossier.status != Status.RETURNED:
         raise InvalidInput(
             f"Hồ sơ {dossier.code} chưa trả kết quả nên chưa thể đánh giá.",
-            code="rating_not_returned",
+            code=SurveysError.RATING_NOT_RETURNED,
         )
     if Rating.objects.filter(dossier=dossier).exists():
-        raise Conflict(ALREADY_RATED.format(code=dossier.code), code="rating_exists")
+        raise Conflict(ALREADY_RATED.format(code=dossier.code), code=SurveysError.RATING_EXISTS)
     if overall not in Overall.values:
         raise InvalidInput(
             "Chọn mức độ hài lòng: Rất hài lòng, Hài lòng hoặc Không hài lòng.",
-            code="rating_overall",
+            code=SurveysError.RATING_OVERALL,
         )
     questionnaire = questionnaire_in_force(on=timezone.localtime(dossier.returned_at).date())
     indicators = list(questionnaire.indicators.all())
@@ -73,7 +74,9 @@ def rating_submit(
     unknown = set(answers) - {i.code for i in indicators}
     if missing or unknown:
         names = "; ".join(f"{i.order}. {i.text}" for i in missing) or ", ".join(sorted(unknown))
-        raise InvalidInput(f"Chưa trả lời hoặc sai chỉ số: {names}.", code="rating_incomplete")
+        raise InvalidInput(
+            f"Chưa trả lời hoặc sai chỉ số: {names}.", code=SurveysError.RATING_INCOMPLETE
+        )
     rows = []
     for indicator in indicators:
         try:
@@ -82,7 +85,7 @@ def rating_submit(
             points = -1
         if points not in indicator.points_allowed():
             raise InvalidInput(
-                f"Điểm của chỉ số «{indicator.text}» không hợp lệ.", code="rating_points"
+                f"Điểm của chỉ số «{indicator.text}» không hợp lệ.", code=SurveysError.RATING_POINTS
             )
         rows.append((indicator, points))
     total = sum(points for _, points in rows)
@@ -100,7 +103,9 @@ def rating_submit(
                 created_at=now,
             )
     except IntegrityError as error:  # a concurrent rating of the same dossier won
-        raise Conflict(ALREADY_RATED.format(code=dossier.code), code="rating_exists") from error
+        raise Conflict(
+            ALREADY_RATED.format(code=dossier.code), code=SurveysError.RATING_EXISTS
+        ) from error
     Answer.objects.bulk_create(
         Answer(rating=rating, indicator=indicator, points=points) for indicator, points in rows
     )
@@ -175,7 +180,7 @@ def _refuse_frozen(form: SurveyForm) -> None:
         raise Conflict(
             f"Phiếu «{form.name}» phiên bản {form.version} đã có người trả lời nên không được "
             "sửa; hãy tạo phiên bản mới.",
-            code="survey_form_frozen",
+            code=SurveysError.SURVEY_FORM_FROZEN,
         )
 
 
@@ -192,7 +197,9 @@ def survey_form_update(*, actor, form: SurveyForm, **changes: Any) -> SurveyForm
     for key, value in changes.items():
         setattr(form, key, value)
     if form.effective_to and form.effective_to < form.effective_from:
-        raise InvalidInput("Ngày hết áp dụng phải sau ngày bắt đầu áp dụng.", code="survey_period")
+        raise InvalidInput(
+            "Ngày hết áp dụng phải sau ngày bắt đầu áp dụng.", code=SurveysError.SURVEY_PERIOD
+        )
     form.save(update_fields=list(changes))
     event_record(
         subject_type=events.FORM_SUBJECT,
@@ -234,7 +241,7 @@ def _clean(question: SurveyQuestion, raw: Any) -> Any:
         return None
     allowed = {o["value"] for o in question.options()}
     wrong = InvalidInput(
-        f"Câu «{question.text}»: lựa chọn không hợp lệ.", code="survey_answer_invalid"
+        f"Câu «{question.text}»: lựa chọn không hợp lệ.", code=SurveysError.SURVEY_ANSWER_INVALID
     )
     if question.kind == QuestionKind.TEXT:
         return str(raw).strip()[:TEXT_LIMIT] or None
@@ -265,14 +272,16 @@ def survey_response_record(
     the error lists the missing ones so the page can show them next to what was typed.
     """
     if channel not in Channel.values:
-        raise InvalidInput("Kênh khảo sát không hợp lệ.", code="survey_channel")
+        raise InvalidInput("Kênh khảo sát không hợp lệ.", code=SurveysError.SURVEY_CHANNEL)
     if channel == Channel.DESK:
         require_role(actor, DESK_RECORDERS, unit)
     today = timezone.localdate()
     if not unit.is_active_on(today):
-        raise InvalidInput("Đơn vị không còn hoạt động.", code="survey_unit_inactive")
+        raise InvalidInput("Đơn vị không còn hoạt động.", code=SurveysError.SURVEY_UNIT_INACTIVE)
     if form.effective_from > today or (form.effective_to and form.effective_to < today):
-        raise InvalidInput("Phiếu khảo sát này không còn áp dụng.", code="survey_form_expired")
+        raise InvalidInput(
+            "Phiếu khảo sát này không còn áp dụng.", code=SurveysError.SURVEY_FORM_EXPIRED
+        )
     questions = list(
         SurveyQuestion.objects.filter(section__form=form).order_by("section__order", "order")
     )
@@ -280,14 +289,15 @@ def survey_response_record(
     unknown = sorted(set(answers) - known)
     if unknown:
         raise InvalidInput(
-            f"Câu hỏi không có trong phiếu: {', '.join(unknown)}.", code="survey_answer_unknown"
+            f"Câu hỏi không có trong phiếu: {', '.join(unknown)}.",
+            code=SurveysError.SURVEY_ANSWER_UNKNOWN,
         )
     cleaned = {q.code: _clean(q, answers.get(q.code)) for q in questions}
     missing = [q for q in questions if q.required and cleaned[q.code] is None]
     if missing:
         raise InvalidInput(
             "Vui lòng trả lời các câu bắt buộc: " + "; ".join(q.text for q in missing) + ".",
-            code="survey_answer_missing",
+            code=SurveysError.SURVEY_ANSWER_MISSING,
             missing=[q.code for q in missing],
         )
     now = timezone.now()
@@ -320,13 +330,14 @@ def survey_form_new_version(*, actor, form: SurveyForm, effective_from: dt.date)
     form = SurveyForm.objects.select_for_update().get(pk=form.pk)
     if effective_from <= form.effective_from:
         raise InvalidInput(
-            "Phiên bản mới phải áp dụng sau ngày áp dụng của phiên bản cũ.", code="survey_period"
+            "Phiên bản mới phải áp dụng sau ngày áp dụng của phiên bản cũ.",
+            code=SurveysError.SURVEY_PERIOD,
         )
     last = SurveyForm.objects.filter(code=form.code).order_by("-version").first()
     if last is not None and last.pk != form.pk:
         raise Conflict(
             f"Đã có phiên bản {last.version}; hãy tạo bản mới từ phiên bản đó.",
-            code="survey_form_not_latest",
+            code=SurveysError.SURVEY_FORM_NOT_LATEST,
         )
     new = SurveyForm.objects.create(
         code=form.code,
@@ -384,7 +395,9 @@ def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.dat
         )
         for q_order, q in enumerate(section["questions"], start=1):
             if q["code"] in seen:
-                raise InvalidInput(f"Mã câu hỏi trùng: {q['code']}.", code="xlsform_invalid")
+                raise InvalidInput(
+                    f"Mã câu hỏi trùng: {q['code']}.", code=SurveysError.XLSFORM_INVALID
+                )
             seen.add(q["code"])
             SurveyQuestion.objects.create(section=row, order=q_order, **q)
     event_record(

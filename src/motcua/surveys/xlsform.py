@@ -14,6 +14,7 @@ from typing import IO, Any
 from openpyxl import Workbook, load_workbook
 
 from motcua.core.errors import InvalidInput
+from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import QuestionKind, SurveyForm, SurveyQuestion
 
 SURVEY_COLUMNS = ["type", "name", "label", "required", "motcua_kind", "motcua_confirmed"]
@@ -73,7 +74,7 @@ def xlsform_read(file: IO[bytes]) -> dict[str, Any]:
     except Exception as error:  # noqa: BLE001 - any unreadable file gets the same answer
         raise InvalidInput(
             "Tệp không phải XLSForm hợp lệ (cần các trang survey, choices, settings).",
-            code="xlsform_invalid",
+            code=SurveysError.XLSFORM_INVALID,
         ) from error
     header = [str(h or "") for h in rows[0]]
     lists: dict[str, list[dict[str, str]]] = {}
@@ -94,7 +95,9 @@ def xlsform_read(file: IO[bytes]) -> dict[str, Any]:
             )
         elif kind and kind != "end_group":
             if not sections:
-                raise InvalidInput("Câu hỏi nằm ngoài mọi phần của phiếu.", code="xlsform_invalid")
+                raise InvalidInput(
+                    "Câu hỏi nằm ngoài mọi phần của phiếu.", code=SurveysError.XLSFORM_INVALID
+                )
             word, _, list_name = kind.partition(" ")
             ours = row.get("motcua_kind") or {
                 "text": QuestionKind.TEXT,
@@ -102,7 +105,9 @@ def xlsform_read(file: IO[bytes]) -> dict[str, Any]:
                 "select_multiple": QuestionKind.MULTIPLE,
             }.get(word)
             if ours not in QuestionKind.values:
-                raise InvalidInput(f"Loại câu hỏi không hỗ trợ: {kind}.", code="xlsform_invalid")
+                raise InvalidInput(
+                    f"Loại câu hỏi không hỗ trợ: {kind}.", code=SurveysError.XLSFORM_INVALID
+                )
             shared = ours in SHARED_LISTS
             sections[-1]["questions"].append(
                 {

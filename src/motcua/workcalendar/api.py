@@ -8,6 +8,7 @@ from motcua.core.errors import InvalidInput, NotFound
 from motcua.organization.models import Unit
 from motcua.workcalendar import selectors, services
 from motcua.workcalendar.engine import VN_TZ
+from motcua.workcalendar.errors import WorkcalendarError
 from motcua.workcalendar.inputs import parse_amount, parse_date, parse_instant
 
 router = Router(tags=["Lịch làm việc"])
@@ -32,7 +33,9 @@ def _unit(code: str | None) -> Unit | None:
         return None
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        raise NotFound(f"Không tìm thấy đơn vị có mã '{code}'.", code="unit_not_found")
+        raise NotFound(
+            f"Không tìm thấy đơn vị có mã '{code}'.", code=WorkcalendarError.UNIT_NOT_FOUND
+        )
     return unit
 
 
@@ -74,5 +77,7 @@ def elapsed(request, start: str | None = None, end: str | None = None, unit: str
     a = parse_instant(start, name="start")
     b = parse_instant(end, name="end")
     if b < a:
-        raise InvalidInput("Thời điểm kết thúc phải sau thời điểm bắt đầu.", code="range_reversed")
+        raise InvalidInput(
+            "Thời điểm kết thúc phải sau thời điểm bắt đầu.", code=WorkcalendarError.RANGE_REVERSED
+        )
     return {"working_hours": services.working_time_between(a, b, unit=_unit(unit))}

@@ -26,6 +26,7 @@ import numpy as np
 
 from motcua.core.errors import InvalidInput
 from motcua.core.formats import VN_TZ
+from motcua.workcalendar.errors import WorkcalendarError
 
 VN_OFFSET_US = 7 * 3_600_000_000  # fixed UTC+7 since 1975; the compiled range starts later
 FIRST_DAY = dt.date(1990, 1, 1)
@@ -52,17 +53,17 @@ def out_of_range(value) -> InvalidInput:
     return InvalidInput(
         f"Thời điểm {value} nằm ngoài phạm vi lịch làm việc "
         f"({FIRST_DAY:%d/%m/%Y}–{LAST_DAY:%d/%m/%Y}).",
-        code="calendar_out_of_range",
+        code=WorkcalendarError.CALENDAR_OUT_OF_RANGE,
     )
 
 
 def hours_to_us(hours) -> int:
     """Working hours (int, float or Decimal, not negative) → whole microseconds."""
     if isinstance(hours, bool):
-        raise InvalidInput("Số giờ không hợp lệ.", code="hours_invalid")
+        raise InvalidInput("Số giờ không hợp lệ.", code=WorkcalendarError.HOURS_INVALID)
     if isinstance(hours, Decimal):
         if not hours.is_finite():
-            raise InvalidInput("Số giờ không hợp lệ.", code="hours_invalid")
+            raise InvalidInput("Số giờ không hợp lệ.", code=WorkcalendarError.HOURS_INVALID)
         us = int((hours * US_PER_HOUR).to_integral_value(ROUND_HALF_EVEN))
     elif isinstance(hours, int):
         us = hours * US_PER_HOUR
@@ -70,12 +71,16 @@ def hours_to_us(hours) -> int:
         try:
             value = float(hours)
         except (TypeError, ValueError):
-            raise InvalidInput("Số giờ không hợp lệ.", code="hours_invalid") from None
+            raise InvalidInput(
+                "Số giờ không hợp lệ.", code=WorkcalendarError.HOURS_INVALID
+            ) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise InvalidInput("Số giờ không hợp lệ.", code="hours_invalid")
+            raise InvalidInput("Số giờ không hợp lệ.", code=WorkcalendarError.HOURS_INVALID)
         us = round(value * US_PER_HOUR)
     if us < 0:
-        raise InvalidInput("Số giờ, số ngày không được âm.", code="negative_duration")
+        raise InvalidInput(
+            "Số giờ, số ngày không được âm.", code=WorkcalendarError.NEGATIVE_DURATION
+        )
     return us
 
 
@@ -121,7 +126,7 @@ class Compiled:
         if t.tzinfo is None or t.utcoffset() is None:
             raise InvalidInput(
                 "Thời điểm phải có múi giờ (ví dụ 2026-02-13T16:00:00+07:00).",
-                code="naive_datetime",
+                code=WorkcalendarError.NAIVE_DATETIME,
             )
         lt = t.astimezone(VN_TZ)
         d = lt.toordinal() - BASE_ORD
@@ -148,7 +153,7 @@ class Compiled:
         if d >= N_DAYS:
             raise InvalidInput(
                 f"Thời hạn vượt quá phạm vi lịch làm việc (sau {LAST_DAY:%d/%m/%Y}).",
-                code="calendar_out_of_range",
+                code=WorkcalendarError.CALENDAR_OUT_OF_RANGE,
             )
         rest = target - self.cum[d]
         for a, b in self.patterns[self.pat[d]]:

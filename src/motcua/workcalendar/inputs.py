@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from motcua.core.errors import InvalidInput
 from motcua.core.validation import MAX_DAY, MIN_DAY
 from motcua.workcalendar.engine import VN_TZ
+from motcua.workcalendar.errors import WorkcalendarError
 
 _SPACE_OFFSET = re.compile(r"^(.*\d) (\d{2}:?\d{2})$")
 
@@ -21,7 +22,8 @@ def parse_instant(text: str | None, *, name: str = "start") -> dt.datetime:
     """
     if not text or not text.strip():
         raise InvalidInput(
-            f"Thiếu tham số '{name}' (thời điểm ISO 8601).", code="datetime_required"
+            f"Thiếu tham số '{name}' (thời điểm ISO 8601).",
+            code=WorkcalendarError.DATETIME_REQUIRED,
         )
     raw = text.strip()
     fixed = _SPACE_OFFSET.sub(r"\1+\2", raw)
@@ -30,7 +32,7 @@ def parse_instant(text: str | None, *, name: str = "start") -> dt.datetime:
     except ValueError:
         raise InvalidInput(
             f"Thời điểm '{raw}' không hợp lệ (ví dụ 2026-02-13T16:00:00+07:00).",
-            code="datetime_invalid",
+            code=WorkcalendarError.DATETIME_INVALID,
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=VN_TZ)
@@ -43,18 +45,21 @@ def _in_range(day: dt.date, raw: str, name: str) -> None:
     if not MIN_DAY <= day <= MAX_DAY:
         raise InvalidInput(
             f"Ngày '{raw}' của '{name}' phải trong khoảng 01/01/1900 – 31/12/2100.",
-            code="date_out_of_range",
+            code=WorkcalendarError.DATE_OUT_OF_RANGE,
         )
 
 
 def parse_date(text: str | None, *, name: str) -> dt.date:
     if not text or not text.strip():
-        raise InvalidInput(f"Thiếu tham số '{name}' (ngày YYYY-MM-DD).", code="date_required")
+        raise InvalidInput(
+            f"Thiếu tham số '{name}' (ngày YYYY-MM-DD).", code=WorkcalendarError.DATE_REQUIRED
+        )
     try:
         value = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            f"Ngày '{text.strip()}' không hợp lệ (định dạng YYYY-MM-DD).", code="date_invalid"
+            f"Ngày '{text.strip()}' không hợp lệ (định dạng YYYY-MM-DD).",
+            code=WorkcalendarError.DATE_INVALID,
         ) from None
     _in_range(value, text.strip(), name)
     return value
@@ -63,19 +68,23 @@ def parse_date(text: str | None, *, name: str) -> dt.date:
 def parse_amount(text: str | None, *, name: str = "days") -> Decimal:
     """A non-negative number of days or hours; a decimal comma is accepted (1,5)."""
     if text is None or not str(text).strip():
-        raise InvalidInput(f"Thiếu tham số '{name}'.", code="amount_required")
+        raise InvalidInput(f"Thiếu tham số '{name}'.", code=WorkcalendarError.AMOUNT_REQUIRED)
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except InvalidOperation:
         raise InvalidInput(
-            f"Giá trị '{text}' của '{name}' không phải là số.", code="amount_invalid"
+            f"Giá trị '{text}' của '{name}' không phải là số.",
+            code=WorkcalendarError.AMOUNT_INVALID,
         ) from None
     if not value.is_finite():
         raise InvalidInput(
-            f"Giá trị '{text}' của '{name}' không phải là số hữu hạn.", code="amount_invalid"
+            f"Giá trị '{text}' của '{name}' không phải là số hữu hạn.",
+            code=WorkcalendarError.AMOUNT_INVALID,
         )
     if value < 0:
-        raise InvalidInput("Số ngày, số giờ không được âm.", code="negative_duration")
+        raise InvalidInput(
+            "Số ngày, số giờ không được âm.", code=WorkcalendarError.NEGATIVE_DURATION
+        )
     if value > 36500:
-        raise InvalidInput("Thời hạn quá lớn.", code="amount_too_large")
+        raise InvalidInput("Thời hạn quá lớn.", code=WorkcalendarError.AMOUNT_TOO_LARGE)
     return value

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from motcua.core.errors import InvalidInput
 from motcua.workcalendar import engine
+from motcua.workcalendar.errors import WorkcalendarError
 from motcua.workcalendar.models import CalendarException, ExceptionKind, Weekday
 
 MAX_YEARS = 20  # a range longer than 20 years is refused
@@ -35,9 +36,13 @@ class Day:
 def calendar_days(*, start: dt.date, end: dt.date, unit=None) -> list[Day]:
     """Every day of [start, end] with whether it is a working day and why not (or why yes)."""
     if end < start:
-        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.", code="range_reversed")
+        raise InvalidInput(
+            "Ngày kết thúc phải sau ngày bắt đầu.", code=WorkcalendarError.RANGE_REVERSED
+        )
     if end >= _years_later(start, MAX_YEARS):
-        raise InvalidInput("Khoảng ngày không được vượt quá 20 năm.", code="range_too_long")
+        raise InvalidInput(
+            "Khoảng ngày không được vượt quá 20 năm.", code=WorkcalendarError.RANGE_TOO_LONG
+        )
     if start < engine.FIRST_DAY or end > engine.LAST_DAY:
         raise engine.out_of_range(start if start < engine.FIRST_DAY else end)
     cal = engine.get(unit)
@@ -65,7 +70,7 @@ def calendar_year(*, year: int, unit=None) -> dict:
     if not engine.FIRST_DAY.year <= year <= engine.LAST_DAY.year:
         raise InvalidInput(
             f"Năm phải trong khoảng {engine.FIRST_DAY.year}–{engine.LAST_DAY.year}.",
-            code="year_out_of_range",
+            code=WorkcalendarError.YEAR_OUT_OF_RANGE,
         )
     days = calendar_days(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), unit=unit)
     by_date = {d.date: d for d in days}

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from motcua.core.errors import NotFound
+from motcua.payments.errors import PaymentsError
 from motcua.payments.providers.base import GatewayResult, NotificationReply, PaymentProvider
 
 DEFAULT_PROVIDERS = {"vnpay": "motcua.payments.providers.vnpay.VnpayProvider"}
@@ -71,7 +72,7 @@ def get_provider(code: str | None = None) -> PaymentProvider:
     code = code or config().get("PROVIDER", "vnpay")
     paths = {**DEFAULT_PROVIDERS, **config().get("PROVIDERS", {})}
     if code not in paths:
-        raise NotFound(f"Không có cổng thanh toán «{code}».", code="provider_not_found")
+        raise NotFound(f"Không có cổng thanh toán «{code}».", code=PaymentsError.PROVIDER_NOT_FOUND)
     return import_string(paths[code])(code=code, options=provider_settings(code))
 
 

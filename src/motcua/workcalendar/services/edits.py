@@ -17,6 +17,7 @@ from motcua.ledger.services import event_record
 from motcua.organization.models import Role
 from motcua.organization.permissions import require_role
 from motcua.workcalendar import engine, events
+from motcua.workcalendar.errors import WorkcalendarError
 from motcua.workcalendar.models import (
     CalendarException,
     ExceptionKind,
@@ -49,9 +50,11 @@ def exception_set(
     """Create or replace the exception of ``date`` (a day off or a make-up working day)."""
     _check_admin(actor)
     if kind not in ExceptionKind.values:
-        raise InvalidInput(f"Loại ngày '{kind}' không hợp lệ.", code="exception_kind_invalid")
+        raise InvalidInput(
+            f"Loại ngày '{kind}' không hợp lệ.", code=WorkcalendarError.EXCEPTION_KIND_INVALID
+        )
     if not reason.strip():
-        raise InvalidInput("Cần ghi lý do.", code="exception_reason_required")
+        raise InvalidInput("Cần ghi lý do.", code=WorkcalendarError.EXCEPTION_REASON_REQUIRED)
     if not engine.FIRST_DAY <= date <= engine.LAST_DAY:
         raise engine.out_of_range(date)
     exception, _ = CalendarException.objects.update_or_create(
@@ -151,7 +154,7 @@ def schedule_periods_save(
         if not period.start < period.end:
             raise InvalidInput(
                 f"Ca {period.start:%H:%M}–{period.end:%H:%M}: giờ bắt đầu phải trước giờ kết thúc.",
-                code="period_invalid",
+                code=WorkcalendarError.PERIOD_INVALID,
             )
     parts_save(
         actor=actor,
@@ -205,15 +208,16 @@ def schedule_set(
             if not start < end:
                 raise InvalidInput(
                     f"Ca {start:%H:%M}–{end:%H:%M}: giờ bắt đầu phải trước giờ kết thúc.",
-                    code="period_invalid",
+                    code=WorkcalendarError.PERIOD_INVALID,
                 )
             if i and ordered[i - 1][1] > start:
                 raise InvalidInput(
-                    "Các ca làm việc trong ngày bị chồng nhau.", code="period_overlap"
+                    "Các ca làm việc trong ngày bị chồng nhau.",
+                    code=WorkcalendarError.PERIOD_OVERLAP,
                 )
             rows.append((int(weekday), start, end))
     if not rows:
-        raise InvalidInput("Cần ít nhất một ca làm việc.", code="periods_required")
+        raise InvalidInput("Cần ít nhất một ca làm việc.", code=WorkcalendarError.PERIODS_REQUIRED)
     schedule, _ = WorkSchedule.objects.update_or_create(
         unit=unit,
         effective_from=effective_from,
@@ -262,7 +266,7 @@ def _parse_csv_date(text: str, line: int) -> dt.date:
         return parsed
     raise InvalidInput(
         f"Dòng {line}: ngày '{text}' không hợp lệ (dùng YYYY-MM-DD hoặc dd/mm/yyyy).",
-        code="csv_date_invalid",
+        code=WorkcalendarError.CSV_DATE_INVALID,
     )
 
 
@@ -279,7 +283,7 @@ def calendar_import_csv(*, actor, content: str) -> list[CalendarException]:
     if missing:
         raise InvalidInput(
             f"Tệp CSV thiếu cột: {', '.join(sorted(missing))} (cần date,kind,reason,document).",
-            code="csv_columns_missing",
+            code=WorkcalendarError.CSV_COLUMNS_MISSING,
         )
     rows = []
     for line, row in enumerate(reader, start=2):
@@ -288,7 +292,7 @@ def calendar_import_csv(*, actor, content: str) -> list[CalendarException]:
             raise InvalidInput(
                 f"Dòng {line}: loại ngày '{row.get('kind')}' không hợp lệ "
                 "(holiday, day_off hoặc makeup).",
-                code="csv_kind_invalid",
+                code=WorkcalendarError.CSV_KIND_INVALID,
             )
         rows.append((_parse_csv_date(row["date"], line), kind, row))
     return [

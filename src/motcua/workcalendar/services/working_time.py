@@ -17,6 +17,7 @@ import numpy as np
 from motcua.core.errors import InvalidInput
 from motcua.workcalendar import engine
 from motcua.workcalendar.engine import HOURS_PER_DAY, N_DAYS, US_PER_HOUR, VN_TZ, hours_to_us
+from motcua.workcalendar.errors import WorkcalendarError
 
 Number = int | float | Decimal
 
@@ -51,7 +52,9 @@ def due_at(received_at: dt.datetime, days: Number, *, unit=None) -> dt.datetime:
         try:
             hours = float(days) * HOURS_PER_DAY
         except (TypeError, ValueError):
-            raise InvalidInput("Số ngày không hợp lệ.", code="days_invalid") from None
+            raise InvalidInput(
+                "Số ngày không hợp lệ.", code=WorkcalendarError.DAYS_INVALID
+            ) from None
     return add_working_time(received_at, hours, unit=unit)
 
 
@@ -157,7 +160,7 @@ def deadline_for(start: dt.datetime, *, kind: str, amount: Number, unit=None) ->
         return cal.close_of(nxt)
     raise InvalidInput(
         f"Loại thời hạn '{kind}' không hợp lệ ({', '.join(DEADLINE_KINDS)}).",
-        code="time_limit_kind_invalid",
+        code=WorkcalendarError.TIME_LIMIT_KIND_INVALID,
     )
 
 
@@ -172,11 +175,13 @@ def _to_utc_us(starts) -> np.ndarray:
         flat = out.reshape(-1)
         for i, value in enumerate(arr.reshape(-1)):
             if value.tzinfo is None:
-                raise InvalidInput("Thời điểm phải có múi giờ.", code="naive_datetime")
+                raise InvalidInput(
+                    "Thời điểm phải có múi giờ.", code=WorkcalendarError.NAIVE_DATETIME
+                )
             flat[i] = np.datetime64(value.astimezone(utc).replace(tzinfo=None), "us")
         arr = out
     if not np.issubdtype(arr.dtype, np.datetime64):
-        raise InvalidInput("Mảng thời điểm không hợp lệ.", code="datetimes_invalid")
+        raise InvalidInput("Mảng thời điểm không hợp lệ.", code=WorkcalendarError.DATETIMES_INVALID)
     return arr.astype("datetime64[us]").astype(np.int64)
 
 
@@ -189,7 +194,9 @@ def _hours_array_to_us(hours) -> np.ndarray:
     else:
         arr = np.rint(arr.astype(np.float64) * US_PER_HOUR).astype(np.int64)
     if arr.size and arr.min() < 0:
-        raise InvalidInput("Số giờ, số ngày không được âm.", code="negative_duration")
+        raise InvalidInput(
+            "Số giờ, số ngày không được âm.", code=WorkcalendarError.NEGATIVE_DURATION
+        )
     return arr
 
 
@@ -199,7 +206,9 @@ def _split_many(cal, utc_us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     us = local - days * engine.US_PER_DAY
     d = days - engine.BASE_EPOCH_DAYS
     if d.size and (d.min() < 0 or d.max() >= N_DAYS):
-        raise InvalidInput("Có thời điểm nằm ngoài phạm vi lịch.", code="calendar_out_of_range")
+        raise InvalidInput(
+            "Có thời điểm nằm ngoài phạm vi lịch.", code=WorkcalendarError.CALENDAR_OUT_OF_RANGE
+        )
     return d, us
 
 
@@ -221,7 +230,9 @@ def add_working_time_many(starts, hours, *, unit=None) -> np.ndarray:
     target = _position_many(cal, d, us) + amount
     d2 = np.searchsorted(cal.np_cum_end, target, side="left")
     if d2.size and d2.max() >= N_DAYS:
-        raise InvalidInput("Thời hạn vượt quá phạm vi lịch.", code="calendar_out_of_range")
+        raise InvalidInput(
+            "Thời hạn vượt quá phạm vi lịch.", code=WorkcalendarError.CALENDAR_OUT_OF_RANGE
+        )
     rest = target - cal.np_cum[d2]
     p2 = cal.np_pat[d2]
     pcl = cal.pcl[p2]
@@ -261,7 +272,9 @@ def _day_index(dates) -> np.ndarray:
         arr = np.array(arr, dtype="datetime64[D]")
     idx = (arr.astype("datetime64[D]") - np.datetime64(engine.FIRST_DAY, "D")).astype(np.int64)
     if idx.size and (idx.min() < 0 or idx.max() >= N_DAYS):
-        raise InvalidInput("Có ngày nằm ngoài phạm vi lịch.", code="calendar_out_of_range")
+        raise InvalidInput(
+            "Có ngày nằm ngoài phạm vi lịch.", code=WorkcalendarError.CALENDAR_OUT_OF_RANGE
+        )
     return idx
 
 
@@ -278,10 +291,12 @@ def due_date_many(dates, days, *, unit=None) -> np.ndarray:
     idx = _day_index(dates)
     offsets = np.asarray(days)
     if offsets.dtype.kind not in "iu":
-        raise InvalidInput("Số ngày phải là số nguyên.", code="days_invalid")
+        raise InvalidInput("Số ngày phải là số nguyên.", code=WorkcalendarError.DAYS_INVALID)
     if offsets.size and offsets.min() < 0:
-        raise InvalidInput("Số ngày không được âm.", code="negative_duration")
+        raise InvalidInput("Số ngày không được âm.", code=WorkcalendarError.NEGATIVE_DURATION)
     rank = cal.count_before[idx] + offsets
     if rank.size and rank.max() >= len(cal.working_dates):
-        raise InvalidInput("Thời hạn vượt quá phạm vi lịch.", code="calendar_out_of_range")
+        raise InvalidInput(
+            "Thời hạn vượt quá phạm vi lịch.", code=WorkcalendarError.CALENDAR_OUT_OF_RANGE
+        )
     return cal.working_dates[rank]
