@@ -6,7 +6,8 @@ import pytest
 
 from motcua.core.actions import STAY, ActionRegistry, ActionSpec, Outcome
 from motcua.core.errors import PermissionDenied, TransitionNotAllowed
-from motcua.dossiers.actions import ACTIONS, authorize, may_try
+from motcua.dossiers.action_rights import authorize, may_try
+from motcua.dossiers.actions import ACTIONS
 from motcua.dossiers.lifecycle import Action, Status
 from motcua.dossiers.schemas import Versioned
 from tests.dossiers.conftest import at, receive, to_specialist

@@ -62,29 +62,29 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    code = CoreError.INVALID_INPUT
+    code: str = CoreError.INVALID_INPUT
     status = 400
     default_message = "Dữ liệu không hợp lệ."
 
 
 class NotFound(DomainError):
-    code = CoreError.NOT_FOUND
+    code: str = CoreError.NOT_FOUND
     status = 404
     default_message = "Không tìm thấy."
 
 
 class PermissionDenied(DomainError):
-    code = CoreError.PERMISSION_DENIED
+    code: str = CoreError.PERMISSION_DENIED
     status = 403
     default_message = "Bạn không có quyền thực hiện thao tác này."
 
 
 class Conflict(DomainError):
-    code = CoreError.CONFLICT
+    code: str = CoreError.CONFLICT
     status = 409
     default_message = "Dữ liệu đã bị thay đổi bởi người khác, vui lòng tải lại."
 
 
 class TransitionNotAllowed(Conflict):
-    code = CoreError.TRANSITION_NOT_ALLOWED
+    code: str = CoreError.TRANSITION_NOT_ALLOWED
     default_message = "Thao tác này không được phép ở trạng thái hiện tại."

@@ -50,7 +50,7 @@ from motcua.core.models import ThrottleCounter
 
 
 class TooManyRequests(DomainError):
-    code = CoreError.RATE_LIMITED
+    code: str = CoreError.RATE_LIMITED
     status = 429
     default_message = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
 

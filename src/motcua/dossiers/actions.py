@@ -9,8 +9,8 @@ registry come:
   (``services._base.lock``);
 - the status a service moves the dossier to (``services._base.advance``): no service sets a
   status by hand;
-- the permission check every service makes (``authorize``) and the buttons a page offers
-  (``may_try``);
+- the permission check every service makes and the buttons a page offers (``authorize`` and
+  ``may_try`` in ``dossiers.action_rights``, from each entry's roles and unit rule);
 - the API endpoints ``POST /api/dossiers/{code}/actions/{path}`` (``dossiers.api``) and the
   page dispatcher ``POST /can-bo/ho-so/{code}/{action}/`` (``dossiers.views``).
 
@@ -24,13 +24,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from motcua.core.actions import STAY, ActionRegistry, ActionSpec, Outcome
-from motcua.core.errors import NotFound, PermissionDenied
+from motcua.core.errors import NotFound
 from motcua.dossiers import events
 from motcua.dossiers import schemas as s
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Action, Status
 from motcua.organization.models import Role, Unit
-from motcua.organization.permissions import has_role, require_role
 
 A, S = Action, Status
 ACTIONS = ActionRegistry("hồ sơ", Status.values, lambda status: str(Status(status).label))
@@ -97,7 +96,7 @@ def _any_of_three(d) -> list:
     return [d.holder_unit, d.competent_unit, d.receiving_unit]
 
 
-def _consulted(d) -> list:
+def consulted_units(d) -> list:
     return [c.unit for c in d.consultations.filter(answered_at__isnull=True).select_related("unit")]
 
 
@@ -276,7 +275,7 @@ _action(
         "vẫn chờ ý kiến nếu còn đơn vị chưa trả lời, nếu hết thì trở lại xử lý",
     ),
     roles=frozenset({Role.SPECIALIST, Role.UNIT_LEADER}),
-    units=_consulted,
+    units=consulted_units,
     unit_rule="chuyên viên / lãnh đạo của đơn vị được xin ý kiến",
     input=s.OpinionIn,
     perform=lambda actor, d, body, files: _services().dossier_record_opinion(
@@ -531,96 +530,3 @@ def allowed_actions(status: str) -> tuple[str, ...]:
 
 def check_allowed(status: str, action: str) -> None:
     ACTIONS.check(status, action)
-
-
-# ---------------------------------------------------------------- who may act
-
-
-def _holds(actor, dossier, spec: ActionSpec) -> bool:
-    return (
-        spec.holder_acts
-        and actor is not None
-        and dossier.assignee_id is not None
-        and actor.pk == dossier.assignee_id
-    )
-
-
-def current_unit(unit):
-    """The unit that does ``unit``'s work today: itself, or its successor after a merger."""
-    if unit is None or unit.valid_to is None:
-        return unit
-    from django.utils import timezone
-
-    from motcua.organization.selectors import unit_successor_on
-
-    return unit_successor_on(unit, timezone.localdate())
-
-
-def authorize(actor, dossier, action: str, units: list | None = None) -> Unit:
-    """The unit on whose behalf ``actor`` performs ``action``; else PermissionDenied.
-
-    The assignee acts at the holding unit when the action lets the holder act; anyone else
-    needs one of the action's roles at one of its units (``units`` overrides the rule, e.g.
-    the one consultation being answered).
-    """
-    spec = ACTIONS[action]
-    if _holds(actor, dossier, spec):
-        return dossier.holder_unit
-    candidates = [
-        current_unit(u) for u in (units if units is not None else spec.units(dossier)) if u
-    ]
-    for unit in candidates:
-        if has_role(actor, spec.roles, unit):
-            return unit
-    require_role(actor, spec.roles, candidates[0] if candidates else None)
-    raise PermissionDenied()  # pragma: no cover - require_role raised
-
-
-def _steps_around(dossier) -> tuple[list, list]:
-    """The process's steps before and after the current one."""
-    if not dossier.process_id or dossier.current_step_id is None:
-        return [], []
-    order = dossier.current_step.order
-    steps = sorted(dossier.process.steps.all(), key=lambda s: s.order)
-    return [s for s in steps if s.order < order], [s for s in steps if s.order > order]
-
-
-def _may_take_step(user, dossier) -> bool:
-    """Self-assignment: the current step's role (or leader) at the holding unit."""
-    step = dossier.current_step if dossier.current_step_id else None
-    role = step.role if step is not None else Role.SPECIALIST
-    return has_role(user, {role, Role.UNIT_LEADER}, dossier.holder_unit)
-
-
-#: what the service checks beyond the roles and units (so a button never leads to a refusal)
-_FEASIBLE = {
-    A.SELF_ASSIGN: _may_take_step,
-    A.SEND_BACK: lambda user, d: bool(_steps_around(d)[0]),
-    A.COMPLETE_STEP: lambda user, d: bool(_steps_around(d)[1]),
-    A.RECORD_OPINION: lambda user, d: bool(_consulted(d)),
-}
-
-
-def may_try(user, dossier, action: str) -> bool:
-    """Whether to offer ``action`` to ``user`` (the same rule ``authorize`` enforces).
-
-    Never an action no person performs (``online_payment``: the payment gateway), nor one
-    the service would refuse whatever the input (self-assignment without the step's role,
-    sending back from the first step).
-    """
-    spec = ACTIONS[action]
-    if not spec.api or spec.perform is None or not user.is_authenticated:
-        return False
-    feasible = _FEASIBLE.get(action)
-    if feasible is not None and not feasible(user, dossier):
-        return False
-    if action == A.SELF_ASSIGN:
-        return True  # _may_take_step is the whole rule (the service's check_assignee)
-    if user.is_superuser or _holds(user, dossier, spec):
-        return True
-    return any(has_role(user, spec.roles, current_unit(u)) for u in spec.units(dossier) if u)
-
-
-def actions_for(user, dossier) -> tuple[str, ...]:
-    """The actions ``user`` may perform on ``dossier`` now: its status and the caller's roles."""
-    return tuple(a for a in allowed_actions(dossier.status) if may_try(user, dossier, a))

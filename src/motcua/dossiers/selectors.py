@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers import deadlines
-from motcua.dossiers.actions import actions_for, allowed_actions, current_unit
+from motcua.dossiers.action_rights import actions_for, current_unit
+from motcua.dossiers.actions import allowed_actions
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.events import SUBJECT as DOSSIER_SUBJECT
 from motcua.dossiers.lifecycle import (

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_submit_online
 from motcua.organization.models import Unit
 from motcua.portal import notify
+from motcua.portal.contacts import normalize_email, normalize_phone
 from motcua.portal.errors import PortalError
 from motcua.portal.models import (
     Citizen,
@@ -46,39 +46,6 @@ CODE_TTL = dt.timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
 CODES_PER_HOUR = 5
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-
-
-# ---------------------------------------------------------------- contacts
-
-
-def normalize_phone(raw: str | None) -> str:
-    """Vietnamese mobile numbers as 0xxxxxxxxx; '' for empty; InvalidInput if malformed."""
-    digits = re.sub(r"[\s.()-]", "", raw or "")
-    if not digits:
-        return ""
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if not re.fullmatch(r"0\d{9}", digits):
-        raise InvalidInput(
-            "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).",
-            code=PortalError.PHONE_INVALID,
-        )
-    return digits
-
-
-def normalize_email(raw: str | None) -> str:
-    email = (raw or "").strip().lower()
-    if not email:
-        return ""
-    try:
-        validate_email(email)
-    except ValidationError as error:
-        raise InvalidInput(
-            "Địa chỉ thư điện tử không hợp lệ.", code=PortalError.EMAIL_INVALID
-        ) from error
-    return email
 
 
 # ---------------------------------------------------------------- accounts

@@ -8,7 +8,7 @@ from django.core.files.base import File
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import events
-from motcua.dossiers.actions import authorize
+from motcua.dossiers.action_rights import authorize
 from motcua.dossiers.classification import classify_dossier
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Action

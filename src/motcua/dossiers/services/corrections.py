@@ -7,7 +7,7 @@ import datetime as dt
 from motcua.core.errors import InvalidInput
 from motcua.core.formats import vn_date
 from motcua.dossiers import deadlines, events
-from motcua.dossiers.actions import authorize
+from motcua.dossiers.action_rights import authorize
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import (

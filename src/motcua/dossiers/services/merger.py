@@ -23,7 +23,7 @@ CLOSED = (
 )
 #: only where the work sits moves: where it was received and which authority decides stay as
 #: recorded (statistics map them to today's structure through the successions), and the
-#: permission checks map an ended unit to its successor (``dossiers.actions.current_unit``).
+#: permission checks map an ended unit to its successor (``dossiers.action_rights.current_unit``).
 _FIELDS = ("holder_unit",)
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from motcua.catalog.models import Procedure
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import events
-from motcua.dossiers.actions import authorize, created_status
+from motcua.dossiers.action_rights import authorize
+from motcua.dossiers.actions import created_status
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Channel, ChecklistItem, Dossier, ReturnMethod

@@ -9,7 +9,7 @@ from django.core.files import File
 
 from motcua.core.errors import InvalidInput
 from motcua.dossiers import deadlines, events
-from motcua.dossiers.actions import authorize
+from motcua.dossiers.action_rights import authorize
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Action, Status
 from motcua.dossiers.models import (
