@@ -88,8 +88,10 @@ def error_schema(enum: type[StrEnum]) -> type[Schema]:
     else:
         name = f"{enum.__name__}Out"
         description = (
-            f"Mã lỗi ổn định: {_codes(enum)}" if len(enum) else "Ứng dụng này chỉ dùng mã lỗi chung"
-        ) + " (và các mã lỗi chung, xem schema `Error`)."
+            f"Mã lỗi ổn định: {_codes(enum)} (và các mã lỗi chung, xem schema `Error`)."
+            if len(enum)
+            else "Chỉ các mã lỗi chung (xem schema `Error`)."
+        )
     model = create_model(
         name,
         __base__=Schema,
