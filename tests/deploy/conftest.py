@@ -88,3 +88,11 @@ def var_dir(tmp_path) -> Path:
     path = tmp_path / "var"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated SQLite database file for the session's child processes (copy it)."""
+    var = tmp_path_factory.mktemp("migrated-once")
+    motcua("migrate", "--noinput", env=motcua_env(var), timeout=600)
+    return var / "motcua.sqlite3"
