@@ -2,7 +2,8 @@
 in a child process on the servers' database (after ``django.setup()``):
 
     seed    one commune, a procedure, a desk officer and a specialist with API tokens
-    report  per dossier code: its events (seq, action) and how many dossiers exist
+    report  per dossier code: its events (seq, action), how many dossiers exist, and what
+            `motcua ledger verify` says (its output and exit code)
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ def seed() -> None:
 
 
 def report() -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
     from motcua.dossiers.models import Dossier
     from motcua.ledger.models import Event
 
@@ -67,7 +72,22 @@ def report() -> None:
         .values_list("subject_id", "seq", "action")
     ):
         events.setdefault(code, []).append([seq, action])
-    print(json.dumps({"dossiers": Dossier.objects.count(), "events": events}))
+    out, code = io.StringIO(), 0
+    try:
+        call_command("ledger", "verify", stdout=out, stderr=out)
+    except CommandError as error:
+        out.write(str(error))
+        code = error.returncode
+    print(
+        json.dumps(
+            {
+                "dossiers": Dossier.objects.count(),
+                "events": events,
+                "verify": out.getvalue(),
+                "verified": code,
+            }
+        )
+    )
 
 
 def main(argv: list[str]) -> None:
