@@ -132,8 +132,7 @@ def heal(*, now: dt.datetime | None = None) -> list[str]:
     if not daily_job.get_backend().supports_defer:
         return []
     with one_at_a_time("motcua.core.schedule.heal"):
-        queued = [_rerun(run, now) for run in _runs_of_dead_workers(now)]
-        queued = [q for q in queued if q]
+        queued = [q for run in _runs_of_dead_workers(now) if (q := _rerun(run, now))]
         running = _running_jobs()
         for path in DAILY_JOBS:
             if path not in running and schedule(path, now=now) is not None:
@@ -184,7 +183,7 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
-def _rerun(run, now: dt.datetime) -> str | None:
+def _rerun(run: Any, now: dt.datetime) -> str | None:
     """Mark the run failed and queue its periodic job again at once; the path queued."""
     run.set_failed(
         WorkerLost(f"Tiến trình chạy nền {run.worker_ids[-1:]} đã dừng giữa chừng việc này.")
