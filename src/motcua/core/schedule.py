@@ -141,7 +141,7 @@ def heal(*, now: dt.datetime | None = None) -> list[str]:
             if name not in running and queue_next(now=now) is not None:
                 queued.append(name)
     if queued:
-        logger.warning("periodic jobs queued again after a stopped worker: %s", queued)
+        logger.info("periodic jobs queued (none was waiting or running): %s", queued)
     return queued
 
 
