@@ -70,7 +70,7 @@ def test_a_run_of_a_silent_worker_is_failed_and_its_job_queued_at_once():
     assert schedule.heal(now=now) == []
 
 
-def test_a_run_whose_process_is_gone_on_this_machine_is_failed_without_waiting():
+def test_a_run_whose_process_is_gone_on_this_machine_is_failed_after_two_missed_beats():
     import socket
     import subprocess
     import sys
@@ -83,9 +83,15 @@ def test_a_run_whose_process_is_gone_on_this_machine_is_failed_without_waiting()
         text=True,
     )
     pid = int(gone.stdout)
-    lost = running(SEAL, "vua-chet", started=now - dt.timedelta(seconds=2))
-    beat("vua-chet", at=now - dt.timedelta(seconds=1), host=socket.gethostname()[:255], pid=pid)
+    lost = running(SEAL, "vua-chet", started=now - dt.timedelta(seconds=40))
+    here = socket.gethostname()[:255]
+    beat("vua-chet", at=now - dt.timedelta(seconds=30), host=here, pid=pid)
     assert not schedule.pid_alive(pid)
+    # a worker of the same process id that still beats (another container) is left alone
+    alive = running(REMIND, "cung-pid", started=now - dt.timedelta(seconds=40))
+    beat("cung-pid", at=now - dt.timedelta(seconds=5), host=here, pid=pid)
     assert SEAL in schedule.heal(now=now)
+    alive.refresh_from_db()
+    assert alive.status == "RUNNING"
     lost.refresh_from_db()
     assert lost.status == "FAILED"

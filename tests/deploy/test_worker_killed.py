@@ -87,7 +87,7 @@ def test_a_worker_killed_mid_job_does_not_stop_the_periodic_chain(tmp_path, migr
     (probe / "block").unlink()
     second = _start_worker(env, "worker-moi")
     try:
-        _wait(lambda: len(list(probe.glob("finished-*"))) >= 2, second, "two runs of the job")
+        _wait(lambda: len(list(probe.glob("finished-*"))) >= 2, second, "two runs of the job", 180)
     finally:
         second.send_signal(signal.SIGTERM)
         output = second.communicate(timeout=60)[0]

@@ -9,7 +9,8 @@ the schedule going. Times are Asia/Ho_Chi_Minh.
 A worker killed in the middle of a run (kill -9, a lost machine) would leave that run
 "running" for ever and break the chain. So every worker, when it starts and then every
 ``HEAL_SECONDS``, calls ``heal``: runs left running by a worker that is gone (its process no
-longer exists on this machine, or its heartbeat is older than ``STALE_AFTER``) are marked
+longer exists on this machine and it missed two beats, or its heartbeat is older than
+``STALE_AFTER``) are marked
 failed, a periodic job among them is queued again at once, and any registered job with no
 run waiting or running gets its next run — without ``motcua schedule``.
 """
@@ -113,9 +114,13 @@ def daily_job(path: str) -> Any:
 
 # ---------------------------------------------------------------- self-healing chain
 
-#: A worker whose heartbeat is older than this is gone (it beats every few seconds, also
+#: A worker whose heartbeat is older than this is gone (it beats every 10 seconds, also
 #: while it runs a long task).
 STALE_AFTER = dt.timedelta(seconds=60)
+#: On the same machine, a worker whose process is gone and that missed two beats is gone
+#: (the missed beats guard against a process of the same id in another container that
+#: carries the same host name: a live worker there still beats).
+MISSED_BEATS = dt.timedelta(seconds=25)
 
 
 class WorkerLost(RuntimeError):
@@ -159,10 +164,13 @@ def _runs_of_dead_workers(now: dt.datetime) -> list[Any]:
         beat = beats.get(last[run.pk])
         if beat is None:  # a worker that never beat (not ours): judged by the run's age
             gone = run.started_at is None or run.started_at < now - STALE_AFTER
-        elif beat.host == host and beat.pid and not pid_alive(beat.pid):
-            gone = True
         else:
-            gone = beat.beat_at < now - STALE_AFTER
+            gone = beat.beat_at < now - STALE_AFTER or (
+                beat.beat_at < now - MISSED_BEATS
+                and beat.host == host
+                and bool(beat.pid)
+                and not pid_alive(beat.pid)
+            )
         if gone:
             dead.append(run)
     return dead

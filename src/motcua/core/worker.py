@@ -27,7 +27,7 @@ from django_tasks_db.utils import exclusive_transaction
 logger = logging.getLogger("motcua.worker")
 
 HEARTBEAT_SECONDS = 10
-HEAL_SECONDS = 30
+HEAL_SECONDS = 10
 MAX_PAUSE_SECONDS = 30
 
 _TRANSIENT = (
