@@ -88,3 +88,31 @@ def var_dir(tmp_path) -> Path:
     path = tmp_path / "var"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated SQLite database file for the session's child processes (copy it)."""
+    var = tmp_path_factory.mktemp("migrated-once")
+    motcua("migrate", "--noinput", env=motcua_env(var), timeout=600)
+    return var / "motcua.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """Static files collected once (as `motcua serve` does at its first start): copy this
+    folder to a var/ as ``static`` so that servers started there collect nothing."""
+    var = tmp_path_factory.mktemp("collected-once")
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from motcua.core.management.commands.serve "
+            "import collect_static_if_changed as c; c()",
+        ],
+        env=motcua_env(var),
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return var / "static"

@@ -75,3 +75,17 @@ def test_a_login_session_is_kept_in_redis_and_the_database(client, redis_cache, 
     assert any(server.scan_iter(f"{prefix}:*{key}"))  # read from Redis first ...
     assert Session.objects.filter(session_key=key).exists()  # ... and kept in the database
     assert client.get("/can-bo/").wsgi_request.user == user
+
+
+def test_with_redis_the_try_counter_counts_in_redis(redis_cache):
+    from motcua.core.models import ThrottleCounter
+    from motcua.core.throttle import over_limit
+
+    _, server, prefix = redis_cache
+    assert [over_limit("dem:10.0.0.1", limit=2, window=60) for _ in range(3)] == [
+        False,
+        False,
+        True,
+    ]
+    assert int(server.get(f"{prefix}:1:dem:10.0.0.1")) == 3  # shared by every process
+    assert not ThrottleCounter.objects.exists()  # and no database row written

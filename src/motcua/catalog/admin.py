@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,7 +19,8 @@ from motcua.catalog.models import (
     PublicationEntry,
 )
 from motcua.catalog.validation import step_allotment_error
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.files import FORM_KINDS, check_content, read_limited
 from motcua.core.service_admin import ServiceAdminMixin
 from motcua.organization.admin_roles import RoleAdminMixin
 from motcua.organization.models import Role
@@ -35,8 +37,31 @@ class LevelInline(admin.TabularInline):
     extra = 0
 
 
+class ComponentForm(forms.ModelForm):
+    """A form template is checked by its content (a PDF that parses or a Word .docx without
+    macros) before anything is stored; a refused file is a Vietnamese error on its row."""
+
+    class Meta:
+        model = DossierComponent
+        fields = ("order", "name", "originals", "copies", "required", "form_name", "form_template")
+
+    def clean_form_template(self):
+        upload = self.cleaned_data.get("form_template")
+        if not isinstance(upload, UploadedFile):
+            return upload  # unchanged, or cleared
+        label = upload.name or "mẫu"
+        try:
+            checked = check_content(
+                read_limited(upload, label=label), label=label, kinds=FORM_KINDS
+            )
+        except InvalidInput as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return checked.as_django_file(label.rsplit(".", 1)[0] or "mau")
+
+
 class ComponentInline(admin.TabularInline):
     model = DossierComponent
+    form = ComponentForm
     extra = 0
 
 

@@ -11,6 +11,8 @@ import logging
 import posixpath
 import re
 import warnings
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,12 +29,13 @@ logger = logging.getLogger(__name__)
 INLINE = {".pdf", ".png", ".jpg", ".jpeg"}
 
 
-def file_response(file, *, name: str | None = None) -> FileResponse:
-    """The stored file as a private, non-cached response; NotFound if it is missing."""
+def file_response(file, *, name: str | None = None, download: bool = False) -> FileResponse:
+    """The stored file as a private, non-cached response; NotFound if it is missing. PDFs
+    and images are shown in the browser unless ``download``; anything else is downloaded."""
     if not file or not file.name or not file.storage.exists(file.name):
         raise NotFound("Không tìm thấy tệp.", code=CoreError.FILE_NOT_FOUND)
     name = name or posixpath.basename(file.name)
-    inline = posixpath.splitext(name)[1].lower() in INLINE
+    inline = not download and posixpath.splitext(name)[1].lower() in INLINE
     response = FileResponse(
         file.storage.open(file.name, "rb"), filename=name, as_attachment=not inline
     )
@@ -49,13 +52,27 @@ def file_response(file, *, name: str | None = None) -> FileResponse:
 # results, the reform evidence. ``CheckedStorage`` (the default storage) applies it to every
 # file written under ``UPLOAD_DIRS``, so a service that saves an upload cannot skip it.
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {
     "pdf": ("application/pdf", ".pdf"),
     "jpeg": ("image/jpeg", ".jpg"),
     "png": ("image/png", ".png"),
+    "docx": (DOCX_TYPE, ".docx"),
 }
-#: Folders (FileField.upload_to) whose files come from outside and are checked on save.
-UPLOAD_DIRS = ("dossiers/files/", "dossiers/results/", "reform/evidence/", "portal/")
+KIND_NAMES = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG", "docx": "Word (.docx)"}
+#: What citizens and officers send: scans, photos, signed results.
+DOCUMENT_KINDS = ("pdf", "jpeg", "png")
+#: A form to fill in (the catalog's templates of applications and declarations).
+FORM_KINDS = ("pdf", "docx")
+#: Folders (FileField.upload_to) whose files come from outside and are checked on save,
+#: with the kinds each accepts.
+UPLOAD_DIRS = {
+    "dossiers/files/": DOCUMENT_KINDS,
+    "dossiers/results/": DOCUMENT_KINDS,
+    "reform/evidence/": DOCUMENT_KINDS,
+    "portal/": DOCUMENT_KINDS,
+    "catalog/forms/": FORM_KINDS,
+}
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 #: Markup a browser would run or render, refused in the first bytes of a PDF.
@@ -123,25 +140,40 @@ def too_big(label: str, limit: int) -> InvalidInput:
     )
 
 
-def check_content(data: bytes, *, label: str) -> CheckedContent:
-    """The file's real type from its content: a PDF that parses, or a JPEG/PNG image that
-    Pillow decodes and re-encodes (dropping metadata and anything appended). Everything else
-    (SVG, HTML, scripts, programs, a PDF header over an HTML body) is refused with
-    InvalidInput ``file_type``; an empty file with ``file_empty``."""
+def check_content(
+    data: bytes, *, label: str, kinds: Iterable[str] = DOCUMENT_KINDS
+) -> CheckedContent:
+    """The file's real type from its content, one of ``kinds``: a PDF that parses, a
+    JPEG/PNG image that Pillow decodes and re-encodes (dropping metadata and anything
+    appended), a Word .docx without macros or embedded objects. Everything else (SVG, HTML,
+    scripts, programs, a PDF header over an HTML body, a .docm, any other zip) is refused
+    with InvalidInput ``file_type``; an empty file with ``file_empty``."""
+    kinds = tuple(kinds)
     if not data:
         raise InvalidInput(f"Tệp «{label}» rỗng.", code=CoreError.FILE_EMPTY, component=label)
     kind, stored = None, None
-    if data.startswith(b"%PDF-"):
+    if data.startswith(b"%PDF-") and "pdf" in kinds:
         # a PDF header over an HTML or SVG body is a page a browser would render
         if _MARKUP.search(data[:4096]) is None and _pdf_ok(data):
             kind, stored = "pdf", data
-    elif data.startswith(b"\xff\xd8\xff"):
+    elif data.startswith(b"\xff\xd8\xff") and "jpeg" in kinds:
         kind, stored = "jpeg", _reencoded(data, "JPEG")
-    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+    elif data.startswith(b"\x89PNG\r\n\x1a\n") and "png" in kinds:
         kind, stored = "png", _reencoded(data, "PNG")
+    elif data.startswith(b"PK\x03\x04") and "docx" in kinds:
+        problem = _docx_problem(data)
+        if problem == _ACTIVE:
+            raise InvalidInput(
+                f"Tệp «{label}» chứa macro hoặc đối tượng nhúng (như tệp .docm): không được "
+                "phép. Hãy lưu lại thành tệp Word .docx thông thường.",
+                code="file_type",
+                component=label,
+            )
+        if problem is None:
+            kind, stored = "docx", data
     if kind is None or stored is None:
         raise InvalidInput(
-            f"Tệp «{label}» không phải PDF, JPEG hoặc PNG hợp lệ (hệ thống kiểm tra nội dung "
+            f"Tệp «{label}» không phải {_kind_list(kinds)} hợp lệ (hệ thống kiểm tra nội dung "
             "tệp, không dựa vào tên tệp).",
             code=CoreError.FILE_TYPE,
             component=label,
@@ -153,6 +185,11 @@ def check_content(data: bytes, *, label: str) -> CheckedContent:
         sha256=hashlib.sha256(stored).hexdigest(),
         data=stored,
     )
+
+
+def _kind_list(kinds: tuple[str, ...]) -> str:
+    names = [KIND_NAMES[k] for k in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " hoặc " + names[-1]
 
 
 def sniff(data: bytes) -> str | None:
@@ -192,6 +229,70 @@ def _pdf_ok(data: bytes) -> bool:
     return True
 
 
+# A .docx is a zip (Office Open XML). Accepted only with the Word document's own content type
+# (so not .docm/.dotm, nor an Excel or any other zip), without a VBA project, ActiveX
+# controls or embedded objects, without links that fetch content from elsewhere when opened
+# (a remote template is a known way to run a macro), and readable by python-docx.
+_ACTIVE = "active"
+_DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_DOCX_MAX_MEMBERS = 2_000
+_DOCX_MAX_UNZIPPED = 200 * 1024 * 1024
+_ACTIVE_PARTS = re.compile(
+    r"(?:^|/)(?:vbaproject\.bin|vbadata\.xml)$|^word/(?:activex|embeddings)/"
+)
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>", re.IGNORECASE)
+_EXTERNAL = re.compile(rb"TargetMode\s*=\s*[\"']External[\"']", re.IGNORECASE)
+_HYPERLINK = re.compile(rb"Type\s*=\s*[\"'][^\"']*/hyperlink[\"']", re.IGNORECASE)
+
+
+def _docx_problem(data: bytes) -> str | None:
+    """None for a plain Word document; ``_ACTIVE`` for macros or embedded objects; "bad"
+    for anything else."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > _DOCX_MAX_MEMBERS or (
+                sum(m.file_size for m in members) > _DOCX_MAX_UNZIPPED
+            ):
+                return "bad"  # a zip bomb
+            names = {m.filename for m in members}
+            if any(_ACTIVE_PARTS.search(name.lower()) for name in names):
+                return _ACTIVE
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return "bad"
+            types = archive.read("[Content_Types].xml")
+            if b"macroenabled" in types.lower():
+                return _ACTIVE
+            if _DOCX_MAIN not in types or archive.testzip() is not None:
+                return "bad"
+            for name in names:
+                if name.endswith(".rels") and _fetches_from_outside(archive.read(name)):
+                    return _ACTIVE
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, EOFError):
+        return "bad"
+    except (NotImplementedError, RuntimeError):  # unknown compression, encrypted member
+        return "bad"
+    return None if _docx_reads(data) else "bad"
+
+
+def _fetches_from_outside(rels: bytes) -> bool:
+    """A relationship to an outside target other than a hyperlink (a remote template,
+    frame, image or object is fetched when the document opens)."""
+    return any(
+        _EXTERNAL.search(tag) and not _HYPERLINK.search(tag) for tag in _RELATIONSHIP.findall(rels)
+    )
+
+
+def _docx_reads(data: bytes) -> bool:
+    from docx import Document
+
+    try:
+        Document(io.BytesIO(data)).paragraphs  # noqa: B018 - the body must parse
+    except Exception:  # noqa: BLE001 - python-docx and lxml raise many kinds on a broken file
+        return False
+    return True
+
+
 def _reencoded(data: bytes, expected: str) -> bytes | None:
     """The image decoded and saved again by Pillow, or None if it is not one."""
     from PIL import Image, UnidentifiedImageError
@@ -217,17 +318,22 @@ def _reencoded(data: bytes, expected: str) -> bytes | None:
     return out.getvalue()
 
 
+def upload_kinds(name: str) -> tuple[str, ...] | None:
+    """The kinds a file stored under ``name`` may be, or None when it is not an upload."""
+    name = name.replace("\\", "/")
+    return next((kinds for folder, kinds in UPLOAD_DIRS.items() if name.startswith(folder)), None)
+
+
 class ContentCheckMixin:
     """For any storage class: files written under ``UPLOAD_DIRS`` are checked first (and
     stored under an extension that matches their content), and a file whose transaction is
     rolled back is deleted at the end of the request (``OrphanFilesMiddleware``)."""
 
     def _save(self, name, content):
-        if name.replace("\\", "/").startswith(UPLOAD_DIRS) and not getattr(
-            content, "checked", False
-        ):
+        kinds = upload_kinds(name)
+        if kinds is not None and not getattr(content, "checked", False):
             label = posixpath.basename(name)
-            checked = check_content(read_limited(content, label=label), label=label)
+            checked = check_content(read_limited(content, label=label), label=label, kinds=kinds)
             name = posixpath.splitext(name)[0] + checked.extension
             content = CheckedContentFile(checked.data, name=posixpath.basename(name))
         saved = super()._save(name, content)

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 class ThrottleCounter(models.Model):
     """Failed tries under one key (a hash of a client address, of a code, or of both) since
-    ``window_start``; the window restarts at the first failure after it has passed."""
+    ``window_start``; the window restarts at the first failure after it has passed. Keys of
+    ``core.throttle.over_limit`` (scope ``n:``) count every try instead, and the locks of
+    ``one_at_a_time`` (``lock:``) count nothing."""
 
     key = models.CharField(max_length=80, unique=True)
     window_start = models.DateTimeField()

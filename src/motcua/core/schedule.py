@@ -5,12 +5,22 @@ fixed interval. ``schedule_all`` (run by
 ``motcua schedule`` and by ``make run``) queues the next run of every job unless one is
 already waiting; every run queues the following one, so a single ``motcua worker`` keeps
 the schedule going. Times are Asia/Ho_Chi_Minh.
+
+A worker killed in the middle of a run (kill -9, a lost machine) would leave that run
+"running" for ever and break the chain. So every worker, when it starts and then every
+``HEAL_SECONDS``, calls ``heal``: runs left running by a worker that is gone (its process no
+longer exists on this machine and it missed two beats, or its heartbeat is older than
+``STALE_AFTER``) are marked
+failed, a periodic job among them is queued again at once, and any registered job with no
+run waiting or running gets its next run — without ``motcua schedule``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -100,3 +110,112 @@ def daily_job(path: str) -> Any:
             schedule(path)
         except Exception:  # the job's own result must not be hidden
             logger.exception("could not queue the next run of %s", path)
+
+
+# ---------------------------------------------------------------- self-healing chain
+
+#: A worker whose heartbeat is older than this is gone (it beats every 10 seconds, also
+#: while it runs a long task).
+STALE_AFTER = dt.timedelta(seconds=60)
+#: On the same machine, a worker whose process is gone and that missed two beats is gone
+#: (the missed beats guard against a process of the same id in another container that
+#: carries the same host name: a live worker there still beats).
+MISSED_BEATS = dt.timedelta(seconds=25)
+
+
+class WorkerLost(RuntimeError):
+    """Recorded on a run whose worker stopped in the middle of it."""
+
+
+def heal(*, now: dt.datetime | None = None) -> list[str]:
+    """Mend the periodic chain after a dead worker; returns what was queued (task paths or
+    job paths). Runs in one locked block, so two workers healing at once queue nothing
+    twice."""
+    from motcua.core.throttle import one_at_a_time
+
+    now = now or timezone.now()
+    if not daily_job.get_backend().supports_defer:
+        return []
+    with one_at_a_time("motcua.core.schedule.heal"):
+        queued = [q for run in _runs_of_dead_workers(now) if (q := _rerun(run, now))]
+        running = _running_jobs()
+        for path in DAILY_JOBS:
+            if path not in running and schedule(path, now=now) is not None:
+                queued.append(path)
+        for name, queue_next in SELF_SCHEDULED.items():
+            if name not in running and queue_next(now=now) is not None:
+                queued.append(name)
+    if queued:
+        logger.info("periodic jobs queued (none was waiting or running): %s", queued)
+    return queued
+
+
+def _runs_of_dead_workers(now: dt.datetime) -> list[Any]:
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.core.models import WorkerHeartbeat
+
+    running = list(DBTaskResult.objects.running())
+    last = {run.pk: (run.worker_ids or [""])[-1][:64] for run in running}
+    beats = {b.worker_id: b for b in WorkerHeartbeat.objects.filter(worker_id__in=last.values())}
+    host = socket.gethostname()[:255]
+    dead = []
+    for run in running:
+        beat = beats.get(last[run.pk])
+        if beat is None:  # a worker that never beat (not ours): judged by the run's age
+            gone = run.started_at is None or run.started_at < now - STALE_AFTER
+        else:
+            gone = beat.beat_at < now - STALE_AFTER or (
+                beat.beat_at < now - MISSED_BEATS
+                and beat.host == host
+                and bool(beat.pid)
+                and not pid_alive(beat.pid)
+            )
+        if gone:
+            dead.append(run)
+    return dead
+
+
+def pid_alive(pid: int) -> bool:
+    """A process with this id runs on this machine (a zombie does not count)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _rerun(run: Any, now: dt.datetime) -> str | None:
+    """Mark the run failed and queue its periodic job again at once; the path queued."""
+    run.set_failed(
+        WorkerLost(f"Tiến trình chạy nền {run.worker_ids[-1:]} đã dừng giữa chừng việc này.")
+    )
+    args = (run.args_kwargs or {}).get("args") or []
+    if run.task_path == daily_job.module_path and args and args[0] in DAILY_JOBS:
+        if _waiting(args[0]):
+            return None
+        daily_job.using(run_after=now).enqueue(args[0])
+        return str(args[0])
+    if run.task_path in SELF_SCHEDULED and not task_waiting(run.task_path):
+        import_string(run.task_path).using(run_after=now).enqueue(*args)
+        return str(run.task_path)
+    return None
+
+
+def _running_jobs() -> set[str]:
+    """The registered jobs with a run in progress (whose chain that run continues)."""
+    from django_tasks_db.models import DBTaskResult
+
+    names = set()
+    for task_path, args_kwargs in DBTaskResult.objects.running().values_list(
+        "task_path", "args_kwargs"
+    ):
+        args = (args_kwargs or {}).get("args") or []
+        names.add(args[0] if task_path == daily_job.module_path and args else task_path)
+    return names

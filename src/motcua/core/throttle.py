@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from motcua.core.errors import CoreError, DomainError, NotFound, PermissionDenied
@@ -262,16 +262,66 @@ def one_at_a_time(*values: str) -> Iterator[None]:
         block.__exit__(None, None, None)
 
 
-def over_limit(key: str, *, limit: int, window: int) -> bool:
-    """Count one try under ``key`` in the cache (atomic ``incr``; Redis when configured) and
-    say whether it passes ``limit`` tries in a fixed window of ``window`` seconds. For paths
-    where every try counts (fetches, sheets), unlike the failure-counting look-up guard."""
+# ---------------------------------------------------------------- every try counts
+
+
+def over_limit(key: str, *, limit: int, window: float, now: dt.datetime | None = None) -> bool:
+    """Count one try under ``key`` and say whether it passes ``limit`` tries in a fixed
+    window of ``window`` seconds (the window starts at the first try). For paths where every
+    try counts (fetches, sheets, submissions), unlike the failure-counting look-up guard.
+
+    The count is shared by every process: with Redis as the cache (MOTCUA_REDIS_URL) it is
+    Redis's atomic ``incr`` (``now`` is then ignored: Redis keeps the time); otherwise a
+    ThrottleCounter row updated in one statement — a per-process cache would count each
+    server worker apart and let ``limit × workers`` tries through."""
+    if _cache_is_shared():
+        return _cache_count(key, window) > limit
+    return tries_counted(key, window=dt.timedelta(seconds=window), now=now) > limit
+
+
+def _cache_is_shared() -> bool:
+    from django.core.cache import caches
+
+    return "redis" in type(caches["default"]).__module__.lower()
+
+
+def _cache_count(key: str, window: float) -> int:
     from django.core.cache import cache
 
-    cache.add(key, 0, timeout=window)
+    timeout = max(1, int(window))
+    cache.add(key, 0, timeout=timeout)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+COUNT_SCOPE = "n"
+
+
+def tries_counted(key: str, *, window: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """One more try under ``key`` in the database; the number of tries in its window.
+
+    One UPDATE adds the try, or starts a new window when the last one has passed: the
+    database serialises concurrent updates of the row (PostgreSQL re-reads the row a waiting
+    UPDATE applies to; SQLite has one writer), so no try is lost however many processes
+    count together. The key is stored as an HMAC."""
+    now = now or timezone.now()
+    row_key = f"{COUNT_SCOPE}:{_digest(key)[:40]}"
+    fresh = Q(window_start__gt=now - window)
+
+    def count_once() -> int:
+        with transaction.atomic():
+            ThrottleCounter.objects.bulk_create(
+                [ThrottleCounter(key=row_key, window_start=now, failures=0)],
+                ignore_conflicts=True,
+            )
+            row = ThrottleCounter.objects.filter(key=row_key)
+            row.update(
+                failures=Case(When(fresh, then=F("failures") + 1), default=Value(1)),
+                window_start=Case(When(fresh, then=F("window_start")), default=Value(now)),
+            )
+            return row.values_list("failures", flat=True).get()
+
+    return _retrying(count_once)

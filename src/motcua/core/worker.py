@@ -4,7 +4,10 @@
 error ("database is locked" under a long import on SQLite, a dropped PostgreSQL connection)
 is waited out with a growing pause instead of ending the process, and every few seconds the
 worker writes a heartbeat row (``WorkerHeartbeat``) that the operations page and
-``GET /api/health`` read (``core.selectors.worker_health``).
+``GET /api/health`` read (``core.selectors.worker_health``) — also while a long task runs,
+from a side thread, so a busy worker is never taken for a dead one. When it starts and then
+every ``HEAL_SECONDS`` it mends the periodic chain (``core.schedule.heal``): a run left
+"running" by a killed worker is failed and its job queued again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 
 from django.db.utils import InterfaceError, OperationalError
@@ -23,6 +27,7 @@ from django_tasks_db.utils import exclusive_transaction
 logger = logging.getLogger("motcua.worker")
 
 HEARTBEAT_SECONDS = 10
+HEAL_SECONDS = 10
 MAX_PAUSE_SECONDS = 30
 
 _TRANSIENT = (
@@ -64,6 +69,7 @@ class SteadyWorker(Worker):
         super().__init__(**kwargs)
         self.started_at = timezone.now()
         self.last_beat = 0.0
+        self.last_heal = 0.0
         self.retries = 0
         self.last_error = ""
 
@@ -90,7 +96,26 @@ class SteadyWorker(Worker):
         claimed for ever)."""
         for name in ("set_successful", "set_failed"):
             setattr(db_task_result, name, self._patient(getattr(db_task_result, name)))
-        super().run_task(db_task_result)
+        stop = threading.Event()
+        beating = threading.Thread(target=self._beat_until, args=(stop,), daemon=True)
+        beating.start()
+        try:
+            super().run_task(db_task_result)
+        finally:
+            stop.set()
+            beating.join()
+
+    def _beat_until(self, stop: threading.Event) -> None:
+        """Beat every HEARTBEAT_SECONDS while a task runs (on this thread's connection)."""
+        from django.db import connections
+
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                self._write_beat()
+        except Exception:  # noqa: BLE001 - a missed beat must not stop the task
+            logger.warning("heartbeat during a task failed", exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections only
 
     def _patient(self, write):
         def run(*args, **kwargs):
@@ -113,26 +138,39 @@ class SteadyWorker(Worker):
         now = time.monotonic()
         if not force and now - self.last_beat < HEARTBEAT_SECONDS:
             return
-        from motcua.core.models import WorkerHeartbeat
-
         try:
-            WorkerHeartbeat.objects.update_or_create(
-                worker_id=self.worker_id[:64],
-                defaults={
-                    "host": socket.gethostname()[:255],
-                    "pid": os.getpid(),
-                    "started_at": self.started_at,
-                    "beat_at": timezone.now(),
-                    "tasks_run": self._run_tasks,
-                    "retries": self.retries,
-                    "last_error": self.last_error[:500],
-                },
-            )
+            self._write_beat()
         except (OperationalError, InterfaceError) as error:
             if not is_transient(error):
                 raise
             return  # the next beat will do
         self.last_beat = now
+
+    def _write_beat(self) -> None:
+        from motcua.core.models import WorkerHeartbeat
+
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id[:64],
+            defaults={
+                "host": socket.gethostname()[:255],
+                "pid": os.getpid(),
+                "started_at": self.started_at,
+                "beat_at": timezone.now(),
+                "tasks_run": self._run_tasks,
+                "retries": self.retries,
+                "last_error": self.last_error[:500],
+            },
+        )
+
+    def heal(self) -> None:
+        """Mend the periodic chain (at start, then every HEAL_SECONDS)."""
+        now = time.monotonic()
+        if self.last_heal and now - self.last_heal < HEAL_SECONDS:
+            return
+        from motcua.core.schedule import heal
+
+        heal()
+        self.last_heal = now
 
     def run(self) -> None:
         logger.info(
@@ -143,6 +181,7 @@ class SteadyWorker(Worker):
             _refresh_connections()
             try:
                 self.beat()
+                self.heal()
                 read, task_result = self.tick()
             except (OperationalError, InterfaceError) as error:
                 if not is_transient(error):

@@ -279,16 +279,3 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ({self.prefix}…)"
-
-
-class Attempt(models.Model):
-    """One counted try (anonymous intake, look-up by code, Open311 POST), keyed by a hash."""
-
-    key = models.CharField(max_length=80)
-    at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["key", "at"], name="fb_attempt_key_at")]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.at}"

@@ -7,6 +7,7 @@ from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Field, OnlineType
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.core.throttle import without_digits
 from motcua.organization.models import Level
@@ -77,7 +78,7 @@ def track(request):
 
 def procedure_form(request, code, order):
     """A component's form: the uploaded template, or a Word form generated from the catalog."""
-    from django.http import FileResponse, HttpResponse
+    from django.http import HttpResponse
 
     from motcua.catalog.forms_docx import component_form_docx
     from motcua.catalog.models import DossierComponent
@@ -90,7 +91,7 @@ def procedure_form(request, code, order):
     if component is None or not (component.form_template or component.form_name):
         raise Http404("Thủ tục không có mẫu đơn, tờ khai này.")
     if component.form_template:
-        return FileResponse(component.form_template.open("rb"), as_attachment=True)
+        return file_response(component.form_template, download=True)
     response = HttpResponse(
         component_form_docx(component),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
