@@ -65,6 +65,7 @@ def test_every_table_row_has_a_service_and_a_registered_event():
         "transfer",
         "reject",
         "merge",
+        "reclassify",
         "draft",
         "approve",
         "send_back",
