@@ -106,7 +106,7 @@ def test_a_merged_unit_counts_for_its_successor(world, quarter, province_admin):
 
 @pytest.mark.django_db
 def test_an_unregistered_formula_has_no_data(world, quarter):
-    assert Counter().value("feedback_answered_on_time", {}, Q1, world.commune.pk) is None
+    assert Counter().value("no_such_formula", {}, Q1, world.commune.pk) is None
 
 
 @pytest.mark.django_db

@@ -352,9 +352,7 @@ def request_detail(request, fmt, request_id):
 def media(request, code: str, pk: int):
     """The checked photo behind a ``media_url``: public items with a published answer only."""
     item = Feedback.objects.filter(visible(), code=code.upper(), status=Status.PUBLISHED).first()
-    photo = (
-        item.attachments.filter(pk=pk, content_type__in=IMAGE_TYPES).first() if item else None
-    )
+    photo = item.attachments.filter(pk=pk, content_type__in=IMAGE_TYPES).first() if item else None
     if photo is None:
         raise Http404("Không có ảnh công khai này.")
     response = file_response(photo.file, name=f"{item.code}-{photo.pk}{photo.file.name[-4:]}")

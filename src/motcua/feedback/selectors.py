@@ -202,5 +202,7 @@ def citizen_item(user, code: str) -> Feedback:
     """One of the person's own items; NotFound for any other code (no hint it exists)."""
     item = citizen_items(user).filter(code=(code or "").strip().upper()).first()
     if item is None:
-        raise NotFound("Không tìm thấy phản ánh của bạn với mã này.", code=FeedbackError.FEEDBACK_NOT_FOUND)
+        raise NotFound(
+            "Không tìm thấy phản ánh của bạn với mã này.", code=FeedbackError.FEEDBACK_NOT_FOUND
+        )
     return item

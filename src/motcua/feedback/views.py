@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Field, Procedure
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.core.files import file_response
@@ -284,6 +284,17 @@ def _transfer_units(item):
     )
 
 
+def _classification_choices(buttons) -> dict:
+    """The lists of the «correct the classification» form, when that button is shown."""
+    if not any(a.code == "reclassify" for a, _ in buttons):
+        return {}
+    today = timezone.localdate()
+    return {
+        "fields_all": Field.objects.order_by("name"),
+        "units_all": Unit.objects.exclude(valid_to__lt=today).order_by("name"),
+    }
+
+
 @login_required
 def officer_detail(request, code: str):
     item = selectors.officer_item(request.user, code)
@@ -306,6 +317,7 @@ def officer_detail(request, code: str):
             "rounds": item.rounds.select_related("unit").all(),
             "transfers": item.transfers.select_related("from_unit", "to_unit").all(),
             "units": _transfer_units(item) if buttons else [],
+            **_classification_choices(buttons),
             "now": timezone.now(),
             "lateness": selectors.lateness(item),
         },

@@ -103,16 +103,17 @@ def _warn_one(item: Feedback, crossed: list[float], now: dt.datetime) -> bool:
         if locked.due_at != item.due_at or locked.status != item.status or locked.paused_at:
             return False  # moved on since it was read
         users = recipients(item)
-        tightest = min(crossed)
+        tightest, due = min(crossed), item.due_at
+        assert due is not None  # a running clock
         record(
             item,
             events.DUE_SOON_WARNED,
             None,
             now,
-            due_at=item.due_at.astimezone(VN_TZ),
+            due_at=due.astimezone(VN_TZ),
             threshold_days=tightest,
-            keys=[warn_key(t, item.due_at) for t in crossed],
-            left_hours=round(clocks.working_hours(now, item.due_at, unit=item.current_unit), 2),
+            keys=[warn_key(t, due) for t in crossed],
+            left_hours=round(clocks.working_hours(now, due, unit=item.current_unit), 2),
             notified=sorted(u.get_username() for u in users),
         )
         transaction.on_commit(lambda: _mail(item, users, f"{tightest:g}"))
