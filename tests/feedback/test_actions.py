@@ -65,6 +65,7 @@ def test_every_table_row_has_a_service_and_a_registered_event():
         "transfer",
         "reject",
         "merge",
+        "reclassify",
         "draft",
         "approve",
         "send_back",
@@ -334,7 +335,10 @@ def test_publication_notifies_the_sender_by_email(
 
 def test_the_generic_registry_holds_the_same_table():
     table = actions.REGISTRY.table()
-    assert table[Status.NEW] == ("accept", "request_info", "transfer", "reject", "merge")
+    assert table[Status.NEW] == (
+        "accept", "request_info", "transfer", "reject", "merge", "reclassify"
+    )  # fmt: skip
+    assert "reclassify" in table[Status.ANSWERED] and "reclassify" not in table[Status.PUBLISHED]
     assert table[Status.PUBLISHED] == ("reopen", "rate")
     assert table[Status.REJECTED] == ()
     for row in actions.ACTIONS:

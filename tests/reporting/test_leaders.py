@@ -30,8 +30,9 @@ def test_scorecard_lights_against_the_seeded_targets(world, quarter):
     assert rows["quy-trinh-dien-tu"].light == "red"
     # decentralisation is a province-level target: not on a commune's card
     assert "phan-cap" not in rows
-    # feedback: no data yet, shown as such
-    assert rows["phan-anh-dung-han"].value is None and rows["phan-anh-dung-han"].light == "grey"
+    # feedback (the feedback app's formula): nothing handled in the commune, no light
+    feedback = rows["phan-anh-dung-han"]
+    assert (feedback.value.num, feedback.value.den) == (0, 0) and feedback.light == "grey"
     # trend: the four previous quarters, oldest first
     assert [t["period"] for t in land.trend] == [
         "Quý 1/2025", "Quý 2/2025", "Quý 3/2025", "Quý 4/2025"

@@ -108,6 +108,19 @@ class FeedbackReopenIn(Schema):
     phone4: str = Field("", max_length=4, title="4 số cuối điện thoại người gửi")
 
 
+class FeedbackReclassifyIn(Schema):
+    field: str | None = Field(
+        None, max_length=20, title="Lĩnh vực (mã)", json_schema_extra={"widget": "field"}
+    )
+    procedure_code: str | None = Field(None, max_length=40, title="Mã thủ tục hành chính liên quan")
+    subject_unit: int | None = Field(
+        None, title="Đơn vị bị phản ánh", json_schema_extra={"widget": "subject_unit"}
+    )
+    reason: str = Field(
+        ..., min_length=5, max_length=2000, title="Lý do điều chỉnh", json_schema_extra=TEXTAREA
+    )
+
+
 class FeedbackRateIn(Schema):
     rating: int = Field(
         ..., ge=1, le=5, title="Mức hài lòng (1 đến 5)", json_schema_extra={"widget": "rating"}
@@ -194,6 +207,17 @@ ACTIONS: tuple[Action, ...] = (
         FeedbackMergeIn,
         "feedback_merge",
         events.MERGED,
+        style="secondary",
+    ),
+    Action(
+        "reclassify",
+        "Điều chỉnh phân loại",
+        (Status.NEW, Status.INFO_REQUESTED, Status.HANDLING, Status.DRAFTED, Status.ANSWERED),
+        None,
+        OFFICERS,
+        FeedbackReclassifyIn,
+        "feedback_reclassify",
+        events.RECLASSIFIED,
         style="secondary",
     ),
     Action(
@@ -311,11 +335,12 @@ for _row in ACTIONS:
 
 def get(code: str) -> Action:
     from motcua.core.errors import NotFound
+    from motcua.feedback.errors import FeedbackError
 
     try:
         return BY_CODE[code]
     except KeyError:
-        raise NotFound("Không có thao tác này.", code="action_not_found") from None
+        raise NotFound("Không có thao tác này.", code=FeedbackError.ACTION_NOT_FOUND) from None
 
 
 def form_fields(action: Action) -> list[dict]:

@@ -1,5 +1,7 @@
-"""JSON API of feedback for officers (/api/feedback/). One POST endpoint per row of the
-allowed-actions table, generated from it; the services check status, role and unit."""
+"""JSON API of feedback (/api/feedback/). Officers: the queue, one item, one POST endpoint per
+row of the allowed-actions table (generated from it; the services check status, role and
+unit), statistics. Citizens (the same token or session as the citizen API): ``/mine``, their
+own items only."""
 
 import datetime as dt
 
@@ -49,6 +51,95 @@ class DetailOut(FeedbackItemOut):
     is_public: bool
     show_name: bool
     allowed_actions: list[str]
+
+
+class CitizenStepOut(Schema):
+    at: dt.datetime
+    label: str
+    unit: str
+
+
+class CitizenFeedbackOut(Schema):
+    code: str
+    title: str
+    status: str
+    status_label: str
+    current_unit: str
+    field: str | None
+    received_at: dt.datetime
+    due_at: dt.datetime | None
+    paused: bool
+    closed_at: dt.datetime | None
+    is_public: bool
+    merged_into: str | None
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_current_unit(obj) -> str:
+        return obj.current_unit.name
+
+    @staticmethod
+    def resolve_field(obj) -> str | None:
+        return obj.field.name if obj.field else None
+
+    @staticmethod
+    def resolve_paused(obj) -> bool:
+        return obj.is_paused
+
+    @staticmethod
+    def resolve_merged_into(obj) -> str | None:
+        return obj.merged_into.code if obj.merged_into_id else None
+
+
+class CitizenAnswerOut(Schema):
+    round: int
+    answer: str
+    published_at: dt.datetime | None
+    rating: int | None
+
+
+class CitizenFeedbackDetailOut(CitizenFeedbackOut):
+    content: str
+    place_address: str
+    show_name: bool
+    answer: CitizenAnswerOut | None
+    timeline: list[CitizenStepOut]
+    allowed_actions: list[str]
+
+
+@router.get("/mine", response=list[CitizenFeedbackOut], summary="Phản ánh, kiến nghị của tôi")
+@paginate(Pagination)
+def my_items(request):
+    return selectors.citizen_items(request.user)
+
+
+@router.get(
+    "/mine/{code}",
+    response=CitizenFeedbackDetailOut,
+    summary="Một phản ánh của tôi (trả lời, quá trình xử lý, thao tác được làm)",
+)
+def my_item(request, code: str):
+    item = selectors.citizen_item(request.user, code)
+    followed = selectors.followed(item)
+    answer = selectors.final_answer(followed)
+    item.answer = (
+        {
+            "round": answer.number,
+            "answer": answer.answer,
+            "published_at": answer.published_at,
+            "rating": answer.rating,
+        }
+        if answer is not None
+        else None
+    )
+    item.timeline = selectors.timeline(followed, public=True)
+    item.allowed_actions = [
+        a.code for a in selectors.allowed_actions(item, request.user) if a.for_sender
+    ]
+    return item
 
 
 class FeedbackQueueFilters(Schema):

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -8,4 +10,8 @@ class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from motcua.core.schedule import register_job
         from motcua.feedback import events  # noqa: F401  (registers the history's action codes)
+
+        # warnings are in working hours: look every 30 minutes
+        register_job("motcua.feedback.tasks.feedback_warn_due_soon_task", dt.timedelta(minutes=30))

@@ -26,6 +26,16 @@ DEFAULTS = {
 }
 
 
+#: Warn the handling unit when less than this many working days are left (each once per due
+#: time); a threshold at least as long as the whole stage is skipped for that stage.
+WARN_THRESHOLDS = (2, 1)
+
+
+def warn_thresholds() -> tuple[float, ...]:
+    values = getattr(settings, "MOTCUA_FEEDBACK_WARN_THRESHOLDS", WARN_THRESHOLDS)
+    return tuple(sorted({float(v) for v in values}, reverse=True))
+
+
 def days(name: str) -> float:
     return float({**DEFAULTS, **getattr(settings, "MOTCUA_FEEDBACK_DAYS", {})}[name])
 
@@ -33,6 +43,11 @@ def days(name: str) -> float:
 def after(start: dt.datetime, name: str, *, unit, extra_hours: float = 0) -> dt.datetime:
     """The instant ``days(name)`` working days (plus ``extra_hours`` paused) after ``start``."""
     return calendar.add_working_time(start, days(name) * HOURS_PER_DAY + extra_hours, unit=unit)
+
+
+def add_days(start: dt.datetime, working_days: float, *, unit, extra_hours: float = 0):
+    """The instant ``working_days`` working days (plus ``extra_hours``) after ``start``."""
+    return calendar.add_working_time(start, working_days * HOURS_PER_DAY + extra_hours, unit=unit)
 
 
 def working_hours(a: dt.datetime, b: dt.datetime, *, unit) -> float:

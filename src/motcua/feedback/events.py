@@ -19,6 +19,10 @@ MERGED = register("feedback.merged", "Gộp vào phản ánh trùng")
 MERGED_IN = register("feedback.merged_in", "Nhận phản ánh trùng được gộp")
 REOPENED = register("feedback.reopened", "Người gửi đề nghị xử lý lại")
 RATED = register("feedback.rated", "Người gửi đánh giá câu trả lời")
+RECLASSIFIED = register(
+    "feedback.reclassified", "Điều chỉnh phân loại phản ánh (lĩnh vực, thủ tục)"
+)
+DUE_SOON_WARNED = register("feedback.due_soon_warned", "Cảnh báo phản ánh sắp đến hạn")
 KEY_ISSUED = register("feedback.open311_key_issued", "Cấp khóa API Open311")
 KEY_REVOKED = register("feedback.open311_key_revoked", "Thu hồi khóa API Open311")
 KEY_SUBJECT = "open311_key"

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 
 from motcua.core import files as core_files
 from motcua.core.errors import InvalidInput
+from motcua.feedback.errors import FeedbackError
 
 MAX_FILES = 5
 KINDS = {
@@ -81,7 +82,7 @@ def check_content(data: bytes, *, label: str) -> tuple[str, bytes]:
         raise InvalidInput(
             f"Tệp «{label}» không phải ảnh JPEG, PNG hoặc PDF hợp lệ (hệ thống kiểm tra "
             "nội dung tệp, không dựa vào tên tệp).",
-            code="file_type",
+            code=FeedbackError.FILE_TYPE,
         )
     return kind, data
 
@@ -90,7 +91,9 @@ def check_files(uploads) -> list[Checked]:
     """Read and check every upload; InvalidInput (nothing kept) at the first bad one."""
     uploads = [u for u in uploads or [] if u is not None]
     if len(uploads) > MAX_FILES:
-        raise InvalidInput(f"Chỉ được đính kèm tối đa {MAX_FILES} tệp.", code="too_many_files")
+        raise InvalidInput(
+            f"Chỉ được đính kèm tối đa {MAX_FILES} tệp.", code=FeedbackError.TOO_MANY_FILES
+        )
     limit, checked = max_bytes(), []
     for upload in uploads:
         label = getattr(upload, "name", "") or "tệp"
@@ -98,10 +101,10 @@ def check_files(uploads) -> list[Checked]:
         if len(data) > limit:
             raise InvalidInput(
                 f"Tệp «{label}» vượt quá dung lượng cho phép ({limit / 1048576:g} MB).",
-                code="file_too_large",
+                code=FeedbackError.FILE_TOO_LARGE,
             )
         if not data:
-            raise InvalidInput(f"Tệp «{label}» rỗng.", code="file_empty")
+            raise InvalidInput(f"Tệp «{label}» rỗng.", code=FeedbackError.FILE_EMPTY)
         kind, stored = check_content(data, label=label)
         checked.append(
             Checked(label[:255], kind, len(stored), hashlib.sha256(stored).hexdigest(), stored)

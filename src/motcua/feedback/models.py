@@ -76,6 +76,8 @@ class Feedback(models.Model):
     place_address = models.CharField(_("địa điểm"), max_length=500, blank=True)
     lat = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Open311 media_url: a link the partner's app hosts, kept for the officers, never fetched
+    media_url = models.URLField(_("liên kết ảnh của ứng dụng đối tác"), max_length=500, blank=True)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
     receiving_unit = models.ForeignKey(
         "organization.Unit",

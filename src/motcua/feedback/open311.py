@@ -4,6 +4,12 @@ definitions, requests (GET, and POST with an API key), one request, and an updat
 Services are the catalog's fields; requests are public feedback items (private ones never
 appear; rejected ones neither); no sender data is ever served. Statuses map to open/closed,
 our own status goes into ``status_notes``. Every timestamp carries its offset (+07:00).
+
+Media (docs/feedback.md): a POST may carry a photo as the multipart field ``media`` (as many
+Open311 servers accept) — a JPEG or PNG checked and re-encoded by ``core.files.check_content``
+before it is stored — and/or ``media_url``, a link the client hosts, which the server keeps
+for the officers as a link and never fetches. GET answers ``media_url`` with our own address
+of the checked photo, only once the item's answer is published.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ import json
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
-from django.db.models import CharField, Q
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -24,10 +31,12 @@ from django.views.decorators.csrf import csrf_exempt
 from motcua.catalog.models import Field, Procedure
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError
+from motcua.core.files import file_response
 from motcua.core.formats import VN_TZ
 from motcua.feedback import events
+from motcua.feedback import files as feedback_files
 from motcua.feedback import services as feedback_services
-from motcua.feedback.models import OPEN, Channel, Feedback, Status
+from motcua.feedback.models import OPEN, Attachment, Channel, Feedback, Status
 from motcua.ledger.actions import label as event_label
 from motcua.ledger.models import Event
 
@@ -217,7 +226,25 @@ def _status(item: Feedback) -> tuple[str, str]:
     return ("open" if item.status in OPEN else "closed"), notes
 
 
-def _request_row(item: Feedback) -> dict:
+IMAGE_TYPES = ("image/jpeg", "image/png")
+
+
+def with_media(items):
+    """Annotate ``media_id``: the first photo of an item whose answer is published."""
+    photos = Attachment.objects.filter(
+        feedback=OuterRef("pk"), content_type__in=IMAGE_TYPES
+    ).order_by("pk")
+    return items.annotate(media_id=Subquery(photos.values("pk")[:1]))
+
+
+def _media_url(request, item: Feedback) -> str:
+    media_id = getattr(item, "media_id", None)
+    if media_id is None or item.status != Status.PUBLISHED:
+        return ""
+    return request.build_absolute_uri(reverse("feedback:o311_media", args=[item.code, media_id]))
+
+
+def _request_row(item: Feedback, request=None) -> dict:
     status, notes = _status(item)
     return {
         "service_request_id": item.code,
@@ -236,7 +263,7 @@ def _request_row(item: Feedback) -> dict:
         "zipcode": "",
         "lat": float(item.lat) if item.lat is not None else None,
         "long": float(item.lon) if item.lon is not None else None,
-        "media_url": "",
+        "media_url": _media_url(request, item) if request is not None else "",
     }
 
 
@@ -306,26 +333,55 @@ def service_requests(request, fmt):
             items = items.filter(status__in=OPEN)
         elif statuses == {"closed"}:
             items = items.exclude(status__in=OPEN)
-    rows = _page(request, items.order_by("-received_at", "pk"))
-    return render(fmt, "service_requests", [_request_row(i) for i in rows])
+    rows = _page(request, with_media(items).order_by("-received_at", "pk"))
+    return render(fmt, "service_requests", [_request_row(i, request) for i in rows])
 
 
 @endpoint
 def request_detail(request, fmt, request_id):
     item = (
-        Feedback.objects.filter(visible(), code=request_id.upper())
+        with_media(Feedback.objects.filter(visible(), code=request_id.upper()))
         .select_related("field", "current_unit", "merged_into")
         .first()
     )
     if item is None:
         raise Open311Error(404, f"Không có yêu cầu «{request_id}».")
-    return render(fmt, "service_requests", [_request_row(item)])
+    return render(fmt, "service_requests", [_request_row(item, request)])
+
+
+def media(request, code: str, pk: int):
+    """The checked photo behind a ``media_url``: public items with a published answer only."""
+    item = Feedback.objects.filter(visible(), code=code.upper(), status=Status.PUBLISHED).first()
+    photo = item.attachments.filter(pk=pk, content_type__in=IMAGE_TYPES).first() if item else None
+    if photo is None:
+        raise Http404("Không có ảnh công khai này.")
+    response = file_response(photo.file, name=f"{item.code}-{photo.pk}{photo.file.name[-4:]}")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _flag(value: str | None, default: bool) -> bool:
     if value in (None, ""):
         return default
     return value.strip().lower() in ("true", "1", "yes", "co")
+
+
+def _media(request) -> list:
+    """The ``media`` upload as a checked JPEG or PNG (a PDF or anything else is refused)."""
+    uploads = request.FILES.getlist("media")
+    if len(uploads) > 1:
+        raise Open311Error(400, "Chỉ gửi một ảnh trong trường media.")
+    if not uploads:
+        return []
+    upload = uploads[0]
+    label = upload.name or "media"
+    if upload.size > feedback_files.max_bytes():
+        raise Open311Error(400, f"Ảnh «{label}» vượt quá dung lượng cho phép.")
+    data = upload.read()
+    kind, _ = feedback_files.check_content(data, label=label)  # raises on a non-image/PDF
+    if kind not in ("jpeg", "png"):
+        raise Open311Error(400, "Trường media chỉ nhận ảnh JPEG hoặc PNG.")
+    return [SimpleUploadedFile(label, data)]
 
 
 def _create(request, fmt):
@@ -343,6 +399,8 @@ def _create(request, fmt):
             raise Open311Error(400, "Không có thủ tục với mã đã gửi.")
     description = (data.get("description") or "").strip()
     item = feedback_services.feedback_submit(
+        files=_media(request),
+        media_url=data.get("media_url", ""),
         channel=Channel.OPEN311,
         title=description[:80] or "Phản ánh qua Open311",
         content=description,
@@ -382,7 +440,7 @@ def updates(request, fmt):
         Event.objects.filter(
             subject_type=events.SUBJECT, subject_id__in=visible_ids, at__gte=start, at__lte=end
         )
-        .exclude(action__in=[events.RATED])
+        .exclude(action__in=[events.RATED, events.DUE_SOON_WARNED, events.RECLASSIFIED])
         .order_by("at", "id")
     )
     page = list(_page(request, rows))

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
+from motcua.feedback.errors import FeedbackError
 from motcua.feedback.models import Feedback, Round, Transfer
 
 
@@ -21,7 +22,7 @@ def transfer_letter_html(item: Feedback, transfer_id: int) -> str:
         .first()
     )
     if transfer is None:
-        raise NotFound("Không tìm thấy lượt chuyển này.", code="transfer_not_found")
+        raise NotFound("Không tìm thấy lượt chuyển này.", code=FeedbackError.TRANSFER_NOT_FOUND)
     return render_to_string(
         "feedback/pdf_transfer.html",
         {
@@ -42,7 +43,9 @@ def answer_html(item: Feedback, number: int) -> str:
         .first()
     )
     if rnd is None:
-        raise NotFound("Chưa có câu trả lời được duyệt ở lượt này.", code="answer_not_found")
+        raise NotFound(
+            "Chưa có câu trả lời được duyệt ở lượt này.", code=FeedbackError.ANSWER_NOT_FOUND
+        )
     return render_to_string(
         "feedback/pdf_answer.html",
         {

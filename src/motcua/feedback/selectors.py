@@ -12,6 +12,7 @@ from django.utils import timezone
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.core.text import search_tokens
 from motcua.feedback import actions, clocks, events
+from motcua.feedback.errors import FeedbackError
 from motcua.feedback.models import CLOSED, OPEN, Feedback, Status
 from motcua.feedback.services import can
 from motcua.ledger.actions import label as event_label
@@ -22,6 +23,8 @@ from motcua.organization.selectors import unit_subtree_ids
 
 READERS = (*actions.OFFICERS, Role.INSPECTOR, Role.PROVINCE_ADMIN)
 HIDDEN_NAME = "Người gửi không công khai tên"
+#: History events that change no status and are the officers' own (not public steps).
+INTERNAL_EVENTS = (events.DUE_SOON_WARNED, events.RECLASSIFIED)
 
 
 def public_items() -> QuerySet[Feedback]:
@@ -58,7 +61,9 @@ def by_code(code: str) -> Feedback:
         .first()
     )
     if item is None:
-        raise NotFound("Không tìm thấy phản ánh với mã đã nhập.", code="feedback_not_found")
+        raise NotFound(
+            "Không tìm thấy phản ánh với mã đã nhập.", code=FeedbackError.FEEDBACK_NOT_FOUND
+        )
     return item
 
 
@@ -88,7 +93,9 @@ def can_read(user, item: Feedback) -> bool:
 def officer_item(user, code: str) -> Feedback:
     item = by_code(code)
     if not can_read(user, item):
-        raise PermissionDenied("Phản ánh này không thuộc đơn vị của bạn.", code="not_your_unit")
+        raise PermissionDenied(
+            "Phản ánh này không thuộc đơn vị của bạn.", code=FeedbackError.NOT_YOUR_UNIT
+        )
     return item
 
 
@@ -137,6 +144,8 @@ def timeline(item: Feedback, *, public: bool = False) -> list[Step]:
     rows = Event.objects.filter(subject_type=events.SUBJECT, subject_id=str(item.pk)).order_by(
         "seq"
     )
+    if public:  # officers' own warnings and corrections are not the sender's steps
+        rows = rows.exclude(action__in=INTERNAL_EVENTS)
     steps = []
     for e in rows.select_related("unit"):
         payload = {} if public else e.payload
@@ -173,3 +182,27 @@ def closed_statuses() -> tuple:
 
 def public_filter(items: QuerySet) -> QuerySet:
     return items.filter(Q(is_public=True) & Q(merged_into__isnull=True))
+
+
+# ------------------------------------------------------------------ the sender's own items
+
+
+def citizen_items(user) -> QuerySet[Feedback]:
+    """The feedback a logged-in person sent from the portal (nobody else's), newest first."""
+    if user is None or not user.is_authenticated:
+        return Feedback.objects.none()
+    return (
+        Feedback.objects.filter(sender_user=user)
+        .select_related("current_unit", "field", "merged_into")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def citizen_item(user, code: str) -> Feedback:
+    """One of the person's own items; NotFound for any other code (no hint it exists)."""
+    item = citizen_items(user).filter(code=(code or "").strip().upper()).first()
+    if item is None:
+        raise NotFound(
+            "Không tìm thấy phản ánh của bạn với mã này.", code=FeedbackError.FEEDBACK_NOT_FOUND
+        )
+    return item

@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, F, Q
 from motcua.core.errors import InvalidInput
 from motcua.core.formats import VN_TZ, vn_date
 from motcua.feedback.clocks import HOURS_PER_DAY
+from motcua.feedback.errors import FeedbackError
 from motcua.feedback.models import Feedback, Round, Status, Transfer
 
 COLUMNS = [
@@ -65,23 +66,35 @@ class Row:
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     if end < start:
-        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.", code="range_reversed")
+        raise InvalidInput(
+            "Ngày kết thúc phải sau ngày bắt đầu.", code=FeedbackError.RANGE_REVERSED
+        )
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=VN_TZ)
     return lo, dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=VN_TZ)
 
 
 def feedback_stats(
-    *, start: dt.date, end: dt.date, by: str = "unit", unit_ids=None, field_id=None
+    *,
+    start: dt.date,
+    end: dt.date,
+    by: str = "unit",
+    unit_ids=None,
+    field_id=None,
+    field_ids=None,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> dict:
     """Counts per unit (``by="unit"``) or per field (``by="field"``) for [start, end].
+
+    ``window`` — an exact [from, to) instead of whole days (the reporting app's periods);
+    ``field_ids`` — several fields instead of one ``field_id``.
 
     Received counts at the receiving unit; rejected at the unit that rejected; transferred at
     the unit that handed over; answers, reopenings, handling time and ratings at the round's
     unit. On time / late compare the approval with the round's due time from the calendar.
     """
     if by not in ("unit", "field"):
-        raise InvalidInput("Nhóm theo đơn vị hoặc lĩnh vực.", code="group_invalid")
-    lo, hi = _bounds(start, end)
+        raise InvalidInput("Nhóm theo đơn vị hoặc lĩnh vực.", code=FeedbackError.GROUP_INVALID)
+    lo, hi = window if window is not None else _bounds(start, end)
     rows: dict = {}
 
     def row(key, name) -> Row:
@@ -94,6 +107,8 @@ def feedback_stats(
             qs = qs.filter(**{f"{unit_path}__in": unit_ids})
         if field_id is not None:
             qs = qs.filter(**{field_path: field_id})
+        if field_ids is not None:
+            qs = qs.filter(**{f"{field_path}__in": field_ids})
         return qs
 
     item_key = (

@@ -11,6 +11,8 @@ pages = [
     path("gui/", views.submit, name="submit"),
     path("bien-nhan/<str:code>/", views.receipt, name="receipt"),
     path("tra-cuu/", views.track, name="track"),
+    path("cua-toi/", views.mine, name="mine"),
+    path("cua-toi/<str:code>/", views.my_detail, name="my_detail"),
     path("thong-ke/", views.public_statistics, name="public_stats"),
     path("tra-cuu/<str:code>/<str:action>/", views.sender_action, name="sender_action"),
     path("can-bo/", views.queue, name="queue"),
@@ -36,6 +38,7 @@ open311_urls = [
     re_path(r"^requests" + fmt, open311.service_requests, name="o311_requests"),
     re_path(r"^requests/(?P<request_id>[\w-]+)" + fmt, open311.request_detail, name="o311_request"),
     re_path(r"^updates" + fmt, open311.updates, name="o311_updates"),
+    path("media/<str:code>/<int:pk>", open311.media, name="o311_media"),
 ]
 
 urlpatterns = [

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Field, Procedure
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
 from motcua.core.throttle import failures_counted, lookup_limits, without_digits
 from motcua.feedback import actions, pdf, routing, selectors, services, stats
+from motcua.feedback.errors import FeedbackError
 from motcua.feedback.forms import FeedbackForm, OfficeFeedbackForm, TrackForm
 from motcua.feedback.models import Channel
 from motcua.organization.models import Unit
@@ -41,7 +42,9 @@ def _procedure(code: str):
         return None
     procedure = Procedure.objects.select_related("field").filter(code=code.strip()).first()
     if procedure is None:
-        raise InvalidInput("Không tìm thấy thủ tục với mã đã nhập.", code="procedure_not_found")
+        raise InvalidInput(
+            "Không tìm thấy thủ tục với mã đã nhập.", code=FeedbackError.PROCEDURE_NOT_FOUND
+        )
     return procedure
 
 
@@ -80,7 +83,9 @@ def public_list(request):
 def public_detail(request, code: str):
     item = selectors.public_items().filter(code=code.upper()).first()
     if item is None:
-        raise NotFound("Không có phản ánh công khai với mã này.", code="feedback_not_found")
+        raise NotFound(
+            "Không có phản ánh công khai với mã này.", code=FeedbackError.FEEDBACK_NOT_FOUND
+        )
     return render(
         request,
         "feedback/public_detail.html",
@@ -121,7 +126,7 @@ def receipt(request, code: str):
     if item.code not in request.session.get(SESSION_CODES, []) and not services.is_sender(
         item, request.user
     ):
-        raise NotFound("Không tìm thấy biên nhận.", code="receipt_not_found")
+        raise NotFound("Không tìm thấy biên nhận.", code=FeedbackError.RECEIPT_NOT_FOUND)
     return render(request, "feedback/receipt.html", {"item": item})
 
 
@@ -140,7 +145,7 @@ def _track_context(request, code: str, phone4: str) -> dict:
     verified = services.is_sender(asked, request.user, phone4)
     if phone4 and not verified:
         raise PermissionDenied(
-            "Mã phản ánh hoặc 4 số cuối điện thoại không đúng.", code="track_mismatch"
+            "Mã phản ánh hoặc 4 số cuối điện thoại không đúng.", code=FeedbackError.TRACK_MISMATCH
         )
     item = selectors.followed(asked)
     return {
@@ -177,7 +182,7 @@ def track(request):
 def sender_action(request, code: str, action: str):
     row = actions.get(action)
     if not row.for_sender:
-        raise PermissionDenied("Thao tác này dành cho cán bộ.", code="officer_action")
+        raise PermissionDenied("Thao tác này dành cho cán bộ.", code=FeedbackError.OFFICER_ACTION)
     data = _action_data(request, row)
     with _guard(request, code):
         item = selectors.by_code(code)
@@ -208,6 +213,27 @@ def _action_data(request, row: actions.Action) -> dict:
         elif value not in (None, ""):
             data[f["name"]] = value
     return data
+
+
+# ------------------------------------------------------------------ the sender's own items
+
+CITIZEN_LOGIN = "portal:citizen_login"  # the portal's citizen log-in page (by URL name)
+
+
+@login_required(login_url=CITIZEN_LOGIN)
+def mine(request):
+    """«Phản ánh của tôi»: the logged-in person's own feedback, as cards (phones first)."""
+    page = paginate(request, selectors.citizen_items(request.user))
+    return render(request, "feedback/mine.html", {"page": page, "now": timezone.now()})
+
+
+@login_required(login_url=CITIZEN_LOGIN)
+def my_detail(request, code: str):
+    item = selectors.citizen_item(request.user, code)
+    context = _track_context(request, item.code, "")
+    return render(
+        request, "feedback/my_detail.html", {"RATINGS": actions.RATING_CHOICES, **context}
+    )
 
 
 # ------------------------------------------------------------------ officer pages
@@ -258,6 +284,17 @@ def _transfer_units(item):
     )
 
 
+def _classification_choices(buttons) -> dict:
+    """The lists of the «correct the classification» form, when that button is shown."""
+    if not any(a.code == "reclassify" for a, _ in buttons):
+        return {}
+    today = timezone.localdate()
+    return {
+        "fields_all": Field.objects.order_by("name"),
+        "units_all": Unit.objects.exclude(valid_to__lt=today).order_by("name"),
+    }
+
+
 @login_required
 def officer_detail(request, code: str):
     item = selectors.officer_item(request.user, code)
@@ -280,6 +317,7 @@ def officer_detail(request, code: str):
             "rounds": item.rounds.select_related("unit").all(),
             "transfers": item.transfers.select_related("from_unit", "to_unit").all(),
             "units": _transfer_units(item) if buttons else [],
+            **_classification_choices(buttons),
             "now": timezone.now(),
             "lateness": selectors.lateness(item),
         },
@@ -307,7 +345,7 @@ def attachment(request, code: str, pk: int):
     item = selectors.officer_item(request.user, code)
     one = item.attachments.filter(pk=pk).first()
     if one is None:
-        raise NotFound("Không tìm thấy tệp.", code="file_not_found")
+        raise NotFound("Không tìm thấy tệp.", code=FeedbackError.FILE_NOT_FOUND)
     return file_response(one.file, name=one.name)
 
 
