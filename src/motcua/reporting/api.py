@@ -17,6 +17,7 @@ from motcua.organization.auth import officer_auth
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import opendata, services
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.index766 import index_score, what_if_rate
 from motcua.reporting.models import Indicator, Report
 from motcua.reporting.reports import (
@@ -219,7 +220,7 @@ def indicator_dossiers_api(
     part: str = "num",
 ):  # fmt: skip
     if part not in ("num", "rest", "all"):
-        raise InvalidInput("part phải là num, rest hoặc all.", code="part_invalid")
+        raise InvalidInput("part phải là num, rest hoặc all.", code=ReportingError.PART_INVALID)
     counter = Counter()
     found = leader_unit_for(request.user, unit, counter.scopes)
     return drilldown(
@@ -241,7 +242,9 @@ def rates_api(request, template: str, date: str | None = None):
             else last_due_period(t, _now())
         )
     except ValueError as error:
-        raise InvalidInput("Ngày phải có dạng YYYY-MM-DD.", code="date_invalid") from error
+        raise InvalidInput(
+            "Ngày phải có dạng YYYY-MM-DD.", code=ReportingError.DATE_INVALID
+        ) from error
     data = reporting_rates(template=t, period=p)
     return {
         "template": t.code, "period": p.as_dict(), "due_at": data["due_at"].isoformat(),
@@ -302,7 +305,9 @@ def _readable(user, report: Report) -> Report:
 def report_open_api(request, body: ReportOpenIn):
     unit = Unit.objects.filter(code=body.unit).first() if safe_code(body.unit) else None
     if unit is None:
-        raise InvalidInput(f"Không tìm thấy đơn vị {body.unit}.", code="unit_not_found")
+        raise InvalidInput(
+            f"Không tìm thấy đơn vị {body.unit}.", code=ReportingError.UNIT_NOT_FOUND
+        )
     report = services.report_open(actor=request.user, template=template_get(body.template),
                                   unit=unit, period_start=body.period_start)  # fmt: skip
     return _report_out(report)
@@ -344,7 +349,8 @@ def open_data_api(request, key: str, name: str):
 
     if name not in opendata.DATASETS:
         raise InvalidInput(
-            "Tập dữ liệu là thong-ke, chi-tieu hoặc chi-so-766.", code="dataset_invalid"
+            "Tập dữ liệu là thong-ke, chi-tieu hoặc chi-so-766.",
+            code=ReportingError.DATASET_INVALID,
         )
     opendata.open_data_throttle(client=client_address(request))
     return json.loads(opendata.dataset(name, period_from_key(key), "json"))

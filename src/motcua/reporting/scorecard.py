@@ -22,6 +22,7 @@ from motcua.core.periods import Period
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import KIND_LEVEL, Role, StaffRole, Unit, UnitKind, UnitSuccession
 from motcua.reporting import formulas
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.models import Direction, Indicator, Target
 
 RANKED_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
@@ -68,7 +69,7 @@ class Scopes:
         roots = [u for u in self.units.values() if u.parent_id is None and u.valid_to is None]
         roots = roots or [u for u in self.units.values() if u.parent_id is None]
         if not roots:
-            raise NotFound("Chưa có đơn vị nào.", code="unit_not_found")
+            raise NotFound("Chưa có đơn vị nào.", code=ReportingError.UNIT_NOT_FOUND)
         return sorted(roots, key=lambda u: (u.kind != UnitKind.PROVINCE, u.pk))[0]
 
 
@@ -347,7 +348,9 @@ def drilldown(
     """The dossiers behind a figure: the numerator (``num``), the rest (``rest``) or all."""
     formula = formulas.get(indicator.formula)
     if formula is None or formula.kind not in ("dossier", "rating"):
-        raise NotFound("Chỉ tiêu này không tính từ hồ sơ.", code="drilldown_unavailable")
+        raise NotFound(
+            "Chỉ tiêu này không tính từ hồ sơ.", code=ReportingError.DRILLDOWN_UNAVAILABLE
+        )
     counter = Counter(now=now)
     start, end = counter.window(period)
     ids = counter.scopes.ids(unit.pk)
@@ -380,7 +383,7 @@ def safe_code(code: str | None, limit: int = 64) -> str | None:
 def indicator_get(code: str) -> Indicator:
     found = Indicator.objects.filter(code=code).first() if safe_code(code) else None
     if found is None:
-        raise NotFound(f"Không tìm thấy chỉ tiêu {code}.", code="indicator_not_found")
+        raise NotFound(f"Không tìm thấy chỉ tiêu {code}.", code=ReportingError.INDICATOR_NOT_FOUND)
     return found
 
 
@@ -399,13 +402,13 @@ def leader_unit_for(user, code: str, scopes: Scopes) -> Unit:
     ):
         raise PermissionDenied(
             "Trang này dành cho lãnh đạo, cán bộ CCHC, thanh tra và quản trị.",
-            code="leaders_only",
+            code=ReportingError.LEADERS_ONLY,
         )
     visible = visible_unit_ids(user)
     if code:
         unit = Unit.objects.filter(code=code).first() if safe_code(code) else None
         if unit is None:
-            raise NotFound(f"Không tìm thấy đơn vị {code}.", code="unit_not_found")
+            raise NotFound(f"Không tìm thấy đơn vị {code}.", code=ReportingError.UNIT_NOT_FOUND)
         if visible is not None and unit.pk not in visible:
             raise PermissionDenied("Bạn không được xem số liệu của đơn vị này.")
         return unit

@@ -20,6 +20,7 @@ from motcua.core.formats import vn_date, vn_datetime
 from motcua.core.periods import Period
 from motcua.dossiers.selectors import StatsFilters, dossier_stats, stats_as_of
 from motcua.organization.models import Unit, UnitKind
+from motcua.reporting.errors import ReportingError
 from motcua.surveys.selectors import satisfaction
 
 GROUPS = {"unit": "Cơ quan giải quyết", "field": "Lĩnh vực"}
@@ -106,13 +107,15 @@ def public_stats(
     from motcua.core.errors import InvalidInput, NotFound
 
     if group_by not in GROUPS:
-        raise InvalidInput("Chỉ nhóm theo unit (cơ quan) hoặc field (lĩnh vực).", code="group_by")
+        raise InvalidInput(
+            "Chỉ nhóm theo unit (cơ quan) hoặc field (lĩnh vực).", code=ReportingError.GROUP_BY
+        )
     unit_obj = Unit.objects.filter(code=unit).first() if unit else None
     if unit and unit_obj is None:
-        raise NotFound(f"Không tìm thấy đơn vị {unit}.", code="unit_not_found")
+        raise NotFound(f"Không tìm thấy đơn vị {unit}.", code=ReportingError.UNIT_NOT_FOUND)
     field_obj = Field.objects.filter(code=field).first() if field else None
     if field and field_obj is None:
-        raise NotFound(f"Không tìm thấy lĩnh vực {field}.", code="field_not_found")
+        raise NotFound(f"Không tìm thấy lĩnh vực {field}.", code=ReportingError.FIELD_NOT_FOUND)
     filters = StatsFilters(unit=unit, field=field, date_from=period.start, date_to=period.end)
     now = now or timezone.now()
     as_of = stats_as_of(filters=filters, now=now)
