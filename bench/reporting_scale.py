@@ -66,36 +66,53 @@ def timed(fn) -> tuple[float, int]:
     return min(times), len(captured)
 
 
-DATE_FIELDS = None
-
-
 def copy_dossiers(copies: int) -> int:
     """Bulk copies of the dossiers (no services, no events): copy k goes to other communes and
-    every date moves back ``k × SHIFT_DAYS`` days."""
-    from django.db import models, transaction
+    every date moves back ``k × SHIFT_DAYS`` days. PostgreSQL: one INSERT … SELECT per copy."""
+    from django.db import connection, models, transaction
 
     from motcua.dossiers.models import Dossier
 
-    fields = [
-        f.attname
-        for f in Dossier._meta.concrete_fields
-        if isinstance(f, models.DateTimeField | models.DateField)
-    ]
+    fields = Dossier._meta.concrete_fields
+    dates = {f.column for f in fields if isinstance(f, models.DateTimeField | models.DateField)}
+    units = sorted(set(Dossier.objects.values_list("competent_unit_id", flat=True)))
+    originals = Dossier.objects.count()
+    if lifecycle.IS_PG:
+        columns = [f.column for f in fields if f.column != "id"]
+        table = Dossier._meta.db_table
+        array = "ARRAY[" + ",".join(map(str, units)) + "]"
+        for k in range(1, copies + 1):
+            select = []
+            for column in columns:
+                if column == "code":
+                    select.append(f"code || '-C{k}'")
+                elif column == "competent_unit_id":
+                    select.append(f"({array})[((id + {k}) %% {len(units)}) + 1]")
+                elif column in dates:
+                    select.append(f"\"{column}\" - interval '{k * SHIFT_DAYS} days'")
+                else:
+                    select.append(f'"{column}"')
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f'INSERT INTO "{table}" ({quoted}) SELECT {", ".join(select)} '
+                    f'FROM "{table}" WHERE code NOT LIKE %s',
+                    ["%-C%"],
+                )
+        return originals * copies
     rows = list(Dossier.objects.all())
-    units = sorted({d.competent_unit_id for d in rows})
     made = 0
     for k in range(1, copies + 1):
         shift = dt.timedelta(days=k * SHIFT_DAYS)
         batch = []
         for n, d in enumerate(rows):
-            c = Dossier(**{f.attname: getattr(d, f.attname) for f in Dossier._meta.concrete_fields})
+            c = Dossier(**{f.attname: getattr(d, f.attname) for f in fields})
             c.pk = None
             c.code = f"{d.code}-C{k}"
             c.competent_unit_id = units[(n + k) % len(units)]
-            for name in fields:
-                value = getattr(c, name)
-                if value is not None:
-                    setattr(c, name, value - shift)
+            for f in fields:
+                if f.column in dates and getattr(c, f.attname) is not None:
+                    setattr(c, f.attname, getattr(c, f.attname) - shift)
             batch.append(c)
         with transaction.atomic():
             Dossier.objects.bulk_create(batch, batch_size=2000)
@@ -241,8 +258,10 @@ def main() -> int:
                     continue
                 if fn is not province_raw:
                     worst = max(worst, seconds)
+                # a request resets the connection's query log: no count for the page
+                counted = f", {fmt(queries)} truy vấn" if fn is not page else ""
                 print(
-                    f"    {label}: {fmt(seconds * 1000, 1)} ms, {fmt(queries)} truy vấn — "
+                    f"    {label}: {fmt(seconds * 1000, 1)} ms{counted} — "
                     f"{fmt(seconds / group_s, 1)} lần GROUP BY"
                 )
         verdict = "đạt" if worst * 1000 < TARGET_MS else "CHƯA ĐẠT"

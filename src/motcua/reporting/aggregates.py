@@ -67,6 +67,7 @@ def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, i
         .annotate(
             finished=Count("pk"),
             finished_good=Count("pk", filter=Q(classification__in=good)),
+            finished_early=Count("pk", filter=Q(classification=Classification.EARLY)),
             finished_late=Count("pk", filter=Q(classification=Classification.LATE)),
             finished_approved=Count("pk", filter=Q(decision=Decision.APPROVED)),
             finished_result_file=Count(
@@ -278,3 +279,102 @@ def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, p
             counts[row[formula.group]][0] += row["num"]
             counts[row[formula.group]][1] += row["den"]
     return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+# ---------------------------------------------------------------- the public statistics table
+
+TABLE_COLUMNS = ("received", "online", "finished", "finished_early", "finished_good",
+                 "finished_late")  # fmt: skip
+
+
+def stats_table(
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    by: str,
+    unit_ids=None,
+    procedure_ids=None,
+) -> dict[int, dict[str, int]]:
+    """Per competent unit id (``by="unit"``) or field id (``by="field"``): dossiers received
+    (online among them), ended (early / early or on time / late) in ``[start, end)`` and still
+    open at ``end``. Whole days come from ``DailyCount``; the days touched since the last
+    catch-up and a partial last day are counted from the rows with the very query that fills
+    ``DailyCount``; the open dossiers from the ``OpenCount`` snapshot when it is current.
+    Until the aggregates exist (or when the job is far behind) everything is counted from
+    the rows, with the same definitions."""
+    from motcua.catalog.models import Procedure
+
+    field_of = dict(Procedure.objects.values_list("pk", "field_id")) if by == "field" else {}
+    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*TABLE_COLUMNS, "open"), 0))
+
+    def keep(unit, procedure) -> bool:
+        return (unit_ids is None or unit in unit_ids) and (
+            procedure_ids is None or procedure in procedure_ids
+        )
+
+    def add_raw(lo: dt.datetime, hi: dt.datetime) -> None:
+        for (_, unit, procedure, channel, _), counts in _counts_for(lo, hi).items():
+            if not keep(unit, procedure):
+                continue
+            row = out[unit if by == "unit" else field_of.get(procedure)]
+            for column in TABLE_COLUMNS:
+                if column == "online":
+                    row[column] += counts.get("received", 0) if channel == "online" else 0
+                else:
+                    row[column] += counts.get(column, 0)
+
+    current = AggregateState.objects.order_by("pk").first()
+    pending = pending_days(current) if current and current.refreshed_at else None
+    if pending is None:
+        add_raw(start, end)
+        first_event = None
+    else:
+        first, last, partial = _days_in(start, end)
+        skip = {d for d in pending if first <= d <= last}
+        group = "unit_id" if by == "unit" else "procedure__field_id"
+        qs = _scoped(DailyCount.objects.filter(day__gte=first, day__lte=last), unit_ids,
+                     procedure_ids).exclude(day__in=skip)  # fmt: skip
+        sums = {f"sum_{c}": Sum(c) for c in TABLE_COLUMNS if c != "online"}
+        sums["sum_online"] = Sum("received", filter=Q(channel="online"))
+        for row in qs.values(group).annotate(**sums).order_by():
+            target = out[row[group]]
+            for column in TABLE_COLUMNS:
+                target[column] += row[f"sum_{column}"] or 0
+        for lo_day, hi_day in _runs(skip):
+            add_raw(local_day_bounds(lo_day)[0], local_day_bounds(hi_day)[1])
+        if partial:
+            midnight = local_day_bounds(timezone.localtime(end, VN_TZ).date())[0]
+            add_raw(max(midnight, start), end)
+        first_event = pending_event_day(current)
+    _add_open(out, end, by=by, unit_ids=unit_ids, procedure_ids=procedure_ids,
+              snapshot=pending is not None and snapshot_usable(current, end, first_event))  # fmt: skip
+    return dict(out)
+
+
+def _scoped(qs, unit_ids, procedure_ids):
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    if procedure_ids is not None:
+        qs = qs.filter(procedure_id__in=procedure_ids)
+    return qs
+
+
+def _add_open(out, end, *, by, unit_ids, procedure_ids, snapshot: bool) -> None:
+    """The dossiers open at ``end``: from the snapshot of the day before ``end`` (a local
+    midnight) when current, else from the rows."""
+    from motcua.reporting.formulas import open_at
+
+    if snapshot:
+        day = timezone.localtime(end, VN_TZ).date() - dt.timedelta(days=1)
+        group = "unit_id" if by == "unit" else "procedure__field_id"
+        qs = _scoped(OpenCount.objects.filter(day=day), unit_ids, procedure_ids)
+    else:
+        group = "competent_unit_id" if by == "unit" else "procedure__field_id"
+        qs = Dossier.objects.filter(open_at(end))
+        if unit_ids is not None:
+            qs = qs.filter(competent_unit_id__in=unit_ids)
+        if procedure_ids is not None:
+            qs = qs.filter(procedure_id__in=procedure_ids)
+    rows = qs.values(group).annotate(n=Sum("open") if snapshot else Count("pk")).order_by()
+    for row in rows:
+        out[row[group]]["open"] += row["n"] or 0

@@ -54,6 +54,8 @@ class PublicRow(Schema):
     in_progress: int
     online: int
     online_share: float
+    feedback_answered: int  # feedback (phản ánh, kiến nghị) answered in the period
+    feedback_on_time_share: float | None  # answered on time / answered; None: none answered
     ratings: int
     satisfied_share: float | None
     points_avg: float | None
@@ -97,8 +99,9 @@ def public(
     date: str | None = Query(None, description="một ngày trong kỳ (YYYY-MM-DD), mặc định hôm nay"),
     group: str = Query("unit", description="unit | field"),
 ):
-    """The same numbers as the officer dashboards (``GET /api/stats/dossiers``), for the
-    dossiers received in the month / quarter / year, per unit or per field."""
+    """Read from the maintained aggregates (the scorecard's definitions): received and ended
+    (early / on time / late) in the month / quarter / year, in progress at its end, online
+    share, feedback answered on time, satisfaction — per unit or per field."""
     stats = public_stats(
         period=parse_period(period, date), unit=unit or None, field=field or None, group_by=group
     )
