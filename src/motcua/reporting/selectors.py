@@ -60,12 +60,14 @@ class PublicStats:
     field: Field | None
     total: dict
     rows: list[dict]
-    as_of: dt.datetime | None = None  # the moment "in progress" describes (period end or now)
+    as_of: dt.datetime | None = None  # what "in progress" describes: the period's last instant
+    # (23:59:59,999999 of its last day) or now
 
     @property
     def closed(self) -> bool:
         """The period is over: its figures are final (measured at its last instant)."""
-        return self.as_of is not None and timezone.localtime(self.as_of).date() > self.period.end
+        last_instant = self.period.window[1] - dt.timedelta(microseconds=1)
+        return self.as_of is not None and self.as_of >= last_instant
 
     @property
     def as_of_text(self) -> str:
@@ -73,7 +75,7 @@ class PublicStats:
         if self.as_of is None:
             return ""
         if self.closed:
-            return f"tính đến hết ngày {vn_date(self.period.end)}"
+            return f"tính đến {vn_date(self.as_of)}"
         return f"tính đến {vn_datetime(self.as_of)} (kỳ chưa kết thúc)"
 
     def as_dict(self) -> dict:
@@ -193,7 +195,7 @@ def public_stats(
             totals[column] += counts.get(column, 0)
     total = _public("", "Tổng", totals, satisfaction(**args)[0], feedback["total"])
     rows.sort(key=lambda r: (-r["received"], r["label"]))
-    as_of = min(now, period.window[1])
+    as_of = min(now, period.window[1] - dt.timedelta(microseconds=1))
     return PublicStats(period, group_by, unit_obj, field_obj, total, rows, as_of)
 
 
