@@ -122,36 +122,87 @@ OPEN_DIMENSIONS = ("competent_unit_id", "procedure_id", "applicant_kind")
 
 
 def recount_open_days(days) -> int:
-    """Recount the dossiers open (and overdue) at the end of each given local day."""
-    from motcua.reporting.formulas import open_at, paused_at
+    """Recount the dossiers open (and overdue) at the end of each given local day.
 
-    written = 0
-    for day in sorted(set(days)):
-        OpenCount.objects.filter(day=day).delete()
-        _, end = local_day_bounds(day)
-        rows = (
-            Dossier.objects.filter(open_at(end))
-            .values(*OPEN_DIMENSIONS)
-            .annotate(
-                open=Count("pk"),
-                overdue=Count("pk", filter=Q(due_at__lt=end) & ~paused_at(end)),
-            )
-            .order_by()
-        )
-        batch = [
-            OpenCount(
-                day=day,
-                unit_id=r["competent_unit_id"],
-                procedure_id=r["procedure_id"],
-                applicant_kind=r["applicant_kind"],
-                open=r["open"],
-                overdue=r["overdue"],
-            )
-            for r in rows
-        ]
-        OpenCount.objects.bulk_create(batch, batch_size=2000)
-        written += len(batch)
-    return written
+    One pass over the dossiers that may be open on any of the days (not one scan per day):
+    a dossier is open at the end of day D (the local midnight after D) from the day it was
+    received to the day before it ended (result or closure); overdue on those days from the
+    day of its due time, except while a pause (supplement, fees) covers the midnight. The
+    same rules as ``formulas.open_at`` / ``paused_at`` / ``overdue_at``, day by day."""
+    from motcua.dossiers.models import Pause
+
+    wanted = sorted(set(days))
+    if not wanted:
+        return 0
+    first, last = wanted[0], wanted[-1]
+    lo, hi = local_day_bounds(first)[1], local_day_bounds(last)[1]  # first and last midnight
+    span = (last - first).days + 1
+
+    def index(value: dt.datetime) -> int:  # days after ``first`` of a moment's local day
+        return (timezone.localtime(value, VN_TZ).date() - first).days
+
+    candidates = (
+        Dossier.objects.filter(received_at__lt=hi)
+        .exclude(finished_at__lt=lo)
+        .exclude(closed_at__lt=lo)
+    )
+    pauses: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    paused = Pause.objects.filter(started_at__lt=hi).exclude(ended_at__lt=lo)
+    for dossier, started, ended in paused.values_list("dossier_id", "started_at", "ended_at"):
+        # covers the midnights after days [day of start, day of end − 1]
+        pauses[dossier].append((index(started), index(ended) - 1 if ended else span))
+    open_delta: dict[tuple, list[int]] = defaultdict(lambda: [0] * (span + 1))
+    late_delta: dict[tuple, list[int]] = defaultdict(lambda: [0] * (span + 1))
+    rows = candidates.values_list(
+        "pk", *OPEN_DIMENSIONS, "received_at", "finished_at", "closed_at", "due_at"
+    )
+    for pk, unit, procedure, kind, received, finished, closed, due in rows.iterator(5000):
+        ends = [e for e in (finished, closed) if e is not None]
+        start = max(index(received), 0)
+        stop = min(index(min(ends)) - 1 if ends else span - 1, span - 1)
+        if start > stop:
+            continue
+        key = (unit, procedure, kind)
+        open_delta[key][start] += 1
+        open_delta[key][stop + 1] -= 1
+        if due is None:
+            continue
+        for a, b in _minus(max(start, index(due)), stop, sorted(pauses.get(pk, ()))):
+            late_delta[key][a] += 1
+            late_delta[key][b + 1] -= 1
+    keep = {(d - first).days for d in wanted}
+    batch = []
+    for key, delta in open_delta.items():
+        late = late_delta.get(key, [0] * (span + 1))
+        n_open = n_late = 0
+        for i in range(span):
+            n_open += delta[i]
+            n_late += late[i]
+            if n_open and i in keep:
+                unit, procedure, kind = key
+                batch.append(OpenCount(day=first + dt.timedelta(days=i), unit_id=unit,
+                                       procedure_id=procedure, applicant_kind=kind,
+                                       open=n_open, overdue=n_late))  # fmt: skip
+    for a, b in _runs(wanted):
+        OpenCount.objects.filter(day__gte=a, day__lte=b).delete()
+    OpenCount.objects.bulk_create(batch, batch_size=2000)
+    return len(batch)
+
+
+def _minus(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[a, b] without the (sorted) intervals ``holes``, as a list of intervals."""
+    out = []
+    for h_start, h_stop in holes:
+        if h_stop < a or h_start > b:
+            continue
+        if h_start > a:
+            out.append((a, h_start - 1))
+        a = max(a, h_stop + 1)
+        if a > b:
+            return out
+    if a <= b:
+        out.append((a, b))
+    return out
 
 
 def open_counts(formula, end: dt.datetime, filters: dict) -> dict:
