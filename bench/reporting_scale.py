@@ -51,6 +51,9 @@ dt = lifecycle.dt
 fmt = lifecycle.fmt
 
 
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"  # print the slowest queries of each figure
+
+
 def timed(fn) -> tuple[float, int]:
     """Best wall time of ``REPEAT`` runs, and the queries of one run."""
     from django.db import connection
@@ -58,6 +61,10 @@ def timed(fn) -> tuple[float, int]:
 
     with CaptureQueriesContext(connection) as captured:
         fn()
+    if PROFILE:
+        slow = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        for q in slow:
+            print(f"      {float(q['time']) * 1000:.0f} ms: {q['sql'][:400]}")
     times = []
     for _ in range(REPEAT):
         began = time.perf_counter()

@@ -298,7 +298,14 @@ def _days_in(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date, bo
 
 def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, pending: set):
     """(numerator, denominator) per unit from the aggregates plus the rows of pending days."""
-    den_field, num_field, num_filter, basis = formula.daily
+    return daily_counts_many([formula], start, end, filters, pending)[formula.code]
+
+
+def daily_counts_many(formulas, start: dt.datetime, end: dt.datetime, filters: dict,
+                      pending: set) -> dict[str, dict]:  # fmt: skip
+    """``daily_counts`` of several formulas with the same scope and window: one grouped query
+    over ``DailyCount`` for all of them (a scorecard reads a dozen), then the rows of the
+    days not folded in yet, formula by formula."""
     first, last, partial = _days_in(start, end)
     skip = {d for d in pending if first <= d <= last}
     qs = DailyCount.objects.filter(day__gte=first, day__lte=last).exclude(day__in=skip)
@@ -308,12 +315,25 @@ def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, p
         qs = qs.filter(procedure__code__in=filters["procedures"])
     if filters.get("applicant_kind"):
         qs = qs.filter(applicant_kind=filters["applicant_kind"])
-    counts: dict = defaultdict(lambda: [0, 0])
-    rows = qs.values("unit_id").annotate(den=Sum(den_field), num=Sum(num_field, filter=num_filter))
-    for row in rows.order_by():
-        counts[row["unit_id"]][0] += row["num"] or 0
-        counts[row["unit_id"]][1] += row["den"] or 0
-    raw_days = sorted(skip)
+    sums = {}
+    for i, formula in enumerate(formulas):
+        den_field, num_field, num_filter, _ = formula.daily
+        sums[f"den{i}"] = Sum(den_field)
+        sums[f"num{i}"] = Sum(num_field, filter=num_filter)
+    out: dict[str, dict] = {f.code: defaultdict(lambda: [0, 0]) for f in formulas}
+    for row in qs.values("unit_id").annotate(**sums).order_by():
+        for i, formula in enumerate(formulas):
+            counts = out[formula.code][row["unit_id"]]
+            counts[0] += row[f"num{i}"] or 0
+            counts[1] += row[f"den{i}"] or 0
+    for formula in formulas:
+        _add_raw_days(out[formula.code], formula, start, end, filters, sorted(skip), partial)
+    return {code: {k: (v[0], v[1]) for k, v in counts.items()} for code, counts in out.items()}
+
+
+def _add_raw_days(counts, formula, start, end, filters, raw_days, partial) -> None:
+    """Add the formula's counts over the rows of ``raw_days`` and of a partial last day."""
+    basis = formula.daily[3]
     raw_q = Q()
     for day in raw_days:
         lo, hi = local_day_bounds(day)
@@ -329,7 +349,6 @@ def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, p
         for row in raw.order_by():
             counts[row[formula.group]][0] += row["num"]
             counts[row[formula.group]][1] += row["den"]
-    return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
 # ---------------------------------------------------------------- the public statistics table

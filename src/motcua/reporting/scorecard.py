@@ -103,6 +103,7 @@ class Counter:
         self._state = None
         self._first_event = None
         self._counts: dict[tuple, formulas.Counts | None] = {}
+        self._daily_batches: dict[tuple, dict[str, formulas.Counts]] = {}
         self._targets: dict[tuple, Target | None] = {}
         self._indicators: list[Indicator] | None = None
 
@@ -133,9 +134,7 @@ class Counter:
             elif formula.snapshot and self._use_aggregates():
                 self._counts[key] = self._with_snapshot(formula, start, end, filters)
             elif formula.daily and self._use_aggregates():
-                from motcua.reporting.aggregates import daily_counts
-
-                self._counts[key] = daily_counts(formula, start, end, filters, self._pending)
+                self._counts[key] = self._daily(formula, start, end, filters)
             else:
                 self._counts[key] = formula.counts(start, end, filters)
         return self._counts[key]
@@ -143,17 +142,28 @@ class Counter:
     def _with_snapshot(self, formula, start, end, filters) -> formulas.Counts:
         """Ended dossiers from the daily counts plus the open-at-end snapshot; the rows
         when the snapshot may be stale (or the period is still running)."""
-        from motcua.reporting.aggregates import daily_counts, open_counts, snapshot_usable
+        from motcua.reporting.aggregates import open_counts, snapshot_usable
 
         if not snapshot_usable(self._state, end, self._first_event):
             return formula.counts(start, end, filters)
-        counts = (
-            dict(daily_counts(formula, start, end, filters, self._pending)) if formula.daily else {}
-        )
+        counts = dict(self._daily(formula, start, end, filters)) if formula.daily else {}
         for unit, (num, den) in open_counts(formula, end, filters).items():
             old_num, old_den = counts.get(unit, (0, 0))
             counts[unit] = (old_num + num, old_den + den)
         return counts
+
+    def _daily(self, formula, start, end, filters) -> formulas.Counts:
+        """The formula's counts from the aggregates; every daily formula of the same scope
+        and window is counted in the same query (and kept for the next asks)."""
+        from motcua.reporting.aggregates import daily_counts_many
+
+        key = (repr(sorted(filters.items())), start, end)
+        if key not in self._daily_batches:
+            batch = [f for f in formulas.FORMULAS.values() if f.daily]
+            self._daily_batches[key] = daily_counts_many(
+                batch, start, end, filters, self._pending or set()
+            )
+        return self._daily_batches[key][formula.code]
 
     def _use_aggregates(self) -> bool:
         """Read the maintained aggregates once they were built, unless told otherwise; the
