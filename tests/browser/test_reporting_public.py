@@ -1,4 +1,5 @@
-"""The public statistics page: charts drawn, the table shows the API's numbers."""
+"""The public statistics page: charts drawn, the table shows the API's numbers, the feedback
+handling rate sits next to the on-time rate, and the page fits a 390 px phone."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import pytest
 
 from tests.browser.conftest import axe_violations
 from tests.dossiers.conftest import world  # noqa: F401
-from tests.reporting.conftest import month  # noqa: F401
+from tests.reporting.conftest import answered_feedback, month  # noqa: F401
+
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def published(transactional_db, month):  # noqa: F811
+def published(transactional_db, world, month):  # noqa: F811
+    answered_feedback(world, 2, 4)  # on time
+    answered_feedback(world, 2, 24)  # late
     return month
 
 
@@ -43,6 +48,10 @@ def test_statistics_table_matches_the_api(page, published, world):  # noqa: F811
     row = _cells(page, f"#bang-thong-ke tbody tr[data-group='{world.commune.code}']")
     assert row["received"] == str(api["rows"][0]["received"])
     assert row["satisfied_share"] == "50,0%"
+    # the feedback handling rate of the unit, next to its dossier on-time rate
+    assert (row["on_time_share"], row["feedback_on_time_share"]) == ("66,7%", "50,0%")
+    assert row["feedback_answered"] == "2"
+    assert page.locator("#tong-phan-anh").inner_text() == "50,0%"
     # per field, this quarter
     page.get_by_label("Nhóm theo").select_option(label="Lĩnh vực")
     page.get_by_label("Kỳ", exact=True).select_option(label="Quý này")
@@ -50,4 +59,26 @@ def test_statistics_table_matches_the_api(page, published, world):  # noqa: F811
     page.wait_for_url("**group=field**")
     assert "Hộ tịch" in page.locator("#bang-thong-ke tbody").inner_text()
     assert page.get_by_role("heading", level=2).first.inner_text().startswith("Quý 1/2026")
+    assert axe_violations(page) == []
+
+
+def test_statistics_page_fits_a_phone(page, published, world):  # noqa: F811
+    page.set_viewport_size(PHONE)
+    page.goto(page.base + "/thong-ke/?period=month&date=2026-03-10")
+    page.locator("#bieu-do-tong svg").first.wait_for()
+    # nothing but the table's own scroller is wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator("#tong-tiep-nhan").is_visible()
+    assert page.locator("#tong-phan-anh").inner_text() == "50,0%"
+    scroller = page.locator("#bang-thong-ke").locator("xpath=..")
+    assert "table-responsive" in (scroller.get_attribute("class") or "")
+    cell = page.locator(
+        f"#bang-thong-ke tbody tr[data-group='{world.commune.code}'] "
+        "td[data-key='feedback_on_time_share']"
+    )
+    cell.scroll_into_view_if_needed()
+    assert cell.is_visible() and cell.inner_text() == "50,0%"
+    # April: nothing answered → "—", never 0 %
+    page.goto(page.base + "/thong-ke/?period=month&date=2026-04-10")
+    assert page.locator("#tong-phan-anh").inner_text() == "—"
     assert axe_violations(page) == []

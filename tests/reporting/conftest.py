@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from motcua.core.formats import VN_TZ
 from motcua.dossiers import services as dossier_services
+from motcua.feedback.services import feedback_perform, feedback_submit
 from motcua.surveys.models import Overall
 from motcua.surveys.services import rating_submit
 from tests.dossiers import conftest as dossier_fixtures
@@ -140,3 +144,23 @@ def quarter(world, make_unit, make_user):
         approve_day=14,
     )
     return d
+
+
+def answered_feedback(world, day: int, answer_day: int):
+    """One feedback item at the commune, received on March ``day`` and answered (approved)
+    on March ``answer_day``: on time within 15 working days, late after."""
+
+    def when(d, hour=9):
+        return dt.datetime(2026, 3, d, hour, 0, tzinfo=VN_TZ)
+
+    def act(item, action, actor, now, **data):
+        return feedback_perform(feedback=item, action=action, actor=actor, data=data, now=now)
+
+    item = feedback_submit(
+        now=when(day), title="Đường ngập trước UBND xã", content="Đề nghị khơi thông cống.",
+        sender_name="Trần Thị Bình", sender_phone="0912345678", sender_address="Thôn 1",
+        receiving_unit=world.commune, throttle=False,
+    )  # fmt: skip
+    item = act(item, "accept", world.desk, when(day, 10))
+    item = act(item, "draft", world.leader, when(answer_day), answer="Đã khơi thông cống.")
+    return act(item, "approve", world.leader, when(answer_day, 10))

@@ -106,7 +106,36 @@ def test_aggregates_agree_with_the_rows(world, quarter, cast, province_admin):  
     open_rebuilt = sorted(OpenCount.objects.values_list("day", "unit_id", "procedure_id",
                                                         "applicant_kind", "open", "overdue"))  # fmt: skip
     assert open_snapshot == open_rebuilt
+    assert_snapshot_is_the_per_day_query(open_rebuilt)
     assert compare([world.other, Scopes().root()], at(85), rng) > 0
+
+
+def assert_snapshot_is_the_per_day_query(rows):
+    """The one-pass snapshot equals, day by day, the formulas' own query at each midnight
+    (open_at / overdue_at): no day missing, none extra."""
+    from django.db.models import Count
+
+    from motcua.dossiers.models import Dossier
+    from motcua.reporting.aggregates import local_day_bounds
+
+    by_day: dict = {}
+    for day, unit, procedure, kind, n_open, n_late in rows:
+        by_day.setdefault(day, set()).add((unit, procedure, kind, n_open, n_late))
+    first, last = min(by_day), max(by_day)
+    checked = 0
+    for n in range((last - first).days + 1):
+        day = first + dt.timedelta(days=n)
+        end = local_day_bounds(day)[1]
+        raw = (
+            Dossier.objects.filter(formulas.open_at(end))
+            .values("competent_unit_id", "procedure_id", "applicant_kind")
+            .annotate(n=Count("pk"), late=Count("pk", filter=formulas.overdue_at(end)))
+        )
+        expected = {(r["competent_unit_id"], r["procedure_id"], r["applicant_kind"], r["n"],
+                     r["late"]) for r in raw.order_by()}  # fmt: skip
+        assert by_day.get(day, set()) == expected, day
+        checked += sum(r[3] for r in expected)
+    assert checked > 0
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""Public statistics: the same numbers as the dossier app's statistics selector, plus
-satisfaction; API, page table and Excel export agree."""
+"""Public statistics: read from the maintained aggregates (the scorecard's definitions), plus
+satisfaction and the feedback handling rate; API, page table and Excel export agree, and the
+aggregates give the same numbers as the dossier rows."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from motcua.core.periods import parse_period
-from motcua.dossiers.selectors import StatsFilters, dossier_stats
-from motcua.reporting.selectors import COLUMNS
+from motcua.reporting.selectors import COLUMNS, public_stats
+from motcua.reporting.services import aggregates_catch_up
+from tests.reporting.conftest import answered_feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -28,38 +32,81 @@ def test_periods_are_local_month_quarter_and_year():
     assert parse_period("year", "2024-02-29").label == "Năm 2024"
 
 
-def test_api_totals_are_the_officer_statistics_plus_satisfaction(client, world, month):
+def test_api_totals_are_counted_from_the_dossiers_plus_satisfaction(client, world, month):
     body = client.get("/api/stats/public", MARCH).json()
-    officer = dossier_stats(
-        filters=StatsFilters(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31))
-    )[0]
     assert body["period"] == {
         "kind": "month",
         "label": "Tháng 3/2026",
         "date_from": "2026-03-01",
         "date_to": "2026-03-31",
     }
-    assert {k: body["total"][k] for k in SHARED} == {k: officer[k] for k in SHARED}
+    assert body["closed"] is True
     total = body["total"]
     assert (total["received"], total["resolved"], total["online"]) == (5, 3, 1)
-    assert (total["resolved_early"], total["resolved_late"]) == (2, 1)
+    assert (total["resolved_early"], total["resolved_on_time"], total["resolved_late"]) == (2, 0, 1)
+    assert total["in_progress"] == 2  # the online one and the one at the desk on 31/03
     assert total["on_time_share"] == pytest.approx(2 / 3, abs=1e-4)
     assert total["online_share"] == pytest.approx(0.2)
     assert (total["ratings"], total["satisfied_share"], total["points_avg"]) == (2, 0.5, 17.0)
     assert total["band"] == "Xuất sắc"
+    assert (total["feedback_answered"], total["feedback_on_time_share"]) == (0, None)
 
 
-def test_api_rows_per_unit_and_per_field_match_the_selector(client, world, month):
-    for group in ("unit", "field"):
-        body = client.get("/api/stats/public", {**MARCH, "group": group}).json()
-        officer = dossier_stats(
-            filters=StatsFilters(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31)),
-            group_by=group,
-        )
-        assert [{k: r[k] for k in ["group", *SHARED]} for r in body["rows"]] == [
-            {k: r[k] for k in ["group", *SHARED]} for r in officer if r["received"]
-        ]
-    assert body["rows"][0]["label"] == "Hộ tịch"
+def test_rows_per_unit_and_per_field(client, world, month):
+    unit = client.get("/api/stats/public", {**MARCH, "group": "unit"}).json()
+    assert [r["group"] for r in unit["rows"]] == [world.commune.code]
+    field = client.get("/api/stats/public", {**MARCH, "group": "field"}).json()
+    assert [r["label"] for r in field["rows"]] == ["Hộ tịch"]
+    for body in (unit, field):
+        assert {k: body["rows"][0][k] for k in SHARED} == {k: body["total"][k] for k in SHARED}
+
+
+def _no_dossier_scan(queries) -> bool:
+    return not any('FROM "dossiers_dossier"' in q["sql"] for q in queries)
+
+
+def test_a_closed_period_is_read_from_the_aggregates_with_the_same_numbers(world, month):
+    """Before the first catch-up the figures come from the dossier rows; after it, a closed
+    period reads only the daily counts and the open-at-end snapshot — same numbers."""
+    from motcua.reporting.models import DailyCount
+
+    period = parse_period("month", dt.date(2026, 3, 10))
+    from_rows = public_stats(period=period, group_by="unit")
+    aggregates_catch_up(full=True)
+    assert DailyCount.objects.exists()
+    with CaptureQueriesContext(connection) as captured:
+        from_aggregates = public_stats(period=period, group_by="unit")
+    assert _no_dossier_scan(captured.captured_queries)
+    assert from_aggregates.total == from_rows.total
+    assert from_aggregates.rows == from_rows.rows
+    # a later action on a March dossier: its day is recounted from the rows until the job
+    # runs again, and the figure moves at once
+    from tests.reporting.conftest import finish
+
+    finish(world, month["waiting"], day=17, leader_day=18, approve_day=18, returned=False)
+    moved = public_stats(period=period, group_by="unit")
+    assert (moved.total["resolved"], moved.total["in_progress"]) == (4, 1)
+    aggregates_catch_up()
+    with CaptureQueriesContext(connection) as captured:
+        again = public_stats(period=period, group_by="field")
+    assert _no_dossier_scan(captured.captured_queries)
+    assert again.total == moved.total
+
+
+def test_the_feedback_handling_rate_sits_next_to_the_on_time_rate(client, world, month):
+    answered_feedback(world, 2, 4)  # answered on time
+    answered_feedback(world, 2, 24)  # answered after the 15 working days
+    body = client.get("/api/stats/public", MARCH).json()
+    row = next(r for r in body["rows"] if r["group"] == world.commune.code)
+    assert (row["feedback_answered"], row["feedback_on_time_share"]) == (2, 0.5)
+    assert body["total"]["feedback_on_time_share"] == 0.5
+    html = client.get("/thong-ke/", MARCH).content.decode()
+    table = _table(html)
+    assert table[world.commune.code]["feedback_on_time_share"] == "50,0%"
+    assert table[world.commune.code]["on_time_share"] == "66,7%"
+    # a unit that answered nothing shows "—", not 0 %
+    april = client.get("/thong-ke/", {"period": "month", "date": "2026-04-10"}).content.decode()
+    assert _table(april)[world.commune.code]["feedback_on_time_share"] == "—"
 
 
 def test_filters_by_unit_and_field_and_other_periods(client, world, month):
@@ -146,6 +193,6 @@ def test_public_stats_use_a_fixed_number_of_queries(world, month, django_assert_
     from motcua.reporting.selectors import public_stats
 
     period = parse_period("year", dt.date(2026, 3, 1))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         stats = public_stats(period=period, group_by="unit")
     assert stats.total["received"] == 6

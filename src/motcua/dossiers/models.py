@@ -239,6 +239,8 @@ class Dossier(models.Model):
             models.Index(fields=["assignee", "status"], name="dossier_assignee_status"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["received_at"], name="dossier_received"),
+            # statistics and reporting count the dossiers ended in a period
+            models.Index(fields=["finished_at"], name="dossier_finished"),
         ]
         constraints = [
             models.CheckConstraint(

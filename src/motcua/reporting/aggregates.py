@@ -67,6 +67,7 @@ def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, i
         .annotate(
             finished=Count("pk"),
             finished_good=Count("pk", filter=Q(classification__in=good)),
+            finished_early=Count("pk", filter=Q(classification=Classification.EARLY)),
             finished_late=Count("pk", filter=Q(classification=Classification.LATE)),
             finished_approved=Count("pk", filter=Q(decision=Decision.APPROVED)),
             finished_result_file=Count(
@@ -121,36 +122,87 @@ OPEN_DIMENSIONS = ("competent_unit_id", "procedure_id", "applicant_kind")
 
 
 def recount_open_days(days) -> int:
-    """Recount the dossiers open (and overdue) at the end of each given local day."""
-    from motcua.reporting.formulas import open_at, paused_at
+    """Recount the dossiers open (and overdue) at the end of each given local day.
 
-    written = 0
-    for day in sorted(set(days)):
-        OpenCount.objects.filter(day=day).delete()
-        _, end = local_day_bounds(day)
-        rows = (
-            Dossier.objects.filter(open_at(end))
-            .values(*OPEN_DIMENSIONS)
-            .annotate(
-                open=Count("pk"),
-                overdue=Count("pk", filter=Q(due_at__lt=end) & ~paused_at(end)),
-            )
-            .order_by()
-        )
-        batch = [
-            OpenCount(
-                day=day,
-                unit_id=r["competent_unit_id"],
-                procedure_id=r["procedure_id"],
-                applicant_kind=r["applicant_kind"],
-                open=r["open"],
-                overdue=r["overdue"],
-            )
-            for r in rows
-        ]
-        OpenCount.objects.bulk_create(batch, batch_size=2000)
-        written += len(batch)
-    return written
+    One pass over the dossiers that may be open on any of the days (not one scan per day):
+    a dossier is open at the end of day D (the local midnight after D) from the day it was
+    received to the day before it ended (result or closure); overdue on those days from the
+    day of its due time, except while a pause (supplement, fees) covers the midnight. The
+    same rules as ``formulas.open_at`` / ``paused_at`` / ``overdue_at``, day by day."""
+    from motcua.dossiers.models import Pause
+
+    wanted = sorted(set(days))
+    if not wanted:
+        return 0
+    first, last = wanted[0], wanted[-1]
+    lo, hi = local_day_bounds(first)[1], local_day_bounds(last)[1]  # first and last midnight
+    span = (last - first).days + 1
+
+    def index(value: dt.datetime) -> int:  # days after ``first`` of a moment's local day
+        return (timezone.localtime(value, VN_TZ).date() - first).days
+
+    candidates = (
+        Dossier.objects.filter(received_at__lt=hi)
+        .exclude(finished_at__lt=lo)
+        .exclude(closed_at__lt=lo)
+    )
+    pauses: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    paused = Pause.objects.filter(started_at__lt=hi).exclude(ended_at__lt=lo)
+    for dossier, started, ended in paused.values_list("dossier_id", "started_at", "ended_at"):
+        # covers the midnights after days [day of start, day of end − 1]
+        pauses[dossier].append((index(started), index(ended) - 1 if ended else span))
+    open_delta: dict[tuple, list[int]] = defaultdict(lambda: [0] * (span + 1))
+    late_delta: dict[tuple, list[int]] = defaultdict(lambda: [0] * (span + 1))
+    rows = candidates.values_list(
+        "pk", *OPEN_DIMENSIONS, "received_at", "finished_at", "closed_at", "due_at"
+    )
+    for pk, unit, procedure, kind, received, finished, closed, due in rows.iterator(5000):
+        ends = [e for e in (finished, closed) if e is not None]
+        start = max(index(received), 0)
+        stop = min(index(min(ends)) - 1 if ends else span - 1, span - 1)
+        if start > stop:
+            continue
+        key = (unit, procedure, kind)
+        open_delta[key][start] += 1
+        open_delta[key][stop + 1] -= 1
+        if due is None:
+            continue
+        for a, b in _minus(max(start, index(due)), stop, sorted(pauses.get(pk, ()))):
+            late_delta[key][a] += 1
+            late_delta[key][b + 1] -= 1
+    keep = {(d - first).days for d in wanted}
+    batch = []
+    for key, delta in open_delta.items():
+        late = late_delta.get(key, [0] * (span + 1))
+        n_open = n_late = 0
+        for i in range(span):
+            n_open += delta[i]
+            n_late += late[i]
+            if n_open and i in keep:
+                unit, procedure, kind = key
+                batch.append(OpenCount(day=first + dt.timedelta(days=i), unit_id=unit,
+                                       procedure_id=procedure, applicant_kind=kind,
+                                       open=n_open, overdue=n_late))  # fmt: skip
+    for a, b in _runs(wanted):
+        OpenCount.objects.filter(day__gte=a, day__lte=b).delete()
+    OpenCount.objects.bulk_create(batch, batch_size=2000)
+    return len(batch)
+
+
+def _minus(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[a, b] without the (sorted) intervals ``holes``, as a list of intervals."""
+    out = []
+    for h_start, h_stop in holes:
+        if h_stop < a or h_start > b:
+            continue
+        if h_start > a:
+            out.append((a, h_start - 1))
+        a = max(a, h_stop + 1)
+        if a > b:
+            return out
+    if a <= b:
+        out.append((a, b))
+    return out
 
 
 def open_counts(formula, end: dt.datetime, filters: dict) -> dict:
@@ -246,7 +298,14 @@ def _days_in(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date, bo
 
 def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, pending: set):
     """(numerator, denominator) per unit from the aggregates plus the rows of pending days."""
-    den_field, num_field, num_filter, basis = formula.daily
+    return daily_counts_many([formula], start, end, filters, pending)[formula.code]
+
+
+def daily_counts_many(formulas, start: dt.datetime, end: dt.datetime, filters: dict,
+                      pending: set) -> dict[str, dict]:  # fmt: skip
+    """``daily_counts`` of several formulas with the same scope and window: one grouped query
+    over ``DailyCount`` for all of them (a scorecard reads a dozen), then the rows of the
+    days not folded in yet, formula by formula."""
     first, last, partial = _days_in(start, end)
     skip = {d for d in pending if first <= d <= last}
     qs = DailyCount.objects.filter(day__gte=first, day__lte=last).exclude(day__in=skip)
@@ -256,12 +315,25 @@ def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, p
         qs = qs.filter(procedure__code__in=filters["procedures"])
     if filters.get("applicant_kind"):
         qs = qs.filter(applicant_kind=filters["applicant_kind"])
-    counts: dict = defaultdict(lambda: [0, 0])
-    rows = qs.values("unit_id").annotate(den=Sum(den_field), num=Sum(num_field, filter=num_filter))
-    for row in rows.order_by():
-        counts[row["unit_id"]][0] += row["num"] or 0
-        counts[row["unit_id"]][1] += row["den"] or 0
-    raw_days = sorted(skip)
+    sums = {}
+    for i, formula in enumerate(formulas):
+        den_field, num_field, num_filter, _ = formula.daily
+        sums[f"den{i}"] = Sum(den_field)
+        sums[f"num{i}"] = Sum(num_field, filter=num_filter)
+    out: dict[str, dict] = {f.code: defaultdict(lambda: [0, 0]) for f in formulas}
+    for row in qs.values("unit_id").annotate(**sums).order_by():
+        for i, formula in enumerate(formulas):
+            counts = out[formula.code][row["unit_id"]]
+            counts[0] += row[f"num{i}"] or 0
+            counts[1] += row[f"den{i}"] or 0
+    for formula in formulas:
+        _add_raw_days(out[formula.code], formula, start, end, filters, sorted(skip), partial)
+    return {code: {k: (v[0], v[1]) for k, v in counts.items()} for code, counts in out.items()}
+
+
+def _add_raw_days(counts, formula, start, end, filters, raw_days, partial) -> None:
+    """Add the formula's counts over the rows of ``raw_days`` and of a partial last day."""
+    basis = formula.daily[3]
     raw_q = Q()
     for day in raw_days:
         lo, hi = local_day_bounds(day)
@@ -277,4 +349,102 @@ def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, p
         for row in raw.order_by():
             counts[row[formula.group]][0] += row["num"]
             counts[row[formula.group]][1] += row["den"]
-    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+# ---------------------------------------------------------------- the public statistics table
+
+TABLE_COLUMNS = ("received", "online", "finished", "finished_early", "finished_good",
+                 "finished_late")  # fmt: skip
+
+
+def stats_table(
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    by: str,
+    unit_ids=None,
+    procedure_ids=None,
+) -> dict[int, dict[str, int]]:
+    """Per competent unit id (``by="unit"``) or field id (``by="field"``): dossiers received
+    (online among them), ended (early / early or on time / late) in ``[start, end)`` and still
+    open at ``end``. Whole days come from ``DailyCount``; the days touched since the last
+    catch-up and a partial last day are counted from the rows with the very query that fills
+    ``DailyCount``; the open dossiers from the ``OpenCount`` snapshot when it is current.
+    Until the aggregates exist (or when the job is far behind) everything is counted from
+    the rows, with the same definitions."""
+    from motcua.catalog.models import Procedure
+
+    field_of = dict(Procedure.objects.values_list("pk", "field_id")) if by == "field" else {}
+    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*TABLE_COLUMNS, "open"), 0))
+
+    def keep(unit, procedure) -> bool:
+        return (unit_ids is None or unit in unit_ids) and (
+            procedure_ids is None or procedure in procedure_ids
+        )
+
+    def add_raw(lo: dt.datetime, hi: dt.datetime) -> None:
+        for (_, unit, procedure, channel, _), counts in _counts_for(lo, hi).items():
+            if not keep(unit, procedure):
+                continue
+            row = out[unit if by == "unit" else field_of.get(procedure)]
+            for column in TABLE_COLUMNS:
+                if column == "online":
+                    row[column] += counts.get("received", 0) if channel == "online" else 0
+                else:
+                    row[column] += counts.get(column, 0)
+
+    current = AggregateState.objects.order_by("pk").first()
+    pending = pending_days(current) if current and current.refreshed_at else None
+    if pending is None:
+        add_raw(start, end)
+        first_event = None
+    else:
+        first, last, partial = _days_in(start, end)
+        skip = {d for d in pending if first <= d <= last}
+        group = "unit_id" if by == "unit" else "procedure__field_id"
+        qs = _scoped(DailyCount.objects.filter(day__gte=first, day__lte=last), unit_ids,
+                     procedure_ids).exclude(day__in=skip)  # fmt: skip
+        sums = {f"sum_{c}": Sum(c) for c in TABLE_COLUMNS if c != "online"}
+        sums["sum_online"] = Sum("received", filter=Q(channel="online"))
+        for row in qs.values(group).annotate(**sums).order_by():
+            target = out[row[group]]
+            for column in TABLE_COLUMNS:
+                target[column] += row[f"sum_{column}"] or 0
+        for lo_day, hi_day in _runs(skip):
+            add_raw(local_day_bounds(lo_day)[0], local_day_bounds(hi_day)[1])
+        if partial:
+            midnight = local_day_bounds(timezone.localtime(end, VN_TZ).date())[0]
+            add_raw(max(midnight, start), end)
+        first_event = pending_event_day(current)
+    _add_open(out, end, by=by, unit_ids=unit_ids, procedure_ids=procedure_ids,
+              snapshot=pending is not None and snapshot_usable(current, end, first_event))  # fmt: skip
+    return dict(out)
+
+
+def _scoped(qs, unit_ids, procedure_ids):
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    if procedure_ids is not None:
+        qs = qs.filter(procedure_id__in=procedure_ids)
+    return qs
+
+
+def _add_open(out, end, *, by, unit_ids, procedure_ids, snapshot: bool) -> None:
+    """The dossiers open at ``end``: from the snapshot of the day before ``end`` (a local
+    midnight) when current, else from the rows."""
+    from motcua.reporting.formulas import open_at
+
+    if snapshot:
+        day = timezone.localtime(end, VN_TZ).date() - dt.timedelta(days=1)
+        group = "unit_id" if by == "unit" else "procedure__field_id"
+        qs = _scoped(OpenCount.objects.filter(day=day), unit_ids, procedure_ids)
+    else:
+        group = "competent_unit_id" if by == "unit" else "procedure__field_id"
+        qs = Dossier.objects.filter(open_at(end))
+        if unit_ids is not None:
+            qs = qs.filter(competent_unit_id__in=unit_ids)
+        if procedure_ids is not None:
+            qs = qs.filter(procedure_id__in=procedure_ids)
+    rows = qs.values(group).annotate(n=Sum("open") if snapshot else Count("pk")).order_by()
+    for row in rows:
+        out[row[group]]["open"] += row["n"] or 0

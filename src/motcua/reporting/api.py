@@ -4,6 +4,7 @@
 import datetime as dt
 from datetime import date as _date
 from datetime import datetime as _datetime
+from typing import Any
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -17,6 +18,7 @@ from motcua.organization.auth import officer_auth
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import opendata, services
+from motcua.reporting.errors import ERROR_RESPONSES, ReportingError, ReportingErrorOut
 from motcua.reporting.index766 import index_score, what_if_rate
 from motcua.reporting.models import Indicator, Report
 from motcua.reporting.reports import (
@@ -52,6 +54,8 @@ class PublicRow(Schema):
     in_progress: int
     online: int
     online_share: float
+    feedback_answered: int  # feedback (phản ánh, kiến nghị) answered in the period
+    feedback_on_time_share: float | None  # answered on time / answered; None: none answered
     ratings: int
     satisfied_share: float | None
     points_avg: float | None
@@ -84,7 +88,7 @@ class PublicStatsOut(Schema):
 
 @router.get(
     "/public",
-    response=PublicStatsOut,
+    response={200: PublicStatsOut, **ERROR_RESPONSES},
     summary="Thống kê công khai: tiếp nhận, giải quyết đúng hạn, trực tuyến, hài lòng",
 )
 def public(
@@ -95,8 +99,9 @@ def public(
     date: str | None = Query(None, description="một ngày trong kỳ (YYYY-MM-DD), mặc định hôm nay"),
     group: str = Query("unit", description="unit | field"),
 ):
-    """The same numbers as the officer dashboards (``GET /api/stats/dossiers``), for the
-    dossiers received in the month / quarter / year, per unit or per field."""
+    """Read from the maintained aggregates (the scorecard's definitions): received and ended
+    (early / on time / late) in the month / quarter / year, in progress at its end, online
+    share, feedback answered on time, satisfaction — per unit or per field."""
     stats = public_stats(
         period=parse_period(period, date), unit=unit or None, field=field or None, group_by=group
     )
@@ -151,7 +156,42 @@ def _period(kind: str, date: str | None):
     return parse_period(kind, date)
 
 
-@router.get("/scorecard", auth=officer_auth, summary="Bảng chỉ tiêu của một đơn vị trong kỳ")
+class TrendOut(Schema):
+    period: str  # the earlier period's label, e.g. "Quý 1/2026"
+    value: float | None  # its value in %, None without data
+
+
+class ScorecardRowOut(Schema):
+    code: str
+    name: str
+    measure: str
+    direction: str  # higher | lower (is better)
+    formula: str
+    numerator: int | None
+    denominator: int | None
+    value: float | None  # % (None: no data)
+    target: float | None  # % in force for the unit's level and year (None: no target)
+    target_source: str
+    gap: float | None  # value − target, percentage points
+    light: str  # green | amber | red | grey
+    light_label: str
+    trend: list[TrendOut]
+    no_data: bool  # the formula is not available (e.g. its app is not installed)
+
+
+class ScorecardOut(Schema):
+    unit: str
+    unit_name: str
+    period: PeriodOut
+    rows: list[ScorecardRowOut]
+
+
+@router.get(
+    "/scorecard",
+    auth=officer_auth,
+    response={200: ScorecardOut, **ERROR_RESPONSES},
+    summary="Bảng chỉ tiêu của một đơn vị trong kỳ",
+)
 @using_replica()
 def scorecard_api(request, unit: str = "", period: str = "quarter", date: str | None = None):
     counter = Counter()
@@ -162,7 +202,28 @@ def scorecard_api(request, unit: str = "", period: str = "quarter", date: str | 
             "rows": [r.as_dict() for r in rows]}  # fmt: skip
 
 
-@router.get("/ranking", auth=officer_auth, summary="Xếp hạng đơn vị, kém nhất trước")
+class RankingRowOut(Schema):
+    unit: str
+    unit_name: str
+    head: str  # the unit's leader on the period's end ("rõ người"); empty if none
+    red: int
+    amber: int
+    green: int
+    grey: int
+    shortfall: float  # total gap of the red and amber indicators, percentage points
+
+
+class RankingOut(Schema):
+    period: PeriodOut
+    rows: list[RankingRowOut]  # worst first
+
+
+@router.get(
+    "/ranking",
+    auth=officer_auth,
+    response={200: RankingOut, **ERROR_RESPONSES},
+    summary="Xếp hạng đơn vị, kém nhất trước",
+)
 @using_replica()
 def ranking_api(request, period: str = "quarter", date: str | None = None):
     counter = Counter()
@@ -181,7 +242,71 @@ def ranking_api(request, period: str = "quarter", date: str | None = None):
     }  # fmt: skip
 
 
-@router.get("/index766", auth=officer_auth, summary="Chỉ số phục vụ (QĐ 766/QĐ-TTg) của một đơn vị")
+class RuleSetOut(Schema):
+    code: str
+    source: str
+
+
+class IndexGroupOut(Schema):
+    code: str
+    name: str
+    max: float
+    points: float
+
+
+class CriterionOut(Schema):
+    group: str
+    code: str
+    name: str
+    formula: str
+    numerator: int | None
+    denominator: int | None
+    rate: float | None  # 0–1; None: "chưa có dữ liệu"
+    max_points: float
+    threshold: float  # full marks from this rate (0–1)
+    points: float | None
+    rule: str  # the rule applied, in Vietnamese
+    confirmed: bool  # the weight and threshold were checked against the published text
+    note: str
+    status: str  # "ok" or "chưa có dữ liệu"
+
+
+class WhatIfOut(Schema):
+    criterion: str
+    action: str
+    gain: float  # points gained
+
+
+class AskedOut(Schema):
+    criterion: str
+    name: str
+    rate_now: float
+    rate: float
+    points_now: float
+    points: float
+    gain: float
+
+
+class Index766Out(Schema):
+    unit: str
+    unit_name: str
+    period: PeriodOut
+    rule_set: RuleSetOut
+    total: float
+    max_with_data: float
+    missing_points: float  # points of the criteria without data
+    groups: list[IndexGroupOut]
+    criteria: list[CriterionOut]
+    what_if: list[WhatIfOut]  # best first
+    asked: AskedOut | None = None  # with ``criterion`` and ``rate``
+
+
+@router.get(
+    "/index766",
+    auth=officer_auth,
+    response={200: Index766Out, **ERROR_RESPONSES},
+    summary="Chỉ số phục vụ (QĐ 766/QĐ-TTg) của một đơn vị",
+)
 @using_replica()
 def index766_api(
     request, unit: str = "", period: str = "quarter", date: str | None = None,
@@ -210,7 +335,7 @@ class DrillOut(Schema):
 @router.get(
     "/indicators/{code}/dossiers",
     auth=officer_auth,
-    response=list[DrillOut],
+    response={200: list[DrillOut], **ERROR_RESPONSES},
     summary="Hồ sơ phía sau một số liệu",
 )
 @paginate(Pagination)
@@ -219,7 +344,7 @@ def indicator_dossiers_api(
     part: str = "num",
 ):  # fmt: skip
     if part not in ("num", "rest", "all"):
-        raise InvalidInput("part phải là num, rest hoặc all.", code="part_invalid")
+        raise InvalidInput("part phải là num, rest hoặc all.", code=ReportingError.PART_INVALID)
     counter = Counter()
     found = leader_unit_for(request.user, unit, counter.scopes)
     return drilldown(
@@ -227,7 +352,33 @@ def indicator_dossiers_api(
     )
 
 
-@router.get("/reports/rates", auth=officer_auth, summary="Tình hình gửi báo cáo: ai chưa báo cáo")
+class RatesRowOut(Schema):
+    unit: str
+    unit_name: str
+    head: str
+    status: str  # on_time | late | draft | missing
+    status_label: str
+    submitted_at: str | None  # first submission (ISO 8601 with offset)
+
+
+class RatesOut(Schema):
+    template: str
+    period: PeriodOut
+    due_at: str  # ISO 8601 with offset
+    expected: int
+    submitted: int
+    on_time: int
+    missing: int
+    rate: float | None  # submitted / expected (0–1)
+    rows: list[RatesRowOut]  # missing first
+
+
+@router.get(
+    "/reports/rates",
+    auth=officer_auth,
+    response={200: RatesOut, **ERROR_RESPONSES},
+    summary="Tình hình gửi báo cáo: ai chưa báo cáo",
+)
 def rates_api(request, template: str, date: str | None = None):
     if not services.can_view_leaders(request.user):
         raise PermissionDenied("Chỉ lãnh đạo, cán bộ CCHC, thanh tra và quản trị.")
@@ -241,7 +392,9 @@ def rates_api(request, template: str, date: str | None = None):
             else last_due_period(t, _now())
         )
     except ValueError as error:
-        raise InvalidInput("Ngày phải có dạng YYYY-MM-DD.", code="date_invalid") from error
+        raise InvalidInput(
+            "Ngày phải có dạng YYYY-MM-DD.", code=ReportingError.DATE_INVALID
+        ) from error
     data = reporting_rates(template=t, period=p)
     return {
         "template": t.code, "period": p.as_dict(), "due_at": data["due_at"].isoformat(),
@@ -277,6 +430,32 @@ class ReportCorrectIn(Schema):
     reason: str
 
 
+class ReportSectionOut(Schema):
+    key: str
+    title: str = ""
+    kind: str  # figures | stats | text
+    text: str | None = None  # a text section: what the unit wrote
+    rows: list[dict[str, Any]] | None = None  # figures / stats: the rows (frozen when sent)
+
+
+class ReportOut(Schema):
+    id: int
+    template: str
+    unit: str
+    period_start: str
+    period_end: str
+    version: int
+    current: bool
+    status: str  # draft | submitted
+    number: str
+    submitted_at: str | None
+    submitted_by: str
+    sections: list[ReportSectionOut]
+
+
+REPORT_RESPONSES = {200: ReportOut, **ERROR_RESPONSES}
+
+
 def _report_out(report: Report) -> dict:
     return {
         "id": report.pk, "template": report.template.code, "unit": report.unit.code,
@@ -298,22 +477,39 @@ def _readable(user, report: Report) -> Report:
     return report
 
 
-@router.post("/reports", auth=officer_auth, summary="Lập (hoặc mở) báo cáo kỳ của đơn vị")
+@router.post(
+    "/reports",
+    auth=officer_auth,
+    response=REPORT_RESPONSES,
+    summary="Lập (hoặc mở) báo cáo kỳ của đơn vị",
+)
 def report_open_api(request, body: ReportOpenIn):
     unit = Unit.objects.filter(code=body.unit).first() if safe_code(body.unit) else None
     if unit is None:
-        raise InvalidInput(f"Không tìm thấy đơn vị {body.unit}.", code="unit_not_found")
+        raise InvalidInput(
+            f"Không tìm thấy đơn vị {body.unit}.", code=ReportingError.UNIT_NOT_FOUND
+        )
     report = services.report_open(actor=request.user, template=template_get(body.template),
                                   unit=unit, period_start=body.period_start)  # fmt: skip
     return _report_out(report)
 
 
-@router.get("/reports/{report_id}", auth=officer_auth, summary="Một báo cáo định kỳ")
+@router.get(
+    "/reports/{report_id}",
+    auth=officer_auth,
+    response=REPORT_RESPONSES,
+    summary="Một báo cáo định kỳ",
+)
 def report_get_api(request, report_id: int):
     return _report_out(_readable(request.user, report_get(report_id)))
 
 
-@router.put("/reports/{report_id}", auth=officer_auth, summary="Lưu nội dung báo cáo (bản nháp)")
+@router.put(
+    "/reports/{report_id}",
+    auth=officer_auth,
+    response=REPORT_RESPONSES,
+    summary="Lưu nội dung báo cáo (bản nháp)",
+)
 def report_save_api(request, report_id: int, body: ReportSaveIn):
     report = services.report_save_draft(
         actor=request.user, report=report_get(report_id), narrative=body.narrative,
@@ -322,12 +518,22 @@ def report_save_api(request, report_id: int, body: ReportSaveIn):
     return _report_out(report)
 
 
-@router.post("/reports/{report_id}/submit", auth=officer_auth, summary="Lãnh đạo duyệt và gửi")
+@router.post(
+    "/reports/{report_id}/submit",
+    auth=officer_auth,
+    response=REPORT_RESPONSES,
+    summary="Lãnh đạo duyệt và gửi",
+)
 def report_submit_api(request, report_id: int):
     return _report_out(services.report_submit(actor=request.user, report=report_get(report_id)))
 
 
-@router.post("/reports/{report_id}/correct", auth=officer_auth, summary="Tạo bản điều chỉnh")
+@router.post(
+    "/reports/{report_id}/correct",
+    auth=officer_auth,
+    response=REPORT_RESPONSES,
+    summary="Tạo bản điều chỉnh",
+)
 def report_correct_api(request, report_id: int, body: ReportCorrectIn):
     report = services.report_correct(
         actor=request.user, report=report_get(report_id), reason=body.reason
@@ -335,8 +541,20 @@ def report_correct_api(request, report_id: int, body: ReportCorrectIn):
     return _report_out(report)
 
 
+class OpenPeriodOut(PeriodOut):
+    key: str  # the stable key in the URL: 2026, 2026-H1, 2026-Q1, 2026-03, 2026-03-15
+
+
+class OpenDataOut(Schema):
+    period: OpenPeriodOut
+    columns: list[ColumnOut]  # the keys of each row, with their Vietnamese labels
+    rows: list[dict[str, str | int | float | bool | None]]
+
+
 @router.get(
-    "/open/{key}/{name}", summary="Dữ liệu mở theo kỳ (JSON): thong-ke, chi-tieu hoặc chi-so-766"
+    "/open/{key}/{name}",
+    response={200: OpenDataOut, 429: ReportingErrorOut, **ERROR_RESPONSES},
+    summary="Dữ liệu mở theo kỳ (JSON): thong-ke, chi-tieu hoặc chi-so-766",
 )
 def open_data_api(request, key: str, name: str):
     """Aggregates per unit and period, no personal data; limited per client and minute."""
@@ -344,7 +562,8 @@ def open_data_api(request, key: str, name: str):
 
     if name not in opendata.DATASETS:
         raise InvalidInput(
-            "Tập dữ liệu là thong-ke, chi-tieu hoặc chi-so-766.", code="dataset_invalid"
+            "Tập dữ liệu là thong-ke, chi-tieu hoặc chi-so-766.",
+            code=ReportingError.DATASET_INVALID,
         )
     opendata.open_data_throttle(client=client_address(request))
     return json.loads(opendata.dataset(name, period_from_key(key), "json"))

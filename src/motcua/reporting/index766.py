@@ -23,6 +23,7 @@ from motcua.core.periods import Period
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Unit
 from motcua.reporting import formulas
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.models import IndexCriterion, IndexRuleSet
 from motcua.reporting.scorecard import NO_DATA, Counter, ranked_units, unit_heads
 
@@ -37,7 +38,9 @@ def rule_set_for(day: dt.date) -> IndexRuleSet:
         .first()
     )
     if found is None:
-        raise NotFound("Chưa có bộ quy tắc chỉ số 766 áp dụng.", code="index_rules_missing")
+        raise NotFound(
+            "Chưa có bộ quy tắc chỉ số 766 áp dụng.", code=ReportingError.INDEX_RULES_MISSING
+        )
     return found
 
 
@@ -247,16 +250,21 @@ def what_if_rate(score: IndexScore, *, criterion: str, percent) -> dict:
 
     found = next((c for c in score.criteria if c.criterion.code == criterion), None)
     if found is None:
-        raise InvalidInput(f"Không có tiêu chí {criterion}.", code="criterion_not_found")
+        raise InvalidInput(
+            f"Không có tiêu chí {criterion}.", code=ReportingError.CRITERION_NOT_FOUND
+        )
     try:
         rate = Decimal(str(percent).strip().replace(",", ".")) / 100
     except ArithmeticError as error:
-        raise InvalidInput("Tỷ lệ phải là một số từ 0 đến 100.", code="rate_invalid") from error
+        raise InvalidInput(
+            "Tỷ lệ phải là một số từ 0 đến 100.", code=ReportingError.RATE_INVALID
+        ) from error
     if not Decimal(0) <= rate <= Decimal(1):
-        raise InvalidInput("Tỷ lệ phải là một số từ 0 đến 100.", code="rate_invalid")
+        raise InvalidInput("Tỷ lệ phải là một số từ 0 đến 100.", code=ReportingError.RATE_INVALID)
     if not found.has_data:
         raise InvalidInput(
-            "Tiêu chí này chưa có dữ liệu nên chưa tính được.", code="criterion_no_data"
+            "Tiêu chí này chưa có dữ liệu nên chưa tính được.",
+            code=ReportingError.CRITERION_NO_DATA,
         )
     c = found.criterion
     new = points_for(rate, c.max_points, c.threshold)

@@ -258,6 +258,7 @@ class DailyCount(models.Model):
     received_digitized = models.PositiveIntegerField(default=0)
     finished = models.PositiveIntegerField(default=0)
     finished_good = models.PositiveIntegerField(default=0)
+    finished_early = models.PositiveIntegerField(default=0)
     finished_late = models.PositiveIntegerField(default=0)
     finished_approved = models.PositiveIntegerField(default=0)
     finished_result_file = models.PositiveIntegerField(default=0)

@@ -18,6 +18,7 @@ from motcua.core.periods import Period
 from motcua.core.throttle import over_limit
 from motcua.organization.models import UnitKind
 from motcua.reporting import exports
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.index766 import index_score
 from motcua.reporting.scorecard import (
     Counter,
@@ -31,7 +32,7 @@ CACHE_SECONDS = 300
 
 
 class TooManyRequests(DomainError):
-    code = "rate_limited"
+    code = ReportingError.RATE_LIMITED
     status = 429
     default_message = "Bạn đã tải dữ liệu quá nhiều lần. Vui lòng thử lại sau một phút."
 

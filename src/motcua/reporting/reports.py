@@ -13,6 +13,7 @@ from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.formats import VN_TZ
 from motcua.core.periods import Period, period_of
 from motcua.organization.models import Unit
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.models import Indicator, Report, ReportStatus, ReportTemplate
 from motcua.reporting.scorecard import Counter, Row, light, target_for, unit_heads, unit_level
 
@@ -22,14 +23,16 @@ def template_get(code: str) -> ReportTemplate:
 
     found = ReportTemplate.objects.filter(code=code).first() if safe_code(code) else None
     if found is None:
-        raise NotFound(f"Không tìm thấy mẫu báo cáo {code}.", code="report_template_not_found")
+        raise NotFound(
+            f"Không tìm thấy mẫu báo cáo {code}.", code=ReportingError.REPORT_TEMPLATE_NOT_FOUND
+        )
     return found
 
 
 def report_get(pk: int) -> Report:
     found = Report.objects.select_related("template", "unit").filter(pk=pk).first()
     if found is None:
-        raise NotFound("Không tìm thấy báo cáo.", code="report_not_found")
+        raise NotFound("Không tìm thấy báo cáo.", code=ReportingError.REPORT_NOT_FOUND)
     return found
 
 
@@ -43,7 +46,7 @@ def check_period(template: ReportTemplate, start: dt.date) -> Period:
         raise InvalidInput(
             f"Kỳ báo cáo của mẫu này là {template.get_frequency_display().lower()}, "
             f"bắt đầu ngày {period.start:%d/%m/%Y}.",
-            code="report_period_invalid",
+            code=ReportingError.REPORT_PERIOD_INVALID,
         )
     return period
 

@@ -22,6 +22,7 @@ from motcua.core.periods import Period
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import KIND_LEVEL, Role, StaffRole, Unit, UnitKind, UnitSuccession
 from motcua.reporting import formulas
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.models import Direction, Indicator, Target
 
 RANKED_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
@@ -68,7 +69,7 @@ class Scopes:
         roots = [u for u in self.units.values() if u.parent_id is None and u.valid_to is None]
         roots = roots or [u for u in self.units.values() if u.parent_id is None]
         if not roots:
-            raise NotFound("Chưa có đơn vị nào.", code="unit_not_found")
+            raise NotFound("Chưa có đơn vị nào.", code=ReportingError.UNIT_NOT_FOUND)
         return sorted(roots, key=lambda u: (u.kind != UnitKind.PROVINCE, u.pk))[0]
 
 
@@ -102,6 +103,7 @@ class Counter:
         self._state = None
         self._first_event = None
         self._counts: dict[tuple, formulas.Counts | None] = {}
+        self._daily_batches: dict[tuple, dict[str, formulas.Counts]] = {}
         self._targets: dict[tuple, Target | None] = {}
         self._indicators: list[Indicator] | None = None
 
@@ -132,9 +134,7 @@ class Counter:
             elif formula.snapshot and self._use_aggregates():
                 self._counts[key] = self._with_snapshot(formula, start, end, filters)
             elif formula.daily and self._use_aggregates():
-                from motcua.reporting.aggregates import daily_counts
-
-                self._counts[key] = daily_counts(formula, start, end, filters, self._pending)
+                self._counts[key] = self._daily(formula, start, end, filters)
             else:
                 self._counts[key] = formula.counts(start, end, filters)
         return self._counts[key]
@@ -142,17 +142,28 @@ class Counter:
     def _with_snapshot(self, formula, start, end, filters) -> formulas.Counts:
         """Ended dossiers from the daily counts plus the open-at-end snapshot; the rows
         when the snapshot may be stale (or the period is still running)."""
-        from motcua.reporting.aggregates import daily_counts, open_counts, snapshot_usable
+        from motcua.reporting.aggregates import open_counts, snapshot_usable
 
         if not snapshot_usable(self._state, end, self._first_event):
             return formula.counts(start, end, filters)
-        counts = (
-            dict(daily_counts(formula, start, end, filters, self._pending)) if formula.daily else {}
-        )
+        counts = dict(self._daily(formula, start, end, filters)) if formula.daily else {}
         for unit, (num, den) in open_counts(formula, end, filters).items():
             old_num, old_den = counts.get(unit, (0, 0))
             counts[unit] = (old_num + num, old_den + den)
         return counts
+
+    def _daily(self, formula, start, end, filters) -> formulas.Counts:
+        """The formula's counts from the aggregates; every daily formula of the same scope
+        and window is counted in the same query (and kept for the next asks)."""
+        from motcua.reporting.aggregates import daily_counts_many
+
+        key = (repr(sorted(filters.items())), start, end)
+        if key not in self._daily_batches:
+            batch = [f for f in formulas.FORMULAS.values() if f.daily]
+            self._daily_batches[key] = daily_counts_many(
+                batch, start, end, filters, self._pending or set()
+            )
+        return self._daily_batches[key][formula.code]
 
     def _use_aggregates(self) -> bool:
         """Read the maintained aggregates once they were built, unless told otherwise; the
@@ -347,7 +358,9 @@ def drilldown(
     """The dossiers behind a figure: the numerator (``num``), the rest (``rest``) or all."""
     formula = formulas.get(indicator.formula)
     if formula is None or formula.kind not in ("dossier", "rating"):
-        raise NotFound("Chỉ tiêu này không tính từ hồ sơ.", code="drilldown_unavailable")
+        raise NotFound(
+            "Chỉ tiêu này không tính từ hồ sơ.", code=ReportingError.DRILLDOWN_UNAVAILABLE
+        )
     counter = Counter(now=now)
     start, end = counter.window(period)
     ids = counter.scopes.ids(unit.pk)
@@ -380,7 +393,7 @@ def safe_code(code: str | None, limit: int = 64) -> str | None:
 def indicator_get(code: str) -> Indicator:
     found = Indicator.objects.filter(code=code).first() if safe_code(code) else None
     if found is None:
-        raise NotFound(f"Không tìm thấy chỉ tiêu {code}.", code="indicator_not_found")
+        raise NotFound(f"Không tìm thấy chỉ tiêu {code}.", code=ReportingError.INDICATOR_NOT_FOUND)
     return found
 
 
@@ -399,13 +412,13 @@ def leader_unit_for(user, code: str, scopes: Scopes) -> Unit:
     ):
         raise PermissionDenied(
             "Trang này dành cho lãnh đạo, cán bộ CCHC, thanh tra và quản trị.",
-            code="leaders_only",
+            code=ReportingError.LEADERS_ONLY,
         )
     visible = visible_unit_ids(user)
     if code:
         unit = Unit.objects.filter(code=code).first() if safe_code(code) else None
         if unit is None:
-            raise NotFound(f"Không tìm thấy đơn vị {code}.", code="unit_not_found")
+            raise NotFound(f"Không tìm thấy đơn vị {code}.", code=ReportingError.UNIT_NOT_FOUND)
         if visible is not None and unit.pk not in visible:
             raise PermissionDenied("Bạn không được xem số liệu của đơn vị này.")
         return unit

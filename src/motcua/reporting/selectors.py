@@ -1,9 +1,15 @@
-"""Public statistics ("công khai"): the dossier app's statistics selector, plus satisfaction.
+"""Public statistics ("công khai"): read from the maintained aggregates, plus satisfaction
+and the feedback handling rate.
 
-Every count comes from ``dossiers.selectors.dossier_stats`` — the same selector behind the
-officer dashboards, ``GET /api/stats/dossiers`` and their exports — so the numbers agree.
-Satisfaction is read from the ratings of the same dossiers (received in the period, same
-unit subtree and field).
+Dossier counts come from ``reporting.aggregates.stats_table`` — the daily counts and
+open-at-end snapshots behind the leaders' scorecard, the periodic reports and the open data —
+so the public page, ``GET /api/stats/public``, its Excel and ``/thong-ke/du-lieu-mo/…/thong-ke``
+give the same numbers and no request recounts the dossier table. The definitions are the
+scorecard's: received in the period, ended (result ready) in the period — early, on time,
+late — and in progress at its end. Satisfaction is read from the ratings of the dossiers
+received in the period (``surveys.selectors.satisfaction``); the feedback handling rate
+(answered on time / answered, per answering unit or field) from
+``feedback.stats.feedback_stats``.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from motcua.catalog.models import Field
+from motcua.catalog.models import Field, Procedure
 from motcua.core.db import using_replica
 from motcua.core.formats import vn_date, vn_datetime
 from motcua.core.periods import Period
-from motcua.dossiers.selectors import StatsFilters, dossier_stats, stats_as_of
+from motcua.feedback.stats import feedback_stats
 from motcua.organization.models import Unit, UnitKind
+from motcua.reporting.errors import ReportingError
 from motcua.surveys.selectors import satisfaction
 
 GROUPS = {"unit": "Cơ quan giải quyết", "field": "Lĩnh vực"}
@@ -35,6 +42,8 @@ COLUMNS = (
     ("in_progress", "Đang giải quyết", "int"),
     ("online", "Nộp trực tuyến", "int"),
     ("online_share", "Tỷ lệ trực tuyến", "share"),
+    ("feedback_answered", "Phản ánh, kiến nghị đã trả lời", "int"),
+    ("feedback_on_time_share", "Tỷ lệ trả lời phản ánh đúng hạn", "share"),
     ("ratings", "Số đánh giá", "int"),
     ("satisfied_share", "Tỷ lệ hài lòng", "share"),
     ("points_avg", "Điểm đánh giá (/18)", "score"),
@@ -51,12 +60,14 @@ class PublicStats:
     field: Field | None
     total: dict
     rows: list[dict]
-    as_of: dt.datetime | None = None  # every figure as it stood then (``stats_as_of``)
+    as_of: dt.datetime | None = None  # what "in progress" describes: the period's last instant
+    # (23:59:59,999999 of its last day) or now
 
     @property
     def closed(self) -> bool:
         """The period is over: its figures are final (measured at its last instant)."""
-        return self.as_of is not None and timezone.localtime(self.as_of).date() >= self.period.end
+        last_instant = self.period.window[1] - dt.timedelta(microseconds=1)
+        return self.as_of is not None and self.as_of >= last_instant
 
     @property
     def as_of_text(self) -> str:
@@ -81,15 +92,45 @@ class PublicStats:
         }
 
 
-def _public(row: dict, sat: dict | None) -> dict:
-    out = {"group": row["group"], "label": row["label"]}
-    out.update({k: row[k] for k, _, _ in COLUMNS if k in row})
+def _public(group: str, label: str, counts: dict, sat: dict | None, fb) -> dict:
+    received, resolved = counts.get("received", 0), counts.get("finished", 0)
+    early, good = counts.get("finished_early", 0), counts.get("finished_good", 0)
     sat = sat or {}
-    out["ratings"] = sat.get("ratings") or 0
-    out["satisfied_share"] = sat.get("satisfied_share")
-    out["points_avg"] = sat.get("points_avg")
-    out["band"] = sat.get("band") or ""
-    return out
+    return {
+        "group": group,
+        "label": label,
+        "received": received,
+        "resolved": resolved,
+        "resolved_early": early,
+        "resolved_on_time": good - early,
+        "resolved_late": counts.get("finished_late", 0),
+        "on_time_share": round(good / resolved, 4) if resolved else 0.0,
+        "in_progress": counts.get("open", 0),
+        "online": counts.get("online", 0),
+        "online_share": round(counts.get("online", 0) / received, 4) if received else 0.0,
+        "feedback_answered": fb.answered if fb else 0,
+        # on time / answered; None ("—") when nothing was answered
+        "feedback_on_time_share": (
+            round(fb.answered_on_time / fb.answered, 4) if fb and fb.answered else None
+        ),
+        "ratings": sat.get("ratings") or 0,
+        "satisfied_share": sat.get("satisfied_share"),
+        "points_avg": sat.get("points_avg"),
+        "band": sat.get("band") or "",
+    }
+
+
+def _lookup(unit: str | None, field: str | None) -> tuple[Unit | None, Field | None]:
+    from motcua.core.errors import NotFound
+    from motcua.reporting.scorecard import safe_code
+
+    unit_obj = Unit.objects.filter(code=unit).first() if safe_code(unit) else None
+    if unit and unit_obj is None:
+        raise NotFound(f"Không tìm thấy đơn vị {unit}.", code=ReportingError.UNIT_NOT_FOUND)
+    field_obj = Field.objects.filter(code=field).first() if safe_code(field) else None
+    if field and field_obj is None:
+        raise NotFound(f"Không tìm thấy lĩnh vực {field}.", code=ReportingError.FIELD_NOT_FOUND)
+    return unit_obj, field_obj
 
 
 @using_replica()  # statistics may lag the primary by a little: read from a replica if any
@@ -101,35 +142,60 @@ def public_stats(
     group_by: str = "unit",
     now: dt.datetime | None = None,
 ) -> PublicStats:
-    """Received, resolved early / on time / late, on-time rate, online share and
-    satisfaction for the dossiers received in ``period``, per unit or per field."""
-    from motcua.core.errors import InvalidInput, NotFound
+    """Received, ended early / on time / late, on-time rate, in progress at the end, online
+    share, feedback answered on time and satisfaction, per unit or per field."""
+    from motcua.core.errors import InvalidInput
+    from motcua.reporting.aggregates import stats_table
+    from motcua.reporting.scorecard import Scopes
 
     if group_by not in GROUPS:
-        raise InvalidInput("Chỉ nhóm theo unit (cơ quan) hoặc field (lĩnh vực).", code="group_by")
-    unit_obj = Unit.objects.filter(code=unit).first() if unit else None
-    if unit and unit_obj is None:
-        raise NotFound(f"Không tìm thấy đơn vị {unit}.", code="unit_not_found")
-    field_obj = Field.objects.filter(code=field).first() if field else None
-    if field and field_obj is None:
-        raise NotFound(f"Không tìm thấy lĩnh vực {field}.", code="field_not_found")
-    filters = StatsFilters(unit=unit, field=field, date_from=period.start, date_to=period.end)
+        raise InvalidInput(
+            "Chỉ nhóm theo unit (cơ quan) hoặc field (lĩnh vực).", code=ReportingError.GROUP_BY
+        )
+    unit_obj, field_obj = _lookup(unit, field)
     now = now or timezone.now()
-    as_of = stats_as_of(filters=filters, now=now)
+    start, end = period.window
+    end = min(end, max(start, now))
+    unit_ids = Scopes().ids(unit_obj.pk) if unit_obj else None
+    procedure_ids = (
+        set(Procedure.objects.filter(field=field_obj).values_list("pk", flat=True))
+        if field_obj
+        else None
+    )
+    table = stats_table(start, end, by=group_by, unit_ids=unit_ids, procedure_ids=procedure_ids)
     args: dict[str, Any] = {
         "date_from": period.start,
         "date_to": period.end,
-        "unit": unit,
-        "field": field,
+        "unit": unit_obj.code if unit_obj else None,
+        "field": field_obj.code if field_obj else None,
     }
     sat_rows = {r["group"]: r for r in satisfaction(**args, group_by=group_by)}
-    rows = [
-        _public(r, sat_rows.get(r["group"]))
-        for r in dossier_stats(filters=filters, group_by=group_by, now=now)
-        if r["group"] not in ("", "None") and r["received"]
-    ]
-    total = _public(dossier_stats(filters=filters, now=now)[0], satisfaction(**args)[0])
+    feedback = feedback_stats(
+        start=period.start,
+        end=period.end,
+        by=group_by,
+        unit_ids=sorted(unit_ids) if unit_ids is not None else None,
+        field_id=field_obj.pk if field_obj else None,
+    )
+    fb_rows = {r.key: r for r in feedback["rows"]}
+    model = Unit if group_by == "unit" else Field
+    keys = {k for k, c in table.items() if any(c.values())} | {
+        k for k, r in fb_rows.items() if r.answered
+    }
+    keys.discard(None)
+    names = {o.pk: (o.code, o.name) for o in model.objects.filter(pk__in=keys)}
+    rows = []
+    for key in keys:
+        code, name = names.get(key, (str(key), str(key)))
+        rows.append(_public(code, name, table.get(key, {}), sat_rows.get(code), fb_rows.get(key)))
+    totals = dict.fromkeys(("received", "online", "finished", "finished_early", "finished_good",
+                            "finished_late", "open"), 0)  # fmt: skip
+    for counts in table.values():
+        for column in totals:
+            totals[column] += counts.get(column, 0)
+    total = _public("", "Tổng", totals, satisfaction(**args)[0], feedback["total"])
     rows.sort(key=lambda r: (-r["received"], r["label"]))
+    as_of = min(now, period.window[1] - dt.timedelta(microseconds=1))
     return PublicStats(period, group_by, unit_obj, field_obj, total, rows, as_of)
 
 

@@ -21,6 +21,7 @@ from motcua.ledger.services import event_record
 from motcua.organization.models import Level, Role, StaffRole, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import events, formulas
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.models import (
     Direction,
     Frequency,
@@ -68,7 +69,7 @@ def require_manage(user) -> None:
         raise PermissionDenied(
             "Chỉ Văn phòng UBND tỉnh (quản trị tỉnh, lãnh đạo hoặc cán bộ CCHC cấp tỉnh) "
             "được sửa chỉ tiêu, quy tắc và mẫu báo cáo.",
-            code="reporting_manage_denied",
+            code=ReportingError.REPORTING_MANAGE_DENIED,
         )
 
 
@@ -84,7 +85,7 @@ def require_report_role(user, unit: Unit, roles=(Role.UNIT_LEADER, Role.REFORM_O
         names = " hoặc ".join(str(Role(r).label).lower() for r in roles)
         raise PermissionDenied(
             f"Chỉ {names} của {unit.name} được thực hiện thao tác này với báo cáo của đơn vị.",
-            code="report_unit_denied",
+            code=ReportingError.REPORT_UNIT_DENIED,
         )
 
 
@@ -101,9 +102,9 @@ def _percent(value, name: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError) as error:
-        raise InvalidInput(f"{name} phải là một số.", code="number_invalid") from error
+        raise InvalidInput(f"{name} phải là một số.", code=ReportingError.NUMBER_INVALID) from error
     if number < 0 or number > 100:
-        raise InvalidInput(f"{name} phải từ 0 đến 100.", code="percent_out_of_range")
+        raise InvalidInput(f"{name} phải từ 0 đến 100.", code=ReportingError.PERCENT_OUT_OF_RANGE)
     return number
 
 
@@ -118,10 +119,10 @@ def indicator_save(*, actor, indicator: Indicator | None = None, **fields) -> In
     formula = fields.get("formula", indicator.formula if indicator else "")
     if formulas.get(formula) is None and (indicator is None or formula != indicator.formula):
         raise InvalidInput(
-            f"Công thức '{formula}' không có trong hệ thống.", code="formula_unknown"
+            f"Công thức '{formula}' không có trong hệ thống.", code=ReportingError.FORMULA_UNKNOWN
         )
     if fields.get("direction", Direction.HIGHER) not in Direction.values:
-        raise InvalidInput("Chiều đánh giá không hợp lệ.", code="direction_invalid")
+        raise InvalidInput("Chiều đánh giá không hợp lệ.", code=ReportingError.DIRECTION_INVALID)
     levels = fields.get("levels", indicator.levels if indicator else [])
     if any(lv not in Level.values for lv in levels):
         raise InvalidInput("Cấp áp dụng phải là province, district hoặc commune.")
@@ -162,13 +163,19 @@ def target_set(
     (today by default); earlier versions stay for the history."""
     require_manage(actor)
     if level not in Level.values:
-        raise InvalidInput("Cấp phải là province, district hoặc commune.", code="level_invalid")
+        raise InvalidInput(
+            "Cấp phải là province, district hoặc commune.", code=ReportingError.LEVEL_INVALID
+        )
     if not indicator.applies_to(level):
-        raise InvalidInput("Chỉ tiêu này không áp dụng cho cấp đã chọn.", code="level_invalid")
+        raise InvalidInput(
+            "Chỉ tiêu này không áp dụng cho cấp đã chọn.", code=ReportingError.LEVEL_INVALID
+        )
     if not 2000 <= int(year) <= 2100:
-        raise InvalidInput("Năm không hợp lệ.", code="year_invalid")
+        raise InvalidInput("Năm không hợp lệ.", code=ReportingError.YEAR_INVALID)
     if not (source or "").strip():
-        raise InvalidInput("Cần ghi căn cứ giao chỉ tiêu.", code="target_source_required")
+        raise InvalidInput(
+            "Cần ghi căn cứ giao chỉ tiêu.", code=ReportingError.TARGET_SOURCE_REQUIRED
+        )
     number = _percent(value, "Chỉ tiêu")
     effective_from = effective_from or timezone.localdate()
     target, created = Target.objects.update_or_create(
@@ -204,11 +211,13 @@ def criterion_save(*, actor, criterion: IndexCriterion, **fields) -> IndexCriter
     formula = fields.get("formula", criterion.formula)
     if formula and formula != criterion.formula and formulas.get(formula) is None:
         raise InvalidInput(
-            f"Công thức '{formula}' không có trong hệ thống.", code="formula_unknown"
+            f"Công thức '{formula}' không có trong hệ thống.", code=ReportingError.FORMULA_UNKNOWN
         )
     threshold = Decimal(str(fields.get("threshold", criterion.threshold)))
     if not Decimal(0) < threshold <= Decimal(1):
-        raise InvalidInput("Ngưỡng phải lớn hơn 0 và không quá 1 (100%).", code="threshold_invalid")
+        raise InvalidInput(
+            "Ngưỡng phải lớn hơn 0 và không quá 1 (100%).", code=ReportingError.THRESHOLD_INVALID
+        )
     criterion = IndexCriterion.objects.select_for_update().get(pk=criterion.pk)
     before = {k: str(getattr(criterion, k)) for k in fields}
     for name, value in fields.items():
@@ -229,7 +238,7 @@ def criterion_save(*, actor, criterion: IndexCriterion, **fields) -> IndexCriter
 def template_save(*, actor, template: ReportTemplate | None = None, **fields) -> ReportTemplate:
     require_manage(actor)
     if fields.get("frequency", Frequency.QUARTER) not in Frequency.values:
-        raise InvalidInput("Kỳ báo cáo không hợp lệ.", code="frequency_invalid")
+        raise InvalidInput("Kỳ báo cáo không hợp lệ.", code=ReportingError.FREQUENCY_INVALID)
     for section in fields.get("sections", []):
         if section.get("kind") not in ("figures", "stats", "text") or not section.get("key"):
             raise InvalidInput("Mỗi phần cần key và kind là figures, stats hoặc text.")
@@ -263,13 +272,16 @@ def _clean_narrative(template: ReportTemplate, narrative: dict) -> dict:
     unknown = set(narrative) - keys
     if unknown:
         raise InvalidInput(
-            f"Mẫu báo cáo không có phần: {', '.join(sorted(unknown))}.", code="section_unknown"
+            f"Mẫu báo cáo không có phần: {', '.join(sorted(unknown))}.",
+            code=ReportingError.SECTION_UNKNOWN,
         )
     out = {}
     for key, text in narrative.items():
         text = (text or "").strip()
         if len(text) > MAX_TEXT:
-            raise InvalidInput(f"Mỗi phần tối đa {MAX_TEXT} ký tự.", code="text_too_long")
+            raise InvalidInput(
+                f"Mỗi phần tối đa {MAX_TEXT} ký tự.", code=ReportingError.TEXT_TOO_LONG
+            )
         out[key] = text
     return out
 
@@ -282,10 +294,13 @@ def report_open(
     require_report_role(actor, unit)
     if unit.kind not in template.unit_kinds:
         raise InvalidInput(
-            f"{unit.name} không thuộc diện gửi {template.name.lower()}.", code="unit_not_expected"
+            f"{unit.name} không thuộc diện gửi {template.name.lower()}.",
+            code=ReportingError.UNIT_NOT_EXPECTED,
         )
     if not template.active:
-        raise InvalidInput("Mẫu báo cáo này không còn áp dụng.", code="template_inactive")
+        raise InvalidInput(
+            "Mẫu báo cáo này không còn áp dụng.", code=ReportingError.TEMPLATE_INACTIVE
+        )
     period = check_period(template, period_start)
     now = now or timezone.now()
     existing = Report.objects.filter(
@@ -326,7 +341,10 @@ def report_save_draft(*, actor, report: Report, narrative: dict, number: str = "
     report = _locked(report)
     require_report_role(actor, report.unit)
     if report.status != ReportStatus.DRAFT or not report.current:
-        raise Conflict("Báo cáo đã gửi; muốn sửa, hãy tạo bản điều chỉnh.", code="report_not_draft")
+        raise Conflict(
+            "Báo cáo đã gửi; muốn sửa, hãy tạo bản điều chỉnh.",
+            code=ReportingError.REPORT_NOT_DRAFT,
+        )
     report.narrative = {**report.narrative, **_clean_narrative(report.template, narrative)}
     report.number = (number or report.number)[:60]
     report.save(update_fields=["narrative", "number"])
@@ -347,7 +365,7 @@ def report_submit(*, actor, report: Report, now: dt.datetime | None = None) -> R
     report = _locked(report)
     require_report_role(actor, report.unit, roles=(Role.UNIT_LEADER,))
     if report.status != ReportStatus.DRAFT or not report.current:
-        raise Conflict("Báo cáo này đã được gửi.", code="report_already_submitted")
+        raise Conflict("Báo cáo này đã được gửi.", code=ReportingError.REPORT_ALREADY_SUBMITTED)
     missing = [
         s["title"]
         for s in report.template.sections
@@ -356,7 +374,7 @@ def report_submit(*, actor, report: Report, now: dt.datetime | None = None) -> R
     if missing:
         raise InvalidInput(
             f"Cần viết đủ các phần trước khi gửi: {'; '.join(missing)}.",
-            code="report_incomplete",
+            code=ReportingError.REPORT_INCOMPLETE,
         )
     now = now or timezone.now()
     report.figures = {"computed_at": now.isoformat(), "sections": report_figures(report=report)}
@@ -391,10 +409,14 @@ def report_correct(*, actor, report: Report, reason: str, now=None) -> Report:
     report = _locked(report)
     require_report_role(actor, report.unit)
     if report.status != ReportStatus.SUBMITTED or not report.current:
-        raise Conflict("Chỉ điều chỉnh được bản đã gửi hiện hành.", code="report_not_submitted")
+        raise Conflict(
+            "Chỉ điều chỉnh được bản đã gửi hiện hành.", code=ReportingError.REPORT_NOT_SUBMITTED
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Cần ghi lý do điều chỉnh.", code="correction_reason_required")
+        raise InvalidInput(
+            "Cần ghi lý do điều chỉnh.", code=ReportingError.CORRECTION_REASON_REQUIRED
+        )
     now = now or timezone.now()
     Report.objects.filter(pk=report.pk).update(current=False)
     new = Report.objects.create(

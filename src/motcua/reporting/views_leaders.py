@@ -16,6 +16,7 @@ from motcua.core.periods import KINDS, parse_period, period_from_key
 from motcua.dossiers.selectors import visible_unit_ids
 from motcua.organization.models import Unit
 from motcua.reporting import exports, opendata
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.index766 import index_ranking, index_score, what_if_rate
 from motcua.reporting.models import ReportTemplate
 from motcua.reporting.reports import last_due_period, reporting_rates
@@ -176,7 +177,7 @@ def open_data(request):
 @require_GET
 def open_dataset(request, key, name, fmt):
     if name not in opendata.DATASETS or fmt not in ("csv", "json"):
-        raise NotFound("Không có tập dữ liệu này.", code="dataset_not_found")
+        raise NotFound("Không có tập dữ liệu này.", code=ReportingError.DATASET_NOT_FOUND)
     opendata.open_data_throttle(client=client_address(request))
     period = period_from_key(key)
     body = opendata.dataset(name, period, fmt)

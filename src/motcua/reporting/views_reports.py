@@ -18,6 +18,7 @@ from motcua.core.periods import period_of
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reporting import exports, services
+from motcua.reporting.errors import ReportingError
 from motcua.reporting.models import ReportStatus, ReportTemplate
 from motcua.reporting.reports import (
     due_at,
@@ -82,11 +83,13 @@ def report_open(request):
         code = safe_code(request.POST.get("don_vi", ""))
         unit = Unit.objects.filter(code=code).first() if code else None
         if unit is None:
-            raise InvalidInput("Chọn đơn vị báo cáo.", code="unit_required")
+            raise InvalidInput("Chọn đơn vị báo cáo.", code=ReportingError.UNIT_REQUIRED)
         try:
             start = dt.date.fromisoformat(request.POST.get("tu_ngay", ""))
         except ValueError as error:
-            raise InvalidInput("Kỳ báo cáo không hợp lệ.", code="period_invalid") from error
+            raise InvalidInput(
+                "Kỳ báo cáo không hợp lệ.", code=ReportingError.PERIOD_INVALID
+            ) from error
         report = services.report_open(
             actor=request.user, template=template, unit=unit, period_start=start
         )
@@ -169,7 +172,7 @@ def _rates(request):
         raise PermissionDenied("Trang này dành cho lãnh đạo, cán bộ CCHC, thanh tra và quản trị.")
     templates = list(ReportTemplate.objects.filter(active=True))
     if not templates:
-        raise InvalidInput("Chưa có mẫu báo cáo định kỳ.", code="no_templates")
+        raise InvalidInput("Chưa có mẫu báo cáo định kỳ.", code=ReportingError.NO_TEMPLATES)
     code = request.GET.get("mau") or templates[0].code
     template = template_get(code)
     day = request.GET.get("ngay")
@@ -180,7 +183,9 @@ def _rates(request):
             else last_due_period(template, timezone.now())
         )
     except ValueError as error:
-        raise InvalidInput("Ngày phải có dạng YYYY-MM-DD.", code="date_invalid") from error
+        raise InvalidInput(
+            "Ngày phải có dạng YYYY-MM-DD.", code=ReportingError.DATE_INVALID
+        ) from error
     return templates, reporting_rates(template=template, period=period)
 
 
@@ -239,7 +244,7 @@ def consolidation(request, fmt):
     from motcua.reporting.scorecard import Counter, scorecard
 
     if fmt not in ("docx", "xlsx", "pdf"):
-        raise NotFound("Chỉ có bản Word, Excel hoặc PDF.", code="format_not_found")
+        raise NotFound("Chỉ có bản Word, Excel hoặc PDF.", code=ReportingError.FORMAT_NOT_FOUND)
     data = _consolidation(request)
     counter = Counter()
     period = data["period"]
