@@ -280,7 +280,8 @@ def list_plans(request):
 def import_plan(request, workbook: File[UploadedFile], commit: bool = False, tach: str = ""):
     """`commit=false`: bản xem trước (JSON), không ghi gì. `commit=true`: ghi tất cả hoặc không.
     `tach`: các khóa `sheet!dòng` (cách nhau bởi dấu phẩy) của dòng đoạn văn muốn tách thành
-    nhiệm vụ riêng (mục `paragraph_rows` của bản xem trước)."""
+    nhiệm vụ riêng (mục `paragraph_rows`) hoặc của ô nhiều đoạn «- » muốn tách mỗi đoạn thành
+    một nhiệm vụ (mục `paragraph_cells`); mọi dòng không thành nhiệm vụ ở `rows_without_task`."""
     return services.plan_import(
         actor=request.user, data=workbook.read(), filename=workbook.name or "", commit=commit,
         split_rows={k.strip() for k in tach.split(",") if k.strip()},
