@@ -18,6 +18,7 @@ from motcua.core.validation import Money, Text
 from motcua.organization.auth import BearerToken, CookieSession
 from motcua.organization.models import Unit
 from motcua.reform import selectors, services
+from motcua.reform.errors import ReformError
 from motcua.reform.models import AssignmentRole, Plan, TaskStatus
 
 
@@ -246,7 +247,9 @@ def _result_out(view) -> dict:
 def index_results(request, code: str, year: int | None = None):
     index = selectors.index_get(code)
     if year is not None and year not in selectors.result_years(index):
-        raise NotFound(f"Chưa có kết quả {index.short_name} năm {year}.", code="result_not_found")
+        raise NotFound(
+            f"Chưa có kết quả {index.short_name} năm {year}.", code=ReformError.RESULT_NOT_FOUND
+        )
     return _result_out(selectors.index_tree(index=index, year=year))
 
 
@@ -305,9 +308,9 @@ def list_tasks(
     if unit:
         unit_obj = Unit.objects.filter(code=unit).first()
         if unit_obj is None:
-            raise NotFound(f"Không có đơn vị mã '{unit}'.", code="unit_not_found")
+            raise NotFound(f"Không có đơn vị mã '{unit}'.", code=ReformError.UNIT_NOT_FOUND)
     if plan is not None and not Plan.objects.filter(pk=plan).exists():
-        raise NotFound("Không có kế hoạch này.", code="plan_not_found")
+        raise NotFound("Không có kế hoạch này.", code=ReformError.PLAN_NOT_FOUND)
     return selectors.task_list(
         unit=unit_obj, role=role, status=status, overdue=overdue, plan=plan, index=index
     )

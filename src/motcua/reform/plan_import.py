@@ -26,6 +26,7 @@ from motcua.core.errors import InvalidInput
 from motcua.core.parsing import parse_date
 from motcua.core.text import fold
 from motcua.reform.deadlines import parse_deadline
+from motcua.reform.errors import ReformError
 from motcua.reform.matching import UnitMatcher
 from motcua.reform.models import Framework, Node
 
@@ -92,13 +93,13 @@ class Grid:
 
 def _load(data: bytes):
     if len(data) > MAX_BYTES:
-        raise InvalidInput("Tệp quá lớn (tối đa 10 MB).", code="plan_file_too_large")
+        raise InvalidInput("Tệp quá lớn (tối đa 10 MB).", code=ReformError.PLAN_FILE_TOO_LARGE)
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InvalidInput(
-            "Không đọc được tệp Excel (.xlsx) của kế hoạch.", code="plan_file_unreadable"
+            "Không đọc được tệp Excel (.xlsx) của kế hoạch.", code=ReformError.PLAN_FILE_UNREADABLE
         ) from error
     _recover_typed_dashes(wb, formulas)
     return wb

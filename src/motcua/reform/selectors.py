@@ -15,6 +15,7 @@ from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Unit
 from motcua.organization.selectors import unit_predecessors
 from motcua.reform import events
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     GROUP_KINDS,
     AssignmentRole,
@@ -49,7 +50,7 @@ def require_staff(user) -> None:
     """The reform area (indices, results, plans, tasks, evidence, exports) is internal:
     citizens and accounts without a role get 403, pages and API alike."""
     if not is_staff_member(user):
-        raise PermissionDenied(STAFF_ONLY, code="staff_only")
+        raise PermissionDenied(STAFF_ONLY, code=ReformError.STAFF_ONLY)
 
 
 def due_soon_days() -> int:
@@ -63,7 +64,7 @@ def index_list() -> QuerySet[Index]:
 def index_get(code: str) -> Index:
     index = Index.objects.filter(code=code).first()
     if index is None:
-        raise NotFound(f"Không có chỉ số '{code}'.", code="index_not_found")
+        raise NotFound(f"Không có chỉ số '{code}'.", code=ReformError.INDEX_NOT_FOUND)
     return index
 
 
@@ -320,7 +321,7 @@ def task_counts_by_lead_unit(qs: QuerySet[Task], *, today: dt.date | None = None
 def _one_task(tasks: QuerySet[Task]) -> Task:
     task = tasks.first()
     if task is None:
-        raise NotFound("Không tìm thấy nhiệm vụ.", code="task_not_found")
+        raise NotFound("Không tìm thấy nhiệm vụ.", code=ReformError.TASK_NOT_FOUND)
     return task
 
 
@@ -431,5 +432,5 @@ def evidence_for(user, pk: int):
     require_staff(user)
     evidence = Evidence.objects.filter(pk=pk).first()
     if evidence is None:
-        raise NotFound("Không tìm thấy minh chứng.", code="file_not_found")
+        raise NotFound("Không tìm thấy minh chứng.", code=ReformError.FILE_NOT_FOUND)
     return evidence

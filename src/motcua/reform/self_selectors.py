@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from motcua.core.errors import NotFound
 from motcua.organization.models import Role, StaffRole
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     Index,
     NodeLevel,
@@ -31,7 +32,7 @@ def self_assessment_list() -> QuerySet[SelfAssessment]:
 def self_assessment_get(pk: int) -> SelfAssessment:
     assessment = self_assessment_list().filter(pk=pk).first()
     if assessment is None:
-        raise NotFound("Không có đợt tự đánh giá này.", code="reform_self_not_found")
+        raise NotFound("Không có đợt tự đánh giá này.", code=ReformError.REFORM_SELF_NOT_FOUND)
     return assessment
 
 
@@ -47,7 +48,7 @@ def self_items(assessment: SelfAssessment, *, unit_ids: set[int] | None = None):
 def self_item_get(pk: int) -> SelfItem:
     item = SelfItem.objects.select_related("assessment__index", "node", "unit").filter(pk=pk)
     if not item.exists():
-        raise NotFound("Không có tiêu chí tự đánh giá này.", code="reform_self_not_found")
+        raise NotFound("Không có tiêu chí tự đánh giá này.", code=ReformError.REFORM_SELF_NOT_FOUND)
     return item.get()
 
 

@@ -19,6 +19,7 @@ from motcua.ledger.services import event_record
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reform import events, prefill
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     Assessment,
     Framework,
@@ -63,7 +64,7 @@ def _require_prepare(user, item: SelfItem) -> None:
     if not can_prepare(user, item):
         raise PermissionDenied(
             "Chỉ đơn vị được giao chuẩn bị tiêu chí này (cán bộ CCHC, lãnh đạo) được thực hiện.",
-            code="reform_self_denied",
+            code=ReformError.REFORM_SELF_DENIED,
         )
 
 
@@ -77,7 +78,9 @@ def _lock(item: SelfItem) -> SelfItem:
 
 def _require_open(item: SelfItem) -> None:
     if item.assessment.status != SelfAssessmentStatus.OPEN:
-        raise Conflict("Đợt tự đánh giá đã tổng hợp, không sửa được.", code="reform_self_closed")
+        raise Conflict(
+            "Đợt tự đánh giá đã tổng hợp, không sửa được.", code=ReformError.REFORM_SELF_CLOSED
+        )
 
 
 def _default_unit(node: Node, index: Index) -> Unit | None:
@@ -102,13 +105,13 @@ def self_assessment_open(
     platform measures it, the measured value, the query behind it and a suggested score."""
     require_manage(actor)
     if SelfAssessment.objects.filter(index=index, year=year).exists():
-        raise Conflict(f"Đã mở tự đánh giá năm {year}.", code="reform_self_exists")
+        raise Conflict(f"Đã mở tự đánh giá năm {year}.", code=ReformError.REFORM_SELF_EXISTS)
     framework = (
         Framework.objects.filter(index=index, year__lte=year).order_by("-year").first()
         or Framework.objects.filter(index=index).order_by("year").first()
     )
     if framework is None:
-        raise InvalidInput("Chỉ số chưa có bộ tiêu chí.", code="reform_no_framework")
+        raise InvalidInput("Chỉ số chưa có bộ tiêu chí.", code=ReformError.REFORM_NO_FRAMEWORK)
     assessment = SelfAssessment.objects.create(
         index=index, framework=framework, year=year, deadline=deadline, opened_by=actor
     )
@@ -164,12 +167,14 @@ def _score(value, node: Node) -> Decimal:
     try:
         score = Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise InvalidInput("Điểm tự đánh giá phải là số.", code="reform_self_score") from None
+        raise InvalidInput(
+            "Điểm tự đánh giá phải là số.", code=ReformError.REFORM_SELF_SCORE
+        ) from None
     if not Decimal(0) <= score <= node.max_points:
         maximum = str(node.max_points.normalize()).replace(".", ",")
         raise InvalidInput(
             f"Điểm tự đánh giá của tiêu chí {node.code} phải từ 0 đến {maximum}.",
-            code="reform_self_score_range",
+            code=ReformError.REFORM_SELF_SCORE_RANGE,
         )
     return score
 
@@ -180,7 +185,9 @@ def self_item_save(*, actor, item: SelfItem, score, explanation: str) -> SelfIte
     _require_prepare(actor, item)
     _require_open(item)
     if item.status in (SelfItemStatus.SUBMITTED, SelfItemStatus.ACCEPTED):
-        raise Conflict("Tiêu chí đã gửi, chờ Sở Nội vụ xem xét.", code="reform_self_submitted")
+        raise Conflict(
+            "Tiêu chí đã gửi, chờ Sở Nội vụ xem xét.", code=ReformError.REFORM_SELF_SUBMITTED
+        )
     item.score = _score(score, item.node)
     item.explanation = (explanation or "").strip()
     item.status = SelfItemStatus.DRAFT if item.status != SelfItemStatus.RETURNED else item.status
@@ -197,7 +204,7 @@ def _checked(upload) -> tuple[bytes, str]:
 
     label = Path(upload.name or "tai-lieu").name
     if getattr(upload, "size", 0) and upload.size > MAX_EVIDENCE_BYTES:
-        raise InvalidInput(f"Tệp {label} quá 20 MB.", code="evidence_too_large")
+        raise InvalidInput(f"Tệp {label} quá 20 MB.", code=ReformError.EVIDENCE_TOO_LARGE)
     check = getattr(core_files, "check_content", None)
     read = getattr(core_files, "read_limited", None)
     data = read(upload, label=label) if read else upload.read()
@@ -217,7 +224,7 @@ def self_evidence_add(
     _require_prepare(actor, item)
     _require_open(item)
     if upload is None and not link:
-        raise InvalidInput("Cần tải tệp hoặc nhập liên kết.", code="reform_self_evidence")
+        raise InvalidInput("Cần tải tệp hoặc nhập liên kết.", code=ReformError.REFORM_SELF_EVIDENCE)
     evidence = SelfEvidence(item=item, added_by=actor)
     if upload is not None:
         data, label = _checked(upload)
@@ -229,7 +236,7 @@ def self_evidence_add(
         if not link.startswith("/") or link.startswith("//"):
             raise InvalidInput(
                 "Liên kết phải là đường dẫn trong nền tảng (bắt đầu bằng /).",
-                code="reform_self_link",
+                code=ReformError.REFORM_SELF_LINK,
             )
         evidence.link, evidence.name = link[:500], (name or link)[:255]
     evidence.save()
@@ -245,13 +252,13 @@ def self_item_submit(*, actor, item: SelfItem) -> SelfItem:
     _require_prepare(actor, item)
     _require_open(item)
     if item.status not in (SelfItemStatus.DRAFT, SelfItemStatus.RETURNED):
-        raise Conflict("Tiêu chí đã gửi.", code="reform_self_submitted")
+        raise Conflict("Tiêu chí đã gửi.", code=ReformError.REFORM_SELF_SUBMITTED)
     if item.score is None or not item.explanation:
         raise InvalidInput("Cần điểm tự đánh giá và giải trình trước khi gửi.",
-                           code="reform_self_incomplete")  # fmt: skip
+                           code=ReformError.REFORM_SELF_INCOMPLETE)  # fmt: skip
     if not item.measure and not item.evidence.exists():
         raise InvalidInput("Cần ít nhất một tài liệu kiểm chứng trước khi gửi.",
-                           code="reform_self_no_evidence")  # fmt: skip
+                           code=ReformError.REFORM_SELF_NO_EVIDENCE)  # fmt: skip
     item.status, item.submitted_at, item.submitted_by = (
         SelfItemStatus.SUBMITTED, timezone.now(), actor,
     )  # fmt: skip
@@ -268,10 +275,10 @@ def self_item_review(*, actor, item: SelfItem, accept: bool, note: str = "") -> 
     item = _lock(item)
     _require_open(item)
     if item.status != SelfItemStatus.SUBMITTED:
-        raise Conflict("Chỉ xem xét tiêu chí đã gửi.", code="reform_self_not_submitted")
+        raise Conflict("Chỉ xem xét tiêu chí đã gửi.", code=ReformError.REFORM_SELF_NOT_SUBMITTED)
     note = (note or "").strip()
     if not accept and not note:
-        raise InvalidInput("Cần nêu lý do trả lại.", code="reform_self_return_reason")
+        raise InvalidInput("Cần nêu lý do trả lại.", code=ReformError.REFORM_SELF_RETURN_REASON)
     item.status = SelfItemStatus.ACCEPTED if accept else SelfItemStatus.RETURNED
     item.reviewed_at, item.review_note = timezone.now(), note
     item.save(update_fields=["status", "reviewed_at", "review_note"])
@@ -287,13 +294,13 @@ def self_assessment_consolidate(*, actor, assessment: SelfAssessment) -> SelfAss
     require_manage(actor)
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != SelfAssessmentStatus.OPEN:
-        raise Conflict("Đợt tự đánh giá đã tổng hợp.", code="reform_self_closed")
+        raise Conflict("Đợt tự đánh giá đã tổng hợp.", code=ReformError.REFORM_SELF_CLOSED)
     pending = assessment.items.exclude(status=SelfItemStatus.ACCEPTED)
     if pending.exists():
         codes = ", ".join(pending.values_list("node__code", flat=True)[:10])
         raise Conflict(
             f"Còn {pending.count()} tiêu chí chưa được chấp nhận: {codes}.",
-            code="reform_self_pending",
+            code=ReformError.REFORM_SELF_PENDING,
         )
     assessment.total = sum((i.score or Decimal(0) for i in assessment.items.all()), Decimal(0))
     assessment.status = SelfAssessmentStatus.CONSOLIDATED
