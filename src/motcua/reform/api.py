@@ -187,8 +187,8 @@ class ProgressOut(Schema):
 @router.get("/indices", response=list[IndexOut], summary="Các chỉ số (PAR INDEX, SIPAS, PAPI …)")
 def list_indices(request):
     out = []
-    for index in selectors.index_list():
-        years = selectors.result_years(index)
+    for index in selectors.index_list(request.user):
+        years = selectors.result_years(request.user, index)
         latest = index.results.order_by("-year").first()
         out.append(
             {
@@ -245,12 +245,12 @@ def _result_out(view) -> dict:
     "/indices/{code}/results", response=IndexResultOut, summary="Kết quả một năm theo cây tiêu chí"
 )
 def index_results(request, code: str, year: int | None = None):
-    index = selectors.index_get(code)
-    if year is not None and year not in selectors.result_years(index):
+    index = selectors.index_get(request.user, code)
+    if year is not None and year not in selectors.result_years(request.user, index):
         raise NotFound(
             f"Chưa có kết quả {index.short_name} năm {year}.", code=ReformError.RESULT_NOT_FOUND
         )
-    return _result_out(selectors.index_tree(index=index, year=year))
+    return _result_out(selectors.index_tree(request.user, index=index, year=year))
 
 
 @router.post(
@@ -269,14 +269,14 @@ def record_results(request, code: str, payload: ResultIn):
         national_average=payload.national_average,
         source=payload.source,
     )
-    index = selectors.index_get(code)
-    return _result_out(selectors.index_tree(index=index, year=payload.year))
+    index = selectors.index_get(request.user, code)
+    return _result_out(selectors.index_tree(request.user, index=index, year=payload.year))
 
 
 @router.get("/plans", response=list[PlanOut], summary="Kế hoạch khắc phục")
 @paginate(Pagination)
 def list_plans(request):
-    return selectors.plan_list()
+    return selectors.plan_list(request.user)
 
 
 @router.post("/plans/import", summary="Nhập kế hoạch từ Excel (xem trước hoặc ghi)")
@@ -312,13 +312,19 @@ def list_tasks(
     if plan is not None and not Plan.objects.filter(pk=plan).exists():
         raise NotFound("Không có kế hoạch này.", code=ReformError.PLAN_NOT_FOUND)
     return selectors.task_list(
-        unit=unit_obj, role=role, status=status, overdue=overdue, plan=plan, index=index
+        request.user,
+        unit=unit_obj,
+        role=role,
+        status=status,
+        overdue=overdue,
+        plan=plan,
+        index=index,
     )
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut, summary="Chi tiết nhiệm vụ")
 def get_task(request, task_id: int):
-    return selectors.task_detail(task_id)
+    return selectors.task_detail(request.user, task_id)
 
 
 @router.post(
@@ -333,7 +339,7 @@ def post_progress(
     percent: Form[Percent],
     evidence: File[list[UploadedFile]] = None,
 ):
-    task = selectors.task_get(task_id)
+    task = selectors.task_get(request.user, task_id)
     progress = services.task_report_progress(
         actor=request.user, task=task, text=text, percent=percent, files=list(evidence or [])
     )

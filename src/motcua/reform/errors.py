@@ -48,6 +48,7 @@ class ReformError(StrEnum):
     RESULT_NOT_NUMBER = "result_not_number"  # a score that is not a non-negative number
     RESULT_YEAR_INVALID = "result_year_invalid"  # a result year out of range
     SCORE_ABOVE_MAX = "score_above_max"  # a criterion score above its maximum
+    SIPAS_ONLY = "sipas_only"  # a survey refresh asked of a self-assessment that is not SIPAS
     STAFF_ONLY = "staff_only"  # the reform area is for staff: citizens get 403
     STATUS_REASON_REQUIRED = "status_reason_required"  # stopping or reopening without a reason
     TASK_NOT_FOUND = "task_not_found"  # no such task (404)

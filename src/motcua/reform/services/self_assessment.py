@@ -21,10 +21,12 @@ from motcua.organization.permissions import has_role
 from motcua.reform import events, prefill
 from motcua.reform.errors import ReformError
 from motcua.reform.models import (
+    Aggregation,
     Assessment,
     Framework,
     Index,
     Node,
+    NodeLevel,
     SelfAssessment,
     SelfAssessmentStatus,
     SelfEvidence,
@@ -117,10 +119,16 @@ def self_assessment_open(
     )
     units = units or {}
     leaves = framework.nodes.filter(children__isnull=True, assessment__in=SCORED_HERE)
+    surveyed: dict[str, prefill.Measured] | None = None
+    if not leaves.exists():
+        # SIPAS: every criterion is the Ministry's survey; the province estimates each factor
+        # (satisfied %, at most 100), pre-filled from its own survey (the surveys app)
+        leaves = framework.nodes.filter(level=NodeLevel.AREA)
+        surveyed = prefill.survey_factors(year)
     for node in leaves.order_by("order"):
         item = SelfItem(assessment=assessment, node=node)
         item.unit = units.get(node.code) or _default_unit(node, index)
-        measured = _prefill(item, year)
+        measured = _prefill(item, year, surveyed)
         item.save()
         if measured is not None:  # the evidence is the data: a link to the page showing it
             SelfEvidence.objects.create(
@@ -132,12 +140,20 @@ def self_assessment_open(
     return assessment
 
 
-def _prefill(item: SelfItem, year: int) -> prefill.Measured | None:
-    code = prefill.measure_for(item.node.name)
-    if not code:
-        return None
-    measured = prefill.MEASURES[code](year)
-    item.measure = code
+def _prefill(item: SelfItem, year: int, surveyed=None) -> prefill.Measured | None:
+    """Fill the item from the platform's measure of its criterion (``surveyed``: the SIPAS
+    factors measured by the province's own survey, by node code)."""
+    if surveyed is not None:
+        measured = surveyed.get(item.node.code)
+        if measured is None:
+            item.explanation = f"Chưa có phiếu khảo sát SIPAS của tỉnh trong năm {year}."
+            return None
+    else:
+        code = prefill.measure_for(item.node.name)
+        if not code:
+            return None
+        measured = prefill.MEASURES[code](year)
+    item.measure = measured.code[:40]
     item.measure_query = measured.query
     if not measured.denominator:  # nothing to measure this year: no number, no suggestion
         item.explanation = f"{measured.label}: chưa có số liệu trên nền tảng cho năm {year}."
@@ -149,6 +165,41 @@ def _prefill(item: SelfItem, year: int) -> prefill.Measured | None:
         f"({str(measured.percent).replace('.', ',')} %), số liệu của nền tảng Một Cửa."
     )
     return measured
+
+
+@transaction.atomic
+def sipas_self_refresh(*, actor, assessment: SelfAssessment) -> list[dict]:
+    """Re-read the province's own survey (answers accrue all year) into the SIPAS factors
+    still being prepared (draft or returned): measured share, query, suggested % and the
+    link to the survey index as evidence. Records ``reform_self.survey_refreshed`` with
+    what changed; submitted or accepted factors are left as the unit sent them."""
+    require_manage(actor)
+    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != SelfAssessmentStatus.OPEN:
+        raise Conflict("Đợt tự đánh giá đã tổng hợp.", code=ReformError.REFORM_SELF_CLOSED)
+    if assessment.index.code != "sipas":
+        raise InvalidInput(
+            "Chỉ đợt tự đánh giá SIPAS lấy số liệu từ khảo sát.", code=ReformError.SIPAS_ONLY
+        )
+    surveyed = prefill.survey_factors(assessment.year)
+    changed = []
+    pending = assessment.items.filter(status__in=(SelfItemStatus.DRAFT, SelfItemStatus.RETURNED))
+    for item in pending.select_related("node").order_by("node__order"):
+        measured = surveyed.get(item.node.code)
+        if measured is None or not measured.denominator:
+            continue
+        _prefill(item, assessment.year, surveyed)
+        item.save(update_fields=["measure", "measured_value", "measure_query", "score",
+                                 "explanation"])  # fmt: skip
+        if not item.evidence.filter(link=measured.link).exists():
+            SelfEvidence.objects.create(
+                item=item, name=f"Số liệu nền tảng: {measured.label}"[:255], link=measured.link
+            )
+        changed.append({"node": item.node.code, "value": str(measured.value),
+                        "answers": measured.denominator, "score": str(item.score)})  # fmt: skip
+    _event(assessment, events.SELF_SURVEY_REFRESHED, actor=actor,
+           payload={"year": assessment.year, "items": changed})  # fmt: skip
+    return changed
 
 
 @transaction.atomic
@@ -290,7 +341,8 @@ def self_item_review(*, actor, item: SelfItem, accept: bool, note: str = "") -> 
 
 @transaction.atomic
 def self_assessment_consolidate(*, actor, assessment: SelfAssessment) -> SelfAssessment:
-    """Close the year: every item must have been accepted; the total is their sum."""
+    """Close the year: every item must have been accepted; the total is their sum (their mean
+    for a framework that averages, as SIPAS does over its factors)."""
     require_manage(actor)
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != SelfAssessmentStatus.OPEN:
@@ -302,13 +354,28 @@ def self_assessment_consolidate(*, actor, assessment: SelfAssessment) -> SelfAss
             f"Còn {pending.count()} tiêu chí chưa được chấp nhận: {codes}.",
             code=ReformError.REFORM_SELF_PENDING,
         )
-    assessment.total = sum((i.score or Decimal(0) for i in assessment.items.all()), Decimal(0))
+    scores = [i.score or Decimal(0) for i in assessment.items.all()]
+    assessment.total = sum(scores, Decimal(0))
+    if assessment.framework.aggregation == Aggregation.MEAN and scores:
+        assessment.total = (assessment.total / len(scores)).quantize(Decimal("0.001"))
     assessment.status = SelfAssessmentStatus.CONSOLIDATED
     assessment.consolidated_at = timezone.now()
     assessment.save(update_fields=["total", "status", "consolidated_at"])
     _event(assessment, events.SELF_CONSOLIDATED, actor=actor,
            payload={"total": str(assessment.total), "items": assessment.items.count()})  # fmt: skip
     return assessment
+
+
+def _pending_by_unit(assessment: SelfAssessment) -> list[tuple]:
+    """(unit, its criteria not yet submitted), by unit name: the scheduler's own read (no user
+    to check, so not the staff-guarded ``self_selectors.self_progress``)."""
+    pending = assessment.items.filter(
+        status__in=(SelfItemStatus.DRAFT, SelfItemStatus.RETURNED), unit__isnull=False
+    ).select_related("unit", "node")
+    by_unit: dict = {}
+    for item in pending.order_by("node__order"):
+        by_unit.setdefault(item.unit, []).append(item)
+    return sorted(by_unit.items(), key=lambda pair: pair[0].name)
 
 
 @transaction.atomic
@@ -320,7 +387,6 @@ def self_reminders_send(*, today: dt.date | None = None, days: int | None = None
 
     from motcua.ledger.models import Event
     from motcua.organization.models import StaffRole
-    from motcua.reform.self_selectors import self_progress
     from motcua.reform.services.permissions import _setting
 
     today = today or timezone.localdate()
@@ -336,9 +402,8 @@ def self_reminders_send(*, today: dt.date | None = None, days: int | None = None
         done = Event.objects.filter(subject_type=events.SUBJECT_SELF,
                                     subject_id=str(assessment.pk), action=events.SELF_REMINDED,
                                     payload__kind=kind)  # fmt: skip
-        for row in self_progress(assessment, today=today)["missing"]:
-            unit = row["unit"]
-            if unit is None or done.filter(payload__unit=unit.code).exists():
+        for unit, pending in _pending_by_unit(assessment):
+            if done.filter(payload__unit=unit.code).exists():
                 continue
             users = {
                 r.user
@@ -349,7 +414,7 @@ def self_reminders_send(*, today: dt.date | None = None, days: int | None = None
                 if r.user.is_active
             }  # fmt: skip
             emails = sorted(u.email for u in users if u.email)
-            codes = ", ".join(i.node.code for i in row["items"])
+            codes = ", ".join(i.node.code for i in pending)
             when = assessment.deadline.strftime("%d/%m/%Y")
             subject = (f"[CCHC] {assessment}: hạn gửi {when}" if kind == "due_soon"
                        else f"[CCHC] {assessment}: đã quá hạn gửi ({when})")  # fmt: skip
