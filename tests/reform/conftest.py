@@ -88,3 +88,9 @@ def small_plan(home_affairs_officer, frameworks):
     preview = services.plan_import(actor=home_affairs_officer, data=small_plan_bytes(), commit=True)
     assert preview["task_count"] == SMALL_TASKS
     return Plan.objects.get(pk=preview["plan_id"])
+
+
+@pytest.fixture
+def reader(make_user, province):
+    """A member of the province's staff: reform selectors read for the requesting user."""
+    return make_user(Role.UNIT_LEADER, unit=province, username="doc_cchc")

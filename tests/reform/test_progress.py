@@ -111,14 +111,14 @@ def test_bad_progress_is_refused_and_writes_nothing(small_plan, justice_officer)
     assert Event.objects.count() == before and not task.progress.exists()
 
 
-def test_overdue_and_due_soon(small_plan):
+def test_overdue_and_due_soon(small_plan, reader):
     today = dt.date(2021, 12, 20)
-    overdue = selectors.task_list(plan=small_plan, overdue=True, today=today)
-    due_soon = selectors.task_list(plan=small_plan, due_soon=True, today=today)
+    overdue = selectors.task_list(reader, plan=small_plan, overdue=True, today=today)
+    due_soon = selectors.task_list(reader, plan=small_plan, due_soon=True, today=today)
     # 30/9/2021 monthly report of the provincial office is overdue; year-end tasks due soon
     assert [t.number for t in overdue] == ["PLII-IV.1.1"]
     assert due_soon.count() == 19 - 1 - 2  # minus the overdue, the roadmap and the unparsed
-    counts = selectors.task_status_counts(selectors.task_list(plan=small_plan), today=today)
+    counts = selectors.task_status_counts(selectors.task_list(reader, plan=small_plan), today=today)
     assert counts["overdue"] == 1 and counts["total"] == 19 and counts["not_started"] == 19
 
 
@@ -176,7 +176,7 @@ def test_reminder_task_runs_through_django_tasks(small_plan):
     assert set(result["self_assessment"]) == {"due_soon", "overdue", "emails"}
 
 
-def test_the_successor_of_a_merged_lead_unit_reports(small_plan, make_user, departments):
+def test_the_successor_of_a_merged_lead_unit_reports(small_plan, make_user, departments, reader):
     import datetime as dt
 
     from motcua.organization.models import UnitKind
@@ -194,4 +194,6 @@ def test_the_successor_of_a_merged_lead_unit_reports(small_plan, make_user, depa
         actor=officer, task=task, text="Tiếp tục sau hợp nhất", percent=30
     )
     assert task.progress.get().unit == merged
-    assert task in selectors.task_list(unit=merged, role="lead")  # the successor answers for it
+    assert task in selectors.task_list(
+        reader, unit=merged, role="lead"
+    )  # the successor answers for it

@@ -31,7 +31,7 @@ def test_shipped_frameworks_are_consistent(frameworks):
     assert Framework.objects.count() == 3 and par.nodes.count() == 8 + 44
 
 
-def test_seed_results_2020_with_points_lost_and_change(frameworks, home_affairs_officer):
+def test_seed_results_2020_with_points_lost_and_change(frameworks, home_affairs_officer, reader):
     # given the 2020 PAR INDEX of plan 359 (85.31, rank 16/63) and a made-up 2019 for the change
     par = frameworks["par-index"]
     scores = simulated_par_scores(par, D("85.31"))
@@ -44,7 +44,7 @@ def test_seed_results_2020_with_points_lost_and_change(frameworks, home_affairs_
         rank=16, scores=scores, national={"1": D("12.6"), "3": D("12")},
     )  # fmt: skip
     # when
-    view = selectors.index_tree(index=par.index, year=2020)
+    view = selectors.index_tree(reader, index=par.index, year=2020)
     # then
     assert view.result.total == D("85.31") and view.result.rank == 16 and view.result.rank_of == 63
     assert view.total_lost == D("14.69") and view.total_change == D("1.31")
@@ -56,7 +56,7 @@ def test_seed_results_2020_with_points_lost_and_change(frameworks, home_affairs_
     assert rows["1.1"].lost == 0  # not named in Appendix II: full marks
     chart = selectors.area_chart(view)
     assert len(chart["labels"]) == 8 and chart["lost"][0] == float(rows["1"].lost)
-    assert selectors.index_trend(par.index)["rank"] == [12, 16]
+    assert selectors.index_trend(reader, par.index)["rank"] == [12, 16]
     assert Event.objects.filter(subject_type="reform_result").count() == 2
 
 

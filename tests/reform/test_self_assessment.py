@@ -57,7 +57,7 @@ def test_open_makes_one_item_per_self_assessed_criterion(opened, frameworks, dep
 
 
 def test_prepare_submit_return_accept_consolidate(
-    opened, home_affairs_officer, justice_officer, make_user, departments
+    opened, home_affairs_officer, justice_officer, make_user, departments, reader
 ):
     item = opened.items.get(node__code="2.1")  # max 2
     # a score above the maximum is refused
@@ -80,7 +80,7 @@ def test_prepare_submit_return_accept_consolidate(
                                name="Thống kê hồ sơ")  # fmt: skip
     with pytest.raises(InvalidInput):
         services.self_evidence_add(actor=justice_officer, item=item, link="https://x.example")
-    progress = self_selectors.self_progress(opened, today=dt.date(2022, 1, 20))
+    progress = self_selectors.self_progress(reader, opened, today=dt.date(2022, 1, 20))
     stp = next(m for m in progress["missing"] if m["unit"] == departments["STP"])
     assert {i.node.code for i in stp["items"]} == {"2.1", "2.2"} and stp["late"]
     services.self_item_submit(actor=justice_officer, item=item)

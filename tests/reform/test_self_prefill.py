@@ -12,6 +12,8 @@ from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.dossiers.selectors import StatsFilters, dossier_stats
 from motcua.reform import prefill, services
 from motcua.reform.models import Index
+from tests.feedback.conftest import org, submit  # noqa: F401 - feedback of March 2026
+from tests.feedback.test_stats import history  # noqa: F401
 from tests.reporting.conftest import month, world  # noqa: F401 - dossiers of March 2026
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +61,25 @@ def test_digitization_is_the_reporting_indicator(month, frameworks):  # noqa: F8
         sum(n for n, _ in counts.values()), sum(d for _, d in counts.values()))  # fmt: skip
     assert measured.denominator > 0 and "results_digitized_share" in measured.query
     assert prefill.measure_for("Tỷ lệ số hóa kết quả giải quyết TTHC") == "results_digitized"
+
+
+def test_feedback_handled_on_time_is_the_feedback_statistics(history, org, frameworks):  # noqa: F811
+    """Criterion 3.5 (tiếp nhận, xử lý phản ánh, kiến nghị) is pre-filled from the feedback
+    app's own statistics: answered on time / answered in the year, the query shown."""
+    from motcua.feedback.stats import feedback_stats
+
+    assessment = services.self_assessment_open(
+        actor=org["admin"], index=Index.objects.get(code="par-index"), year=2026,
+        deadline=dt.date(2027, 1, 15),
+    )  # fmt: skip
+    total = feedback_stats(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))["total"]
+    assert (total.answered_on_time, total.answered) == (1, 2)  # one on time, one late
+    item = assessment.items.get(measure="feedback_on_time")
+    assert item.node.code == "3.5"
+    assert item.measured_value == D(total.answered_on_time) / D(total.answered)
+    assert item.score == (item.node.max_points * D("0.5")).quantize(D("0.01"))
+    assert "feedback_stats" in item.measure_query and "01/01/2026" in item.measure_query
+    assert "1/2 (50,0 %)" in item.explanation
+    assert item.evidence.get().link == "/phan-anh/can-bo/thong-ke/?tu=2026-01-01&den=2026-12-31"
+    # the measure matches only that criterion (not 6.3, "kiến nghị sau thanh tra")
+    assert list(assessment.items.filter(measure="feedback_on_time")) == [item]

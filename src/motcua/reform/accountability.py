@@ -23,7 +23,7 @@ from motcua.reform.models import (
     SelfItem,
     Task,
 )
-from motcua.reform.selectors import OPEN, task_list, task_status_counts
+from motcua.reform.selectors import OPEN, require_staff, task_list, task_status_counts
 
 
 def unit_head(unit: Unit, *, on: dt.date | None = None) -> str:
@@ -60,9 +60,10 @@ def _responsible(year: int, index: Index) -> dict[int, set[str]]:
 
 
 def accountability_table(
-    *, year: int, index_code: str = "par-index", today: dt.date | None = None
+    user, *, year: int, index_code: str = "par-index", today: dt.date | None = None
 ) -> dict:
     """One row per responsible unit, worst first (most points lost)."""
+    require_staff(user)
     today = today or timezone.localdate()
     index = Index.objects.filter(code=index_code).first()
     result = Result.objects.filter(index=index, year=year).first() if index else None
@@ -85,7 +86,7 @@ def accountability_table(
             criteria.append({"code": code, "name": s.node.name if s else "", "lost": node_lost,
                              "score": s.score if s else None,
                              "max": s.node.max_points if s else None})  # fmt: skip
-        led = task_list(unit=unit, role=AssignmentRole.LEAD, today=today).filter(index=index)
+        led = task_list(user, unit=unit, role=AssignmentRole.LEAD, today=today).filter(index=index)
         counts = task_status_counts(led, today=today)
         rows.append({
             "unit": unit, "head": unit_head(unit, on=today), "criteria": criteria,
@@ -99,8 +100,8 @@ def accountability_table(
     }  # fmt: skip
 
 
-def accountability_xlsx(*, year: int, index_code: str = "par-index") -> bytes:
-    data = accountability_table(year=year, index_code=index_code)
+def accountability_xlsx(user, *, year: int, index_code: str = "par-index") -> bytes:
+    data = accountability_table(user, year=year, index_code=index_code)
     wb = Workbook()
     ws = wb.active
     ws.title = f"Trách nhiệm {year}"

@@ -18,6 +18,7 @@ from motcua.core.validation import Money, Text
 from motcua.organization.auth import BearerToken, CookieSession
 from motcua.organization.models import Unit
 from motcua.reform import selectors, services
+from motcua.reform.errors import ReformError
 from motcua.reform.models import AssignmentRole, Plan, TaskStatus
 
 
@@ -186,8 +187,8 @@ class ProgressOut(Schema):
 @router.get("/indices", response=list[IndexOut], summary="Các chỉ số (PAR INDEX, SIPAS, PAPI …)")
 def list_indices(request):
     out = []
-    for index in selectors.index_list():
-        years = selectors.result_years(index)
+    for index in selectors.index_list(request.user):
+        years = selectors.result_years(request.user, index)
         latest = index.results.order_by("-year").first()
         out.append(
             {
@@ -244,10 +245,12 @@ def _result_out(view) -> dict:
     "/indices/{code}/results", response=IndexResultOut, summary="Kết quả một năm theo cây tiêu chí"
 )
 def index_results(request, code: str, year: int | None = None):
-    index = selectors.index_get(code)
-    if year is not None and year not in selectors.result_years(index):
-        raise NotFound(f"Chưa có kết quả {index.short_name} năm {year}.", code="result_not_found")
-    return _result_out(selectors.index_tree(index=index, year=year))
+    index = selectors.index_get(request.user, code)
+    if year is not None and year not in selectors.result_years(request.user, index):
+        raise NotFound(
+            f"Chưa có kết quả {index.short_name} năm {year}.", code=ReformError.RESULT_NOT_FOUND
+        )
+    return _result_out(selectors.index_tree(request.user, index=index, year=year))
 
 
 @router.post(
@@ -266,21 +269,22 @@ def record_results(request, code: str, payload: ResultIn):
         national_average=payload.national_average,
         source=payload.source,
     )
-    index = selectors.index_get(code)
-    return _result_out(selectors.index_tree(index=index, year=payload.year))
+    index = selectors.index_get(request.user, code)
+    return _result_out(selectors.index_tree(request.user, index=index, year=payload.year))
 
 
 @router.get("/plans", response=list[PlanOut], summary="Kế hoạch khắc phục")
 @paginate(Pagination)
 def list_plans(request):
-    return selectors.plan_list()
+    return selectors.plan_list(request.user)
 
 
 @router.post("/plans/import", summary="Nhập kế hoạch từ Excel (xem trước hoặc ghi)")
 def import_plan(request, workbook: File[UploadedFile], commit: bool = False, tach: str = ""):
     """`commit=false`: bản xem trước (JSON), không ghi gì. `commit=true`: ghi tất cả hoặc không.
     `tach`: các khóa `sheet!dòng` (cách nhau bởi dấu phẩy) của dòng đoạn văn muốn tách thành
-    nhiệm vụ riêng (mục `paragraph_rows` của bản xem trước)."""
+    nhiệm vụ riêng (mục `paragraph_rows`) hoặc của ô nhiều đoạn «- » muốn tách mỗi đoạn thành
+    một nhiệm vụ (mục `paragraph_cells`); mọi dòng không thành nhiệm vụ ở `rows_without_task`."""
     return services.plan_import(
         actor=request.user, data=workbook.read(), filename=workbook.name or "", commit=commit,
         split_rows={k.strip() for k in tach.split(",") if k.strip()},
@@ -304,17 +308,23 @@ def list_tasks(
     if unit:
         unit_obj = Unit.objects.filter(code=unit).first()
         if unit_obj is None:
-            raise NotFound(f"Không có đơn vị mã '{unit}'.", code="unit_not_found")
+            raise NotFound(f"Không có đơn vị mã '{unit}'.", code=ReformError.UNIT_NOT_FOUND)
     if plan is not None and not Plan.objects.filter(pk=plan).exists():
-        raise NotFound("Không có kế hoạch này.", code="plan_not_found")
+        raise NotFound("Không có kế hoạch này.", code=ReformError.PLAN_NOT_FOUND)
     return selectors.task_list(
-        unit=unit_obj, role=role, status=status, overdue=overdue, plan=plan, index=index
+        request.user,
+        unit=unit_obj,
+        role=role,
+        status=status,
+        overdue=overdue,
+        plan=plan,
+        index=index,
     )
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut, summary="Chi tiết nhiệm vụ")
 def get_task(request, task_id: int):
-    return selectors.task_detail(task_id)
+    return selectors.task_detail(request.user, task_id)
 
 
 @router.post(
@@ -329,7 +339,7 @@ def post_progress(
     percent: Form[Percent],
     evidence: File[list[UploadedFile]] = None,
 ):
-    task = selectors.task_get(task_id)
+    task = selectors.task_get(request.user, task_id)
     progress = services.task_report_progress(
         actor=request.user, task=task, text=text, percent=percent, files=list(evidence or [])
     )

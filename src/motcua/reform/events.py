@@ -29,3 +29,6 @@ SELF_ITEM_RETURNED = register("reform_self.item_returned", "Trả lại tiêu ch
 SELF_ITEM_ACCEPTED = register("reform_self.item_accepted", "Chấp nhận tiêu chí tự đánh giá")
 SELF_CONSOLIDATED = register("reform_self.consolidated", "Tổng hợp tự đánh giá của tỉnh")
 SELF_REMINDED = register("reform_self.reminded", "Nhắc hạn gửi tự đánh giá")
+SELF_SURVEY_REFRESHED = register(
+    "reform_self.survey_refreshed", "Cập nhật tự đánh giá SIPAS từ khảo sát của tỉnh"
+)

@@ -57,7 +57,7 @@ def plan_report_docx(
     """Báo cáo tiến độ thực hiện kế hoạch: motto, issuer, number, place/date, title, table."""
     today = today or timezone.localdate()
     rows = plan_report_rows(user=user, plan=plan, today=today)
-    counts = task_status_counts(task_list(plan=plan, today=today), today=today)
+    counts = task_status_counts(task_list(user, plan=plan, today=today), today=today)
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

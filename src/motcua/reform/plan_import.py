@@ -26,6 +26,7 @@ from motcua.core.errors import InvalidInput
 from motcua.core.parsing import parse_date
 from motcua.core.text import fold
 from motcua.reform.deadlines import parse_deadline
+from motcua.reform.errors import ReformError
 from motcua.reform.matching import UnitMatcher
 from motcua.reform.models import Framework, Node
 
@@ -92,13 +93,13 @@ class Grid:
 
 def _load(data: bytes):
     if len(data) > MAX_BYTES:
-        raise InvalidInput("Tệp quá lớn (tối đa 10 MB).", code="plan_file_too_large")
+        raise InvalidInput("Tệp quá lớn (tối đa 10 MB).", code=ReformError.PLAN_FILE_TOO_LARGE)
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InvalidInput(
-            "Không đọc được tệp Excel (.xlsx) của kế hoạch.", code="plan_file_unreadable"
+            "Không đọc được tệp Excel (.xlsx) của kế hoạch.", code=ReformError.PLAN_FILE_UNREADABLE
         ) from error
     _recover_typed_dashes(wb, formulas)
     return wb
@@ -176,8 +177,9 @@ def _framework_for(index_code: str | None, year: int) -> Framework | None:
 
 
 def read_plan(data: bytes, *, filename: str = "", split_rows: set[str] | None = None) -> dict:
-    """``split_rows``: the ``"sheet!row"`` keys of paragraph rows the officer chose to keep as
-    tasks of their own (by default a paragraph row is a paragraph of the task above)."""
+    """``split_rows``: the ``"sheet!row"`` keys the officer chose to split: a paragraph row
+    kept as a task of its own (by default it is a paragraph of the task above), or a task cell
+    of several "- " paragraphs taken as one task per paragraph (by default one task)."""
     wb = _load(data)
     info = _read_info(wb)
     errors: list[dict] = []
@@ -249,6 +251,7 @@ def read_plan(data: bytes, *, filename: str = "", split_rows: set[str] | None = 
         "unmatched_criteria": [],
         "skipped_rows": [],
         "paragraph_rows": [],
+        "paragraph_cells": [],
         "rows_without_task": [],
         "errors": errors,
     }
@@ -302,7 +305,7 @@ def _read_appendix(appendix: dict, matcher: UnitMatcher, plan_date: dt.date, pre
             continue
         task = _task_row(grid, r, appendix, section, plan_date, matcher, preview)
         if task is not None:
-            tasks.append(task)
+            tasks.extend(_cell_paragraphs(task, appendix["split_rows"], preview))
         elif not (grid.starts_here(r, cols["task"]) and grid.value(r, cols["task"])):
             if any(grid.value(r, c) for c in cols.values()) and not any(
                 t["row"] <= r <= t["last_row"] for t in tasks
@@ -446,3 +449,33 @@ def _split_task(previous: dict, r: int, text: str, grid: Grid, cols: dict) -> di
     task = {**previous, "row": r, "last_row": grid.end_row(r, cols["task"]), "text": text}
     task["split_from_row"] = previous["row"]
     return task
+
+
+def paragraphs(text: str) -> list[str]:
+    """The "- " paragraphs of a cell (a line without a bullet continues the one above);
+    [] unless the cell starts with a bullet."""
+    found: list[str] = []
+    for line in text.splitlines():
+        if BULLET.match(line):
+            found.append(line.strip())
+        elif found and line.strip():
+            found[-1] += "\n" + line.strip()
+    return found if BULLET.match(text) else []
+
+
+def _cell_paragraphs(task: dict, split_rows: set[str], preview: dict) -> list[dict]:
+    """A task cell of several "- " paragraphs is one task; the preview says so (every such
+    cell, with its paragraphs) and, for the cells the officer chose, gives one task per
+    paragraph, each with the units and deadline of the row."""
+    parts = paragraphs(task["text"])
+    if len(parts) < 2:
+        return [task]
+    key = f"{task['sheet']}!{task['row']}"
+    split = key in split_rows
+    preview["paragraph_cells"].append({
+        "sheet": task["sheet"], "row": task["row"], "key": key, "count": len(parts),
+        "paragraphs": parts, "split": split, "text": f"{len(parts)} đoạn: {parts[0]}",
+    })  # fmt: skip
+    if not split:
+        return [task]
+    return [{**task, "text": part, "paragraph": n} for n, part in enumerate(parts, 1)]

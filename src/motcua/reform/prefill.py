@@ -1,7 +1,8 @@
 """Self-assessment criteria the platform can measure, pre-filled from its own data.
 
 One function per measure, each returning the value, what it counts and the query behind it
-(shown next to the score, so the evidence is the data). The first four read the dossiers and
+(shown next to the score, so the evidence is the data). Feedback handled on time reads the
+feedback app's ``feedback_stats`` (its total row). The first four read the dossiers and
 catalog selectors directly (written before the reporting app's indicators were merged);
 ``results_digitized`` already reads reporting's formula registry (``_reporting``), and the
 others can move to it one by one — the rest of the reform app only sees ``MEASURES``.
@@ -158,15 +159,79 @@ def results_digitized(year: int) -> Measured:
     )
 
 
+def feedback_on_time(year: int) -> Measured:
+    """Feedback (phản ánh, kiến nghị) answered on time / answered in the year, all units: the
+    total row of the feedback app's own statistics, so the two pages agree."""
+    from motcua.feedback.stats import feedback_stats
+
+    total = feedback_stats(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))["total"]
+    return Measured(
+        code="feedback_on_time",
+        label="Tỷ lệ phản ánh, kiến nghị được trả lời đúng hạn",
+        value=_share(total.answered_on_time, total.answered),
+        numerator=total.answered_on_time,
+        denominator=total.answered,
+        query=(
+            f"feedback.stats.feedback_stats(start=01/01/{year}, end=31/12/{year}), dòng tổng: "
+            "trả lời đúng hạn / (đúng hạn + trễ hạn); đúng hạn khi duyệt trả lời không muộn hơn "
+            "hạn xử lý của lượt theo lịch làm việc"
+        ),
+        link=f"/phan-anh/can-bo/thong-ke/?tu={year}-01-01&den={year}-12-31",
+    )
+
+
+#: The SIPAS framework's five factors (nodes "1"–"5") in the order of the surveys app's factor
+#: sections (access, procedures, officials, results, feedback): position gives the match.
+SIPAS_FACTOR_NODES = ("1", "2", "3", "4", "5")
+
+
+def survey_factors(year: int) -> dict[str, Measured]:
+    """The province's own SIPAS survey over the year, per factor (node code → share of
+    satisfied or very satisfied answers, all units together): the surveys app's
+    ``survey_index``, summed over units. Empty when no survey form was in force that year."""
+    from motcua.core.errors import NotFound
+    from motcua.surveys.selectors import survey_form_in_force, survey_index
+
+    try:
+        form = survey_form_in_force(on=dt.date(year, 12, 31))
+    except NotFound:
+        return {}
+    rows = survey_index(form=form, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
+    titles: dict[str, str] = {}
+    sums: dict[str, list[int]] = {}
+    for row in rows:
+        for factor in row.factors:
+            titles[factor.code] = factor.title
+            pair = sums.setdefault(factor.code, [0, 0])
+            pair[0] += factor.satisfied
+            pair[1] += factor.answers
+    link = reverse("surveys:sipas_index", args=[form.code]) + f"?period=year&date={year}-01-01"
+    out = {}
+    for node_code, (code, (ok, n)) in zip(SIPAS_FACTOR_NODES, sums.items(), strict=False):
+        out[node_code] = Measured(
+            code=f"sipas_{code}",
+            label=f"Khảo sát SIPAS của tỉnh: {titles[code]}",
+            value=_share(ok, n),
+            numerator=ok,
+            denominator=n,
+            query=(
+                f"surveys.selectors.survey_index(form={form.code} v{form.version}, "
+                f"date_from=01/01/{year}, date_to=31/12/{year}), cộng mọi đơn vị: câu trả lời "
+                f"hài lòng, rất hài lòng / câu trả lời thang 5 mức của yếu tố «{titles[code]}»"
+            ),
+            link=link,
+        )
+    return out
+
+
 MEASURES: dict[str, Callable[[int], Measured]] = {
     "on_time_rate": on_time_rate,
     "online_share": online_share,
     "published_procedures": published_procedures,
     "internal_processes": internal_processes,
     "results_digitized": results_digitized,
+    "feedback_on_time": feedback_on_time,
 }
-#: Not measured yet: feedback handled on time (the feedback app is not merged).
-NOT_MEASURED = {"feedback_on_time": "Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn"}
 
 # Which criterion of the framework a measure fills, by words of the criterion's name.
 _RULES: list[tuple[tuple[str, ...], str]] = [
@@ -175,6 +240,7 @@ _RULES: list[tuple[tuple[str, ...], str]] = [
     (("cong khai thu tuc hanh chinh",), "published_procedures"),
     (("mot cua",), "internal_processes"),
     (("so hoa",), "results_digitized"),
+    (("phan anh", "kien nghi"), "feedback_on_time"),
 ]
 
 

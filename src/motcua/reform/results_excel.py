@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from motcua.core.errors import InvalidInput
 from motcua.core.text import fold
+from motcua.reform.errors import ReformError
 from motcua.reform.models import Framework
 
 KEYS = [
@@ -55,7 +56,7 @@ def _workbook(data: bytes):
         return load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise InvalidInput(
-            "Không đọc được tệp Excel kết quả.", code="result_file_unreadable"
+            "Không đọc được tệp Excel kết quả.", code=ReformError.RESULT_FILE_UNREADABLE
         ) from error
 
 
@@ -80,12 +81,12 @@ def read_results_years(data: bytes) -> list[dict]:
         if key in years:
             raise InvalidInput(
                 f"Năm {kwargs['year']} của chỉ số {kwargs['index_code']} có ở hai sheet.",
-                code="result_file_duplicate_year",
+                code=ReformError.RESULT_FILE_DUPLICATE_YEAR,
             )
         years.add(key)
         out.append(kwargs)
     if not out:
-        raise InvalidInput("Thiếu 'Mã chỉ số' hoặc 'Năm'.", code="result_file_header")
+        raise InvalidInput("Thiếu 'Mã chỉ số' hoặc 'Năm'.", code=ReformError.RESULT_FILE_HEADER)
     return sorted(out, key=lambda k: k["year"])
 
 
@@ -101,12 +102,12 @@ def _read_sheet(ws) -> dict:
         if first in labels:
             found[labels[first]] = ws.cell(r, 2).value
     if not found.get("index") or not found.get("year"):
-        raise InvalidInput("Thiếu 'Mã chỉ số' hoặc 'Năm'.", code="result_file_header")
+        raise InvalidInput("Thiếu 'Mã chỉ số' hoặc 'Năm'.", code=ReformError.RESULT_FILE_HEADER)
     try:
         year = int(found["year"])
     except (TypeError, ValueError):
         raise InvalidInput(
-            f"Năm '{found['year']}' không hợp lệ.", code="result_file_header"
+            f"Năm '{found['year']}' không hợp lệ.", code=ReformError.RESULT_FILE_HEADER
         ) from None
     scores, national = {}, {}
     if header_row:

@@ -15,6 +15,7 @@ from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Unit
 from motcua.organization.selectors import unit_predecessors
 from motcua.reform import events
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     GROUP_KINDS,
     AssignmentRole,
@@ -37,41 +38,54 @@ STAFF_ONLY = "Khu vực cải cách hành chính chỉ dành cho cán bộ, côn
 
 
 def is_staff_member(user) -> bool:
-    """Any active account with a role in a unit (or a superuser): the reform area's readers."""
+    """Any active account with a role in a unit (or a superuser): the reform area's readers.
+    A yes is remembered on the user object (one request), so guarded selectors calling each
+    other do not repeat the query."""
     from motcua.organization.permissions import user_roles
 
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser or user_roles(user))
+    if getattr(user, "_reform_staff", False):
+        return True
+    staff = bool(user.is_superuser or user_roles(user))
+    if staff:
+        user._reform_staff = True
+    return staff
 
 
 def require_staff(user) -> None:
     """The reform area (indices, results, plans, tasks, evidence, exports) is internal:
-    citizens and accounts without a role get 403, pages and API alike."""
+    citizens and accounts without a role get 403, pages and API alike. Every public reform
+    selector that returns reform data takes the requesting user and calls this first, so a new
+    page or endpoint cannot forget the rule (tests/reform/test_selector_guard.py walks them)."""
     if not is_staff_member(user):
-        raise PermissionDenied(STAFF_ONLY, code="staff_only")
+        raise PermissionDenied(STAFF_ONLY, code=ReformError.STAFF_ONLY)
 
 
 def due_soon_days() -> int:
     return int(getattr(settings, "MOTCUA", {}).get("REFORM_DUE_SOON_DAYS", 14))
 
 
-def index_list() -> QuerySet[Index]:
+def index_list(user) -> QuerySet[Index]:
+    require_staff(user)
     return Index.objects.order_by("order", "code")
 
 
-def index_get(code: str) -> Index:
+def index_get(user, code: str) -> Index:
+    require_staff(user)
     index = Index.objects.filter(code=code).first()
     if index is None:
-        raise NotFound(f"Không có chỉ số '{code}'.", code="index_not_found")
+        raise NotFound(f"Không có chỉ số '{code}'.", code=ReformError.INDEX_NOT_FOUND)
     return index
 
 
-def result_years(index: Index) -> list[int]:
+def result_years(user, index: Index) -> list[int]:
+    require_staff(user)
     return list(index.results.order_by("-year").values_list("year", flat=True))
 
 
-def framework_for(index: Index, year: int) -> Framework | None:
+def framework_for(user, index: Index, year: int) -> Framework | None:
+    require_staff(user)
     return (
         index.frameworks.filter(year__lte=year).order_by("-year").first()
         or index.frameworks.order_by("year").first()
@@ -104,9 +118,9 @@ class IndexView:
     total_change: Decimal | None
 
 
-def index_tree(*, index: Index, year: int | None = None) -> IndexView:
+def index_tree(user, *, index: Index, year: int | None = None) -> IndexView:
     """Every node of the year's framework with score, points lost, change, national average."""
-    years = result_years(index)
+    years = result_years(user, index)
     if year is None:
         year = years[0] if years else None
     result = (
@@ -114,7 +128,7 @@ def index_tree(*, index: Index, year: int | None = None) -> IndexView:
         if year
         else None
     )
-    framework = result.framework if result else (framework_for(index, year) if year else None)
+    framework = result.framework if result else (framework_for(user, index, year) if year else None)
     if framework is None:
         framework = index.frameworks.order_by("-year").first()
     previous = (
@@ -166,7 +180,8 @@ def area_chart(view: IndexView) -> dict:
     }
 
 
-def index_trend(index: Index) -> dict:
+def index_trend(user, index: Index) -> dict:
+    require_staff(user)
     results = list(index.results.order_by("year"))
     return {
         "years": [r.year for r in results],
@@ -176,11 +191,12 @@ def index_trend(index: Index) -> dict:
     }
 
 
-def results_history(index: Index) -> dict:
+def results_history(user, index: Index) -> dict:
     """Every published year side by side (nodes matched by code): per node and year the
     score, points lost against the maximum and against the national average; and, for the
     chart, points lost per area and year. ``simulated_years``: years whose per-criterion
     scores are simulated (the demo), to be said wherever they are shown."""
+    require_staff(user)
     results = list(index.results.order_by("year"))
     years = [r.year for r in results]
     per_node: dict[str, dict] = {}
@@ -216,7 +232,8 @@ def results_history(index: Index) -> dict:
     }
 
 
-def plan_list() -> QuerySet[Plan]:
+def plan_list(user) -> QuerySet[Plan]:
+    require_staff(user)
     return Plan.objects.annotate(
         n_tasks=Count("tasks"),
         n_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
@@ -234,6 +251,7 @@ def _unit_filter(unit: Unit, role: str | None = None) -> Q:
 
 
 def task_list(
+    user,
     *,
     plan: Plan | int | None = None,
     unit: Unit | None = None,
@@ -248,6 +266,7 @@ def task_list(
     order: str = "plan",
     today: dt.date | None = None,
 ) -> QuerySet[Task]:
+    require_staff(user)
     today = today or timezone.localdate()
     qs = Task.objects.select_related("plan", "lead_unit", "index")
     if plan:
@@ -320,17 +339,19 @@ def task_counts_by_lead_unit(qs: QuerySet[Task], *, today: dt.date | None = None
 def _one_task(tasks: QuerySet[Task]) -> Task:
     task = tasks.first()
     if task is None:
-        raise NotFound("Không tìm thấy nhiệm vụ.", code="task_not_found")
+        raise NotFound("Không tìm thấy nhiệm vụ.", code=ReformError.TASK_NOT_FOUND)
     return task
 
 
-def task_get(pk: int) -> Task:
+def task_get(user, pk: int) -> Task:
     """One task, nothing more (services lock and re-read it anyway)."""
+    require_staff(user)
     return _one_task(Task.objects.filter(pk=pk))
 
 
-def task_detail(pk: int) -> Task:
+def task_detail(user, pk: int) -> Task:
     """One task with everything its page and API detail show."""
+    require_staff(user)
     return _one_task(
         Task.objects.select_related("plan", "lead_unit", "index")
         .prefetch_related(
@@ -344,12 +365,14 @@ def task_detail(pk: int) -> Task:
     )
 
 
-def task_history(task: Task):
+def task_history(user, task: Task):
+    require_staff(user)
     return events_for_subject(subject_type=events.SUBJECT_TASK, subject_id=task.pk)
 
 
-def node_points_lost(nodes) -> list[dict]:
+def node_points_lost(user, nodes) -> list[dict]:
     """For each node: the latest published score and points lost."""
+    require_staff(user)
     out = []
     for node in nodes:
         s = (
@@ -371,11 +394,11 @@ def node_points_lost(nodes) -> list[dict]:
     return out
 
 
-def unit_accountability(*, unit: Unit, today: dt.date | None = None) -> dict:
+def unit_accountability(user, *, unit: Unit, today: dt.date | None = None) -> dict:
     """Tasks a unit leads or supports, its overdue ones, and points lost in criteria it owns."""
     today = today or timezone.localdate()
-    led = task_list(unit=unit, role=AssignmentRole.LEAD, today=today)
-    supported = task_list(unit=unit, role=AssignmentRole.COORDINATE, today=today).exclude(
+    led = task_list(user, unit=unit, role=AssignmentRole.LEAD, today=today)
+    supported = task_list(user, unit=unit, role=AssignmentRole.COORDINATE, today=today).exclude(
         pk__in=led.values("pk")
     )
     owned_nodes = (
@@ -391,7 +414,7 @@ def unit_accountability(*, unit: Unit, today: dt.date | None = None) -> dict:
         "overdue": led.filter(status__in=OPEN, next_due_on__lt=today),
         "led_counts": task_status_counts(led, today=today),
         "supported_counts": task_status_counts(supported, today=today),
-        "criteria": node_points_lost(owned_nodes),
+        "criteria": node_points_lost(user, owned_nodes),
     }
 
 
@@ -400,7 +423,7 @@ def plan_report_rows(*, user, plan: Plan, today: dt.date | None = None) -> list[
     require_staff(user)
     today = today or timezone.localdate()
     rows = []
-    tasks = task_list(plan=plan, today=today).prefetch_related("progress")
+    tasks = task_list(user, plan=plan, today=today).prefetch_related("progress")
     for task in tasks:
         progress = list(task.progress.all())
         last = progress[-1] if progress else None
@@ -431,5 +454,5 @@ def evidence_for(user, pk: int):
     require_staff(user)
     evidence = Evidence.objects.filter(pk=pk).first()
     if evidence is None:
-        raise NotFound("Không tìm thấy minh chứng.", code="file_not_found")
+        raise NotFound("Không tìm thấy minh chứng.", code=ReformError.FILE_NOT_FOUND)
     return evidence

@@ -76,30 +76,30 @@ class SelfAssessmentDetailOut(SelfAssessmentOut):
     not_submitted: list[str]
 
     @staticmethod
-    def resolve_items(obj):
-        return list(self_selectors.self_items(obj))
+    def resolve_items(obj, context):
+        return list(self_selectors.self_items(context["request"].user, obj))
 
     @staticmethod
-    def resolve_not_submitted(obj):
-        missing = self_selectors.self_progress(obj)["missing"]
+    def resolve_not_submitted(obj, context):
+        missing = self_selectors.self_progress(context["request"].user, obj)["missing"]
         return [m["unit"].code if m["unit"] else "" for m in missing]
 
 
 @router.get("/self-assessments", response=list[SelfAssessmentOut], summary="Các đợt tự đánh giá")
 def list_self_assessments(request):
-    return list(self_selectors.self_assessment_list())
+    return list(self_selectors.self_assessment_list(request.user))
 
 
 @router.get(
     "/self-assessments/{pk}", response=SelfAssessmentDetailOut, summary="Một đợt tự đánh giá"
 )
 def get_self_assessment(request, pk: int):
-    return self_selectors.self_assessment_get(pk)
+    return self_selectors.self_assessment_get(request.user, pk)
 
 
 @router.post("/self-items/{pk}/score", response=SelfItemOut, summary="Ghi điểm, giải trình")
 def post_self_score(request, pk: int, score: Form[str], explanation: Form[str]):
-    item = self_selectors.self_item_get(pk)
+    item = self_selectors.self_item_get(request.user, pk)
     return services.self_item_save(
         actor=request.user, item=item, score=score, explanation=explanation
     )
@@ -110,7 +110,7 @@ def post_self_score(request, pk: int, score: Form[str], explanation: Form[str]):
 def post_self_evidence(
     request, pk: int, file: File[UploadedFile] = None, link: Form[str] = "", name: Form[str] = ""
 ):
-    item = self_selectors.self_item_get(pk)
+    item = self_selectors.self_item_get(request.user, pk)
     evidence = services.self_evidence_add(
         actor=request.user, item=item, upload=file, link=link, name=name
     )
@@ -119,11 +119,13 @@ def post_self_evidence(
 
 @router.post("/self-items/{pk}/submit", response=SelfItemOut, summary="Gửi Sở Nội vụ")
 def post_self_submit(request, pk: int):
-    return services.self_item_submit(actor=request.user, item=self_selectors.self_item_get(pk))
+    return services.self_item_submit(
+        actor=request.user, item=self_selectors.self_item_get(request.user, pk)
+    )
 
 
 @router.post("/self-items/{pk}/review", response=SelfItemOut,
              summary="Sở Nội vụ chấp nhận hoặc trả lại")  # fmt: skip
 def post_self_review(request, pk: int, accept: Form[bool], note: Form[str] = ""):
-    item = self_selectors.self_item_get(pk)
+    item = self_selectors.self_item_get(request.user, pk)
     return services.self_item_review(actor=request.user, item=item, accept=accept, note=note)

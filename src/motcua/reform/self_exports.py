@@ -45,7 +45,7 @@ def self_report_docx(
 ) -> bytes:  # fmt: skip
     today = today or timezone.localdate()
     rows = self_report_rows(user=user, assessment=assessment)
-    progress = self_progress(assessment, today=today)
+    progress = self_progress(user, assessment, today=today)
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name, style.font.size = "Times New Roman", Pt(13)
@@ -71,6 +71,11 @@ def self_report_docx(
     scored = [r for r in rows if r["level"] == "criterion" and r["score"] is not None]
     total = sum((r["score"] for r in scored), Decimal(0))
     maximum = sum((r["max"] for r in rows if r["level"] == "criterion" and r["status"]), Decimal(0))
+    factors = [r for r in rows if r["level"] == "area" and r["status"]]
+    if factors and not scored:  # SIPAS: the factors are estimated, the index is their mean (%)
+        scored = [r for r in factors if r["score"] is not None]
+        total = sum((r["score"] for r in scored), Decimal(0)) / (len(scored) or 1)
+        maximum = Decimal(100)
     _para(doc, (
         f"Thực hiện hướng dẫn của Bộ Nội vụ, Ủy ban nhân dân tỉnh báo cáo kết quả tự đánh giá, "
         f"chấm điểm năm {assessment.year}: {len(scored)} tiêu chí tự đánh giá, tổng điểm tự "

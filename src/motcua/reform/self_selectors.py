@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from motcua.core.errors import NotFound
 from motcua.organization.models import Role, StaffRole
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     Index,
     NodeLevel,
@@ -24,18 +25,20 @@ from motcua.reform.selectors import require_staff
 PENDING = (SelfItemStatus.DRAFT, SelfItemStatus.RETURNED)
 
 
-def self_assessment_list() -> QuerySet[SelfAssessment]:
+def self_assessment_list(user) -> QuerySet[SelfAssessment]:
+    require_staff(user)
     return SelfAssessment.objects.select_related("index", "framework").order_by("-year")
 
 
-def self_assessment_get(pk: int) -> SelfAssessment:
-    assessment = self_assessment_list().filter(pk=pk).first()
+def self_assessment_get(user, pk: int) -> SelfAssessment:
+    assessment = self_assessment_list(user).filter(pk=pk).first()
     if assessment is None:
-        raise NotFound("Không có đợt tự đánh giá này.", code="reform_self_not_found")
+        raise NotFound("Không có đợt tự đánh giá này.", code=ReformError.REFORM_SELF_NOT_FOUND)
     return assessment
 
 
-def self_items(assessment: SelfAssessment, *, unit_ids: set[int] | None = None):
+def self_items(user, assessment: SelfAssessment, *, unit_ids: set[int] | None = None):
+    require_staff(user)
     qs = (
         assessment.items.select_related("node__parent", "unit")
         .prefetch_related(Prefetch("evidence", queryset=SelfEvidence.objects.order_by("pk")))
@@ -44,15 +47,17 @@ def self_items(assessment: SelfAssessment, *, unit_ids: set[int] | None = None):
     return qs.filter(unit_id__in=unit_ids) if unit_ids is not None else qs
 
 
-def self_item_get(pk: int) -> SelfItem:
+def self_item_get(user, pk: int) -> SelfItem:
+    require_staff(user)
     item = SelfItem.objects.select_related("assessment__index", "node", "unit").filter(pk=pk)
     if not item.exists():
-        raise NotFound("Không có tiêu chí tự đánh giá này.", code="reform_self_not_found")
+        raise NotFound("Không có tiêu chí tự đánh giá này.", code=ReformError.REFORM_SELF_NOT_FOUND)
     return item.get()
 
 
 def preparer_unit_ids(user) -> set[int]:
     """Units whose criteria the user prepares (reform officer or leader there)."""
+    require_staff(user)
     today = timezone.localdate()
     roles = StaffRole.objects.filter(
         user=user, role__in=[Role.REFORM_OFFICER, Role.UNIT_LEADER], valid_from__lte=today
@@ -60,11 +65,11 @@ def preparer_unit_ids(user) -> set[int]:
     return set(roles.values_list("unit_id", flat=True))
 
 
-def self_progress(assessment: SelfAssessment, *, today: dt.date | None = None) -> dict:
+def self_progress(user, assessment: SelfAssessment, *, today: dt.date | None = None) -> dict:
     """Counts by status and the units that have not submitted everything (late after the
     deadline): the list Sở Nội vụ chases."""
     today = today or timezone.localdate()
-    items = list(self_items(assessment))
+    items = list(self_items(user, assessment))
     counts = {s.value: 0 for s in SelfItemStatus}
     missing: dict[int | None, dict] = {}
     for item in items:
@@ -87,16 +92,22 @@ def self_report_rows(*, user, assessment: SelfAssessment) -> list[dict]:
     """The consolidated table: each area (with the sum of its self-assessed criteria) then
     its criteria; survey criteria are shown with "điều tra XHH" and no self score."""
     require_staff(user)
-    items = {i.node_id: i for i in self_items(assessment)}
+    items = {i.node_id: i for i in self_items(user, assessment)}
     rows: list[dict] = []
     areas = assessment.framework.nodes.filter(level=NodeLevel.AREA).order_by("order")
     for area in areas:
         children = list(area.children.order_by("order"))
         scored = [items[c.pk] for c in children if c.pk in items]
         area_score = sum((i.score or Decimal(0) for i in scored), Decimal(0))
+        own = items.get(area.pk)  # SIPAS: the province estimates the factor itself
         rows.append({"level": "area", "code": area.code, "name": area.name,
-                     "max": area.max_points, "score": area_score if scored else None,
-                     "evidence": "", "explanation": "", "unit": "", "status": ""})  # fmt: skip
+                     "max": area.max_points,
+                     "score": own.score if own else (area_score if scored else None),
+                     "evidence": "; ".join(e.name for e in own.evidence.all()) if own else "",
+                     "explanation": own.explanation if own else "",
+                     "measure_query": own.measure_query if own else "",
+                     "unit": own.unit.name if own and own.unit else "",
+                     "status": own.get_status_display() if own else ""})  # fmt: skip
         for node in children:
             item = items.get(node.pk)
             rows.append({
@@ -111,13 +122,15 @@ def self_report_rows(*, user, assessment: SelfAssessment) -> list[dict]:
     return rows
 
 
-def self_total(assessment: SelfAssessment) -> Decimal:
+def self_total(user, assessment: SelfAssessment) -> Decimal:
+    require_staff(user)
     return sum((i.score or Decimal(0) for i in assessment.items.all()), Decimal(0))
 
 
-def self_vs_appraisal(assessment: SelfAssessment) -> list[dict]:
+def self_vs_appraisal(user, assessment: SelfAssessment) -> list[dict]:
     """Per criterion: self-assessed score, the Ministry's appraised score of the same year,
     and the gap (positive: the province over-scored itself)."""
+    require_staff(user)
     index: Index = assessment.index
     official = {
         s.node.code: s
@@ -126,7 +139,7 @@ def self_vs_appraisal(assessment: SelfAssessment) -> list[dict]:
         ).select_related("node", "result")
     }
     out = []
-    for item in self_items(assessment):
+    for item in self_items(user, assessment):
         s = official.get(item.node.code)
         gap = item.score - s.score if (s is not None and item.score is not None) else None
         out.append({"item": item, "official": s.score if s else None, "gap": gap,

@@ -44,15 +44,15 @@ def self_list(request):
                   index=index, year=int(year), deadline=deadline):  # fmt: skip
             return redirect("reform:self_list")
     return render(request, "reform/self_list.html", {
-        "assessments": self_selectors.self_assessment_list(),
-        "indices": Index.objects.filter(code="par-index"),
+        "assessments": self_selectors.self_assessment_list(request.user),
+        "indices": Index.objects.filter(code__in=["par-index", "sipas"]).order_by("order"),
         "can_manage": can_manage, "this_year": timezone.localdate().year,
     })  # fmt: skip
 
 
 @staff_required
 def self_detail(request, pk: int):
-    assessment = self_selectors.self_assessment_get(pk)
+    assessment = self_selectors.self_assessment_get(request.user, pk)
     can_manage = services.can_manage(request.user)
     if request.method == "POST" and can_manage and request.POST.get("action") == "consolidate":
         _run(request, services.self_assessment_consolidate, "Đã tổng hợp kết quả tự đánh giá.",
@@ -60,20 +60,20 @@ def self_detail(request, pk: int):
         return redirect("reform:self_detail", pk=pk)
     mine = request.GET.get("cua_toi") == "1"
     unit_ids = self_selectors.preparer_unit_ids(request.user) if mine else None
-    items = self_selectors.self_items(assessment, unit_ids=unit_ids)
-    gaps = {g["item"].pk: g for g in self_selectors.self_vs_appraisal(assessment)}
+    items = self_selectors.self_items(request.user, assessment, unit_ids=unit_ids)
+    gaps = {g["item"].pk: g for g in self_selectors.self_vs_appraisal(request.user, assessment)}
     history = events_for_subject(subject_type=events.SUBJECT_SELF, subject_id=assessment.pk)
     return render(request, "reform/self_detail.html", {
         "assessment": assessment, "items": [(i, gaps.get(i.pk)) for i in items],
-        "progress": self_selectors.self_progress(assessment), "mine": mine,
-        "total": self_selectors.self_total(assessment), "can_manage": can_manage,
+        "progress": self_selectors.self_progress(request.user, assessment), "mine": mine,
+        "total": self_selectors.self_total(request.user, assessment), "can_manage": can_manage,
         "history": [(e, action_label(e.action)) for e in history.order_by("-seq")[:30]],
     })  # fmt: skip
 
 
 @staff_required
 def self_item(request, pk: int):
-    item = self_selectors.self_item_get(pk)
+    item = self_selectors.self_item_get(request.user, pk)
     can_prepare = services.can_prepare(request.user, item)
     can_manage = services.can_manage(request.user)
     if request.method == "POST":
@@ -123,7 +123,7 @@ def self_evidence_file(request, pk: int):
 def self_export(request, pk: int, fmt: str):
     require_staff(request.user)
     try:
-        assessment = self_selectors.self_assessment_get(pk)
+        assessment = self_selectors.self_assessment_get(request.user, pk)
     except NotFound as err:
         raise Http404(err.message) from err
     if fmt == "docx":
@@ -154,11 +154,33 @@ def accountability(request):
     raw = request.GET.get("nam", "")
     year = int(raw) if raw.isdigit() else (max(years) if years else timezone.localdate().year)
     if request.GET.get("xuat") == "xlsx":
-        response = HttpResponse(accountability_xlsx(year=year, index_code=code), content_type=XLSX)
+        response = HttpResponse(
+            accountability_xlsx(request.user, year=year, index_code=code), content_type=XLSX
+        )
         name = f"trach-nhiem-{code}-{year}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return render(request, "reform/accountability.html", {
-        **accountability_table(year=year, index_code=code), "years": sorted(set(years)),
+        **accountability_table(request.user, year=year, index_code=code), "years": sorted(set(years)),
         "indices": Index.objects.order_by("order"), "code": code,
+    })  # fmt: skip
+
+
+@staff_required
+def sipas(request):
+    """SIPAS per factor: the Ministry's result, the province's own survey, the self-estimate,
+    the gaps and the tasks; Sở Nội vụ refreshes the self-estimate from the survey."""
+    from motcua.reform.sipas import sipas_factors, sipas_years
+
+    years = sipas_years(request.user)
+    raw = request.GET.get("nam", "")
+    year = int(raw) if raw.isdigit() else (years[0] if years else timezone.localdate().year)
+    data = sipas_factors(request.user, year=year)
+    can_manage = services.can_manage(request.user)
+    if request.method == "POST" and can_manage and data["assessment"] is not None:
+        _run(request, services.sipas_self_refresh, "Đã cập nhật từ khảo sát SIPAS của tỉnh.",
+             assessment=data["assessment"])  # fmt: skip
+        return redirect(f"{request.path}?nam={year}")
+    return render(request, "reform/sipas.html", {
+        **data, "years": sorted(set(years) | {year}, reverse=True), "can_manage": can_manage,
     })  # fmt: skip

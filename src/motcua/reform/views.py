@@ -44,7 +44,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @staff_required
 def overview(request):
     cards = []
-    for index in selectors.index_list():
+    for index in selectors.index_list(request.user):
         latest = index.results.order_by("-year").first()
         cards.append({"index": index, "latest": latest})
     return render(
@@ -52,7 +52,7 @@ def overview(request):
         "reform/overview.html",
         {
             "cards": cards,
-            "plans": selectors.plan_list()[:10],
+            "plans": selectors.plan_list(request.user)[:10],
             "can_manage": services.can_manage(request.user),
         },
     )
@@ -60,19 +60,19 @@ def overview(request):
 
 @staff_required
 def index_detail(request, code):
-    index = selectors.index_get(code)
+    index = selectors.index_get(request.user, code)
     year = request.GET.get("nam")
     year = int(year) if year and year.isdigit() else None
-    view = selectors.index_tree(index=index, year=year)
+    view = selectors.index_tree(request.user, index=index, year=year)
     return render(
         request,
         "reform/index_detail.html",
         {
             "view": view,
-            "years": selectors.result_years(index),
+            "years": selectors.result_years(request.user, index),
             "chart": selectors.area_chart(view),
-            "trend": selectors.index_trend(index),
-            "history": selectors.results_history(index),
+            "trend": selectors.index_trend(request.user, index),
+            "history": selectors.results_history(request.user, index),
             "areas": [r for r in view.rows if r.node.level == NodeLevel.AREA],
             "can_manage": services.can_manage(request.user),
         },
@@ -81,9 +81,9 @@ def index_detail(request, code):
 
 @staff_required
 def result_form(request, code):
-    index = selectors.index_get(code)
+    index = selectors.index_get(request.user, code)
     year = request.POST.get("year") or request.GET.get("nam") or ""
-    framework = selectors.framework_for(index, int(year)) if year.isdigit() else None
+    framework = selectors.framework_for(request.user, index, int(year)) if year.isdigit() else None
     framework = framework or index.frameworks.order_by("-year").first()
     nodes = list(framework.nodes.order_by("order")) if framework else []
     error = None
@@ -136,10 +136,10 @@ def result_form(request, code):
 
 @staff_required
 def result_template(request, code):
-    index = selectors.index_get(code)
+    index = selectors.index_get(request.user, code)
     year = request.GET.get("nam", "")
     year = int(year) if year.isdigit() else timezone.localdate().year - 1
-    framework = selectors.framework_for(index, year)
+    framework = selectors.framework_for(request.user, index, year)
     if framework is None:
         raise Http404("Chỉ số chưa có bộ tiêu chí.")
     from motcua.reform.results_excel import result_template as build
@@ -174,7 +174,7 @@ def _board_filters(request) -> dict:
 def board(request):
     filters = _board_filters(request)
     today = timezone.localdate()
-    tasks = selectors.task_list(**filters, today=today)
+    tasks = selectors.task_list(request.user, **filters, today=today)
     page = paginate(request, tasks)
     context = {
         "page": page,
@@ -184,7 +184,7 @@ def board(request):
         "f": request.GET,
         "plans": Plan.objects.order_by("-issued_on"),
         "units": Unit.objects.filter(reform_tasks_led__isnull=False).distinct().order_by("name"),
-        "indices": selectors.index_list(),
+        "indices": selectors.index_list(request.user),
         "statuses": TaskStatus.choices,
         "deadline_kinds": DeadlineKind.choices,
         "selected_plan": Plan.objects.filter(pk=filters["plan"]).first()
@@ -206,7 +206,7 @@ def evidence_file(request, pk: int):
 
 @staff_required
 def task_detail(request, pk):
-    task = selectors.task_detail(pk)
+    task = selectors.task_detail(request.user, pk)
     can_report = services.can_report(request.user, task)
     form = ProgressForm(request.POST or None, request.FILES or None) if can_report else None
     status_form = StatusForm() if services.can_manage(request.user) else None
@@ -248,8 +248,10 @@ def task_detail(request, pk):
             "today": today,
             "overdue": task.is_overdue(today),
             "due_soon": task.is_due_soon(today, selectors.due_soon_days()),
-            "nodes": selectors.node_points_lost(task.nodes.all()),
-            "history": [(e, action_label(e.action)) for e in selectors.task_history(task)],
+            "nodes": selectors.node_points_lost(request.user, task.nodes.all()),
+            "history": [
+                (e, action_label(e.action)) for e in selectors.task_history(request.user, task)
+            ],
             "form": form,
             "status_form": status_form,
         },
@@ -261,7 +263,7 @@ def unit_page(request, code):
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
         raise Http404("Không có đơn vị này.")
-    data = selectors.unit_accountability(unit=unit)
+    data = selectors.unit_accountability(request.user, unit=unit)
     data["led_page"] = paginate(request, data["led"])
     data["supported_count"] = data["supported"].count()
     data["supported_list"] = data["supported"][:50]

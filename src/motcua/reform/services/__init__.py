@@ -41,6 +41,7 @@ from motcua.reform.services.self_assessment import (
     self_item_save,
     self_item_submit,
     self_reminders_send,
+    sipas_self_refresh,
 )
 from motcua.reform.services.tasks import (
     ALLOWED_STATUS,
@@ -83,6 +84,7 @@ __all__ = [
     "self_item_save",
     "self_item_submit",
     "self_reminders_send",
+    "sipas_self_refresh",
     "task_change_status",
     "task_create",
     "task_report_progress",

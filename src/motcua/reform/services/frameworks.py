@@ -12,6 +12,7 @@ from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.text import fold
 from motcua.ledger.services import event_record
 from motcua.reform import events
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     Aggregation,
     Framework,
@@ -108,10 +109,10 @@ def _decimal(value, what: str) -> Decimal | None:
         number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise InvalidInput(
-            f"{what}: '{value}' không phải là số.", code="result_not_number"
+            f"{what}: '{value}' không phải là số.", code=ReformError.RESULT_NOT_NUMBER
         ) from None
     if not number.is_finite() or number < 0:
-        raise InvalidInput(f"{what}: phải là số không âm.", code="result_not_number")
+        raise InvalidInput(f"{what}: phải là số không âm.", code=ReformError.RESULT_NOT_NUMBER)
     return number
 
 
@@ -137,23 +138,25 @@ def result_record(
     if check_permission:
         require_manage(actor)
     if not 2000 <= int(year or 0) <= 2100:
-        raise InvalidInput(f"Năm đánh giá '{year}' không hợp lệ.", code="result_year_invalid")
+        raise InvalidInput(
+            f"Năm đánh giá '{year}' không hợp lệ.", code=ReformError.RESULT_YEAR_INVALID
+        )
     index = Index.objects.filter(code=index_code).first()
     if index is None:
-        raise NotFound(f"Không có chỉ số '{index_code}'.", code="index_not_found")
+        raise NotFound(f"Không có chỉ số '{index_code}'.", code=ReformError.INDEX_NOT_FOUND)
     framework = (
         index.frameworks.filter(year__lte=year).order_by("-year").first()
         or index.frameworks.order_by("year").first()
     )
     if framework is None:
-        raise InvalidInput("Chỉ số chưa có bộ tiêu chí.", code="framework_missing")
+        raise InvalidInput("Chỉ số chưa có bộ tiêu chí.", code=ReformError.FRAMEWORK_MISSING)
     nodes = {n.code: n for n in framework.nodes.all()}
     parsed: dict[str, Decimal] = {}
     for code, value in (scores or {}).items():
         node = nodes.get(str(code))
         if node is None:
             raise InvalidInput(
-                f"Không có tiêu chí mã '{code}' trong {framework}.", code="node_unknown"
+                f"Không có tiêu chí mã '{code}' trong {framework}.", code=ReformError.NODE_UNKNOWN
             )
         number = _decimal(value, f"Tiêu chí {code}")
         if number is None:
@@ -161,7 +164,7 @@ def result_record(
         if number > node.max_points:
             raise InvalidInput(
                 f"Tiêu chí {code}: điểm {number} vượt điểm tối đa {node.max_points}.",
-                code="score_above_max",
+                code=ReformError.SCORE_ABOVE_MAX,
             )
         parsed[node.code] = number
     total_value = _decimal(total, "Tổng điểm")
@@ -170,18 +173,20 @@ def result_record(
             parsed[n.code] for n in nodes.values() if n.level == NodeLevel.AREA and n.code in parsed
         ]
         if not areas:
-            raise InvalidInput("Cần nhập tổng điểm hoặc điểm các lĩnh vực.", code="total_missing")
+            raise InvalidInput(
+                "Cần nhập tổng điểm hoặc điểm các lĩnh vực.", code=ReformError.TOTAL_MISSING
+            )
         total_value = sum(areas, Decimal("0"))
         if framework.aggregation == Aggregation.MEAN:
             total_value = (total_value / len(areas)).quantize(Decimal("0.001"))
     if total_value > framework.max_total:
         raise InvalidInput(
             f"Tổng điểm {total_value} vượt điểm tối đa {framework.max_total}.",
-            code="total_above_max",
+            code=ReformError.TOTAL_ABOVE_MAX,
         )
     rank_of = rank_of or (63 if year < 2025 else 34)
     if rank is not None and not 1 <= int(rank) <= rank_of:
-        raise InvalidInput(f"Xếp hạng phải từ 1 đến {rank_of}.", code="rank_invalid")
+        raise InvalidInput(f"Xếp hạng phải từ 1 đến {rank_of}.", code=ReformError.RANK_INVALID)
     result, created = Result.objects.update_or_create(
         index=index,
         year=year,

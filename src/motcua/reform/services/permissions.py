@@ -10,6 +10,7 @@ from motcua.core.errors import PermissionDenied
 from motcua.organization.models import Role, StaffRole, Unit
 from motcua.organization.permissions import has_role
 from motcua.organization.selectors import unit_successor_on
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     GROUP_KINDS,
     AssignmentRole,
@@ -41,7 +42,7 @@ def require_manage(user) -> None:
     if not can_manage(user):
         raise PermissionDenied(
             "Chỉ cán bộ cải cách hành chính của Sở Nội vụ hoặc quản trị tỉnh được thực hiện.",
-            code="reform_manage_denied",
+            code=ReformError.REFORM_MANAGE_DENIED,
         )
 
 

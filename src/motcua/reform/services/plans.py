@@ -11,6 +11,7 @@ from motcua.ledger.services import event_record
 from motcua.organization.models import Unit
 from motcua.reform import events
 from motcua.reform.deadlines import ParsedDeadline, occurrences
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     AssignmentRole,
     Framework,
@@ -65,7 +66,7 @@ def plan_import(
         raise InvalidInput(
             "Tệp kế hoạch có lỗi, chưa ghi gì: "
             + "; ".join(e["message"] for e in preview["errors"][:5]),
-            code="plan_import_invalid",
+            code=ReformError.PLAN_IMPORT_INVALID,
             errors=preview["errors"],
         )
     issued_on = dt.date.fromisoformat(info["issued_on"])

@@ -19,11 +19,14 @@ from motcua.ledger.services import event_record
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role
 from motcua.reform import events, prefill
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
+    Aggregation,
     Assessment,
     Framework,
     Index,
     Node,
+    NodeLevel,
     SelfAssessment,
     SelfAssessmentStatus,
     SelfEvidence,
@@ -63,7 +66,7 @@ def _require_prepare(user, item: SelfItem) -> None:
     if not can_prepare(user, item):
         raise PermissionDenied(
             "Chỉ đơn vị được giao chuẩn bị tiêu chí này (cán bộ CCHC, lãnh đạo) được thực hiện.",
-            code="reform_self_denied",
+            code=ReformError.REFORM_SELF_DENIED,
         )
 
 
@@ -77,7 +80,9 @@ def _lock(item: SelfItem) -> SelfItem:
 
 def _require_open(item: SelfItem) -> None:
     if item.assessment.status != SelfAssessmentStatus.OPEN:
-        raise Conflict("Đợt tự đánh giá đã tổng hợp, không sửa được.", code="reform_self_closed")
+        raise Conflict(
+            "Đợt tự đánh giá đã tổng hợp, không sửa được.", code=ReformError.REFORM_SELF_CLOSED
+        )
 
 
 def _default_unit(node: Node, index: Index) -> Unit | None:
@@ -102,22 +107,28 @@ def self_assessment_open(
     platform measures it, the measured value, the query behind it and a suggested score."""
     require_manage(actor)
     if SelfAssessment.objects.filter(index=index, year=year).exists():
-        raise Conflict(f"Đã mở tự đánh giá năm {year}.", code="reform_self_exists")
+        raise Conflict(f"Đã mở tự đánh giá năm {year}.", code=ReformError.REFORM_SELF_EXISTS)
     framework = (
         Framework.objects.filter(index=index, year__lte=year).order_by("-year").first()
         or Framework.objects.filter(index=index).order_by("year").first()
     )
     if framework is None:
-        raise InvalidInput("Chỉ số chưa có bộ tiêu chí.", code="reform_no_framework")
+        raise InvalidInput("Chỉ số chưa có bộ tiêu chí.", code=ReformError.REFORM_NO_FRAMEWORK)
     assessment = SelfAssessment.objects.create(
         index=index, framework=framework, year=year, deadline=deadline, opened_by=actor
     )
     units = units or {}
     leaves = framework.nodes.filter(children__isnull=True, assessment__in=SCORED_HERE)
+    surveyed: dict[str, prefill.Measured] | None = None
+    if not leaves.exists():
+        # SIPAS: every criterion is the Ministry's survey; the province estimates each factor
+        # (satisfied %, at most 100), pre-filled from its own survey (the surveys app)
+        leaves = framework.nodes.filter(level=NodeLevel.AREA)
+        surveyed = prefill.survey_factors(year)
     for node in leaves.order_by("order"):
         item = SelfItem(assessment=assessment, node=node)
         item.unit = units.get(node.code) or _default_unit(node, index)
-        measured = _prefill(item, year)
+        measured = _prefill(item, year, surveyed)
         item.save()
         if measured is not None:  # the evidence is the data: a link to the page showing it
             SelfEvidence.objects.create(
@@ -129,12 +140,20 @@ def self_assessment_open(
     return assessment
 
 
-def _prefill(item: SelfItem, year: int) -> prefill.Measured | None:
-    code = prefill.measure_for(item.node.name)
-    if not code:
-        return None
-    measured = prefill.MEASURES[code](year)
-    item.measure = code
+def _prefill(item: SelfItem, year: int, surveyed=None) -> prefill.Measured | None:
+    """Fill the item from the platform's measure of its criterion (``surveyed``: the SIPAS
+    factors measured by the province's own survey, by node code)."""
+    if surveyed is not None:
+        measured = surveyed.get(item.node.code)
+        if measured is None:
+            item.explanation = f"Chưa có phiếu khảo sát SIPAS của tỉnh trong năm {year}."
+            return None
+    else:
+        code = prefill.measure_for(item.node.name)
+        if not code:
+            return None
+        measured = prefill.MEASURES[code](year)
+    item.measure = measured.code[:40]
     item.measure_query = measured.query
     if not measured.denominator:  # nothing to measure this year: no number, no suggestion
         item.explanation = f"{measured.label}: chưa có số liệu trên nền tảng cho năm {year}."
@@ -146,6 +165,41 @@ def _prefill(item: SelfItem, year: int) -> prefill.Measured | None:
         f"({str(measured.percent).replace('.', ',')} %), số liệu của nền tảng Một Cửa."
     )
     return measured
+
+
+@transaction.atomic
+def sipas_self_refresh(*, actor, assessment: SelfAssessment) -> list[dict]:
+    """Re-read the province's own survey (answers accrue all year) into the SIPAS factors
+    still being prepared (draft or returned): measured share, query, suggested % and the
+    link to the survey index as evidence. Records ``reform_self.survey_refreshed`` with
+    what changed; submitted or accepted factors are left as the unit sent them."""
+    require_manage(actor)
+    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != SelfAssessmentStatus.OPEN:
+        raise Conflict("Đợt tự đánh giá đã tổng hợp.", code=ReformError.REFORM_SELF_CLOSED)
+    if assessment.index.code != "sipas":
+        raise InvalidInput(
+            "Chỉ đợt tự đánh giá SIPAS lấy số liệu từ khảo sát.", code=ReformError.SIPAS_ONLY
+        )
+    surveyed = prefill.survey_factors(assessment.year)
+    changed = []
+    pending = assessment.items.filter(status__in=(SelfItemStatus.DRAFT, SelfItemStatus.RETURNED))
+    for item in pending.select_related("node").order_by("node__order"):
+        measured = surveyed.get(item.node.code)
+        if measured is None or not measured.denominator:
+            continue
+        _prefill(item, assessment.year, surveyed)
+        item.save(update_fields=["measure", "measured_value", "measure_query", "score",
+                                 "explanation"])  # fmt: skip
+        if not item.evidence.filter(link=measured.link).exists():
+            SelfEvidence.objects.create(
+                item=item, name=f"Số liệu nền tảng: {measured.label}"[:255], link=measured.link
+            )
+        changed.append({"node": item.node.code, "value": str(measured.value),
+                        "answers": measured.denominator, "score": str(item.score)})  # fmt: skip
+    _event(assessment, events.SELF_SURVEY_REFRESHED, actor=actor,
+           payload={"year": assessment.year, "items": changed})  # fmt: skip
+    return changed
 
 
 @transaction.atomic
@@ -164,12 +218,14 @@ def _score(value, node: Node) -> Decimal:
     try:
         score = Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise InvalidInput("Điểm tự đánh giá phải là số.", code="reform_self_score") from None
+        raise InvalidInput(
+            "Điểm tự đánh giá phải là số.", code=ReformError.REFORM_SELF_SCORE
+        ) from None
     if not Decimal(0) <= score <= node.max_points:
         maximum = str(node.max_points.normalize()).replace(".", ",")
         raise InvalidInput(
             f"Điểm tự đánh giá của tiêu chí {node.code} phải từ 0 đến {maximum}.",
-            code="reform_self_score_range",
+            code=ReformError.REFORM_SELF_SCORE_RANGE,
         )
     return score
 
@@ -180,7 +236,9 @@ def self_item_save(*, actor, item: SelfItem, score, explanation: str) -> SelfIte
     _require_prepare(actor, item)
     _require_open(item)
     if item.status in (SelfItemStatus.SUBMITTED, SelfItemStatus.ACCEPTED):
-        raise Conflict("Tiêu chí đã gửi, chờ Sở Nội vụ xem xét.", code="reform_self_submitted")
+        raise Conflict(
+            "Tiêu chí đã gửi, chờ Sở Nội vụ xem xét.", code=ReformError.REFORM_SELF_SUBMITTED
+        )
     item.score = _score(score, item.node)
     item.explanation = (explanation or "").strip()
     item.status = SelfItemStatus.DRAFT if item.status != SelfItemStatus.RETURNED else item.status
@@ -197,7 +255,7 @@ def _checked(upload) -> tuple[bytes, str]:
 
     label = Path(upload.name or "tai-lieu").name
     if getattr(upload, "size", 0) and upload.size > MAX_EVIDENCE_BYTES:
-        raise InvalidInput(f"Tệp {label} quá 20 MB.", code="evidence_too_large")
+        raise InvalidInput(f"Tệp {label} quá 20 MB.", code=ReformError.EVIDENCE_TOO_LARGE)
     check = getattr(core_files, "check_content", None)
     read = getattr(core_files, "read_limited", None)
     data = read(upload, label=label) if read else upload.read()
@@ -217,7 +275,7 @@ def self_evidence_add(
     _require_prepare(actor, item)
     _require_open(item)
     if upload is None and not link:
-        raise InvalidInput("Cần tải tệp hoặc nhập liên kết.", code="reform_self_evidence")
+        raise InvalidInput("Cần tải tệp hoặc nhập liên kết.", code=ReformError.REFORM_SELF_EVIDENCE)
     evidence = SelfEvidence(item=item, added_by=actor)
     if upload is not None:
         data, label = _checked(upload)
@@ -229,7 +287,7 @@ def self_evidence_add(
         if not link.startswith("/") or link.startswith("//"):
             raise InvalidInput(
                 "Liên kết phải là đường dẫn trong nền tảng (bắt đầu bằng /).",
-                code="reform_self_link",
+                code=ReformError.REFORM_SELF_LINK,
             )
         evidence.link, evidence.name = link[:500], (name or link)[:255]
     evidence.save()
@@ -245,13 +303,13 @@ def self_item_submit(*, actor, item: SelfItem) -> SelfItem:
     _require_prepare(actor, item)
     _require_open(item)
     if item.status not in (SelfItemStatus.DRAFT, SelfItemStatus.RETURNED):
-        raise Conflict("Tiêu chí đã gửi.", code="reform_self_submitted")
+        raise Conflict("Tiêu chí đã gửi.", code=ReformError.REFORM_SELF_SUBMITTED)
     if item.score is None or not item.explanation:
         raise InvalidInput("Cần điểm tự đánh giá và giải trình trước khi gửi.",
-                           code="reform_self_incomplete")  # fmt: skip
+                           code=ReformError.REFORM_SELF_INCOMPLETE)  # fmt: skip
     if not item.measure and not item.evidence.exists():
         raise InvalidInput("Cần ít nhất một tài liệu kiểm chứng trước khi gửi.",
-                           code="reform_self_no_evidence")  # fmt: skip
+                           code=ReformError.REFORM_SELF_NO_EVIDENCE)  # fmt: skip
     item.status, item.submitted_at, item.submitted_by = (
         SelfItemStatus.SUBMITTED, timezone.now(), actor,
     )  # fmt: skip
@@ -268,10 +326,10 @@ def self_item_review(*, actor, item: SelfItem, accept: bool, note: str = "") -> 
     item = _lock(item)
     _require_open(item)
     if item.status != SelfItemStatus.SUBMITTED:
-        raise Conflict("Chỉ xem xét tiêu chí đã gửi.", code="reform_self_not_submitted")
+        raise Conflict("Chỉ xem xét tiêu chí đã gửi.", code=ReformError.REFORM_SELF_NOT_SUBMITTED)
     note = (note or "").strip()
     if not accept and not note:
-        raise InvalidInput("Cần nêu lý do trả lại.", code="reform_self_return_reason")
+        raise InvalidInput("Cần nêu lý do trả lại.", code=ReformError.REFORM_SELF_RETURN_REASON)
     item.status = SelfItemStatus.ACCEPTED if accept else SelfItemStatus.RETURNED
     item.reviewed_at, item.review_note = timezone.now(), note
     item.save(update_fields=["status", "reviewed_at", "review_note"])
@@ -283,25 +341,41 @@ def self_item_review(*, actor, item: SelfItem, accept: bool, note: str = "") -> 
 
 @transaction.atomic
 def self_assessment_consolidate(*, actor, assessment: SelfAssessment) -> SelfAssessment:
-    """Close the year: every item must have been accepted; the total is their sum."""
+    """Close the year: every item must have been accepted; the total is their sum (their mean
+    for a framework that averages, as SIPAS does over its factors)."""
     require_manage(actor)
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != SelfAssessmentStatus.OPEN:
-        raise Conflict("Đợt tự đánh giá đã tổng hợp.", code="reform_self_closed")
+        raise Conflict("Đợt tự đánh giá đã tổng hợp.", code=ReformError.REFORM_SELF_CLOSED)
     pending = assessment.items.exclude(status=SelfItemStatus.ACCEPTED)
     if pending.exists():
         codes = ", ".join(pending.values_list("node__code", flat=True)[:10])
         raise Conflict(
             f"Còn {pending.count()} tiêu chí chưa được chấp nhận: {codes}.",
-            code="reform_self_pending",
+            code=ReformError.REFORM_SELF_PENDING,
         )
-    assessment.total = sum((i.score or Decimal(0) for i in assessment.items.all()), Decimal(0))
+    scores = [i.score or Decimal(0) for i in assessment.items.all()]
+    assessment.total = sum(scores, Decimal(0))
+    if assessment.framework.aggregation == Aggregation.MEAN and scores:
+        assessment.total = (assessment.total / len(scores)).quantize(Decimal("0.001"))
     assessment.status = SelfAssessmentStatus.CONSOLIDATED
     assessment.consolidated_at = timezone.now()
     assessment.save(update_fields=["total", "status", "consolidated_at"])
     _event(assessment, events.SELF_CONSOLIDATED, actor=actor,
            payload={"total": str(assessment.total), "items": assessment.items.count()})  # fmt: skip
     return assessment
+
+
+def _pending_by_unit(assessment: SelfAssessment) -> list[tuple]:
+    """(unit, its criteria not yet submitted), by unit name: the scheduler's own read (no user
+    to check, so not the staff-guarded ``self_selectors.self_progress``)."""
+    pending = assessment.items.filter(
+        status__in=(SelfItemStatus.DRAFT, SelfItemStatus.RETURNED), unit__isnull=False
+    ).select_related("unit", "node")
+    by_unit: dict = {}
+    for item in pending.order_by("node__order"):
+        by_unit.setdefault(item.unit, []).append(item)
+    return sorted(by_unit.items(), key=lambda pair: pair[0].name)
 
 
 @transaction.atomic
@@ -313,7 +387,6 @@ def self_reminders_send(*, today: dt.date | None = None, days: int | None = None
 
     from motcua.ledger.models import Event
     from motcua.organization.models import StaffRole
-    from motcua.reform.self_selectors import self_progress
     from motcua.reform.services.permissions import _setting
 
     today = today or timezone.localdate()
@@ -329,9 +402,8 @@ def self_reminders_send(*, today: dt.date | None = None, days: int | None = None
         done = Event.objects.filter(subject_type=events.SUBJECT_SELF,
                                     subject_id=str(assessment.pk), action=events.SELF_REMINDED,
                                     payload__kind=kind)  # fmt: skip
-        for row in self_progress(assessment, today=today)["missing"]:
-            unit = row["unit"]
-            if unit is None or done.filter(payload__unit=unit.code).exists():
+        for unit, pending in _pending_by_unit(assessment):
+            if done.filter(payload__unit=unit.code).exists():
                 continue
             users = {
                 r.user
@@ -342,7 +414,7 @@ def self_reminders_send(*, today: dt.date | None = None, days: int | None = None
                 if r.user.is_active
             }  # fmt: skip
             emails = sorted(u.email for u in users if u.email)
-            codes = ", ".join(i.node.code for i in row["items"])
+            codes = ", ".join(i.node.code for i in pending)
             when = assessment.deadline.strftime("%d/%m/%Y")
             subject = (f"[CCHC] {assessment}: hạn gửi {when}" if kind == "due_soon"
                        else f"[CCHC] {assessment}: đã quá hạn gửi ({when})")  # fmt: skip

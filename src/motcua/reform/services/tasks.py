@@ -7,11 +7,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
+from motcua.core.errors import Conflict, InvalidInput, PermissionDenied, TransitionNotAllowed
 from motcua.core.files import check_content, read_limited
 from motcua.core.text import clean_text
 from motcua.ledger.services import event_record
 from motcua.reform import events
+from motcua.reform.errors import ReformError
 from motcua.reform.models import (
     Evidence,
     Occurrence,
@@ -57,31 +58,35 @@ def task_report_progress(
     if not can_report(actor, task):
         raise PermissionDenied(
             "Chỉ cán bộ cải cách hành chính của đơn vị chủ trì được báo cáo tiến độ nhiệm vụ này.",
-            code="reform_progress_denied",
+            code=ReformError.REFORM_PROGRESS_DENIED,
         )
     if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
         raise Conflict(
             f"Nhiệm vụ đang ở trạng thái '{task.get_status_display()}', không báo cáo thêm.",
-            code="reform_task_closed",
+            code=ReformError.REFORM_TASK_CLOSED,
         )
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("Cần nhập nội dung kết quả thực hiện.", code="progress_text_required")
+        raise InvalidInput(
+            "Cần nhập nội dung kết quả thực hiện.", code=ReformError.PROGRESS_TEXT_REQUIRED
+        )
     try:
         percent = int(percent)
     except (TypeError, ValueError):
-        raise InvalidInput("Tiến độ phải là số từ 0 đến 100.", code="progress_percent") from None
+        raise InvalidInput(
+            "Tiến độ phải là số từ 0 đến 100.", code=ReformError.PROGRESS_PERCENT
+        ) from None
     if not 0 <= percent <= 100:
-        raise InvalidInput("Tiến độ phải là số từ 0 đến 100.", code="progress_percent")
+        raise InvalidInput("Tiến độ phải là số từ 0 đến 100.", code=ReformError.PROGRESS_PERCENT)
     files = files or []
     for f in files:
         if f.size > MAX_EVIDENCE_BYTES:
-            raise InvalidInput(f"Tệp {f.name} quá 20 MB.", code="evidence_too_large")
+            raise InvalidInput(f"Tệp {f.name} quá 20 MB.", code=ReformError.EVIDENCE_TOO_LARGE)
     open_periods = task.occurrences.filter(done_at__isnull=True).order_by("due_on")
     if occurrence is None:
         occurrence = open_periods.first()
     elif occurrence.task_id != task.pk or occurrence.done_at is not None:
-        raise InvalidInput("Kỳ báo cáo không hợp lệ.", code="progress_period_invalid")
+        raise InvalidInput("Kỳ báo cáo không hợp lệ.", code=ReformError.PROGRESS_PERIOD_INVALID)
     now = timezone.now()
     unit = reporting_unit(actor, task)
     progress = Progress.objects.create(
@@ -186,14 +191,13 @@ def task_change_status(*, actor, task: Task, status: str, reason: str) -> Task:
     require_manage(actor)
     task = _lock(task)
     if status not in ALLOWED_STATUS.get(task.status, set()):
-        raise Conflict(
+        raise TransitionNotAllowed(
             f"Không chuyển được từ '{task.get_status_display()}' sang '{TaskStatus(status).label}'."
             if status in TaskStatus.values
-            else "Trạng thái không hợp lệ.",
-            code="transition_not_allowed",
+            else "Trạng thái không hợp lệ."
         )
     if not (reason or "").strip():
-        raise InvalidInput("Cần nêu lý do.", code="status_reason_required")
+        raise InvalidInput("Cần nêu lý do.", code=ReformError.STATUS_REASON_REQUIRED)
     old = task.status
     task.status = status
     if (

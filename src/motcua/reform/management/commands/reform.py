@@ -23,7 +23,12 @@ class Command(BaseCommand):
         imp.add_argument("--commit", action="store_true", help="ghi vào cơ sở dữ liệu")
         imp.add_argument("--user", help="tên đăng nhập người nhập (kiểm tra quyền)")
         imp.add_argument("--json", action="store_true", help="in bản xem trước dạng JSON")
-        imp.add_argument("--tach", action="append", default=[], help="SHEET!DÒNG: tách đoạn")
+        imp.add_argument(
+            "--tach",
+            action="append",
+            default=[],
+            help="SHEET!DÒNG: tách dòng đoạn văn hoặc ô nhiều đoạn",
+        )
         res = sub.add_parser("import-results", help="nhập kết quả chỉ số từ tệp mẫu .xlsx")
         res.add_argument("file")
         sub.add_parser("load-frameworks", help="nạp bộ tiêu chí PAR INDEX, SIPAS, PAPI")
@@ -106,6 +111,10 @@ class Command(BaseCommand):
             ("unparsed_deadlines", "Thời hạn chưa hiểu được"),
             ("unmatched_criteria", "Tiêu chí chưa khớp bộ tiêu chí"),
             ("paragraph_rows", "Đoạn gộp vào nhiệm vụ phía trên (--tach SHEET!DÒNG để tách)"),
+            (
+                "paragraph_cells",
+                "Ô nhiều đoạn «- », một nhiệm vụ (--tach SHEET!DÒNG: mỗi đoạn một nhiệm vụ)",
+            ),
             ("rows_without_task", "Dòng không thành nhiệm vụ"),
             ("errors", "LỖI"),
         ):
