@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
+from motcua.catalog.errors import CatalogError
 from motcua.catalog.models import InternalProcess, Procedure, ProcedureStatus
 from motcua.core.errors import NotFound
 from motcua.core.text import fold, search_tokens
@@ -65,7 +66,9 @@ def procedure_detail(*, code: str) -> Procedure:
         .first()
     )
     if procedure is None:
-        raise NotFound(f"Không tìm thấy thủ tục có mã {code}.", code="procedure_not_found")
+        raise NotFound(
+            f"Không tìm thấy thủ tục có mã {code}.", code=CatalogError.PROCEDURE_NOT_FOUND
+        )
     return procedure
 
 

@@ -7,7 +7,19 @@ a service, because every service runs in one transaction.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class CoreError(StrEnum):
+    """Codes of the platform's own errors (beside the generic ones of the classes below)."""
+
+    JOB_FORBIDDEN = (
+        "job_forbidden"  # the job belongs to someone else, outside the asker's role/unit
+    )
+    JOB_KIND_UNKNOWN = "job_kind_unknown"  # no app registered this kind of job
+    JOB_NOT_FOUND = "job_not_found"  # no job with this id (404)
+    JOB_NOT_READY = "job_not_ready"  # the job has not finished or left no file (409)
 
 
 class DomainError(Exception):

@@ -16,6 +16,7 @@ from django.db.models import ForeignObjectRel
 from django.utils import timezone
 
 from motcua.catalog import events
+from motcua.catalog.errors import CatalogError
 from motcua.catalog.models import InternalProcess, Procedure, ProcessStep
 from motcua.catalog.validation import step_allotment_error
 from motcua.core.errors import Conflict, InvalidInput
@@ -221,7 +222,7 @@ def process_approve(
     require_role(actor, CATALOG_ROLES)
     message = step_allotment_error(procedure.working_hours, [Decimal(s["hours"]) for s in steps])
     if message:
-        raise InvalidInput(message, code="process_allotment_mismatch")
+        raise InvalidInput(message, code=CatalogError.PROCESS_ALLOTMENT_MISMATCH)
     last = procedure.processes.order_by("-version").first()
     process = InternalProcess.objects.create(
         procedure=procedure,
@@ -257,7 +258,7 @@ def _refuse_if_used(process: InternalProcess) -> None:
         raise Conflict(
             f"Quy trình {process} đã được hồ sơ sử dụng nên không sửa, không xóa được; "
             "hãy phê duyệt một phiên bản mới.",
-            code="process_in_use",
+            code=CatalogError.PROCESS_IN_USE,
         )
 
 
