@@ -230,3 +230,25 @@ def test_the_commands_print_a_progress_line(tmp_path, catalog, catalog_admin):
     call_command("catalog", "import", str(target), "--user", catalog_admin.username, stdout=out)
     assert "Đọc trang QuyTrinh" in out.getvalue() and "Ghi trang CongBo" in out.getvalue()
     assert "Đã nhập danh mục: 3 thủ tục" in out.getvalue()
+
+
+def test_finished_jobs_are_forgotten_with_their_files_after_a_week(
+    catalog, catalog_admin, run_jobs, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from motcua.core.tasks import purge_old_jobs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        old = catalog_export_start(actor=catalog_admin)
+        recent = catalog_export_start(actor=catalog_admin)
+    run_jobs()
+    old.refresh_from_db()
+    storage, name = old.result_file.storage, old.result_file.name
+    assert storage.exists(name)
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert purge_old_jobs.call() == 1
+    assert list(Job.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not storage.exists(name)

@@ -7,6 +7,7 @@ domain (an import) is recorded there by that app's service, in the ledger, as al
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import posixpath
 from typing import Any
@@ -154,3 +155,15 @@ def job_run(*, job: Job, echo: Any = None) -> Job:
     _job_finish(job=job, result=result)
     progress.finish(result.summary)
     return job
+
+
+def jobs_purge(*, before: dt.datetime) -> int:
+    """Delete jobs finished before ``before`` with their stored files; returns how many."""
+    count = 0
+    for job in Job.objects.filter(finished_at__lt=before).iterator():
+        for stored in (job.input_file, job.result_file):
+            if stored:
+                stored.delete(save=False)
+        job.delete()
+        count += 1
+    return count

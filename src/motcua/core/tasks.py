@@ -33,3 +33,15 @@ def job_run_task(job_id: str) -> str:
     if job is None:
         return "missing"
     return job_run(job=job).status
+
+
+@task()
+def purge_old_jobs() -> int:
+    """Daily: forget finished long jobs (and their files) after ``JOB_KEEP_DAYS``."""
+    from motcua.core.services import jobs_purge
+
+    return jobs_purge(before=timezone.now() - dt.timedelta(days=JOB_KEEP_DAYS))
+
+
+#: how long a finished job's result stays downloadable
+JOB_KEEP_DAYS = 7
