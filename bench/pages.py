@@ -84,6 +84,16 @@ def main() -> int:
     from motcua.dossiers.models import Dossier
 
     settings.ALLOWED_HOSTS = ["*"]
+    from django.db.utils import DatabaseError
+
+    try:
+        missing = not get_user_model().objects.filter(username="lanhdao.tinh").exists()
+    except DatabaseError:
+        missing = True
+    if missing:
+        print("Chưa có tỉnh mẫu trong cơ sở dữ liệu: chạy `motcua demo` (MOTCUA_VAR_DIR=…) trước.")
+        print(machine())
+        return 0
     print(
         f"Trang cán bộ và lãnh đạo trên tỉnh mẫu ({Dossier.objects.count():,} hồ sơ)".replace(
             ",", "."
