@@ -18,6 +18,12 @@ from tests.dossiers.conftest import world  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Files of this test's own (the histories store a result file), beside no other test's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_the_page_exports_through_a_job_with_progress(
     histories,  # noqa: F811
     inspector,  # noqa: F811
