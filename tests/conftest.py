@@ -220,3 +220,25 @@ def _second_factor_off_unless_tested(settings):
     default); tests that log them in with ``force_login`` do not pass it, and
     tests/security turns it on where it is what they test."""
     settings.MOTCUA_REQUIRE_OTP = False
+
+
+@pytest.fixture
+def run_jobs():
+    """Run every queued task through our worker (``motcua worker``), as in production."""
+    from motcua.core.worker import SteadyWorker
+
+    def run() -> int:
+        worker = SteadyWorker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="kiem-thu-viec",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run

@@ -34,6 +34,7 @@ urlpatterns = [
     path("thong-ke/", include("motcua.reporting.urls")),
     path("phan-tich/", include("motcua.insights.urls")),
     path("van-hanh/", operations.operations, name="operations"),
+    path("viec-nen/", include("motcua.core.urls")),  # long jobs: progress and result
     path("", include("motcua.feedback.urls")),  # /phan-anh/ and /open311/v2/
     path("", include("motcua.portal.urls")),
 ]

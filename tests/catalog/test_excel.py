@@ -106,26 +106,39 @@ def test_exported_workbook_has_documented_sheets(demo_province):
     workbook.close()
 
 
-def test_admin_export_and_import_pages(client, demo_province):
+def test_admin_export_and_import_pages(
+    client, demo_province, run_jobs, django_capture_on_commit_callbacks
+):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.core.models import Job
 
     # given the demo catalog admin (staff, catalog admin role)
     admin_user = get_user_model().objects.get(username="danhmuc")
     client.force_login(admin_user)
-    # when exporting from the admin
-    exported = client.get("/admin/catalog/procedure/xuat-excel/")
-    assert exported.status_code == 200
-    assert workbook_data(exported.content)["ThuTuc"][0][0] == "Mã thủ tục"
-    # and importing a workbook with a renamed procedure
-    data = _edit(exported.content, "ThuTuc", "B2", "Tên mới qua trang quản trị")
-    code = workbook_data(exported.content)["ThuTuc"][1][0]
-    response = client.post(
-        "/admin/catalog/procedure/nhap-excel/",
-        {"workbook": SimpleUploadedFile("dm.xlsx", data)},
-        follow=True,
+    # when exporting from the admin: a button starts a background job
+    assert (
+        "Bắt đầu xuất Excel" in client.get("/admin/catalog/procedure/xuat-excel/").content.decode()
     )
-    assert "Đã nhập danh mục: 60 thủ tục." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/admin/catalog/procedure/xuat-excel/")
+    assert started.status_code == 302 and "?viec=" in started["Location"]
+    run_jobs()
+    job = Job.objects.get(kind="catalog.export")
+    exported = b"".join(client.get(f"/viec-nen/{job.pk}/tai-ve/").streaming_content)
+    assert workbook_data(exported)["ThuTuc"][0][0] == "Mã thủ tục"
+    # and importing a workbook with a renamed procedure
+    data = _edit(exported, "ThuTuc", "B2", "Tên mới qua trang quản trị")
+    code = workbook_data(exported)["ThuTuc"][1][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/catalog/procedure/nhap-excel/",
+            {"workbook": SimpleUploadedFile("dm.xlsx", data)},
+        )
+    run_jobs()
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã nhập danh mục: 60 thủ tục." in page
     assert Procedure.objects.get(code=code).name == "Tên mới qua trang quản trị"
 
 

@@ -49,3 +49,32 @@ def test_stats_count_each_outcome_once(world):
     assert by_unit[0]["received"] == row["received"]
     by_month = dossier_stats(filters=StatsFilters(), group_by="month", now=now)
     assert by_month[0]["group"] == "2026-03"
+
+
+def test_the_period_is_made_of_local_days(world):
+    # given dossiers submitted just inside and just outside 02/03/2026, Vietnam time
+    # (00:10 on the 2nd is 17:10 UTC on the 1st; 23:50 on the 2nd is 16:50 UTC the same day)
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.selectors import submitted_between
+
+    times = {
+        "before": dt.datetime(2026, 3, 1, 23, 50, tzinfo=VN),
+        "first": dt.datetime(2026, 3, 2, 0, 10, tzinfo=VN),
+        "last": dt.datetime(2026, 3, 2, 23, 50, tzinfo=VN),
+        "after": dt.datetime(2026, 3, 3, 0, 10, tzinfo=VN),
+    }
+    codes = {}
+    for name, when in times.items():
+        dossier = receive(world)
+        Dossier.objects.filter(pk=dossier.pk).update(submitted_at=when)
+        codes[dossier.code] = name
+    day = dt.date(2026, 3, 2)
+    # when the dossiers of that day are asked for
+    found = submitted_between(Dossier.objects.all(), day, day)
+    # then exactly the two of that local day, as the __date lookup finds them
+    assert sorted(codes[c] for c in found.values_list("code", flat=True)) == ["first", "last"]
+    by_date = Dossier.objects.filter(submitted_at__date__gte=day, submitted_at__date__lte=day)
+    assert set(found) == set(by_date)
+    now = dt.datetime(2026, 3, 13, 9, tzinfo=VN)
+    [row] = dossier_stats(filters=StatsFilters(date_from=day, date_to=day), now=now)
+    assert row["received"] == 2

@@ -87,3 +87,28 @@ def test_what_if_the_online_share_reaches_a_chosen_rate(client, world, quarter):
     assert body["asked"]["gain"] == 3.6
     bad = client.get("/api/stats/index766?period=quarter&date=2026-02-01&criterion=HL1&rate=50")
     assert bad.status_code == 400 and bad.json()["code"] == "criterion_no_data"
+
+
+@pytest.mark.django_db
+def test_the_ranking_reads_the_rules_once_whatever_the_number_of_units(world, quarter, make_unit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.reporting.index766 import index_ranking
+
+    period = period_of("quarter", dt.date(2026, 2, 1))
+
+    def rule_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            rows = index_ranking(period=period, counter=Counter())
+        sql = [q["sql"] for q in captured.captured_queries]
+        return len(rows), sum("reporting_indexruleset" in s for s in sql)
+
+    # given the ranking of the world's units, then with five more communes
+    units, rules = rule_queries()
+    for n in range(5):
+        make_unit(f"UBND xã Thêm {n}")
+    more_units, more_rules = rule_queries()
+    # then the rule set is read once for all of them (it was twice per unit)
+    assert more_units > units
+    assert rules == more_rules <= 2  # the rule set and its criteria

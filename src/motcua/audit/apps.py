@@ -9,3 +9,8 @@ class AuditConfig(AppConfig):
     name = "motcua.audit"
     label = "audit"
     verbose_name = "Kiểm tra toàn vẹn hồ sơ"
+
+    def ready(self) -> None:
+        from motcua.audit import services
+
+        services.register()

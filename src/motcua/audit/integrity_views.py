@@ -7,14 +7,15 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from motcua.audit import integrity
+from motcua.audit import integrity, services
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.pagination import paginate
 from motcua.core.parsing import parse_date
+from motcua.core.selectors import job_for, job_status
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role, units_of
 
@@ -28,6 +29,17 @@ def _links(code: str) -> dict[str, str]:
     }
 
 
+def scope_check(user, unit_code: str | None) -> Unit | None:
+    """The unit asked for (None: all the user's units), once the user may read its findings."""
+    unit = None
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code.strip()).first()
+        if unit is None:
+            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code="unit_not_found")
+    require_role(user, ROLES, unit)
+    return unit
+
+
 def findings_for(
     user,
     *,
@@ -37,12 +49,7 @@ def findings_for(
     date_to: dt.date | None = None,
 ) -> list[dict]:
     """Findings the user may see: an inspector sees the units at and below their own."""
-    unit = None
-    if unit_code:
-        unit = Unit.objects.filter(code=unit_code.strip()).first()
-        if unit is None:
-            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code="unit_not_found")
-    require_role(user, ROLES, unit)
+    unit = scope_check(user, unit_code)
     filters = {"kind": kind or None, "date_from": date_from, "date_to": date_to}
     if unit is not None or user.is_superuser:
         found = integrity.findings_list(unit=unit, **filters)
@@ -101,12 +108,18 @@ def findings_page(request):
     except DomainError as error:
         errors.append(error.message)
         status = error.status if error.status == 403 else 200
+    job = None
+    if request.GET.get("viec"):
+        job = job_status(job_for(user=request.user, job_id=request.GET["viec"]))
+    query = request.GET.copy()
+    query.pop("viec", None)
     context = {
+        "job": job,
         "page": paginate(request, rows),
         "errors": errors,
         "kinds": integrity.Kind.choices,
         "query": request.GET,
-        "export_query": request.GET.urlencode(),
+        "export_query": query.urlencode(),
         "thresholds": {
             "step_seconds": integrity.STEP_SECONDS,
             "burst_min": integrity.BURST_MIN,
@@ -117,18 +130,8 @@ def findings_page(request):
     return render(request, "audit/findings.html", context, status=status)
 
 
-@login_required
-@require_GET
-def findings_excel(request):
-    """Inspectors and province administrators."""
-    filters, errors = _filters(request)
-    try:
-        if errors:
-            raise InvalidInput(" ".join(errors), code="date_invalid")
-        rows = findings_for(request.user, **filters)
-    except DomainError as error:
-        return HttpResponse(error.message, status=error.status, content_type="text/plain")
-    found = [
+def workbook_of(rows: list[dict]) -> list[integrity.Finding]:
+    return [
         integrity.Finding(
             kind=r["kind"],
             code=r["code"],
@@ -141,8 +144,35 @@ def findings_excel(request):
         )
         for r in rows
     ]
+
+
+@login_required
+@require_POST
+def findings_excel_start(request):
+    """The page's «Xuất Excel»: a background job; the page then shows its progress bar."""
+    filters, errors = _filters(request)
+    if errors:
+        raise InvalidInput(" ".join(errors), code="date_invalid")
+    job = services.findings_excel_start(actor=request.user, filters=filters)
+    query = request.GET.copy()
+    query["viec"] = str(job.pk)
+    return redirect(reverse("audit:findings") + "?" + query.urlencode())
+
+
+@login_required
+@require_GET
+def findings_excel(request):
+    """The same workbook in one request (API clients and scripts; the page uses the job)."""
+    """Inspectors and province administrators."""
+    filters, errors = _filters(request)
+    try:
+        if errors:
+            raise InvalidInput(" ".join(errors), code="date_invalid")
+        rows = findings_for(request.user, **filters)
+    except DomainError as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain")
     response = HttpResponse(
-        integrity.findings_workbook(found),
+        integrity.findings_workbook(workbook_of(rows)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="phat-hien-cap-nhat-khong.xlsx"'

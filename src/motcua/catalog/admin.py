@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
@@ -21,6 +20,7 @@ from motcua.catalog.models import (
 from motcua.catalog.validation import step_allotment_error
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.files import FORM_KINDS, check_content, read_limited
+from motcua.core.selectors import job_for, job_status
 from motcua.core.service_admin import ServiceAdminMixin
 from motcua.organization.admin_roles import RoleAdminMixin
 from motcua.organization.models import Role
@@ -100,47 +100,60 @@ class ProcedureAdmin(CatalogAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def _job(self, request) -> dict | None:
+        """The job named in ``?viec=`` (its progress bar), if the user may follow it."""
+        job_id = request.GET.get("viec")
+        if not job_id:
+            return None
+        return job_status(job_for(user=request.user, job_id=job_id))
+
+    def _page(self, request, template: str, title: str, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "job": self._job(request),
+            **extra,
+        }
+        return render(request, template, context)
+
     def export_view(self, request):
+        """The export runs in the background: a button starts it, a bar shows its progress,
+        a link downloads the workbook when it is ready."""
         if not self.has_view_permission(request):
             raise DjangoPermissionDenied
-        response = HttpResponse(
-            services.catalog_export(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        if request.method == "POST":
+            try:
+                job = services.catalog_export_start(actor=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect(".")
+            return redirect(f"{request.path}?viec={job.pk}")
+        return self._page(
+            request, "admin/catalog/procedure/export.html", "Xuất danh mục TTHC ra Excel"
         )
-        response["Content-Disposition"] = 'attachment; filename="danh-muc-tthc.xlsx"'
-        return response
 
     def import_view(self, request):
+        """The upload is checked as a workbook and imported in the background (all or
+        nothing); the page follows the job and lists every error it found."""
         if not self.has_change_permission(request):
             raise DjangoPermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
-        errors = []
         if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["workbook"]
             try:
-                result = services.catalog_import(
-                    actor=request.user, data=form.cleaned_data["workbook"].read()
-                )
+                data = read_limited(upload, label=upload.name)
+                job = services.catalog_import_start(actor=request.user, data=data, name=upload.name)
             except DomainError as error:
                 messages.error(request, error.message)
-                return redirect("..")
-            if result.ok:
-                total = result.counts.get("ThuTuc", 0)
-                if result.changes:
-                    messages.success(request, f"Đã nhập danh mục: {total} thủ tục.")
-                else:
-                    messages.info(
-                        request, f"Danh mục đã đúng như tệp ({total} thủ tục): không có thay đổi."
-                    )
-                return redirect("..")
-            errors = [str(e) for e in result.errors]
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "errors": errors,
-            "title": "Nhập danh mục TTHC từ Excel",
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/catalog/procedure/import.html", context)
+                return redirect(".")
+            return redirect(f"{request.path}?viec={job.pk}")
+        return self._page(
+            request,
+            "admin/catalog/procedure/import.html",
+            "Nhập danh mục TTHC từ Excel",
+            form=form,
+        )
 
 
 class StepFormSet(forms.BaseInlineFormSet):

@@ -8,3 +8,6 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from motcua.catalog import events  # noqa: F401
+        from motcua.catalog.services import jobs
+
+        jobs.register()

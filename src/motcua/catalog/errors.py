@@ -13,3 +13,4 @@ class CatalogError(StrEnum):
     PROCESS_ALLOTMENT_MISMATCH = "process_allotment_mismatch"
     # a process dossiers already use cannot be changed or deleted (409)
     PROCESS_IN_USE = "process_in_use"
+    WORKBOOK_MISSING = "workbook_missing"  # an import job without its workbook

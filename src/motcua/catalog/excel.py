@@ -24,6 +24,7 @@ from motcua.catalog.models import (
     PublicationAction,
     TimeLimitKind,
 )
+from motcua.core.jobs import Progress
 from motcua.core.parsing import parse_date
 from motcua.core.text import fold
 from motcua.organization.models import Level, Role, UnitKind
@@ -251,8 +252,12 @@ class ParsedCatalog:
     errors: list[ImportError_] = field(default_factory=list)
 
 
-def parse_catalog(data: bytes | io.BufferedIOBase) -> ParsedCatalog:
-    """Read every sheet; never stops at the first error."""
+def parse_catalog(
+    data: bytes | io.BufferedIOBase, *, progress: Progress | None = None
+) -> ParsedCatalog:
+    """Read every sheet; never stops at the first error. Reports each sheet and the rows
+    read so far (of all sheets) to ``progress``."""
+    progress = progress or Progress()
     result = ParsedCatalog()
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
@@ -262,7 +267,12 @@ def parse_catalog(data: bytes | io.BufferedIOBase) -> ParsedCatalog:
             ImportError_("", 0, "", "Tệp không phải là sổ tính Excel (.xlsx) hợp lệ.")
         )
         return result
+    total = sum(
+        max((workbook[s.name].max_row or 1) - 1, 0) for s in SHEETS if s.name in workbook.sheetnames
+    )
+    read = 0
     for sheet in SHEETS:
+        progress.step(f"Đọc trang {sheet.name}", done=min(read, total), total=total)
         result.rows[sheet.name] = []
         if sheet.name not in workbook.sheetnames:
             result.errors.append(ImportError_(sheet.name, 0, "", "thiếu trang tính này"))
@@ -280,6 +290,9 @@ def parse_catalog(data: bytes | io.BufferedIOBase) -> ParsedCatalog:
         if len(positions) != len(sheet.columns):
             continue
         for number, values in enumerate(rows, start=2):
+            read += 1
+            if total and read <= total:
+                progress.advance()
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
             parsed: dict[str, Any] = {"_row": number}
@@ -312,12 +325,19 @@ def _cell(column: Column, value: Any) -> Any:
     return value
 
 
-def write_workbook(rows: dict[str, list[dict[str, Any]]]) -> bytes:
+def write_workbook(
+    rows: dict[str, list[dict[str, Any]]], *, progress: Progress | None = None
+) -> bytes:
+    """The workbook of these rows; reports each sheet and the rows written so far."""
+    progress = progress or Progress()
+    total = sum(len(rows.get(sheet.name, [])) for sheet in SHEETS)
+    written = 0
     workbook = Workbook(write_only=False)
     workbook.remove(workbook.active)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for sheet in SHEETS:
+        progress.step(f"Ghi trang {sheet.name}", done=written, total=total)
         ws = workbook.create_sheet(sheet.name)
         ws.append([c.header for c in sheet.columns])
         for index, column in enumerate(sheet.columns, start=1):
@@ -328,6 +348,9 @@ def write_workbook(rows: dict[str, list[dict[str, Any]]]) -> bytes:
         ws.freeze_panes = "A2"
         for row in rows.get(sheet.name, []):
             ws.append([_cell(c, row.get(c.key)) for c in sheet.columns])
+            written += 1
+            progress.advance()
+    progress.step("Nén và lưu tệp Excel", done=written, total=total)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         from motcua.core.schedule import register_job
 
         register_job("motcua.core.tasks.purge_throttle_counters", dt.time(3, 10))
+        register_job("motcua.core.tasks.purge_old_jobs", dt.time(3, 20))

@@ -27,6 +27,10 @@ class CoreError(StrEnum):
     FILE_TYPE = "file_type"  # an upload whose content is not an allowed type
     HTTP_ERROR = "http_error"  # another HTTP refusal by the framework
     INVALID_INPUT = "invalid_input"  # the input failed validation (details per field)
+    JOB_FORBIDDEN = "job_forbidden"  # someone else's job, outside the asker's role/unit (403)
+    JOB_KIND_UNKNOWN = "job_kind_unknown"  # no app registered this kind of job
+    JOB_NOT_FOUND = "job_not_found"  # no job with this id (404)
+    JOB_NOT_READY = "job_not_ready"  # the job has not finished or left no file (409)
     MALFORMED_JSON = "malformed_json"  # a body that is not UTF-8 JSON
     METHOD_NOT_ALLOWED = "method_not_allowed"  # an HTTP method the path does not take (405)
     NOT_FOUND = "not_found"  # nothing at this address (404)

@@ -1,4 +1,4 @@
-"""Daily upkeep of the counters of failed tries."""
+"""Daily upkeep of the counters of failed tries; running a long job (core.jobs)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,27 @@ def purge_throttle_counters() -> int:
     deleted += AccessAttempt.objects.filter(attempt_time__lt=limit).delete()[0]
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=limit).delete()[0]
     return deleted
+
+
+@task()
+def job_run_task(job_id: str) -> str:
+    """Run one long job (``core.services.job_run``); returns its final status."""
+    from motcua.core.models import Job
+    from motcua.core.services import job_run
+
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    return job_run(job=job).status
+
+
+@task()
+def purge_old_jobs() -> int:
+    """Daily: forget finished long jobs (and their files) after ``JOB_KEEP_DAYS``."""
+    from motcua.core.services import jobs_purge
+
+    return jobs_purge(before=timezone.now() - dt.timedelta(days=JOB_KEEP_DAYS))
+
+
+#: how long a finished job's result stays downloadable
+JOB_KEEP_DAYS = 7

@@ -47,6 +47,19 @@ from motcua.organization.selectors import unit_subtree_ids
 WIDE_ROLES = {Role.PROVINCE_ADMIN, Role.INSPECTOR}
 
 
+def submitted_between(qs, date_from: dt.date | None, date_to: dt.date | None):
+    """Dossiers submitted on these local days, as a range on the stored instant: the same
+    rows as ``submitted_at__date`` but without converting every row's time in Python (on
+    SQLite that conversion was half the statistics page's time) and able to use an index."""
+    zone = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(submitted_at__gte=dt.datetime.combine(date_from, dt.time.min, zone))
+    if date_to:
+        end = date_to + dt.timedelta(days=1)
+        qs = qs.filter(submitted_at__lt=dt.datetime.combine(end, dt.time.min, zone))
+    return qs
+
+
 def visible_unit_ids(user) -> set[int] | None:
     """Units whose dossiers ``user`` may read; None means all of them.
 
@@ -170,10 +183,7 @@ def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = Non
         qs = qs.exclude(overdue_q(now))
     if filters.procedure:
         qs = qs.filter(procedure__code=filters.procedure)
-    if filters.date_from:
-        qs = qs.filter(submitted_at__date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(submitted_at__date__lte=filters.date_to)
+    qs = submitted_between(qs, filters.date_from, filters.date_to)
     if filters.q:
         qs = qs.filter(Q(code__icontains=filters.q) | Q(applicant_name__icontains=filters.q))
     if filters.queue == "todo":
@@ -377,10 +387,7 @@ def dossier_stats(
         qs = qs.filter(procedure__field__code=filters.field)
     if filters.procedure:
         qs = qs.filter(procedure__code=filters.procedure)
-    if filters.date_from:
-        qs = qs.filter(submitted_at__date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(submitted_at__date__lte=filters.date_to)
+    qs = submitted_between(qs, filters.date_from, filters.date_to)
     qs = qs.annotate(state=_state_at(as_of))
     dims = ["state", "classification", "decision", "channel"]
     if not group_by:

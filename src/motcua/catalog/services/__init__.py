@@ -22,6 +22,7 @@ from motcua.catalog.services.imports import (
     catalog_import,
     catalog_import_rows,
 )
+from motcua.catalog.services.jobs import catalog_export_start, catalog_import_start
 from motcua.catalog.services.processes import (
     CATALOG_ROLES,
     process_approve,
@@ -38,7 +39,9 @@ __all__ = [
     "ImportResult",
     "TimeLimitKind",
     "catalog_export",
+    "catalog_export_start",
     "catalog_import",
+    "catalog_import_start",
     "catalog_import_rows",
     "catalog_rows",
     "decision_delete",

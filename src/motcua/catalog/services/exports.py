@@ -17,10 +17,12 @@ from motcua.catalog.models import (
     PublicationEntry,
 )
 from motcua.catalog.services.imports import PROCEDURE_FIELDS
+from motcua.core.jobs import Progress
 
 
-def catalog_rows() -> dict[str, list[dict[str, Any]]]:
+def catalog_rows(*, progress: Progress | None = None) -> dict[str, list[dict[str, Any]]]:
     """The whole catalog as workbook rows, in a stable order."""
+    (progress or Progress()).step("Đọc danh mục từ cơ sở dữ liệu")
     rows: dict[str, list[dict[str, Any]]] = {}
     rows["LinhVuc"] = [{"code": f.code, "name": f.name} for f in Field.objects.order_by("code")]
     levels: dict[int, list[str]] = defaultdict(list)
@@ -85,5 +87,5 @@ def catalog_rows() -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def catalog_export() -> bytes:
-    return write_workbook(catalog_rows())
+def catalog_export(*, progress: Progress | None = None) -> bytes:
+    return write_workbook(catalog_rows(progress=progress), progress=progress)

@@ -32,6 +32,7 @@ from motcua.catalog.services.processes import (
     versions_create,
 )
 from motcua.catalog.validation import step_allotment_error
+from motcua.core.jobs import Progress
 from motcua.ledger.services import current_batch, event_batch, event_record
 from motcua.organization.models import Unit
 from motcua.organization.permissions import require_role
@@ -222,7 +223,22 @@ def _sync(
 class _Importer:
     """One import: the rows of every sheet, the procedures touched, what changed."""
 
-    def __init__(self, actor, rows: dict[str, list[dict[str, Any]]]) -> None:
+    #: the sheets in the order they are written (each a step on the terminal's progress line)
+    STEPS = (
+        "LinhVuc",
+        "ThuTuc",
+        "ThuTuc.levels",
+        "ThanhPhanHoSo",
+        "PhiLePhi",
+        "QuyTrinh",
+        "QuyetDinhCongBo",
+        "CongBo",
+    )
+
+    def __init__(
+        self, actor, rows: dict[str, list[dict[str, Any]]], progress: Progress | None = None
+    ) -> None:
+        self.progress = progress or Progress()
         self.actor = actor
         self.rows = rows
         self.fields: dict[str, Field] = {}
@@ -235,14 +251,19 @@ class _Importer:
         return self.procedures[code]
 
     def run(self) -> None:
-        self.import_fields()
-        self.import_procedures()
-        self.import_levels()
-        self.import_components()
-        self.import_fees()
-        self.import_processes()
-        self.import_decisions()
-        self.import_publications()
+        steps = (
+            self.import_fields,
+            self.import_procedures,
+            self.import_levels,
+            self.import_components,
+            self.import_fees,
+            self.import_processes,
+            self.import_decisions,
+            self.import_publications,
+        )
+        for number, (sheet, write) in enumerate(zip(self.STEPS, steps, strict=True)):
+            self.progress.step(f"Ghi trang {sheet}", done=number, total=len(steps))
+            write()
 
     # --- one importer per sheet
 
@@ -372,9 +393,12 @@ class _Importer:
         self.changes["CongBo"] = _sync(PublicationEntry, current, wanted, ["action"])
 
 
-@transaction.atomic
 def catalog_import_rows(
-    *, actor, rows: dict[str, list[dict[str, Any]]], check_permission: bool = True
+    *,
+    actor,
+    rows: dict[str, list[dict[str, Any]]],
+    check_permission: bool = True,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Validate every row, then write everything — or nothing when any row is wrong.
 
@@ -385,11 +409,20 @@ def catalog_import_rows(
     """
     if check_permission:
         require_role(actor, CATALOG_ROLES)
+    progress = progress or Progress()
     rows = {name: list(rows.get(name, [])) for name in SHEETS_BY_NAME}
-    result = ImportResult(errors=_check_references(rows))
-    if result.errors:
-        return result
-    importer = _Importer(actor, rows)
+    # the page shows this step until the end: what follows is one transaction
+    progress.step("Kiểm tra tham chiếu và ghi vào cơ sở dữ liệu (tất cả hoặc không gì cả)")
+    with transaction.atomic():
+        result = ImportResult(errors=_check_references(rows))
+        if result.errors:
+            return result
+        _write(actor, rows, result, progress)
+    return result
+
+
+def _write(actor, rows, result: ImportResult, progress: Progress) -> None:
+    importer = _Importer(actor, rows, progress)
     batch = current_batch()
     with nullcontext(batch) if batch is not None else event_batch() as buffer:
         # one insert for all events, the procedures' history heads read at once
@@ -404,14 +437,15 @@ def catalog_import_rows(
             actor=actor,
             payload={"counts": result.counts, "changes": result.changes},
         )
-    return result
 
 
-def catalog_import(*, actor, data: bytes) -> ImportResult:
+def catalog_import(*, actor, data: bytes, progress: Progress | None = None) -> ImportResult:
     """Import a catalog workbook; on any error nothing is written and all errors are listed."""
     require_role(actor, CATALOG_ROLES)
-    parsed = parse_catalog(data)
+    parsed = parse_catalog(data, progress=progress)
     if parsed.errors:
         rows = {name: parsed.rows.get(name, []) for name in SHEETS_BY_NAME}
         return ImportResult(errors=[*parsed.errors, *_check_references(rows)])
-    return catalog_import_rows(actor=actor, rows=parsed.rows, check_permission=False)
+    return catalog_import_rows(
+        actor=actor, rows=parsed.rows, check_permission=False, progress=progress
+    )
