@@ -9,3 +9,7 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.feedback import events  # noqa: F401  (registers the history's action codes)
+        from motcua.feedback.merger import feedback_move_to_successor
+        from motcua.organization.services import register_merger_handler
+
+        register_merger_handler(feedback_move_to_successor)  # a merger moves open feedback
