@@ -25,11 +25,14 @@ run: export MOTCUA_REQUIRE_OTP ?= 0
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/motcua migrate --noinput
-	$(BIN)/motcua demo --if-empty
+	@# first what a visitor needs (units, catalog, logins, a first batch of dossiers); the rest
+	@# of the history loads in the background while the site answers (progress on the pages)
+	$(BIN)/motcua demo --if-empty --first
 	$(BIN)/motcua schedule
 	$(BIN)/motcua logins
 	@echo "Một Cửa đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /admin/, API: /api/docs)"
-	$(BIN)/motcua worker --supervise & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/motcua worker --supervise & WORKER=$$!; $(BIN)/motcua demo --rest & REST=$$!; \
+	  trap "kill $$WORKER $$REST 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/motcua serve --port $(PORT)
 
 ## make test: the whole suite (DATABASE_URL picks the database; SQLite by default)

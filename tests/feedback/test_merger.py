@@ -49,3 +49,18 @@ def test_open_feedback_moves_with_its_round_and_an_event(org, submit, make_user)
     drafted = act(moved, "draft", successor_specialist, now=timezone.now(), **ANSWER)
     approved = act(drafted, "approve", successor_leader, now=timezone.now())
     assert approved.status == Status.ANSWERED
+
+
+def test_a_future_merger_moves_feedback_when_its_day_comes(org, submit):
+    import datetime as dt
+
+    from motcua.organization.services import mergers_apply_due
+
+    handling = to_handling(submit(), org)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    units_merge(actor=org["admin"], units=[org["dept"]], into=org["other"], effective_on=tomorrow)
+    assert Feedback.objects.get(pk=handling.pk).current_unit == org["dept"]
+    assert mergers_apply_due(today=tomorrow) == 1
+    assert Feedback.objects.get(pk=handling.pk).current_unit == org["other"]
+    assert mergers_apply_due(today=tomorrow) == 0
+    assert history(handling).count(MOVED_BY_MERGER) == 1

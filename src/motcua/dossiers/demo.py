@@ -45,6 +45,7 @@ def _complete(staff: dict) -> bool:
 
 def load(*, rng, stdout, options) -> None:
     count = options.get("dossiers") or (SMALL if options.get("small") else DEFAULT)
+    offset = options.get("dossier_offset", 0)  # dossiers loaded before (receipt numbers go on)
     started = time.monotonic()
     staff = _staff()
     communes = [
@@ -147,7 +148,7 @@ def load(*, rng, stdout, options) -> None:
                     )
                 simulate(
                     rng=rng,
-                    n=i + 1,
+                    n=offset + i + 1,
                     procedure=procedure,
                     cast=cast,
                     received_at=received,

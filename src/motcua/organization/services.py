@@ -252,9 +252,7 @@ def mergers_apply_due(*, actor=None, today: dt.date | None = None) -> int:
     )
     groups: dict[tuple, list[UnitSuccession]] = {}
     for succession in due:
-        groups.setdefault((succession.successor_id, succession.effective_on), []).append(
-            succession
-        )
+        groups.setdefault((succession.successor_id, succession.effective_on), []).append(succession)
     return sum(1 for group in groups.values() if _apply(actor, group) is not None)
 
 
