@@ -39,7 +39,7 @@ def reform_move_to_successor(
     """Open tasks led or shared by an ended unit, and the self-assessment items it still
     prepares, are now the successor's; one history event each. Returns how many moved."""
     ids = [u.pk for u in predecessors]
-    codes = {u.pk: u.code for u in predecessors}
+    codes: dict[int | None, str] = {u.pk: u.code for u in predecessors}
     now = timezone.now()
     moved = 0
     tasks = (
