@@ -34,8 +34,12 @@ APP_DEMOS = [
 ]
 #: before serving: enough to search, log in and work; dossiers beyond FIRST_DOSSIERS wait
 FIRST = ("motcua.workcalendar", "motcua.reform", "motcua.dossiers", "motcua.portal")
-FIRST_DOSSIERS = 500
+FIRST_DOSSIERS = 250
 REST_CHUNK = 500  # the background's dossiers come in chunks, each a progress step
+#: the background writes in small transactions (SQLite has one writer: the site and the
+#: worker wait seconds, not minutes) and itself waits up to REST_LOCK_WAIT for the lock
+REST_BATCH = 25
+REST_LOCK_WAIT = 300
 DEFAULT_DOSSIERS = 5000
 #: rough share of the background's time per stage (for the progress bar)
 WEIGHTS = {"motcua.dossiers": 10, "motcua.reporting": 2, "motcua.feedback": 2}
@@ -58,6 +62,18 @@ def _module(name: str):
         if error.name != target:
             raise
         return None
+
+
+def _wait_longer_for_locks() -> None:
+    """SQLite: this process waits for the write lock instead of failing after 20 s."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        connection.close()
+        connection.settings_dict["OPTIONS"] = {
+            **connection.settings_dict.get("OPTIONS", {}),
+            "timeout": REST_LOCK_WAIT,
+        }
 
 
 class Command(BaseCommand):
@@ -142,7 +158,8 @@ class Command(BaseCommand):
             self.stdout.write("Không còn phần dữ liệu mẫu nào chờ nạp.")
             return
         started = time.monotonic()
-        options = {"seed": state["seed"], "small": state["small"]}
+        options = {"seed": state["seed"], "small": state["small"], "batch": REST_BATCH}
+        _wait_longer_for_locks()
         for name in state["stages"]:
             if name in state["done"]:
                 continue
