@@ -24,12 +24,15 @@ run: export MOTCUA_ENV ?= development
 run: export MOTCUA_REQUIRE_OTP ?= 0
 run: $(STAMP)
 	mkdir -p var
-	$(BIN)/motcua migrate --noinput
-	$(BIN)/motcua demo --if-empty
-	$(BIN)/motcua schedule
-	$(BIN)/motcua logins
+	@# static files are collected (and compressed) on the other core while the database is
+	@# prepared: first what a visitor needs (units, catalog, logins, a first batch of
+	@# dossiers); the rest of the history loads in the background while the site answers
+	$(BIN)/motcua serve --collect-only & COLLECT=$$!; \
+	  $(BIN)/motcua migrate --noinput && $(BIN)/motcua demo --if-empty --first && \
+	  $(BIN)/motcua schedule && $(BIN)/motcua logins && wait $$COLLECT
 	@echo "Một Cửa đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /admin/, API: /api/docs)"
-	$(BIN)/motcua worker --supervise & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/motcua worker --supervise & WORKER=$$!; $(BIN)/motcua demo --rest & REST=$$!; \
+	  trap "kill $$WORKER $$REST 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/motcua serve --port $(PORT)
 
 ## make test: the whole suite (DATABASE_URL picks the database; SQLite by default)

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "motcua.core.context.site",
                 "motcua.organization.context.roles",
+                "motcua.demo.progress.loading",
             ],
         },
     },

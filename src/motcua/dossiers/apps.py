@@ -14,9 +14,8 @@ class DossiersConfig(AppConfig):
         from motcua.dossiers.models import Dossier
         from motcua.dossiers.services.merger import dossiers_move_to_successor
         from motcua.ledger.subjects import register_required
-        from motcua.organization.services import MERGE_HOOKS
+        from motcua.organization.services import register_merger_handler
 
         register_job("motcua.dossiers.tasks.dossier_warn_due_soon_task", dt.time(7, 0))
         register_required("dossier", Dossier, "code")
-        if dossiers_move_to_successor not in MERGE_HOOKS:  # a merger moves open dossiers
-            MERGE_HOOKS.append(dossiers_move_to_successor)
+        register_merger_handler(dossiers_move_to_successor)  # a merger moves open dossiers

@@ -45,6 +45,9 @@ def _complete(staff: dict) -> bool:
 
 def load(*, rng, stdout, options) -> None:
     count = options.get("dossiers") or (SMALL if options.get("small") else DEFAULT)
+    offset = options.get("dossier_offset", 0)  # dossiers loaded before (receipt numbers go on)
+    # smaller batches hold SQLite's write lock shorter (loading beside a running site)
+    batch_size = options.get("batch") or BATCH
     started = time.monotonic()
     staff = _staff()
     communes = [
@@ -117,11 +120,11 @@ def load(*, rng, stdout, options) -> None:
     odds = Odds()
     consult = next(iter(departments.values()), None)
     made = 0
-    for first in range(0, count, BATCH):
-        if first and first % 1000 == 0:
+    for first in range(0, count, batch_size):
+        if first and first % 1000 < batch_size:
             stdout.write(f"  … {first:,}/{count:,} hồ sơ".replace(",", "."))
         with dossier_batch():
-            for i in range(first, min(first + BATCH, count)):
+            for i in range(first, min(first + batch_size, count)):
                 received = add_working_time(start, arrivals[i])
                 if dept_procs and (not commune_procs or rng.random() < 0.25):
                     procedure, dept = rng.choices(dept_procs, weights=dept_weights)[0]
@@ -147,7 +150,7 @@ def load(*, rng, stdout, options) -> None:
                     )
                 simulate(
                     rng=rng,
-                    n=i + 1,
+                    n=offset + i + 1,
                     procedure=procedure,
                     cast=cast,
                     received_at=received,

@@ -3,6 +3,9 @@ from motcua.ledger.actions import register
 UNIT_CREATED = register("unit.created", "Thành lập đơn vị")
 UNIT_ENDED = register("unit.ended", "Kết thúc hoạt động đơn vị (sáp nhập)")
 UNIT_MERGED_INTO = register("unit.merged_into", "Tiếp nhận đơn vị sáp nhập")
+MERGER_APPLIED = register(
+    "unit.merger_applied", "Chuyển công việc đang giải quyết sang đơn vị kế thừa"
+)
 ROLE_GRANTED = register("staff.role_granted", "Phân quyền cán bộ")
 ROLE_REVOKED = register("staff.role_revoked", "Thu hồi quyền cán bộ")
 ROLE_CHANGED = register("staff.role_changed", "Sửa phân quyền cán bộ")

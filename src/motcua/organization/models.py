@@ -104,6 +104,9 @@ class UnitSuccession(models.Model):
     )
     effective_on = models.DateField(_("ngày hiệu lực"))
     decision = models.CharField(_("văn bản"), max_length=255, blank=True)
+    # when the open work moved to the successor: at the merger when it takes effect that
+    # day or before, else by the daily job once ``effective_on`` arrives (exactly once)
+    applied_at = models.DateTimeField(_("chuyển công việc lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kế thừa đơn vị")

@@ -157,11 +157,14 @@ def units_merge(
             valid_from=effective_on,
             check_permission=False,
         )
+    successions = []
     for unit in locked:
         unit.valid_to = ended_day
         unit.save(update_fields=["valid_to"])
-        UnitSuccession.objects.create(
-            predecessor=unit, successor=into, effective_on=effective_on, decision=decision
+        successions.append(
+            UnitSuccession.objects.create(
+                predecessor=unit, successor=into, effective_on=effective_on, decision=decision
+            )
         )
         event_record(
             subject_type="unit",
@@ -180,16 +183,84 @@ def units_merge(
         payload={"predecessors": [u.code for u in locked], "effective_on": effective_on},
     )
     if effective_on <= timezone.localdate():
-        # open work (dossiers, …) moves to the successor in this same transaction
-        for move in MERGE_HOOKS:
-            move(actor=actor, predecessors=locked, successor=into, effective_on=effective_on)
+        # open work (dossiers, feedback, reform tasks …) moves in this same transaction; a
+        # merger taking effect later moves it when the day comes (``mergers_apply_due``)
+        _apply(actor, successions)
     return into
 
 
-#: apps whose open work belongs to a unit register here (``dossiers``: its open dossiers);
-#: each is called as ``move(actor=, predecessors=, successor=, effective_on=)`` inside the
-#: merger's transaction, and records its own history events.
+#: apps whose open work belongs to a unit register here from their ``AppConfig.ready``
+#: (``register_merger_handler``): each is called as
+#: ``move(actor=, predecessors=, successor=, effective_on=)`` inside the merger's
+#: transaction, records its own history events and returns how many items it moved.
 MERGE_HOOKS: list = []
+
+
+def register_merger_handler(move) -> None:
+    """Let a higher app move its open work when a merger takes effect (idempotent)."""
+    if move not in MERGE_HOOKS:
+        MERGE_HOOKS.append(move)
+
+
+def _hook_name(move) -> str:
+    return f"{move.__module__.split('.')[1]}.{move.__name__}"
+
+
+def _apply(actor, successions: list[UnitSuccession]) -> dict[str, int] | None:
+    """Claim the not yet applied ``successions`` (one successor and date) and move the work.
+
+    The claim is a conditional update, so two runs never move the same merger twice.
+    """
+    now = timezone.now()
+    claimed = [
+        s
+        for s in successions
+        if UnitSuccession.objects.filter(pk=s.pk, applied_at__isnull=True).update(applied_at=now)
+    ]
+    if not claimed:
+        return None
+    first = claimed[0]
+    predecessors = [s.predecessor for s in claimed]
+    moved = {
+        _hook_name(move): move(
+            actor=actor,
+            predecessors=predecessors,
+            successor=first.successor,
+            effective_on=first.effective_on,
+        )
+        for move in MERGE_HOOKS
+    }
+    event_record(
+        subject_type="unit",
+        subject_id=first.successor_id,
+        action=events.MERGER_APPLIED,
+        actor=actor,
+        unit=first.successor,
+        payload={
+            "predecessors": [u.code for u in predecessors],
+            "effective_on": first.effective_on,
+            "moved": moved,
+        },
+    )
+    return moved
+
+
+@transaction.atomic
+def mergers_apply_due(*, actor=None, today: dt.date | None = None) -> int:
+    """Move the open work of every merger whose effective date has come and that has not
+    moved it yet (the daily job; a merger effective on or before the day it is recorded
+    moved its work already). Returns how many mergers (successor and date) were applied."""
+    today = today or timezone.localdate()
+    due = list(
+        UnitSuccession.objects.select_for_update()
+        .filter(applied_at__isnull=True, effective_on__lte=today)
+        .select_related("predecessor", "successor")
+        .order_by("effective_on", "successor_id", "predecessor_id")
+    )
+    groups: dict[tuple, list[UnitSuccession]] = {}
+    for succession in due:
+        groups.setdefault((succession.successor_id, succession.effective_on), []).append(succession)
+    return sum(1 for group in groups.values() if _apply(actor, group) is not None)
 
 
 @transaction.atomic

@@ -147,6 +147,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-collectstatic", action="store_true", help="Không chạy collectstatic"
         )
+        parser.add_argument(
+            "--collect-only",
+            action="store_true",
+            help="Chỉ thu thập tệp tĩnh rồi dừng (make run: song song với nạp dữ liệu mẫu)",
+        )
 
     def handle(self, *args, **options):
         if options["dev"]:
@@ -155,6 +160,8 @@ class Command(BaseCommand):
         os.environ["MOTCUA_STATIC_HASHED"] = "1"  # pages name the hashed, compressed copies
         if not options["no_collectstatic"] and collect_static_if_changed(stdout=self.stdout):
             self.stdout.write("Đã thu thập tệp tĩnh (collectstatic).")
+        if options["collect_only"]:
+            return
         workers = options["workers"] or default_workers()
         self.stdout.write(
             f"gunicorn: http://{options['host']}:{options['port']}/ — "

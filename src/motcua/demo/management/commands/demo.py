@@ -1,4 +1,10 @@
-"""`motcua demo`: load the synthetic demo province (deterministic for a given seed)."""
+"""`motcua demo`: load the synthetic demo province (deterministic for a given seed).
+
+``--first`` loads what the site needs to be used (units, staff, catalog, the work calendar,
+reform plans, a first batch of dossiers, the demo citizen) and records the rest as pending;
+``--rest`` loads the pending history with a progress line per step (``make run`` starts it in
+the background once the site is up; pages show its progress). Without either: everything.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.demo import progress
 from motcua.organization.models import Unit
 
 # Each app may ship ``<app>/demo.py`` with ``load(*, rng, stdout, options)``; they run in
@@ -22,8 +29,51 @@ APP_DEMOS = [
     "motcua.surveys",
     "motcua.feedback",
     "motcua.reporting",
+    "motcua.demo.departments",  # the 2025 mergers: open work moves to the successors
     "motcua.ledger",  # last: seals and publishes the roots of everything above
 ]
+#: before serving: enough to search, log in and work; dossiers beyond FIRST_DOSSIERS wait
+FIRST = ("motcua.workcalendar", "motcua.reform", "motcua.dossiers", "motcua.portal")
+FIRST_DOSSIERS = 250
+REST_CHUNK = 500  # the background's dossiers come in chunks, each a progress step
+#: the background writes in small transactions (SQLite has one writer: the site and the
+#: worker wait seconds, not minutes) and itself waits up to REST_LOCK_WAIT for the lock
+REST_BATCH = 25
+REST_LOCK_WAIT = 300
+DEFAULT_DOSSIERS = 5000
+#: rough share of the background's time per stage (for the progress bar)
+WEIGHTS = {"motcua.dossiers": 10, "motcua.reporting": 2, "motcua.feedback": 2}
+LABELS = {
+    "motcua.dossiers": "hồ sơ",
+    "motcua.payments": "thanh toán",
+    "motcua.surveys": "phiếu khảo sát",
+    "motcua.feedback": "phản ánh, kiến nghị",
+    "motcua.reporting": "báo cáo định kỳ",
+    "motcua.demo.departments": "sắp xếp các sở năm 2025",
+    "motcua.ledger": "niêm phong sổ cái",
+}
+
+
+def _module(name: str):
+    target = name if name.startswith("motcua.demo.") else f"{name}.demo"
+    try:
+        return importlib.import_module(target)
+    except ModuleNotFoundError as error:
+        if error.name != target:
+            raise
+        return None
+
+
+def _wait_longer_for_locks() -> None:
+    """SQLite: this process waits for the write lock instead of failing after 20 s."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        connection.close()
+        connection.settings_dict["OPTIONS"] = {
+            **connection.settings_dict.get("OPTIONS", {}),
+            "timeout": REST_LOCK_WAIT,
+        }
 
 
 class Command(BaseCommand):
@@ -34,10 +84,19 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="bỏ qua nếu đã có dữ liệu")
         parser.add_argument("--small", action="store_true", help="tỉnh thu nhỏ (dùng cho kiểm thử)")
         parser.add_argument("--dossiers", type=int, default=None, help="số hồ sơ mẫu")
+        parser.add_argument(
+            "--first", action="store_true",
+            help="chỉ nạp phần cần để dùng ngay; phần lịch sử còn lại để `--rest` nạp nền",
+        )  # fmt: skip
+        parser.add_argument(
+            "--first-dossiers", type=int, default=FIRST_DOSSIERS,
+            help="số hồ sơ nạp trước khi phục vụ (với --first)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--rest", action="store_true", help="nạp phần lịch sử mẫu còn lại (sau --first)"
+        )
 
     def handle(self, *args, **options):
-        from motcua.demo import province
-
         if getattr(settings, "MOTCUA_ENV", "production") != "development":
             # Demo accounts have published passwords and the demo history is invented:
             # never in a production database.
@@ -46,6 +105,8 @@ class Command(BaseCommand):
                 "tài khoản với mật khẩu công khai và hồ sơ giả lập. Chỉ dùng trong môi trường "
                 "phát triển: đặt MOTCUA_ENV=development (như `make run`)."
             )
+        if options["rest"]:
+            return self._rest()
         if Unit.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu, không nạp tỉnh mẫu.")
@@ -58,22 +119,89 @@ class Command(BaseCommand):
                 f"{settings.DATABASES['default']['NAME']}, rồi `motcua migrate`) và chạy lại "
                 "`motcua demo --dossiers N`."
             )
+        self._load(options)
+
+    def _load(self, options) -> None:
+        from motcua.demo import province
+
         started = time.monotonic()
-        rng = random.Random(options["seed"])
         stage = time.monotonic()
-        province.load(rng=rng, stdout=self.stdout, options=options)
+        province.load(rng=random.Random(options["seed"]), stdout=self.stdout, options=options)
         self._stage("đơn vị, cán bộ, danh mục thủ tục", stage)
-        for name in APP_DEMOS:
-            try:
-                module = importlib.import_module(f"{name}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{name}.demo":
-                    raise
-                continue
-            stage = time.monotonic()
-            module.load(rng=random.Random(options["seed"]), stdout=self.stdout, options=options)
-            self._stage(name.rsplit(".", 1)[-1], stage)
+        count = options["dossiers"] or (30 if options["small"] else DEFAULT_DOSSIERS)
+        first = min(count, options["first_dossiers"]) if options["first"] else count
+        for name in FIRST if options["first"] else APP_DEMOS:
+            extra = {"dossiers": first} if name == "motcua.dossiers" else {}
+            self._run(name, options, **extra)
+        if options["first"]:
+            stages = [n for n in APP_DEMOS if n not in FIRST]
+            if count > first:
+                stages.insert(0, "motcua.dossiers")
+            progress.write(
+                {
+                    "seed": options["seed"], "small": options["small"], "stages": stages,
+                    "done": [], "dossiers_loaded": first, "dossiers_total": count,
+                    "weights": WEIGHTS, "finished": None, "current": None,
+                }
+            )  # fmt: skip
+            self.stdout.write(
+                f"Đã nạp phần đầu tỉnh mẫu trong {time.monotonic() - started:.1f} giây; "
+                f"phần lịch sử còn lại ({', '.join(LABELS.get(s, s) for s in stages)}) "
+                "được nạp nền bằng `motcua demo --rest`."
+            )
+            return
         self.stdout.write(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")
+
+    def _rest(self) -> None:
+        state = progress.read()
+        if state is None or state.get("finished") is not None:
+            self.stdout.write("Không còn phần dữ liệu mẫu nào chờ nạp.")
+            return
+        started = time.monotonic()
+        options = {"seed": state["seed"], "small": state["small"], "batch": REST_BATCH}
+        _wait_longer_for_locks()
+        for name in state["stages"]:
+            if name in state["done"]:
+                continue
+            state.update(current=name, label=LABELS.get(name, name.rsplit(".", 1)[-1]))
+            if name == "motcua.dossiers":
+                self._rest_dossiers(state, options)
+            else:
+                state.update(current_done=0, current_total=0)
+                progress.write(state)
+                self._run(name, options)
+            state["done"].append(name)
+            progress.write(state)
+            self.stdout.write(f"  [nạp nền {progress.percent(state):3d} %] xong {state['label']}")
+        state.update(current=None, finished=time.time())
+        progress.write(state)
+        self.stdout.write(f"Đã nạp xong lịch sử mẫu trong {time.monotonic() - started:.1f} giây.")
+
+    def _rest_dossiers(self, state, options) -> None:
+        """The dossiers beyond the first batch, chunk by chunk (each chunk commits)."""
+        total = state["dossiers_total"]
+        while state["dossiers_loaded"] < total:
+            chunk = min(REST_CHUNK, total - state["dossiers_loaded"])
+            done = state["dossiers_loaded"]
+            state.update(current_done=done, current_total=total)
+            state["label"] = f"hồ sơ {done:,}/{total:,}".replace(",", ".")
+            progress.write(state)
+            self._run(
+                "motcua.dossiers", options, dossiers=chunk, dossier_offset=done,
+                seed=options["seed"] + done,
+            )  # fmt: skip
+            state["dossiers_loaded"] = done + chunk
+            progress.write(state)
+        state["label"] = LABELS["motcua.dossiers"]
+
+    def _run(self, name: str, options, seed: int | None = None, **extra) -> None:
+        module = _module(name)
+        if module is None:
+            return
+        stage = time.monotonic()
+        rng = random.Random(options["seed"] if seed is None else seed)
+        module.load(rng=rng, stdout=self.stdout, options={**options, **extra})
+        self._stage(name.rsplit(".", 1)[-1], stage)
 
     def _stage(self, what: str, since: float) -> None:
         """Each stage says how long it took, as it ends (no silent minutes)."""
