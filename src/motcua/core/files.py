@@ -166,7 +166,7 @@ def check_content(
             raise InvalidInput(
                 f"Tệp «{label}» chứa macro hoặc đối tượng nhúng (như tệp .docm): không được "
                 "phép. Hãy lưu lại thành tệp Word .docx thông thường.",
-                code="file_type",
+                code=CoreError.FILE_TYPE,
                 component=label,
             )
         if problem is None:

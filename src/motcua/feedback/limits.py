@@ -13,12 +13,13 @@ from django.conf import settings
 
 from motcua.core.errors import DomainError
 from motcua.core.throttle import over_limit
+from motcua.feedback.errors import FeedbackError
 
 DEFAULTS = {"intake": 5, "window_minutes": 60}
 
 
 class TooManyRequests(DomainError):
-    code = "rate_limited"
+    code = FeedbackError.RATE_LIMITED
     status = 429
     default_message = "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau."
 
