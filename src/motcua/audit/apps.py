@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -9,3 +11,10 @@ class AuditConfig(AppConfig):
     name = "motcua.audit"
     label = "audit"
     verbose_name = "Kiểm tra toàn vẹn hồ sơ"
+
+    def ready(self) -> None:
+        from motcua.core.schedule import register_job
+
+        # the ledger seals every 10 minutes; findings follow the sealed events
+        register_job("motcua.audit.tasks.findings_refresh_task", dt.timedelta(minutes=10))
+        register_job("motcua.audit.tasks.findings_rebuild_task", dt.time(2, 0))

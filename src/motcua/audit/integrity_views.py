@@ -11,10 +11,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from motcua.audit import integrity
+from motcua.audit import integrity, selectors
+from motcua.audit.errors import AuditError
+from motcua.audit.excel import findings_workbook
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.pagination import paginate
 from motcua.core.parsing import parse_date
+from motcua.ledger import actions
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role, units_of
 
@@ -26,6 +29,20 @@ def _links(code: str) -> dict[str, str]:
         "dossier_url": reverse("dossiers:detail", args=[code]),
         "timeline_url": reverse("audit:dossier") + "?" + urlencode({"code": code}),
     }
+
+
+def _cited(events: list[dict]) -> list[dict]:
+    from motcua.audit.integrity import parse_time
+
+    return [
+        {
+            "seq": e.get("seq"),
+            "action": e.get("action", ""),
+            "label": actions.label(e.get("action", "")),
+            "at": parse_time(e.get("at")),
+        }
+        for e in events
+    ]
 
 
 def findings_for(
@@ -41,21 +58,13 @@ def findings_for(
     if unit_code:
         unit = Unit.objects.filter(code=unit_code.strip()).first()
         if unit is None:
-            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code="unit_not_found")
+            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code=AuditError.UNIT_NOT_FOUND)
     require_role(user, ROLES, unit)
     filters = {"kind": kind or None, "date_from": date_from, "date_to": date_to}
     if unit is not None or user.is_superuser:
-        found = integrity.findings_list(unit=unit, **filters)
+        found = selectors.findings_list(unit=unit, **filters)
     else:
-        scopes = {u.pk: u for u in units_of(user, ROLES)}
-        found, seen = [], set()
-        for scope in scopes.values():
-            for finding in integrity.findings_list(unit=scope, **filters):
-                key = (finding.kind, finding.code, finding.seq)
-                if key not in seen:
-                    seen.add(key)
-                    found.append(finding)
-        found.sort(key=lambda f: (f.at, f.code, f.seq), reverse=True)
+        found = selectors.findings_list(units=list(units_of(user, ROLES)), **filters)
     return [
         {
             "kind": f.kind,
@@ -67,6 +76,7 @@ def findings_for(
             "seq": f.seq,
             "actor_label": f.actor_label,
             "detail": f.detail,
+            "events": _cited(f.events),
             **_links(f.code),
         }
         for f in found
@@ -105,6 +115,7 @@ def findings_page(request):
         "page": paginate(request, rows),
         "errors": errors,
         "kinds": integrity.Kind.choices,
+        "as_of": selectors.findings_as_of(),
         "query": request.GET,
         "export_query": request.GET.urlencode(),
         "thresholds": {
@@ -124,7 +135,7 @@ def findings_excel(request):
     filters, errors = _filters(request)
     try:
         if errors:
-            raise InvalidInput(" ".join(errors), code="date_invalid")
+            raise InvalidInput(" ".join(errors), code=AuditError.DATE_INVALID)
         rows = findings_for(request.user, **filters)
     except DomainError as error:
         return HttpResponse(error.message, status=error.status, content_type="text/plain")
@@ -138,11 +149,16 @@ def findings_excel(request):
             unit_id=r["unit_id"],
             unit_name=r["unit_name"],
             actor_label=r["actor_label"],
+            events=[
+                {"seq": e["seq"], "action": e["action"], "at": e["at"].isoformat()}
+                for e in r["events"]
+                if e["at"] is not None
+            ],
         )
         for r in rows
     ]
     response = HttpResponse(
-        integrity.findings_workbook(found),
+        findings_workbook(found),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="phat-hien-cap-nhat-khong.xlsx"'

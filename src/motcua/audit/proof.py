@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from motcua.audit.errors import AuditError
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.core.throttle import lookup_guard
 from motcua.ledger.proof import subject_proof
@@ -122,7 +123,7 @@ def dossier_proof(
             ):
                 if is_officer(user) and dossier is not None:
                     raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
-                raise NotFound(NOT_FOUND_MESSAGE, code="proof_not_found")
+                raise NotFound(NOT_FOUND_MESSAGE, code=AuditError.PROOF_NOT_FOUND)
     proof = subject_proof(subject_type="dossier", subject_id=dossier.code)
     proof["subject"]["code"] = dossier.code
     return redact(proof, applicant_name=dossier.applicant_name, officer=officer)

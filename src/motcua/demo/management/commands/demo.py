@@ -22,6 +22,7 @@ APP_DEMOS = [
     "motcua.surveys",
     "motcua.feedback",
     "motcua.reporting",
+    "motcua.audit",  # plants a few irregularities of each kind the khống detector finds
     "motcua.ledger",  # last: seals and publishes the roots of everything above
 ]
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--dossiers", type=int, default=None, help="số hồ sơ mẫu")
 
     def handle(self, *args, **options):
+        from motcua.audit.services import findings_refresh
         from motcua.demo import province
 
         if getattr(settings, "MOTCUA_ENV", "production") != "development":
@@ -73,6 +75,9 @@ class Command(BaseCommand):
             stage = time.monotonic()
             module.load(rng=random.Random(options["seed"]), stdout=self.stdout, options=options)
             self._stage(name.rsplit(".", 1)[-1], stage)
+        stage = time.monotonic()
+        findings_refresh()  # the inspector's report, from the sealed history
+        self._stage("dấu hiệu cập nhật khống", stage)
         self.stdout.write(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")
 
     def _stage(self, what: str, since: float) -> None:
