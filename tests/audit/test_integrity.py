@@ -11,8 +11,8 @@ from django.test import Client
 from ninja.testing import TestClient
 from openpyxl import load_workbook
 
-from motcua.audit.api import integrity_router
 from motcua.audit import selectors
+from motcua.audit.api import integrity_router
 from motcua.audit.errors import AuditError
 from motcua.audit.integrity import Kind, parse_time
 from motcua.audit.integrity_views import findings_for

@@ -162,16 +162,18 @@ def _plant(p: _Plant, start: dt.datetime) -> None:
         p.whole(at(i), step_after=dt.timedelta(seconds=20))
     for i in range(PLANTED[Kind.NOT_RETURNED]):  # resolved, never handed to the applicant
         p.whole(at(2 + i), returned=False)
-    for i in range(PLANTED[Kind.CATCH_UP]):  # a paper hand-over entered a day later
-        d = p.whole(at(4 + i))
-        services.dossier_record_late_entry(
-            actor=p.staff[Role.DESK_OFFICER],
+    for i in range(PLANTED[Kind.CATCH_UP]):  # a paper hand-over entered hours later
+        t = at(4 + i)
+        d = p.to_leader(p.receive(t), t)
+        d = services.dossier_record_late_entry(
+            actor=p.staff[Role.UNIT_LEADER],
             dossier=d,
-            occurred_at=at(4 + i) + dt.timedelta(hours=7),
+            occurred_at=t + dt.timedelta(minutes=90),
             description="Bàn giao hồ sơ giấy cho bộ phận chuyên môn",
             reason="Mất điện, hệ thống không truy cập được",
-            at=at(5 + i) + dt.timedelta(hours=1),
+            at=t + dt.timedelta(hours=5, minutes=30),
         )
+        p.give_back(p.approve(d, t + dt.timedelta(hours=7)), t + dt.timedelta(hours=9))
     for i in range(PLANTED[Kind.REPEATED_REAPPOINTMENT]):  # a second apology
         t = at(6 + i)
         d = p.to_leader(p.receive(t), t)
