@@ -49,7 +49,7 @@ def _rows(codes: Iterable[str]) -> dict[str, dict]:
         for row in Dossier.objects.filter(code__in=chunk).values(
             "code", "competent_unit_id", "result_file"
         ):
-            rows[row["code"]] = row
+            rows[row["code"]] = dict(row)
     return rows
 
 
@@ -118,7 +118,11 @@ def _move_bursts(codes: list[str], rows: dict[str, dict]) -> None:
     bursts = IntegrityFinding.objects.filter(kind=integrity.Kind.DEADLINE_BURST)
     for unit_id, group in by_unit.items():
         for chunk in _chunks(group):
-            bursts.filter(code__in=chunk).exclude(unit_id=unit_id).update(unit_id=unit_id)
+            moved = bursts.filter(code__in=chunk)
+            if unit_id is None:
+                moved.exclude(unit__isnull=True).update(unit=None)
+            else:
+                moved.exclude(unit_id=unit_id).update(unit_id=unit_id)
 
 
 def _sealed_head() -> int:
