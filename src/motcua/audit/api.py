@@ -78,6 +78,11 @@ class FindingOut(Schema):
     actor_label: str
     detail: str
     events: list[CitedEventOut] = Field(description="Các sự kiện làm căn cứ cho phát hiện")
+    imported: dict[str, Any] | None = Field(
+        None,
+        description="Lịch sử hồ sơ được nhập từ hệ thống cũ (lần nhập, tệp nguồn, SHA-256, "
+        "sự kiện sổ cái của lô nhập); thời điểm các sự kiện là thời điểm của hệ thống cũ",
+    )
     dossier_url: str
     timeline_url: str
 

@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from motcua.audit import integrity
@@ -107,21 +108,23 @@ class _Plant:
         """An event appended to the ledger without the dossier services (their checks
         would refuse it): the dossier's row does not change."""
         due = timezone.localtime(d.due_at).isoformat() if d.due_at else None
-        event_record(
-            subject_type=ev.SUBJECT,
-            subject_id=d.code,
-            action=action,
-            actor=self.staff[Role.UNIT_LEADER],
-            unit=self.commune,
-            payload={
-                "status_from": d.status,
-                "status_to": d.status,
-                "due_before": due,
-                "due_after": due,
-                **payload,
-            },
-            at=t,
-        )
+        with transaction.atomic():  # the dossier row is locked, as a service would
+            Dossier.objects.select_for_update().filter(pk=d.pk).exists()
+            event_record(
+                subject_type=ev.SUBJECT,
+                subject_id=d.code,
+                action=action,
+                actor=self.staff[Role.UNIT_LEADER],
+                unit=self.commune,
+                payload={
+                    "status_from": d.status,
+                    "status_to": d.status,
+                    "due_before": due,
+                    "due_after": due,
+                    **payload,
+                },
+                at=t,
+            )
 
 
 def _cast(rng):
@@ -218,7 +221,8 @@ def load(*, rng, stdout, options) -> None:
         stdout.write("  Dấu hiệu khống mẫu: chưa có xã đủ cán bộ và thủ tục, bỏ qua.")
         return
     start = timezone.now() - dt.timedelta(days=60)
-    _plant(plant, start)
+    with transaction.atomic():
+        _plant(plant, start)
     stdout.write(
         f"  Dấu hiệu khống mẫu: {sum(PLANTED.values())} hồ sơ tại {plant.commune.name} "
         f"({plant.procedure.code}), mỗi loại phát hiện vài hồ sơ."

@@ -40,6 +40,7 @@ def findings_workbook(findings: list[Finding]) -> bytes:
             "Người thực hiện",
             "Chi tiết",
             "Sự kiện căn cứ",
+            "Nguồn lịch sử",
         ]
     )
     for cell in sheet[1]:
@@ -55,10 +56,14 @@ def findings_workbook(findings: list[Finding]) -> bytes:
                 f.actor_label,
                 f.detail,
                 cited_text(f),
+                f"Nhập từ hệ thống cũ: tệp {f.imported.get('file')} (SHA-256 "
+                f"{f.imported.get('sha256')}), lần nhập {f.imported.get('run')}"
+                if f.imported
+                else "Xử lý trên hệ thống",
             ]
         )
         sheet.cell(row=sheet.max_row, column=4).number_format = "dd/mm/yyyy hh:mm"
-    for column, width in zip("ABCDEFGH", (38, 30, 36, 18, 10, 24, 70, 70), strict=True):
+    for column, width in zip("ABCDEFGHI", (38, 30, 36, 18, 10, 24, 70, 70, 50), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

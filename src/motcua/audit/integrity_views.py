@@ -77,6 +77,7 @@ def findings_for(
             "actor_label": f.actor_label,
             "detail": f.detail,
             "events": _cited(f.events),
+            "imported": f.imported,
             **_links(f.code),
         }
         for f in found
@@ -149,6 +150,7 @@ def findings_excel(request):
             unit_id=r["unit_id"],
             unit_name=r["unit_name"],
             actor_label=r["actor_label"],
+            imported=r["imported"],
             events=[
                 {"seq": e["seq"], "action": e["action"], "at": e["at"].isoformat()}
                 for e in r["events"]

@@ -25,6 +25,8 @@ class IntegrityFinding(models.Model):
     actor_label = models.CharField(_("người thực hiện"), max_length=200, blank=True)
     detail = models.TextField(_("chi tiết"))
     events = models.JSONField(_("sự kiện căn cứ"), default=list)
+    #: the dossier's history came from an import (``provenance``): run, file, SHA-256, event
+    imported = models.JSONField(_("nhập từ hệ thống cũ"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phát hiện cập nhật khống")

@@ -61,6 +61,7 @@ def findings_list(
             actor_label=r.actor_label,
             events=r.events,
             shown_from=r.shown_from,
+            imported=r.imported,
         )
         for r in rows
     ]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from motcua.audit import events, integrity
 from motcua.audit.models import FindingsWatermark, IntegrityFinding
+from motcua.audit.provenance import provenance
 from motcua.ledger.models import Event, Seal
 from motcua.ledger.services import event_record
 
@@ -91,6 +92,7 @@ def _bursts(new: list[Event], upto: int) -> list[integrity.Finding]:
 
 
 def _store(found: list[integrity.Finding], rows: dict[str, dict], now) -> int:
+    imported = provenance({f.code for f in found})
     objects = [
         IntegrityFinding(
             kind=f.kind,
@@ -102,6 +104,7 @@ def _store(found: list[integrity.Finding], rows: dict[str, dict], now) -> int:
             actor_label=f.actor_label[:200],
             detail=f.detail,
             events=f.events,
+            imported=imported.get(f.code),
         )
         for f in found
     ]
