@@ -39,6 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from motcua.audit.services import findings_refresh
         from motcua.demo import province
+        from motcua.ledger.services import ledger_seal
 
         if getattr(settings, "MOTCUA_ENV", "production") != "development":
             # Demo accounts have published passwords and the demo history is invented:
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             self._stage(name.rsplit(".", 1)[-1], stage)
         stage = time.monotonic()
         findings_refresh()  # the inspector's report, from the sealed history
+        ledger_seal()  # and the refresh's own event, so the demo ends fully sealed
         self._stage("dấu hiệu cập nhật khống", stage)
         self.stdout.write(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")
 
