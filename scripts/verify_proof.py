@@ -359,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     subject = proof.get("subject", {})
     events = len(proof.get("events", []))
     print(f"Đối tượng: {subject.get('type')} {subject.get('id')} — {events} sự kiện")
+    history = subject.get("history") or {}
+    if history.get("source") == "import":
+        print(
+            f"  lịch sử nhập từ hệ thống cũ: tệp {history.get('file')}, SHA-256 "
+            f"{history.get('sha256')}, lần nhập {history.get('run')} (thời điểm theo hệ thống cũ)"
+        )
     for note in notes:
         print(f"  lưu ý: {note}")
     if problems:

@@ -11,18 +11,30 @@ from django.test import Client
 from ninja.testing import TestClient
 from openpyxl import load_workbook
 
+from motcua.audit import selectors
 from motcua.audit.api import integrity_router
-from motcua.audit.integrity import Kind, findings_list
+from motcua.audit.errors import AuditError
+from motcua.audit.integrity import Kind, parse_time
 from motcua.audit.integrity_views import findings_for
-from motcua.core.errors import PermissionDenied
+from motcua.audit.services import findings_refresh
+from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.dossiers import services
+from motcua.dossiers.models import Dossier
 from motcua.ledger.actions import register
-from motcua.ledger.services import event_record
+from motcua.ledger.services import event_record, ledger_seal
 from motcua.organization.models import Role
 from motcua.organization.services import api_token_create
 from tests.dossiers.conftest import at, receive, to_specialist, world  # noqa: F401
 
 LATE_ENTRY = register("test.late_entry", "Nhập bù (kiểm thử)")
+UPLOAD = register("test.result_uploaded", "Tải lên tệp kết quả (kiểm thử)")
+
+
+def findings_list(**filters):
+    """The stored findings, brought up to the ledger's events first (sealed, then read)."""
+    ledger_seal()
+    findings_refresh()
+    return selectors.findings_list(**filters)
 
 
 @pytest.fixture(autouse=True)
@@ -63,12 +75,27 @@ def histories(world, settings):  # noqa: F811
         next_assignee=world.leader,
         at=at(0, 9) + dt.timedelta(seconds=20),
     )
-    # resolved, never returned; its result file stored long after the resolution
+    # resolved, never returned; a new result file recorded two days after the resolution
     late_file = to_specialist(world, receive(world, at(0, 8, 10)), at(0, 9, 10))
-    made["late_file"] = _approve(world, late_file, at(1, 9), file="ket-qua/sau.pdf")
-    stored = settings.MEDIA_ROOT / "ket-qua" / "sau.pdf"
-    stored.parent.mkdir(parents=True)
-    stored.write_bytes(b"%PDF-1.4")  # written now: months after the resolution in March
+    late_file = _approve(world, late_file, at(1, 9), file="ket-qua/truoc.pdf")
+    with transaction.atomic():
+        event_record(
+            subject_type="dossier",
+            subject_id=late_file.code,
+            action=UPLOAD,
+            actor=world.leader,
+            payload={"file": "ket-qua/sau.pdf"},
+            at=at(3, 11),
+        )
+    Dossier.objects.filter(pk=late_file.pk).update(result_file="ket-qua/sau.pdf")
+    made["late_file"] = late_file
+    # the result file swapped in the row with no event at all (outside the platform)
+    swapped = to_specialist(world, receive(world, at(0, 8, 15)), at(0, 9, 15))
+    swapped = _approve(world, swapped, at(1, 9, 5), file="ket-qua/goc.pdf")
+    made["swapped"] = services.dossier_return_result(
+        actor=world.desk, dossier=swapped, method="desk", received_by="Lê Thị B", at=at(1, 15)
+    )
+    Dossier.objects.filter(pk=swapped.pk).update(result_file="ket-qua/thay.pdf")
     # two apologies and a catch-up entry, recorded as an import of old data would
     twice = receive(world, at(0, 8, 20))
     with transaction.atomic():
@@ -99,10 +126,16 @@ def histories(world, settings):  # noqa: F811
     made["burst"] = burst
     # clean: worked at a human pace, returned
     clean = to_specialist(world, receive(world, at(0, 8, 40)), at(0, 9, 40))
-    clean = _approve(world, clean, at(1, 10), file="ket-qua/khong-co.pdf")
+    clean = _approve(world, clean, at(1, 10), file="ket-qua/moi-luu.pdf")
     made["clean"] = services.dossier_return_result(
         actor=world.desk, dossier=clean, method="desk", received_by="Nguyễn Văn An", at=at(1, 15)
     )
+    # its file written to disk now, months after March: a file's time on disk proves nothing
+    stored = settings.MEDIA_ROOT / "ket-qua" / "moi-luu.pdf"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"%PDF-1.4")
+    ledger_seal()
+    findings_refresh()
     return made
 
 
@@ -119,7 +152,7 @@ def test_each_pattern_is_found_and_the_clean_dossier_is_not(histories):
     kinds = _by_kind(found)
     # then
     assert histories["quick"].code in kinds[Kind.STEP_IN_SECONDS]
-    assert histories["late_file"].code in kinds[Kind.RESULT_FILE_LATE]
+    assert kinds[Kind.RESULT_FILE_LATE] == {histories["late_file"].code, histories["swapped"].code}
     assert histories["late_file"].code in kinds[Kind.NOT_RETURNED]
     assert kinds[Kind.REPEATED_REAPPOINTMENT] == {histories["twice"].code}
     assert kinds[Kind.CATCH_UP] == {histories["twice"].code}
@@ -127,6 +160,25 @@ def test_each_pattern_is_found_and_the_clean_dossier_is_not(histories):
     assert all(histories["clean"].code not in codes for codes in kinds.values())
     quick = next(f for f in found if f.kind == Kind.STEP_IN_SECONDS)
     assert "20 giây" in quick.detail and quick.unit_name == "UBND xã Số Một"
+    # each finding cites the events it rests on, with the times the ledger recorded
+    assert [(e["seq"], e["action"]) for e in quick.events] == [
+        (quick.seq - 1, "dossier.self_assigned"),
+        (quick.seq, "dossier.step_completed"),
+    ]
+    late = next(
+        f
+        for f in found
+        if f.kind == Kind.RESULT_FILE_LATE and f.code == histories["late_file"].code
+    )
+    assert "2 ngày 1 giờ sau khi giải quyết" in late.detail
+    assert [e["action"] for e in late.events] == ["dossier.approved", UPLOAD]
+    assert parse_time(late.events[1]["at"]) == at(3, 11)
+    swapped = next(
+        f for f in found if f.kind == Kind.RESULT_FILE_LATE and f.code == histories["swapped"].code
+    )
+    assert "ngoài hệ thống" in swapped.detail and "ket-qua/thay.pdf" in swapped.detail
+    twice = [f for f in found if f.kind == Kind.REPEATED_REAPPOINTMENT]
+    assert [len(f.events) for f in twice] == [2]
 
 
 def test_not_returned_waits_for_the_threshold(histories):
@@ -148,6 +200,23 @@ def test_result_recorded_without_a_document_is_found(world):  # noqa: F811
     found = findings_list(kind=Kind.RESULT_WITHOUT_DOCUMENT)
     assert [(f.code, f.seq) for f in found] == [(dossier.code, 2)]
     assert "số văn bản và tệp" in found[0].detail
+    [cited] = found[0].events
+    assert (cited["seq"], cited["action"], parse_time(cited["at"])) == (
+        2,
+        "dossier.approved",
+        at(0, 9),
+    )
+
+
+def test_filter_errors_carry_the_audit_codes(histories):
+    with pytest.raises(InvalidInput) as kind:
+        selectors.findings_list(kind="khong-co")
+    with pytest.raises(InvalidInput) as dates:
+        selectors.findings_list(date_from=at(2).date(), date_to=at(1).date())
+    assert (kind.value.code, dates.value.code) == (
+        AuditError.FINDING_KIND_INVALID,
+        AuditError.DATE_RANGE_INVALID,
+    )
 
 
 def test_filters_by_kind_unit_and_dates(histories, world):  # noqa: F811
@@ -208,6 +277,9 @@ def test_page_and_excel_for_inspectors(histories, inspector, world):  # noqa: F8
     codes = {r[1] for r in rows[1:]}
     assert histories["quick"].code in codes and histories["clean"].code not in codes
     assert isinstance(rows[1][3], dt.datetime)
+    assert rows[0][7] == "Sự kiện căn cứ"
+    quick = next(r for r in rows[1:] if r[1] == histories["quick"].code)
+    assert "Cán bộ nhận xử lý" in quick[7] and "Hoàn thành bước xử lý" in quick[7]
 
 
 def test_findings_are_served_at_api_integrity(histories, inspector):

@@ -62,7 +62,12 @@ def test_applicant_gets_events_with_inclusion_proofs(processed):
     # then
     assert status == 200
     assert proof["format"] == "motcua-ledger-proof/1"
-    assert proof["subject"] == {"type": "dossier", "id": processed.code, "code": processed.code}
+    assert proof["subject"] == {
+        "type": "dossier",
+        "id": processed.code,
+        "code": processed.code,
+        "history": {"source": "live"},  # worked on this platform, not imported
+    }
     seqs = [e["canonical"]["seq"] for e in proof["events"]]
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 3
     roots = {r["day"]: r for r in proof["roots"]}

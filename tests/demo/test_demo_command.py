@@ -6,8 +6,11 @@ import re
 import pytest
 from django.core.management import call_command
 
+from motcua.audit.demo import PLANTED
 from motcua.dossiers.models import Dossier
 from motcua.ledger.models import DailyRoot, Event, Seal, VerifyRun
+
+PLANTED_TOTAL = sum(PLANTED.values())  # the khống leads the demo plants
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("development")]
 
@@ -17,7 +20,7 @@ def test_the_small_demo_province_ends_sealed_published_and_verified(client, sett
     settings.MEDIA_ROOT = tmp_path / "media"
     out = io.StringIO()
     call_command("demo", "--small", "--dossiers", "60", stdout=out)
-    assert Dossier.objects.count() == 60 + 3  # and the demo citizen's three
+    assert Dossier.objects.count() == 60 + 3 + PLANTED_TOTAL  # citizen's three, planted leads
     assert Seal.objects.count() == Event.objects.count() > 60
     assert DailyRoot.objects.exists()
     assert VerifyRun.objects.get().ok
@@ -65,4 +68,4 @@ def test_a_second_demo_on_a_loaded_database_is_refused_with_what_to_do(settings,
     assert "không nạp tỉnh mẫu" in skipped.getvalue()
     with pytest.raises(CommandError, match="cơ sở dữ liệu trống"):
         call_command("demo", "--dossiers", "100", stdout=io.StringIO())
-    assert Dossier.objects.count() == 5 + 3
+    assert Dossier.objects.count() == 5 + 3 + PLANTED_TOTAL

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from motcua.audit import integrity
+from motcua.audit import selectors
 from motcua.dossiers.models import Dossier
 from motcua.organization.models import Role, StaffRole, UnitKind
 
@@ -27,8 +27,8 @@ def test_the_demo_inspector_sees_every_communes_findings(client, demo):
     assert role.unit.parent_id is None  # the province: everything is below it
     client.force_login(inspector)
     # the whole province's findings, as the integrity module computes them
-    everything = {(f.kind, f.code, f.seq) for f in integrity.findings_list()}
-    communes = {f.code for f in integrity.findings_list() if f.unit_id is not None} & set(
+    everything = {(f.kind, f.code, f.seq) for f in selectors.findings_list()}
+    communes = {f.code for f in selectors.findings_list() if f.unit_id is not None} & set(
         Dossier.objects.filter(competent_unit__kind=UnitKind.COMMUNE).values_list("code", flat=True)
     )
     assert everything and communes  # the demo has findings, some at communes

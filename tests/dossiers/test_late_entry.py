@@ -3,10 +3,13 @@ every such entry is flagged for inspectors."""
 
 import pytest
 
-from motcua.audit.integrity import Kind, findings_list
+from motcua.audit.integrity import Kind
+from motcua.audit.selectors import findings_list
+from motcua.audit.services import findings_refresh
 from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.dossiers import services
 from motcua.ledger.models import Event
+from motcua.ledger.services import ledger_seal
 from tests.dossiers.conftest import at, receive, to_specialist
 
 
@@ -30,7 +33,9 @@ def test_late_entry_records_server_time_claimed_time_and_reason(world):
     assert event.at == at(0, 14)
     assert event.payload["occurred_at"].startswith("2026-03-02T10:00")
     assert event.payload["reason"] == "Mất kết nối mạng từ 9 giờ đến 11 giờ"
-    # and inspectors see it flagged
+    # and inspectors see it flagged (once sealed and the stored findings refreshed)
+    ledger_seal()
+    findings_refresh()
     flagged = [f for f in findings_list(kind=Kind.CATCH_UP, now=at(1, 8)) if f.code == dossier.code]
     assert len(flagged) == 1
     assert "Mất kết nối mạng" in flagged[0].detail

@@ -60,6 +60,13 @@ def dossier_proof_get(request, code: str):
 integrity_router = Router(tags=["Kiểm tra dấu hiệu cập nhật khống (thanh tra)"])
 
 
+class CitedEventOut(Schema):
+    seq: int = Field(description="Thứ tự sự kiện trong lịch sử hồ sơ")
+    action: str = Field(description="Mã hành động")
+    label: str
+    at: dt.datetime | None = Field(description="Thời điểm sổ cái ghi nhận")
+
+
 class FindingOut(Schema):
     kind: str = Field(description="Loại phát hiện")
     kind_label: str
@@ -70,6 +77,12 @@ class FindingOut(Schema):
     seq: int = Field(description="Thứ tự sự kiện trong lịch sử hồ sơ")
     actor_label: str
     detail: str
+    events: list[CitedEventOut] = Field(description="Các sự kiện làm căn cứ cho phát hiện")
+    imported: dict[str, Any] | None = Field(
+        None,
+        description="Lịch sử hồ sơ được nhập từ hệ thống cũ (lần nhập, tệp nguồn, SHA-256, "
+        "sự kiện sổ cái của lô nhập); thời điểm các sự kiện là thời điểm của hệ thống cũ",
+    )
     dossier_url: str
     timeline_url: str
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -11,6 +13,12 @@ class AuditConfig(AppConfig):
     verbose_name = "Kiểm tra toàn vẹn hồ sơ"
 
     def ready(self) -> None:
-        from motcua.audit import services
+        from motcua.core.schedule import register_job
 
-        services.register()
+        # the ledger seals every 10 minutes; findings follow the sealed events
+        register_job("motcua.audit.tasks.findings_refresh_task", dt.timedelta(minutes=10))
+        register_job("motcua.audit.tasks.findings_rebuild_task", dt.time(2, 0))
+
+        from motcua.audit import jobs
+
+        jobs.register()  # the findings Excel as a background job with a progress bar

@@ -11,11 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.audit import integrity, services
+from motcua.audit import integrity, jobs, selectors
+from motcua.audit.errors import AuditError
+from motcua.audit.excel import findings_workbook
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.pagination import paginate
 from motcua.core.parsing import parse_date
 from motcua.core.selectors import job_for, job_status
+from motcua.ledger import actions
 from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import require_role, units_of
 
@@ -29,13 +32,27 @@ def _links(code: str) -> dict[str, str]:
     }
 
 
+def _cited(events: list[dict]) -> list[dict]:
+    from motcua.audit.integrity import parse_time
+
+    return [
+        {
+            "seq": e.get("seq"),
+            "action": e.get("action", ""),
+            "label": actions.label(e.get("action", "")),
+            "at": parse_time(e.get("at")),
+        }
+        for e in events
+    ]
+
+
 def scope_check(user, unit_code: str | None) -> Unit | None:
     """The unit asked for (None: all the user's units), once the user may read its findings."""
     unit = None
     if unit_code:
         unit = Unit.objects.filter(code=unit_code.strip()).first()
         if unit is None:
-            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code="unit_not_found")
+            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code=AuditError.UNIT_NOT_FOUND)
     require_role(user, ROLES, unit)
     return unit
 
@@ -52,17 +69,9 @@ def findings_for(
     unit = scope_check(user, unit_code)
     filters = {"kind": kind or None, "date_from": date_from, "date_to": date_to}
     if unit is not None or user.is_superuser:
-        found = integrity.findings_list(unit=unit, **filters)
+        found = selectors.findings_list(unit=unit, **filters)
     else:
-        scopes = {u.pk: u for u in units_of(user, ROLES)}
-        found, seen = [], set()
-        for scope in scopes.values():
-            for finding in integrity.findings_list(unit=scope, **filters):
-                key = (finding.kind, finding.code, finding.seq)
-                if key not in seen:
-                    seen.add(key)
-                    found.append(finding)
-        found.sort(key=lambda f: (f.at, f.code, f.seq), reverse=True)
+        found = selectors.findings_list(units=list(units_of(user, ROLES)), **filters)
     return [
         {
             "kind": f.kind,
@@ -74,6 +83,8 @@ def findings_for(
             "seq": f.seq,
             "actor_label": f.actor_label,
             "detail": f.detail,
+            "events": _cited(f.events),
+            "imported": f.imported,
             **_links(f.code),
         }
         for f in found
@@ -118,6 +129,7 @@ def findings_page(request):
         "page": paginate(request, rows),
         "errors": errors,
         "kinds": integrity.Kind.choices,
+        "as_of": selectors.findings_as_of(),
         "query": request.GET,
         "export_query": query.urlencode(),
         "thresholds": {
@@ -141,6 +153,12 @@ def workbook_of(rows: list[dict]) -> list[integrity.Finding]:
             unit_id=r["unit_id"],
             unit_name=r["unit_name"],
             actor_label=r["actor_label"],
+            imported=r["imported"],
+            events=[
+                {"seq": e["seq"], "action": e["action"], "at": e["at"].isoformat()}
+                for e in r["events"]
+                if e["at"] is not None
+            ],
         )
         for r in rows
     ]
@@ -152,8 +170,8 @@ def findings_excel_start(request):
     """The page's «Xuất Excel»: a background job; the page then shows its progress bar."""
     filters, errors = _filters(request)
     if errors:
-        raise InvalidInput(" ".join(errors), code="date_invalid")
-    job = services.findings_excel_start(actor=request.user, filters=filters)
+        raise InvalidInput(" ".join(errors), code=AuditError.DATE_INVALID)
+    job = jobs.findings_excel_start(actor=request.user, filters=filters)
     query = request.GET.copy()
     query["viec"] = str(job.pk)
     return redirect(reverse("audit:findings") + "?" + query.urlencode())
@@ -162,17 +180,17 @@ def findings_excel_start(request):
 @login_required
 @require_GET
 def findings_excel(request):
-    """The same workbook in one request (API clients and scripts; the page uses the job)."""
-    """Inspectors and province administrators."""
+    """The same workbook in one request (API clients and scripts; the page uses the job).
+    Inspectors and province administrators."""
     filters, errors = _filters(request)
     try:
         if errors:
-            raise InvalidInput(" ".join(errors), code="date_invalid")
+            raise InvalidInput(" ".join(errors), code=AuditError.DATE_INVALID)
         rows = findings_for(request.user, **filters)
     except DomainError as error:
         return HttpResponse(error.message, status=error.status, content_type="text/plain")
     response = HttpResponse(
-        integrity.findings_workbook(workbook_of(rows)),
+        findings_workbook(workbook_of(rows)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="phat-hien-cap-nhat-khong.xlsx"'

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from motcua.audit.errors import AuditError
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.core.throttle import lookup_guard
 from motcua.ledger.proof import subject_proof
@@ -122,10 +123,27 @@ def dossier_proof(
             ):
                 if is_officer(user) and dossier is not None:
                     raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
-                raise NotFound(NOT_FOUND_MESSAGE, code="proof_not_found")
+                raise NotFound(NOT_FOUND_MESSAGE, code=AuditError.PROOF_NOT_FOUND)
     proof = subject_proof(subject_type="dossier", subject_id=dossier.code)
     proof["subject"]["code"] = dossier.code
+    proof["subject"]["history"] = history_source(dossier.code)
     return redact(proof, applicant_name=dossier.applicant_name, officer=officer)
+
+
+def history_source(code: str) -> dict[str, Any]:
+    """How the dossier's history came in: ``{"source": "live"}`` (worked on this platform),
+    or the import's mark (run, source file, SHA-256, the batch's ledger event) with a note
+    that the events carry the previous system's times."""
+    from motcua.audit.provenance import provenance
+
+    mark = provenance([code]).get(code)
+    if mark is None:
+        return {"source": "live"}
+    return {
+        **mark,
+        "note": "Lịch sử nhập từ hệ thống cũ: thời điểm các sự kiện là thời điểm hệ thống cũ "
+        "ghi nhận; việc nhập được ghi trong sổ cái (sự kiện của lô nhập).",
+    }
 
 
 def dossier_proof_for_request(request, *, code: str, phone_last4: str) -> dict:

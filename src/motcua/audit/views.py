@@ -38,6 +38,7 @@ def dossier_history(request):
             status = error.status
         else:
             roots = {r["day"]: r for r in document["roots"]}
+            context["history"] = document["subject"].get("history") or {}
             context["events"] = [
                 {
                     **e,

