@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from motcua.audit.demo import PLANTED
 from motcua.demo import progress
 from motcua.demo.departments import MERGERS
 from motcua.dossiers.models import Dossier
@@ -70,7 +71,7 @@ def test_first_serves_then_rest_loads_the_history_with_progress(client, settings
 
     rest = io.StringIO()
     call_command("demo", "--rest", stdout=rest)
-    assert Dossier.objects.count() == 30 + 3
+    assert Dossier.objects.count() == 30 + 3 + sum(PLANTED.values())  # + the khống leads
     assert "[nạp nền 100 %] xong niêm phong sổ cái" in rest.getvalue()
     assert "Sắp xếp các sở từ 1/3/2025: 8 sở kết thúc" in rest.getvalue()
     assert "lanhdao.snnmt" in (tmp_path / "demo-logins.txt").read_text()
@@ -81,4 +82,4 @@ def test_first_serves_then_rest_loads_the_history_with_progress(client, settings
     again = io.StringIO()
     call_command("demo", "--rest", stdout=again)  # every later `make run`
     assert "Không còn phần dữ liệu mẫu nào chờ nạp." in again.getvalue()
-    assert Dossier.objects.count() == 30 + 3
+    assert Dossier.objects.count() == 30 + 3 + sum(PLANTED.values())  # + the khống leads
