@@ -9,7 +9,7 @@ of ``motcua.core.periods`` (``period_invalid``, ``date_invalid``) may appear too
 
 from enum import StrEnum
 
-from ninja import Field, Schema
+from motcua.core.error_codes import error_responses, error_schema
 
 
 class ReportingError(StrEnum):
@@ -57,20 +57,7 @@ class ReportingError(StrEnum):
     YEAR_INVALID = "year_invalid"  # a target year out of range
 
 
-GENERIC_CODES = ("invalid_input", "not_found", "permission_denied", "conflict", "unauthenticated")
-
-
-class ReportingErrorOut(Schema):
-    """The body of every reporting API error: a stable code and a Vietnamese message."""
-
-    code: str = Field(
-        ...,
-        description="Mã lỗi ổn định: "
-        + ", ".join(f"`{c}`" for c in (*GENERIC_CODES, *(e.value for e in ReportingError))),
-    )
-    message: str = Field(..., description="Thông báo tiếng Việt")
-    details: dict | None = None
-
-
-#: What a reporting endpoint may answer besides its success (declared in the OpenAPI).
-ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 409), ReportingErrorOut)
+#: The body of every reporting API error (a stable code and a Vietnamese message), and what a
+#: reporting endpoint may answer besides its success (declared in the OpenAPI).
+ReportingErrorOut = error_schema(ReportingError)
+ERROR_RESPONSES = error_responses(ReportingError)
