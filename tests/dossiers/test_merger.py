@@ -59,3 +59,28 @@ def test_a_merger_in_the_future_moves_nothing_yet(world, province_admin):
     later = timezone.localdate() + dt.timedelta(days=30)
     units_merge(actor=province_admin, units=[world.commune], into=world.other, effective_on=later)
     assert Dossier.objects.get(pk=dossier.pk).holder_unit == world.commune
+
+
+def test_new_dossiers_for_a_merged_units_steps_go_to_the_successor(
+    world, make_unit, province_admin
+):
+    """A process still naming a unit merged away: new work goes to the successor, never to
+    the ended unit's empty queue (the demo's 2025 mergers leave such processes)."""
+    from motcua.catalog.models import InternalProcess
+    from motcua.organization.models import UnitKind
+
+    old = make_unit("Sở Cũ", kind=UnitKind.DEPARTMENT)
+    new = make_unit("Sở Mới", kind=UnitKind.DEPARTMENT)
+    process = InternalProcess.objects.get(procedure=world.procedure)
+    step = process.steps.get(order=2)
+    step.unit = old
+    step.save()
+    units_merge(actor=province_admin, units=[old], into=new, effective_on=timezone.localdate())
+
+    now = timezone.now()
+    moved_on = services.dossier_transfer(actor=world.desk, dossier=receive(world, when=now), at=now)
+    assert moved_on.holder_unit == new
+
+    world.procedure.competent_unit_kind = UnitKind.DEPARTMENT
+    world.procedure.save()
+    assert receive(world, when=now).competent_unit == new  # the successor decides

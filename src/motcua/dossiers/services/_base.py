@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.dossiers import events
+from motcua.dossiers.action_rights import current_unit
 from motcua.dossiers.actions import ACTIONS
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Status
@@ -222,11 +223,12 @@ def advance(dossier: Dossier, action: str, status_from: str) -> None:
 
 
 def step_unit(dossier: Dossier, step) -> Unit:
-    """The unit that holds a step: its own unit, the desk for desk steps, else competent."""
+    """The unit that holds a step: its own unit (or, once merged away, its successor), the
+    desk for desk steps, else competent."""
     if step is None:
         return dossier.competent_unit
     if step.unit_id:
-        return step.unit
+        return current_unit(step.unit)
     if step.role == Role.DESK_OFFICER or step.unit_kind == UnitKind.SERVICE_CENTRE:
         return dossier.receiving_unit
     return dossier.competent_unit

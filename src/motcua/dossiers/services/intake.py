@@ -16,6 +16,7 @@ from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.catalog.selectors import process_in_force, process_versions
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers import deadlines, events
+from motcua.dossiers.action_rights import current_unit
 from motcua.dossiers.actions import created_status
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import (
@@ -304,7 +305,8 @@ def _new_dossier(
     rule_set = rule_set_in_force(day)
     versions = memo(("processes", procedure.pk), lambda: list(process_versions(procedure)))
     process = process_in_force(procedure=procedure, on=day, versions=versions)
-    competent = _competent_unit(procedure, unit, competent_unit, process)
+    # a unit merged away hands its new dossiers to its successor (docs/architecture.md)
+    competent = current_unit(_competent_unit(procedure, unit, competent_unit, process))
     code = _next_code(unit=unit, rule_set=rule_set, at=now)
     return Dossier(
         code=code,
