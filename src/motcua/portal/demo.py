@@ -3,10 +3,14 @@ so that the citizen side can be tried at once after ``make run``: one just submi
 waiting for a supplement (upload it online), one approved and returned (download the result).
 
 Everything goes through the real services: the portal's submission (files checked by
-content), then the desk, the specialist and the leader of the commune.
+content), then the desk, the specialist and the leader of the commune — on a paced clock in
+the past days (hours apart, as people work), so the inspectors' khống report finds nothing
+here that the demo did not plant on purpose.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +25,7 @@ from motcua.portal import services
 from motcua.portal.models import Citizen
 from motcua.portal.selectors import submission_units
 
+HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 EMAIL = "congdan@example.vn"
 PHONE = "0912000111"
 NAME = "Nguyễn Văn An"
@@ -54,7 +59,7 @@ def _place():
     return None
 
 
-def _submit(user, procedure, unit, n: int) -> Dossier:
+def _submit(user, procedure, unit, n: int, at: dt.datetime | None = None) -> Dossier:
     files = {
         str(c.pk): SimpleUploadedFile(f"thanh-phan-{c.order}.pdf", MINIMAL_PDF, "application/pdf")
         for c in procedure.components.all()
@@ -67,14 +72,19 @@ def _submit(user, procedure, unit, n: int) -> Dossier:
         applicant={"address": "Số 12, thôn Đông"},
         files=files,
         return_method=ReturnMethod.ONLINE,
+        at=at,
     )
     return result.dossier
 
 
-def _to_specialist(dossier: Dossier, staff: dict) -> Dossier:
-    dossier = dossiers.dossier_accept(actor=staff[Role.DESK_OFFICER], dossier=dossier)
-    dossier = dossiers.dossier_transfer(actor=staff[Role.DESK_OFFICER], dossier=dossier)
-    return dossiers.dossier_self_assign(actor=staff[Role.SPECIALIST], dossier=dossier)
+def _to_specialist(dossier: Dossier, staff: dict, start: dt.datetime) -> Dossier:
+    """Accepted an hour after submission, transferred, taken up by the specialist."""
+    desk = staff[Role.DESK_OFFICER]
+    dossier = dossiers.dossier_accept(actor=desk, dossier=dossier, at=start + HOUR)
+    dossier = dossiers.dossier_transfer(actor=desk, dossier=dossier, at=start + 2 * HOUR)
+    return dossiers.dossier_self_assign(
+        actor=staff[Role.SPECIALIST], dossier=dossier, at=start + 3 * HOUR
+    )
 
 
 def load(*, rng, stdout, options) -> None:
@@ -93,29 +103,38 @@ def load(*, rng, stdout, options) -> None:
     citizen.save(update_fields=["verified_at", "id_number", "address"])
     user = citizen.user
 
+    now = timezone.now()
     _submit(user, procedure, unit, 1)  # waits for the desk
-    waiting = _to_specialist(_submit(user, procedure, unit, 2), staff)
+    start = now - 2 * DAY
+    waiting = _to_specialist(_submit(user, procedure, unit, 2, at=start), staff, start)
     dossiers.dossier_request_supplement(
         actor=staff[Role.SPECIALIST],
         dossier=waiting,
         items=["Bản sao giấy tờ chứng minh nơi cư trú"],
+        at=start + DAY,
     )
-    done = _to_specialist(_submit(user, procedure, unit, 3), staff)
+    start = now - 5 * DAY
+    done = _to_specialist(_submit(user, procedure, unit, 3, at=start), staff, start)
     leader = staff[Role.UNIT_LEADER]
     if any(s.role == Role.UNIT_LEADER for s in done.process.steps.all()):
         done = dossiers.dossier_complete_step(
-            actor=staff[Role.SPECIALIST], dossier=done, next_assignee=leader
+            actor=staff[Role.SPECIALIST], dossier=done, next_assignee=leader, at=start + DAY
         )
     done = dossiers.dossier_approve(
         actor=leader,
         dossier=done,
         number="25/QĐ-UBND",
-        date=timezone.localdate(),
+        date=timezone.localdate(start + 2 * DAY),
         signer=leader.get_full_name() or leader.username,
         file=RESULT_FILE,
+        at=start + 2 * DAY,
     )
     dossiers.dossier_return_result(
-        actor=staff[Role.DESK_OFFICER], dossier=done, method=ReturnMethod.ONLINE, received_by=NAME
+        actor=staff[Role.DESK_OFFICER],
+        dossier=done,
+        method=ReturnMethod.ONLINE,
+        received_by=NAME,
+        at=start + 3 * DAY,
     )
     path = settings.VAR_DIR / "demo-logins.txt"
     if path.exists():

@@ -376,6 +376,7 @@ def submission_create(
     applicant: dict[str, Any] | None = None,
     files: dict | None = None,
     return_method: str = ReturnMethod.ONLINE,
+    at: dt.datetime | None = None,
 ) -> SubmissionResult:
     """Submit a dossier online (national status 1 «Mới đăng ký») — once per idempotency key.
 
@@ -423,6 +424,7 @@ def submission_create(
             applicant=person,
             checked=checked,
             return_method=return_method,
+            at=at,  # trusted internal callers only (the demo paces its clock)
         )
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its dossier.
@@ -433,7 +435,9 @@ def submission_create(
 
 
 @transaction.atomic
-def _submit(*, user, key, fingerprint, procedure, unit: Unit, applicant, checked, return_method):
+def _submit(
+    *, user, key, fingerprint, procedure, unit: Unit, applicant, checked, return_method, at=None
+):
     checklist = [
         {
             "component": component_id,
@@ -450,6 +454,7 @@ def _submit(*, user, key, fingerprint, procedure, unit: Unit, applicant, checked
         checklist=checklist,
         return_method=return_method,
         actor=user,
+        at=at,
     )
     submission = Submission.objects.create(
         user=user, idempotency_key=key, fingerprint=fingerprint, dossier=dossier
