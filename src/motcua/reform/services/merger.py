@@ -42,11 +42,13 @@ def reform_move_to_successor(
     codes: dict[int | None, str] = {u.pk: u.code for u in predecessors}
     now = timezone.now()
     moved = 0
+    # the ids first (the join repeats a task per assignment; PostgreSQL refuses FOR UPDATE
+    # with DISTINCT), then lock the tasks themselves
+    touched = Task.objects.filter(Q(lead_unit_id__in=ids) | Q(assignments__unit_id__in=ids))
     tasks = (
         Task.objects.select_for_update(of=("self",))
-        .filter(Q(lead_unit_id__in=ids) | Q(assignments__unit_id__in=ids))
+        .filter(pk__in=touched.values("pk"))
         .exclude(status__in=CLOSED)
-        .distinct()
         .order_by("pk")
     )
     for task in tasks:
