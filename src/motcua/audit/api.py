@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from motcua.audit import integrity_views, proof
+from motcua.audit import proof, selectors
 from motcua.core.api_pagination import Pagination
 from motcua.core.validation import Day
 from motcua.organization.auth import OptionalAuth, officer_auth
@@ -103,7 +103,7 @@ class FindingFilter(Schema):
 @paginate(Pagination)
 def findings(request, filters: Query[FindingFilter]):
     return list(
-        integrity_views.findings_for(
+        selectors.findings_for(
             request.user,
             kind=filters.kind,
             unit_code=filters.unit,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,81 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.audit import integrity, jobs, selectors
 from motcua.audit.errors import AuditError
 from motcua.audit.excel import findings_workbook
+from motcua.audit.selectors import ROLES, findings_for, scope_check, workbook_of  # noqa: F401
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.core.pagination import paginate
 from motcua.core.parsing import parse_date
 from motcua.core.selectors import job_for, job_status
-from motcua.ledger import actions
-from motcua.organization.models import Role, Unit
-from motcua.organization.permissions import require_role, units_of
-
-ROLES = (Role.INSPECTOR, Role.PROVINCE_ADMIN)
-
-
-def _links(code: str) -> dict[str, str]:
-    return {
-        "dossier_url": reverse("dossiers:detail", args=[code]),
-        "timeline_url": reverse("audit:dossier") + "?" + urlencode({"code": code}),
-    }
-
-
-def _cited(events: list[dict]) -> list[dict]:
-    from motcua.audit.integrity import parse_time
-
-    return [
-        {
-            "seq": e.get("seq"),
-            "action": e.get("action", ""),
-            "label": actions.label(e.get("action", "")),
-            "at": parse_time(e.get("at")),
-        }
-        for e in events
-    ]
-
-
-def scope_check(user, unit_code: str | None) -> Unit | None:
-    """The unit asked for (None: all the user's units), once the user may read its findings."""
-    unit = None
-    if unit_code:
-        unit = Unit.objects.filter(code=unit_code.strip()).first()
-        if unit is None:
-            raise InvalidInput(f"Không có đơn vị mã '{unit_code}'.", code=AuditError.UNIT_NOT_FOUND)
-    require_role(user, ROLES, unit)
-    return unit
-
-
-def findings_for(
-    user,
-    *,
-    kind: str | None = None,
-    unit_code: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> list[dict]:
-    """Findings the user may see: an inspector sees the units at and below their own."""
-    unit = scope_check(user, unit_code)
-    filters = {"kind": kind or None, "date_from": date_from, "date_to": date_to}
-    if unit is not None or user.is_superuser:
-        found = selectors.findings_list(unit=unit, **filters)
-    else:
-        found = selectors.findings_list(units=list(units_of(user, ROLES)), **filters)
-    return [
-        {
-            "kind": f.kind,
-            "kind_label": f.kind_label,
-            "code": f.code,
-            "unit_id": f.unit_id,
-            "unit_name": f.unit_name,
-            "at": f.at,
-            "seq": f.seq,
-            "actor_label": f.actor_label,
-            "detail": f.detail,
-            "events": _cited(f.events),
-            "imported": f.imported,
-            **_links(f.code),
-        }
-        for f in found
-    ]
 
 
 def _filters(request) -> tuple[dict, list[str]]:
@@ -140,28 +67,6 @@ def findings_page(request):
         },
     }
     return render(request, "audit/findings.html", context, status=status)
-
-
-def workbook_of(rows: list[dict]) -> list[integrity.Finding]:
-    return [
-        integrity.Finding(
-            kind=r["kind"],
-            code=r["code"],
-            at=r["at"],
-            seq=r["seq"],
-            detail=r["detail"],
-            unit_id=r["unit_id"],
-            unit_name=r["unit_name"],
-            actor_label=r["actor_label"],
-            imported=r["imported"],
-            events=[
-                {"seq": e["seq"], "action": e["action"], "at": e["at"].isoformat()}
-                for e in r["events"]
-                if e["at"] is not None
-            ],
-        )
-        for r in rows
-    ]
 
 
 @login_required

@@ -18,8 +18,8 @@ FILENAME = "phat-hien-cap-nhat-khong.xlsx"
 
 def findings_excel_start(*, actor: Any, filters: dict[str, Any]) -> Job:
     """Queue the findings workbook for these filters; refused now (not in the worker) when
-    the actor may not read the findings (``integrity_views.findings_for`` checks the role)."""
-    from motcua.audit.integrity_views import ROLES, scope_check
+    the actor may not read the findings (``selectors.findings_for`` checks the role)."""
+    from motcua.audit.selectors import ROLES, scope_check
 
     unit = scope_check(actor, filters.get("unit_code"))
     scope = [unit.pk] if unit is not None else [u.pk for u in units_of(actor, ROLES)]
@@ -35,7 +35,7 @@ def findings_excel_start(*, actor: Any, filters: dict[str, Any]) -> Job:
 
 def _run(*, job: Job, progress: Progress) -> JobResult:
     from motcua.audit.excel import findings_workbook
-    from motcua.audit.integrity_views import findings_for, workbook_of
+    from motcua.audit.selectors import findings_for, workbook_of
 
     p = job.params
     progress.step("Tìm các dấu hiệu trong lịch sử hồ sơ", done=0, total=2)
@@ -55,7 +55,7 @@ def _run(*, job: Job, progress: Progress) -> JobResult:
 
 def _may_see(user: Any, job: Job) -> bool:
     """An inspector or province administrator over every unit the report covered."""
-    from motcua.audit.integrity_views import ROLES
+    from motcua.audit.selectors import ROLES
 
     scope = job.params.get("scope") or []
     if not scope:  # the whole province
