@@ -32,6 +32,7 @@ from motcua.dossiers.models import (
     ReturnMethod,
 )
 from motcua.dossiers.printed import available_forms, render_form_pdf
+from motcua.dossiers.risk import risks_for
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
 from motcua.dossiers.services._base import step_unit
 from motcua.dossiers.tasks import delivery_problems
@@ -79,6 +80,7 @@ def work_queue(request):
             "counts": selectors.queue_counts(user=request.user, scope=scope),
             "statuses": Status.choices,
             "now": timezone.now(),
+            "risks": risks_for([d.code for d in page], user=request.user),
         },
     )
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,13 @@ class InsightsConfig(AppConfig):
     name = "motcua.insights"
     label = "insights"
     verbose_name = "Phân tích quy trình"
+
+    def ready(self) -> None:
+        from motcua.core.schedule import register_job
+        from motcua.dossiers.risk import register_risk_lookup
+        from motcua.insights import events  # noqa: F401 - registers actions
+        from motcua.insights.selectors_risk import risks_of
+
+        register_job("motcua.insights.tasks.risk_model_train_task", dt.time(2, 30))
+        register_job("motcua.insights.tasks.risk_scores_refresh_task", dt.timedelta(minutes=30))
+        register_risk_lookup(risks_of)  # the work queue's risk column

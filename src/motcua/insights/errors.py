@@ -1,11 +1,8 @@
-"""The process-insights app's error codes: one registry, documented in the API (docs/errors.md).
-
-This app raises only the generic codes of ``motcua.core.errors.CoreError`` today;
-a code of its own goes here.
-"""
+"""The process-insights app's error codes: one registry, documented in the API (docs/errors.md)."""
 
 from enum import StrEnum
 
 
 class InsightsError(StrEnum):
-    """No code of its own yet."""
+    NOT_ENOUGH_HISTORY = "not_enough_history"  # too few finished dossiers to train the model
+    NO_MODEL = "risk_model_missing"  # no early-warning model trained yet

@@ -113,3 +113,52 @@ def read_csv(path: str | Path) -> list[LogEvent]:
             )
             for row in csv.DictReader(f)
         ]
+
+
+def read_cases_csv(path: str | Path) -> list:
+    """An external log as cases for the early warning (``early_warning.Case``): the case's
+    deadline from ``case:deadline``, channel from ``case:channel``, procedure from
+    ``case:department`` (or ``case:procedure``); each event hands the case to its
+    ``org:resource`` / ``org:group``; the case ends at its last event, late when that is after
+    the deadline. Cases without a deadline are left out (nothing to be late against)."""
+    from motcua.insights.early_warning import Case, State
+
+    rows: dict[str, list[dict]] = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            rows.setdefault(row["case:concept:name"], []).append(row)
+    cases = []
+    for key, events in rows.items():
+        first = events[0]
+        if not first.get("case:deadline"):
+            continue
+        due = _time(first["case:deadline"])
+        events.sort(key=lambda r: _time(r["time:timestamp"]))
+        states = []
+        for n, e in enumerate(events, start=1):
+            states.append(
+                State(
+                    at=_time(e["time:timestamp"]),
+                    unit=e.get("org:group") or "",
+                    officer=e.get("org:resource") or "",
+                    due=due,
+                    steps=n,
+                    supplements=sum(
+                        "supplement" in (x.get("concept:name") or "").lower() for x in events[:n]
+                    ),
+                )
+            )
+        start = _time(first["case:startdate"]) if first.get("case:startdate") else states[0].at
+        end = states[-1].at
+        cases.append(
+            Case(
+                key=key,
+                procedure=first.get("case:procedure") or first.get("case:department") or "",
+                channel=first.get("case:channel") or "",
+                start=min(start, states[0].at),
+                end=end,
+                late=end > due,
+                states=states,
+            )
+        )
+    return cases

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
 from motcua.core.errors import PermissionDenied
-from motcua.insights import selectors
+from motcua.insights import selectors, selectors_risk
 from motcua.insights.logs import csv_chunks, xes_chunks
 
 
@@ -34,6 +34,7 @@ def process_map(request):
     filters = _filters(request)
     try:
         pm = selectors.process_map(user=request.user, filters=filters)
+        rows, model = selectors_risk.risk_list(user=request.user, filters=filters, limit=10)
     except PermissionDenied as error:
         raise DjangoPermissionDenied(error.message) from None
     return render(
@@ -48,6 +49,8 @@ def process_map(request):
             "edges": pm.edges[:50],
             "query": request.GET.urlencode(),
             "at_risk": selectors.at_risk(user=request.user, filters=filters),
+            "rows": rows,
+            "model": model,
         },
     )
 
@@ -72,3 +75,18 @@ def export_xes(request):
 @login_required
 def export_csv(request):
     return _export(request, csv_chunks, "text/csv; charset=utf-8", "nhat-ky-ho-so.csv")
+
+
+@login_required
+def risks(request):
+    """The unit leader's early-warning page: open dossiers by probability of finishing late."""
+    filters = _filters(request)
+    try:
+        rows, model = selectors_risk.risk_list(user=request.user, filters=filters, limit=200)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from None
+    return render(
+        request,
+        "insights/risks.html",
+        {"rows": rows, "model": model, "filters": filters, "query": request.GET.urlencode()},
+    )

@@ -61,3 +61,9 @@ def on_time_pct(row) -> str:
 def online_pct(row) -> str:
     """The online share of a statistics row; "—" when nothing was received."""
     return _percent(row["online_share"]) if row.get("received") else "—"
+
+
+@register.filter
+def risk_of(risks: dict, code: str):
+    """The early-warning score of dossier ``code`` on the work queue (None when not scored)."""
+    return risks.get(code) if risks else None

@@ -1,0 +1,11 @@
+"""Event action codes of the insights app (its own writes; never the dossier history)."""
+
+from motcua.ledger.actions import register
+
+SUBJECT_MODEL = "risk_model"
+SUBJECT_SCORES = "risk_scores"
+
+MODEL_TRAINED = register("risk_model.trained", "Huấn luyện mô hình cảnh báo sớm trễ hạn")
+SCORES_REFRESHED = register(
+    "risk_scores.refreshed", "Chấm điểm nguy cơ trễ hạn hồ sơ đang giải quyết"
+)
