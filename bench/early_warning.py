@@ -25,6 +25,7 @@ events, BENCH_OPEN=30000 open dossiers scored, by default)
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import os
 import random
@@ -197,6 +198,9 @@ def main() -> int:
         )
     )
     stored = ew.Model.from_json(model.to_json())
+    # the 30-minute job holds only the open dossiers, not a year of history
+    del cases, learn, ev
+    gc.collect()
     open_cases = province(OPEN, seed=7, open_at=now)
     t0 = time.perf_counter()
     snaps = ew.snapshots(open_cases, [now], durations=working_hours)

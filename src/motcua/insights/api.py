@@ -34,6 +34,20 @@ class VariantOut(Schema):
     mean_hours: float
 
 
+class SplitOut(Schema):
+    key: str
+    waiting_hours: float
+    working_hours: float
+    waiting_count: int
+    working_count: int
+
+
+class HandoverOut(Schema):
+    key: str
+    count: int
+    mean_hours: float
+
+
 class MapOut(Schema):
     cases: int
     events: int
@@ -42,6 +56,10 @@ class MapOut(Schema):
     slowest_units: list[StepOut]
     variants: list[VariantOut]
     rework: dict[str, int]
+    step_split: list[SplitOut]
+    unit_split: list[SplitOut]
+    officer_handovers: list[HandoverOut]
+    unit_handovers: list[HandoverOut]
 
 
 def _step(s) -> dict:
@@ -79,4 +97,22 @@ def process_map(request, query: Query[MapQuery]):
             for v in pm.variants[:50]
         ],
         "rework": pm.rework,
+        "step_split": [_split(x) for x in pm.step_split],
+        "unit_split": [_split(x) for x in pm.unit_split],
+        "officer_handovers": [_handover(h) for h in pm.officer_handovers[:100]],
+        "unit_handovers": [_handover(h) for h in pm.unit_handovers[:100]],
     }
+
+
+def _split(x) -> dict:
+    return {
+        "key": x.key,
+        "waiting_hours": round(x.waiting.hours, 3),
+        "working_hours": round(x.working.hours, 3),
+        "waiting_count": x.waiting.count,
+        "working_count": x.working.count,
+    }
+
+
+def _handover(h) -> dict:
+    return {"key": h.key, "count": h.count, "mean_hours": round(h.mean_hours, 3)}

@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 #: Actions that send a dossier back (rework) and that ask the applicant for more papers.
 SEND_BACK = frozenset({"dossier.sent_back", "send_back"})
 SUPPLEMENT = frozenset({"dossier.supplement_requested", "request_supplement"})
+#: Actions by which an officer takes up (claims) the work of a step: the time before one is
+#: WAITING; any other interval is WORKING. In an external log, an event with
+#: ``lifecycle:transition = start`` plays the same part.
+CLAIM = frozenset({"dossier.self_assigned", "dossier.assigned", "self_assigned", "assigned"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class LogEvent:
     group: str = ""
     unit_id: int | None = None
     lifecycle: str = "complete"
+    step: str = ""  # the process step the case is at after this event (dossiers: step name)
 
 
 #: A pair to measure: (from, to, unit whose calendar applies).
@@ -71,6 +76,23 @@ class Edge(Step):
 
 
 @dataclass
+class Split:
+    """Waiting (before an officer claims the work) and working time of a step or a unit."""
+
+    key: str
+    waiting: Step = field(default_factory=lambda: Step(key="waiting"))
+    working: Step = field(default_factory=lambda: Step(key="working"))
+
+    @property
+    def hours(self) -> float:
+        return self.waiting.hours + self.working.hours
+
+    @property
+    def waiting_share(self) -> float:
+        return self.waiting.hours / self.hours if self.hours else 0.0
+
+
+@dataclass
 class Variant:
     activities: tuple[str, ...]
     count: int
@@ -91,6 +113,12 @@ class ProcessMap:
     rework: dict[str, int]
     starts: Counter
     ends: Counter
+    #: per step (``LogEvent.step``, else the activity) and per unit: waiting vs working
+    step_split: list[Split] = field(default_factory=list)
+    unit_split: list[Split] = field(default_factory=list)
+    #: hand-overs of work: (from, to) → Step (count, hours of the receiving step)
+    officer_handovers: list[Step] = field(default_factory=list)
+    unit_handovers: list[Step] = field(default_factory=list)
 
     def slowest_steps(self, n: int = 5) -> list[Edge]:
         return sorted(self.edges, key=lambda e: (-e.hours, e.key))[:n]
@@ -128,11 +156,14 @@ def mine(
     by_case = traces(events)
     pairs: list[Pair] = []
     owners: list[tuple[str, str, str, str]] = []  # (case, source, target, group)
+    more: list[tuple[str, bool, str, str, str]] = []  # (step, waiting, from res, to res, from grp)
     spans: list[Pair] = []
     for case, trace in by_case.items():
         for a, b in zip(trace, trace[1:], strict=False):
             pairs.append((a.at, b.at, b.unit_id))
             owners.append((case, a.activity, b.activity, b.group))
+            waiting = b.activity in CLAIM or b.lifecycle == "start"
+            more.append((a.step or a.activity, waiting, a.resource, b.resource, a.group))
         spans.append((trace[0].at, trace[-1].at, trace[-1].unit_id))
     hours = list(durations(pairs)) if pairs else []
     span_hours = list(durations(spans)) if spans else []
@@ -148,7 +179,29 @@ def mine(
         _keep(edge, h, case, keep)
         if group:
             _keep(units.setdefault(group, Step(key=group)), h, case, keep)
-    for step in [*edges.values(), *units.values()]:
+    steps: dict[str, Split] = {}
+    unit_splits: dict[str, Split] = {}
+    hand_off: dict[str, Step] = {}
+    hand_unit: dict[str, Step] = {}
+    for (case, _, _, group), (step_name, waiting, res_a, res_b, group_a), h in zip(
+        owners, more, hours, strict=True
+    ):
+        split = steps.setdefault(step_name, Split(key=step_name))
+        _keep(split.waiting if waiting else split.working, h, case, keep)
+        if group:
+            usplit = unit_splits.setdefault(group, Split(key=group))
+            _keep(usplit.waiting if waiting else usplit.working, h, case, keep)
+        if res_a and res_b and res_a != res_b:
+            key = f"{res_a} → {res_b}"
+            _keep(hand_off.setdefault(key, Step(key=key)), h, case, keep)
+        if group_a and group and group_a != group:
+            key = f"{group_a} → {group}"
+            _keep(hand_unit.setdefault(key, Step(key=key)), h, case, keep)
+    for split in [*steps.values(), *unit_splits.values()]:
+        for part in (split.waiting, split.working):
+            part.cases.sort(key=lambda x: -x[0])
+            del part.cases[keep:]
+    for step in [*edges.values(), *units.values(), *hand_off.values(), *hand_unit.values()]:
         step.cases.sort(key=lambda x: -x[0])
         del step.cases[keep:]
 
@@ -179,6 +232,10 @@ def mine(
         rework=rework(by_case),
         starts=Counter(t[0].activity for t in by_case.values()),
         ends=Counter(t[-1].activity for t in by_case.values()),
+        step_split=sorted(steps.values(), key=lambda x: (-x.hours, x.key)),
+        unit_split=sorted(unit_splits.values(), key=lambda x: (-x.hours, x.key)),
+        officer_handovers=sorted(hand_off.values(), key=lambda x: (-x.count, x.key)),
+        unit_handovers=sorted(hand_unit.values(), key=lambda x: (-x.count, x.key)),
     )
 
 

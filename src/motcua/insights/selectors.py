@@ -73,9 +73,9 @@ def dossier_event_log(*, user, filters: LogFilters) -> Iterator[LogEvent]:
         )
         .exclude(action__in=NOT_STEPS)
         .order_by("subject_id", "seq")
-        .values_list("subject_id", "action", "at", "actor_label", "unit_id")
+        .values_list("subject_id", "action", "at", "actor_label", "unit_id", "payload__step_name")
     )
-    for case, action, at, actor, unit_id in rows.iterator(chunk_size=CHUNK):
+    for case, action, at, actor, unit_id, step in rows.iterator(chunk_size=CHUNK):
         yield LogEvent(
             case=case,
             activity=action,
@@ -83,6 +83,7 @@ def dossier_event_log(*, user, filters: LogFilters) -> Iterator[LogEvent]:
             resource=actor or "",
             group=names.get(unit_id, "") if unit_id else "",
             unit_id=unit_id,
+            step=step if isinstance(step, str) else "",
         )
 
 
