@@ -69,3 +69,28 @@ def test_the_dossier_history_split_by_step_and_unit(world, client):
     assert "Thời gian chờ và thời gian làm theo bước" in page and "Chuyển giao giữa cán bộ" in page
     body = client.get("/api/insights/process-map").json()
     assert body["step_split"] and body["officer_handovers"]
+
+
+def test_the_graph_is_drawn_as_svg_and_a_step_lists_its_dossiers(world, client):
+    import xml.etree.ElementTree as ET
+
+    from motcua.insights.graph import dfg_svg
+
+    d = receive(world, when=at(0, 8))
+    d = to_specialist(world, d)
+    to_leader(world, d)
+    pm = process_map(user=world.leader, filters=LogFilters())
+    svg = dfg_svg(pm, link=lambda e: f"?buoc={e.source}→{e.target}")
+    root = ET.fromstring(svg)  # noqa: S314 - our own drawing
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "group" and root.find(f"{ns}title") is not None
+    assert len(root.findall(f".//{ns}rect")) == len(pm.activities)
+    assert len(root.findall(f".//{ns}path")) >= len(pm.edges)
+    client.force_login(world.leader)
+    page = client.get(reverse("insights:process_map")).content.decode()
+    assert 'id="do-thi-svg"' in page and 'id="do-thi"' in page  # the graph, and the table stays
+    slowest = pm.slowest_steps(1)[0]
+    page = client.get(
+        reverse("insights:process_map"), {"buoc": f"{slowest.source}→{slowest.target}"}
+    ).content.decode()
+    assert "Hồ sơ của bước" in page and d.code in page.split('id="ho-so-buoc"')[1]

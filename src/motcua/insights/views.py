@@ -9,10 +9,13 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
+from django.utils.safestring import mark_safe
 
 from motcua.core.errors import PermissionDenied
 from motcua.insights import selectors, selectors_risk
+from motcua.insights.graph import dfg_svg
 from motcua.insights.logs import csv_chunks, xes_chunks
+from motcua.ledger.actions import label
 
 
 def _filters(request) -> selectors.LogFilters:
@@ -37,6 +40,16 @@ def process_map(request):
         rows, model = selectors_risk.risk_list(user=request.user, filters=filters, limit=10)
     except PermissionDenied as error:
         raise DjangoPermissionDenied(error.message) from None
+    base = request.GET.copy()
+    base.pop("buoc", None)
+
+    def step_link(edge) -> str:
+        q = base.copy()
+        q["buoc"] = f"{edge.source}→{edge.target}"
+        return f"?{q.urlencode()}#ho-so-buoc"
+
+    chosen = request.GET.get("buoc") or ""
+    selected = next((e for e in pm.edges if f"{e.source}→{e.target}" == chosen), None)
     return render(
         request,
         "insights/process_map.html",
@@ -55,6 +68,9 @@ def process_map(request):
             "at_risk": selectors.at_risk(user=request.user, filters=filters),
             "rows": rows,
             "model": model,
+            "svg": mark_safe(dfg_svg(pm, label=label, link=step_link)),  # noqa: S308 - escaped
+            "selected": selected,
+            "step_links": {e.key: step_link(e) for e in pm.edges},
         },
     )
 
