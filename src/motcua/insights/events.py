@@ -9,3 +9,8 @@ MODEL_TRAINED = register("risk_model.trained", "Huấn luyện mô hình cảnh 
 SCORES_REFRESHED = register(
     "risk_scores.refreshed", "Chấm điểm nguy cơ trễ hạn hồ sơ đang giải quyết"
 )
+SUBJECT_WORKSPACE = "insights_workspace"
+WORKSPACE_IMPORTED = register(
+    "insights_workspace.imported", "Nhập nhật ký sự kiện bên ngoài vào không gian phân tích"
+)
+WORKSPACE_DELETED = register("insights_workspace.deleted", "Xóa không gian phân tích")

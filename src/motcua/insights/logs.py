@@ -116,26 +116,33 @@ def read_csv(path: str | Path) -> list[LogEvent]:
 
 
 def read_cases_csv(path: str | Path) -> list:
-    """An external log as cases for the early warning (``early_warning.Case``): the case's
-    deadline from ``case:deadline``, channel from ``case:channel``, procedure from
-    ``case:department`` (or ``case:procedure``); each event hands the case to its
+    """An external CSV log as cases for the early warning (see :func:`rows_to_cases`)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return rows_to_cases(csv.DictReader(f))
+
+
+def rows_to_cases(rows: Iterable[dict]) -> list:
+    """Rows with XES names as cases for the early warning (``early_warning.Case``): the
+    case's deadline from ``case:deadline``, channel from ``case:channel``, procedure from
+    ``case:procedure`` (or ``case:department``); each event hands the case to its
     ``org:resource`` / ``org:group``; the case ends at its last event, late when that is after
     the deadline. Cases without a deadline are left out (nothing to be late against)."""
     from motcua.insights.early_warning import Case, State
 
-    rows: dict[str, list[dict]] = {}
-    with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            rows.setdefault(row["case:concept:name"], []).append(row)
+    by_case: dict[str, list[dict]] = {}
+    for row in rows:
+        by_case.setdefault(row["case:concept:name"], []).append(row)
     cases = []
-    for key, events in rows.items():
+    for key, events in by_case.items():
         first = events[0]
         if not first.get("case:deadline"):
             continue
         due = _time(first["case:deadline"])
         events.sort(key=lambda r: _time(r["time:timestamp"]))
         states = []
+        supplements = 0
         for n, e in enumerate(events, start=1):
+            supplements += "supplement" in (e.get("concept:name") or "").lower()
             states.append(
                 State(
                     at=_time(e["time:timestamp"]),
@@ -143,9 +150,7 @@ def read_cases_csv(path: str | Path) -> list:
                     officer=e.get("org:resource") or "",
                     due=due,
                     steps=n,
-                    supplements=sum(
-                        "supplement" in (x.get("concept:name") or "").lower() for x in events[:n]
-                    ),
+                    supplements=supplements,
                 )
             )
         start = _time(first["case:startdate"]) if first.get("case:startdate") else states[0].at
@@ -162,3 +167,68 @@ def read_cases_csv(path: str | Path) -> list:
             )
         )
     return cases
+
+
+class LogFormatError(ValueError):
+    pass
+
+
+CASE_KEYS = ("case:deadline", "case:channel", "case:procedure", "case:department", "case:startdate")
+
+
+def parse_upload(data: bytes, *, name: str = "") -> list[dict]:
+    """An uploaded log (CSV with XES column names, or XES) as rows with XES names."""
+    head = data[:2048].lstrip()
+    if name.lower().endswith(".xes") or head.startswith(b"<"):
+        return _parse_xes(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LogFormatError("Tệp CSV phải mã hóa UTF-8.") from error
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"case:concept:name", "concept:name", "time:timestamp"} - set(reader.fieldnames or ())
+    if missing:
+        raise LogFormatError("Thiếu cột: " + ", ".join(sorted(missing)) + ".")
+    rows = list(reader)
+    _check_times(rows)
+    return rows
+
+
+def _check_times(rows: list[dict]) -> None:
+    for n, row in enumerate(rows, start=2):
+        for key in ("time:timestamp", "case:deadline", "case:startdate"):
+            if row.get(key):
+                try:
+                    _time(row[key])
+                except ValueError:
+                    raise LogFormatError(f"Dòng {n}: thời điểm {key} không hợp lệ.") from None
+        if not row.get("case:concept:name") or not row.get("concept:name"):
+            raise LogFormatError(f"Dòng {n}: thiếu mã ca hoặc tên hoạt động.")
+
+
+def _parse_xes(data: bytes) -> list[dict]:
+    import xml.etree.ElementTree as ET  # noqa: S405 - DOCTYPE/ENTITY refused below
+
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise LogFormatError("Tệp XES không được khai báo DOCTYPE hay ENTITY.")
+    try:
+        root = ET.fromstring(data)  # noqa: S314 - no DOCTYPE/ENTITY (checked above)
+    except ET.ParseError as error:
+        raise LogFormatError(f"Tệp XES không đọc được: {error}.") from None
+
+    def attrs(element) -> dict[str, str]:
+        return {
+            child.get("key", ""): child.get("value", "")
+            for child in element
+            if child.get("key") is not None and child.tag.split("}")[-1] != "global"
+        }
+
+    rows = []
+    for trace in (c for c in root if c.tag.split("}")[-1] == "trace"):
+        case = attrs(trace)
+        extra = {f"case:{k}": v for k, v in case.items() if f"case:{k}" in CASE_KEYS}
+        for event in (c for c in trace if c.tag.split("}")[-1] == "event"):
+            row = {"case:concept:name": case.get("concept:name", ""), **extra, **attrs(event)}
+            rows.append(row)
+    _check_times(rows)
+    return rows

@@ -4,6 +4,7 @@ event."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +49,51 @@ class RiskScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_code}: {self.probability:.2f}"
+
+
+class Workspace(models.Model):
+    """An external event log (CSV or XES) imported for analysis: the same maps and the same
+    early-warning evaluation as the dossier history. Seen by whoever imported it."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filename = models.CharField(_("tệp"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256 của tệp"), max_length=64)
+    cases = models.PositiveIntegerField(_("số ca"))
+    events = models.PositiveIntegerField(_("số sự kiện"))
+    created_at = models.DateTimeField(_("nhập lúc"))
+
+    class Meta:
+        verbose_name = _("không gian phân tích")
+        verbose_name_plural = _("không gian phân tích")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkspaceEvent(models.Model):
+    """One row of an imported log, with its XES names kept (case attributes repeated)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="rows")
+    case = models.CharField(_("ca"), max_length=200)
+    activity = models.CharField(_("hoạt động"), max_length=300)
+    at = models.DateTimeField(_("thời điểm"))
+    resource = models.CharField(_("người thực hiện"), max_length=200, blank=True)
+    group = models.CharField(_("nhóm, đơn vị"), max_length=200, blank=True)
+    lifecycle = models.CharField(_("vòng đời"), max_length=30, default="complete")
+    attributes = models.JSONField(_("thuộc tính ca"), default=dict)
+
+    class Meta:
+        verbose_name = _("sự kiện nhập")
+        verbose_name_plural = _("sự kiện nhập")
+        ordering = ["workspace", "id"]
+        indexes = [models.Index(fields=["workspace", "case"], name="workspace_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.activity}"

@@ -35,14 +35,14 @@ class LogFilters:
     date_to: dt.date | None = None  # received on or before
 
 
-def _check_staff(user) -> None:
+def check_staff(user) -> None:
     if user is None or not (user.is_superuser or user_roles(user)):
         raise PermissionDenied("Chỉ cán bộ có vai trò mới xem được phân tích quy trình.")
 
 
 def dossier_codes(*, user, filters: LogFilters):
     """Codes of the dossiers ``user`` may read that match ``filters`` (a values queryset)."""
-    _check_staff(user)
+    check_staff(user)
     qs = Dossier.objects.all()
     ids = visible_unit_ids(user)
     if ids is not None:

@@ -13,7 +13,7 @@ from motcua.core.errors import DomainError
 from motcua.insights import early_warning as ew
 from motcua.insights import events
 from motcua.insights.errors import InsightsError
-from motcua.insights.models import RiskModel, RiskScore
+from motcua.insights.models import RiskModel, RiskScore, Workspace, WorkspaceEvent
 from motcua.insights.selectors import working_hours
 from motcua.insights.selectors_risk import (
     active_model,
@@ -126,3 +126,100 @@ def risk_scores_refresh(*, now: dt.datetime | None = None, actor=None) -> int:
             at=now,
         )
     return len(snaps)
+
+
+# ---------------------------------------------------------------- analysis workspaces
+
+#: The largest log a workspace takes (bytes, events).
+MAX_LOG_BYTES = 50 * 1024 * 1024
+MAX_LOG_EVENTS = 500_000
+
+
+def workspace_import(*, actor, name: str, data: bytes, filename: str = "") -> Workspace:
+    """Import an external event log (CSV with XES column names, or XES) into a new workspace
+    of ``actor``'s; one ``insights_workspace.imported`` event with the file's SHA-256. A bad
+    file changes nothing."""
+    import hashlib
+
+    from motcua.core.errors import InvalidInput
+    from motcua.insights.logs import LogFormatError, parse_upload
+    from motcua.insights.selectors import check_staff
+
+    check_staff(actor)
+    name = (name or "").strip() or filename or "Nhật ký"
+    if len(data) > MAX_LOG_BYTES:
+        raise DomainError(
+            f"Tệp quá lớn (tối đa {MAX_LOG_BYTES // 1024 // 1024} MB).",
+            code=InsightsError.LOG_TOO_LARGE,
+        )
+    try:
+        rows = parse_upload(data, name=filename)
+    except LogFormatError as error:
+        raise InvalidInput(str(error), code=InsightsError.LOG_INVALID) from None
+    if not rows:
+        raise InvalidInput("Tệp không có sự kiện nào.", code=InsightsError.LOG_INVALID)
+    if len(rows) > MAX_LOG_EVENTS:
+        raise DomainError(
+            f"Quá nhiều sự kiện (tối đa {MAX_LOG_EVENTS:,}).".replace(",", "."),
+            code=InsightsError.LOG_TOO_LARGE,
+        )
+    from motcua.insights.logs import CASE_KEYS, _time
+
+    now = timezone.now()
+    with transaction.atomic():
+        ws = Workspace.objects.create(
+            name=name[:200],
+            owner=actor,
+            filename=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            cases=len({r["case:concept:name"] for r in rows}),
+            events=len(rows),
+            created_at=now,
+        )
+        WorkspaceEvent.objects.bulk_create(
+            (
+                WorkspaceEvent(
+                    workspace=ws,
+                    case=r["case:concept:name"][:200],
+                    activity=r["concept:name"][:300],
+                    at=_time(r["time:timestamp"]),
+                    resource=(r.get("org:resource") or "")[:200],
+                    group=(r.get("org:group") or "")[:200],
+                    lifecycle=(r.get("lifecycle:transition") or "complete")[:30],
+                    attributes={k: r[k] for k in CASE_KEYS if r.get(k)},
+                )
+                for r in rows
+            ),
+            batch_size=5000,
+        )
+        event_record(
+            subject_type=events.SUBJECT_WORKSPACE,
+            subject_id=ws.pk,
+            action=events.WORKSPACE_IMPORTED,
+            actor=actor,
+            payload={
+                "name": ws.name,
+                "filename": ws.filename,
+                "sha256": ws.sha256,
+                "cases": ws.cases,
+                "events": ws.events,
+            },
+            at=now,
+        )
+    return ws
+
+
+def workspace_delete(*, actor, workspace: Workspace) -> None:
+    from motcua.core.errors import PermissionDenied
+
+    if workspace.owner_id != actor.pk and not actor.is_superuser:
+        raise PermissionDenied("Chỉ người nhập mới xóa được không gian phân tích này.")
+    with transaction.atomic():
+        event_record(
+            subject_type=events.SUBJECT_WORKSPACE,
+            subject_id=workspace.pk,
+            action=events.WORKSPACE_DELETED,
+            actor=actor,
+            payload={"sha256": workspace.sha256, "events": workspace.events},
+        )
+        workspace.delete()

@@ -110,3 +110,75 @@ def risks(request):
         "insights/risks.html",
         {"rows": rows, "model": model, "filters": filters, "query": request.GET.urlencode()},
     )
+
+
+@login_required
+def workspace_list(request):
+    """Analysis workspaces: import an external log (CSV or XES) and open its map."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from motcua.core.errors import DomainError
+    from motcua.insights import selectors_workspace, services
+
+    try:
+        rows = list(selectors_workspace.workspaces(user=request.user))
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from None
+    if request.method == "POST":
+        upload = request.FILES.get("log")
+        if upload is None:
+            messages.error(request, "Chọn tệp nhật ký (CSV hoặc XES).")
+        else:
+            try:
+                ws = services.workspace_import(
+                    actor=request.user,
+                    name=request.POST.get("name", ""),
+                    data=upload.read(),
+                    filename=upload.name or "",
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Đã nhập {ws.events} sự kiện của {ws.cases} ca.")
+                return redirect("insights:workspace", pk=ws.pk)
+    return render(request, "insights/workspaces.html", {"rows": rows})
+
+
+@login_required
+def workspace_detail(request, pk: int):
+    from motcua.core.errors import NotFound
+    from motcua.insights import selectors_workspace
+
+    try:
+        ws = selectors_workspace.workspace_get(user=request.user, pk=pk)
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from None
+    except NotFound:
+        from django.http import Http404
+
+        raise Http404 from None
+    pm = selectors_workspace.workspace_map(ws)
+    chosen = request.GET.get("buoc") or ""
+    evaluation = (
+        selectors_workspace.workspace_evaluation(ws) if request.GET.get("danh_gia") else None
+    )
+    return render(
+        request,
+        "insights/workspace.html",
+        {
+            "ws": ws,
+            "pm": pm,
+            "svg": mark_safe(  # noqa: S308 - every text escaped by dfg_svg
+                dfg_svg(pm, link=lambda e: f"?buoc={e.source}→{e.target}#ca-cua-buoc")
+            ),
+            "selected": next((e for e in pm.edges if f"{e.source}→{e.target}" == chosen), None),
+            "slowest_steps": pm.slowest_steps(5),
+            "slowest_units": pm.slowest_units(5),
+            "variants": pm.variants[:10],
+            "step_split": pm.step_split[:15],
+            "officer_handovers": pm.officer_handovers[:10],
+            "evaluation": evaluation,
+            "evaluation_failed": isinstance(evaluation, str),
+        },
+    )
