@@ -33,9 +33,8 @@ from motcua.core.client import client_address
 from motcua.core.errors import DomainError
 from motcua.core.files import file_response
 from motcua.core.formats import VN_TZ
-from motcua.feedback import events
+from motcua.feedback import events, limits
 from motcua.feedback import files as feedback_files
-from motcua.feedback import limits
 from motcua.feedback import services as feedback_services
 from motcua.feedback.models import OPEN, Attachment, Channel, Feedback, Status
 from motcua.ledger.actions import label as event_label
