@@ -375,3 +375,6 @@ INTEROP_PORTAL = os.environ.get(
 )
 INTEROP_PORTAL_URL = os.environ.get("MOTCUA_INTEROP_PORTAL_URL", "")
 INTEROP_PORTAL_TOKEN = os.environ.get("MOTCUA_INTEROP_PORTAL_TOKEN", "")
+# The token the national portal presents when it pushes a dossier (POST /api/interop/inbound);
+# empty: pushes are refused (the pull job still runs).
+INTEROP_INBOUND_TOKEN = os.environ.get("MOTCUA_INTEROP_INBOUND_TOKEN", "")

@@ -15,3 +15,5 @@ class InteropConfig(AppConfig):
 
         on_event(outbox.record_outbox)
         register_job("motcua.interop.tasks.interop_sync", dt.timedelta(minutes=1))
+        register_job("motcua.interop.tasks.interop_reconcile", dt.timedelta(hours=1))
+        register_job("motcua.interop.tasks.interop_inbound_pull", dt.timedelta(minutes=5))

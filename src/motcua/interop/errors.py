@@ -9,3 +9,10 @@ from enum import StrEnum
 
 class InteropError(StrEnum):
     INTEROP_NOT_PARKED = "interop_not_parked"  # only a parked or failed record can be sent again
+    INBOUND_INVALID = (
+        "interop_inbound_invalid"  # an inbound dossier lacks a field or names what we do not have
+    )
+    INBOUND_CONFLICT = (
+        "interop_inbound_conflict"  # the same national code came again with other content
+    )
+    INBOUND_TOKEN = "interop_inbound_token"  # the push endpoint's token is missing or wrong

@@ -6,3 +6,8 @@ SUBJECT = "interop"
 
 SYNC_RUN = register("interop.sync_run", "Đồng bộ trạng thái hồ sơ lên Cổng DVC quốc gia")
 RESENT = register("interop.resent", "Gửi lại bản ghi đồng bộ")
+RECONCILED = register("interop.reconciled", "Đối soát với Cổng DVC quốc gia")
+INBOUND_TAKEN = register("interop.inbound_taken", "Nhận hồ sơ nộp trên Cổng DVC quốc gia")
+INBOUND_REFUSED = register(
+    "interop.inbound_refused", "Không nhận được hồ sơ nộp trên Cổng DVC quốc gia"
+)
