@@ -16,3 +16,8 @@ class InteropError(StrEnum):
         "interop_inbound_conflict"  # the same national code came again with other content
     )
     INBOUND_TOKEN = "interop_inbound_token"  # the push endpoint's token is missing or wrong
+    CATALOG_UNCHANGED = "interop_catalog_unchanged"  # the national export brings no difference
+    CATALOG_STALE = "interop_catalog_stale"  # the export changed since its differences were shown
+    CATALOG_INVALID = (
+        "interop_catalog_invalid"  # the export or the decision has errors; nothing applied
+    )

@@ -11,3 +11,6 @@ INBOUND_TAKEN = register("interop.inbound_taken", "Nhận hồ sơ nộp trên C
 INBOUND_REFUSED = register(
     "interop.inbound_refused", "Không nhận được hồ sơ nộp trên Cổng DVC quốc gia"
 )
+CATALOG_APPLIED = register(
+    "interop.catalog_applied", "Áp dụng danh mục TTHC từ CSDL quốc gia (quyết định công bố)"
+)

@@ -92,3 +92,22 @@ class InboundDossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.national_code} → {self.dossier_code or '(không nhận)'}"
+
+
+class CatalogSync(models.Model):
+    """One national catalog export applied as a publication decision; the newest tells which
+    components and fees came from the national side (the others are the province's own)."""
+
+    at = models.DateTimeField(_("áp dụng lúc"))
+    digest = models.CharField(_("mã băm bản xuất"), max_length=64)
+    decision_number = models.CharField(_("số quyết định công bố"), max_length=100)
+    export = models.JSONField(_("bản xuất của CSDL quốc gia"))
+    summary = models.JSONField(_("thay đổi"), default=dict)
+
+    class Meta:
+        verbose_name = _("lần đồng bộ danh mục TTHC")
+        verbose_name_plural = _("lần đồng bộ danh mục TTHC")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} ({self.at:%d/%m/%Y})"
