@@ -2,7 +2,8 @@
 
 ``POST /trang-thai`` takes a status record (201, or 200 with ``duplicate`` for a key it holds),
 ``GET /ho-so`` lists what it holds, ``GET /ho-so-moi?sau=N`` the dossiers submitted there after
-position N (``POST /ho-so-moi`` plays a citizen submitting one), ``POST /_control`` tells it to fail or slow down:
+position N (``POST /ho-so-moi`` plays a citizen submitting one), ``GET /thu-tuc`` the national
+procedure database's export (``POST /thu-tuc`` replaces it), ``POST /_control`` tells it to fail or slow down:
 ``{"fail_next": 2}``, ``{"fail_always": true}``, ``{"delay": 0.5}``, ``{"reset": true}``.
 Run it with ``serve()`` (tests) or ``python -m motcua.interop.fake_portal 8765`` (demo).
 """
@@ -18,11 +19,13 @@ from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from motcua.interop.adapters import FakeNationalPortal, PortalError
+from motcua.interop.catalog_source import FakeProcedureDatabase
 
 
 class FakePortalApp:
     def __init__(self) -> None:
         self.portal = FakeNationalPortal()
+        self.catalog = FakeProcedureDatabase()
         self.delay = 0.0
 
     def __call__(self, environ, start_response):
@@ -57,6 +60,11 @@ class FakePortalApp:
                 return "400 Bad Request", {"error": "sau phải là số"}
             except PortalError as error:
                 return "503 Service Unavailable", {"error": str(error)}
+        if method == "GET" and path == "/thu-tuc":
+            return "200 OK", self.catalog.export()
+        if method == "POST" and path == "/thu-tuc" and isinstance(body, list):
+            self.catalog.publish(body)
+            return "200 OK", {"ok": True}
         if method == "POST" and path == "/ho-so-moi" and isinstance(body, dict):
             return "201 Created", self.portal.add_submission(body)
         if method == "POST" and path == "/_control" and isinstance(body, dict):
