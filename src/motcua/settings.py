@@ -381,7 +381,9 @@ INTEROP_PORTAL = os.environ.get(
 )
 INTEROP_PORTAL_URL = os.environ.get(
     "MOTCUA_INTEROP_PORTAL_URL",
-    f"http://127.0.0.1:{os.environ.get('MOTCUA_INTEROP_FAKE_PORT', '8765')}" if INTEROP_FAKE else "",
+    f"http://127.0.0.1:{os.environ.get('MOTCUA_INTEROP_FAKE_PORT', '8765')}"
+    if INTEROP_FAKE
+    else "",
 )
 # The national procedure database's export (docs/interop.md §8): the in-process fake, or over
 # HTTP at the portal URL (GET /thu-tuc).

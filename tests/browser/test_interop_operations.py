@@ -36,7 +36,11 @@ def login(page, username: str) -> None:
 
 
 def test_admin_reconciles_and_resends_leader_sees_own_unit(
-    page, data, world, province_admin, portal  # noqa: F811
+    page,
+    data,
+    world,  # noqa: F811
+    province_admin,
+    portal,  # noqa: F811
 ):
     login(page, province_admin.username)
     page.goto(page.base + "/lien-thong/")

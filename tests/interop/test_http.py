@@ -65,7 +65,9 @@ def test_inbound_and_catalog_over_http_and_the_demo_settings(world, fake, settin
     adapter = HttpNationalPortal(url)
 
     def post(path, body):
-        request = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST")
+        request = urllib.request.Request(  # noqa: S310 - the fake, http
+            url + path, data=json.dumps(body).encode(), method="POST"
+        )
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - the fake
             return json.loads(response.read())
 

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.excel import SHEETS_BY_NAME, CellError
-from motcua.catalog.models import ProcedureStatus, PublicationAction, PublicationDecision
 from motcua.catalog.models import Procedure as CatalogProcedure
+from motcua.catalog.models import ProcedureStatus, PublicationAction, PublicationDecision
 from motcua.catalog.services import CATALOG_ROLES, catalog_import_rows
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.interop import events
