@@ -91,3 +91,32 @@ def test_the_operations_page_fits_a_phone(browser, live_server, data, province_a
         assert page.locator("#ban-ghi li[data-state]").first.is_visible()
     finally:
         context.close()
+
+
+def test_catalog_differences_then_apply(page, transactional_db, world, province_admin):  # noqa: F811
+    from motcua.interop.catalog_source import get_procedure_database
+    from tests.interop.test_catalog_sync import BIRTH
+
+    source = get_procedure_database()
+    source.publish([{**BIRTH, "thoi_han": "5"}, {**BIRTH, "ma": "2.000002", "ten": "Kết hôn"}])
+    try:
+        login(page, province_admin.username)
+        page.goto(page.base + "/lien-thong/danh-muc/")
+        assert (
+            "time_limit: 3.0 → 5"
+            in page.locator('#nhom-amended [data-code="1.000001"]').inner_text()
+        )
+        assert page.locator('#nhom-added [data-code="2.000002"]').is_visible()
+        assert axe_violations(page) == []
+        page.set_viewport_size({"width": 390, "height": 844})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        page.get_by_label("Số quyết định").fill("12/QĐ-UBND")
+        page.get_by_label("Người ký").fill("Nguyễn Văn Tỉnh")
+        page.get_by_role("button", name="Áp dụng").click()
+        assert "12/QĐ-UBND" in page.get_by_role("alert").inner_text()
+        assert page.locator("#da-khop").is_visible()
+    finally:
+        source.publish([])

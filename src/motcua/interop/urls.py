@@ -9,4 +9,5 @@ urlpatterns = [
     path("ban-ghi/", views.records, name="records"),
     path("ban-ghi/<int:record_id>/gui-lai/", views.resend, name="resend"),
     path("doi-soat/", views.reconcile_now, name="reconcile"),
+    path("danh-muc/", views.catalog, name="catalog"),
 ]

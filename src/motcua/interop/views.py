@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.errors import DomainError
@@ -44,6 +45,7 @@ def operations(request):
             "day_from": day_from,
             "day_to": day_to,
             "can_reconcile": has_role(request.user, (Role.PROVINCE_ADMIN,)),
+            "can_catalog": has_role(request.user, (Role.PROVINCE_ADMIN, Role.CATALOG_ADMIN)),
             "inbound": selectors.inbound_count(user=request.user),
         },
     )
@@ -94,3 +96,39 @@ def reconcile_now(request):
         verdict = "khớp hoàn toàn" if run.complete else f"{run.differences} chênh lệch"
         messages.success(request, f"Đã đối soát: {verdict}.")
     return redirect("interop:operations")
+
+
+@login_required
+def catalog(request):
+    """The national catalog's differences, and applying them as a publication decision."""
+    from motcua.interop.catalog_sync import catalog_diff, interop_catalog_apply
+
+    if request.method == "POST":
+        try:
+            run = interop_catalog_apply(
+                actor=request.user,
+                digest=request.POST.get("ma_ban_xuat", ""),
+                number=request.POST.get("so_quyet_dinh", ""),
+                date=_day(request.POST.get("ngay_ban_hanh")) or timezone.localdate(),
+                signer=request.POST.get("nguoi_ky", ""),
+                title=request.POST.get("trich_yeu", ""),
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Đã áp dụng theo quyết định {run.decision_number}.")
+        return redirect("interop:catalog")
+    diff = catalog_diff(user=request.user)
+    groups = [
+        (kind, label, diff.of_kind(kind))
+        for kind, label in (
+            ("added", "Ban hành mới"),
+            ("amended", "Sửa đổi, bổ sung"),
+            ("abolished", "Bãi bỏ"),
+        )
+    ]
+    return render(
+        request,
+        "interop/catalog.html",
+        {"diff": diff, "groups": groups, "today": timezone.localdate()},
+    )
