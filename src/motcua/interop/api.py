@@ -112,3 +112,20 @@ def inbound_push(request):
         )
     taken = inbound.inbound_take(submission=body, source="push")
     return Status(201 if taken.created else 200, taken)
+
+
+class PrefillIn(Schema):
+    id_number: str
+    consent: bool = False
+
+
+@router.post(
+    "/citizens/prefill",
+    summary="Tra cứu CSDL dân cư (có đồng ý) và giấy tờ đã số hóa để điền sẵn khi tiếp nhận",
+)
+def citizen_prefill(request, body: PrefillIn):
+    from motcua.interop.reuse import interop_identity_prefill
+
+    return interop_identity_prefill(
+        actor=request.user, id_number=body.id_number, consent=body.consent
+    )

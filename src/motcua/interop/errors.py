@@ -21,3 +21,10 @@ class InteropError(StrEnum):
     CATALOG_INVALID = (
         "interop_catalog_invalid"  # the export or the decision has errors; nothing applied
     )
+    CONSENT_REQUIRED = (
+        "interop_consent_required"  # looking up a citizen needs the citizen's consent
+    )
+    CITIZEN_UNKNOWN = "interop_citizen_unknown"  # the population database has no such ID number
+    DOCUMENT_UNKNOWN = (
+        "interop_document_unknown"  # the document is not among the citizen's digitized ones
+    )

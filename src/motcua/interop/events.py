@@ -14,3 +14,9 @@ INBOUND_REFUSED = register(
 CATALOG_APPLIED = register(
     "interop.catalog_applied", "Áp dụng danh mục TTHC từ CSDL quốc gia (quyết định công bố)"
 )
+IDENTITY_CHECKED = register(
+    "interop.identity_checked", "Tra cứu CSDL quốc gia về dân cư (có sự đồng ý của công dân)"
+)
+DOCUMENTS_REUSED = register(
+    "interop.documents_reused", "Tái sử dụng giấy tờ đã số hóa khi tiếp nhận hồ sơ"
+)

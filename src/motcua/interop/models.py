@@ -111,3 +111,28 @@ class CatalogSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_number} ({self.at:%d/%m/%Y})"
+
+
+class ReusedDocument(models.Model):
+    """A dossier component taken from the citizen's digitized documents instead of an
+    upload (its file is the stored document, so the digitization indicators count it)."""
+
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=64)
+    component_id = models.IntegerField(_("thành phần hồ sơ"))
+    document_id = models.CharField(_("mã giấy tờ trong kho dữ liệu"), max_length=100)
+    document_name = models.CharField(_("tên giấy tờ"), max_length=500)
+    sha256 = models.CharField(_("mã băm tệp"), max_length=64)
+    reused_at = models.DateTimeField(_("tái sử dụng lúc"))
+
+    class Meta:
+        verbose_name = _("giấy tờ tái sử dụng")
+        verbose_name_plural = _("giấy tờ tái sử dụng")
+        ordering = ["dossier_code", "component_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier_code", "component_id"], name="interop_one_reuse_per_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_code}: {self.document_name}"
