@@ -224,7 +224,7 @@ def interop_resend(*, actor, record: SyncRecord) -> SyncRecord:
 
 
 def interop_reconcile(*, actor=None, portal: NationalPortal | None = None) -> ReconciliationRun:
-    """Reconcile now and keep the result (the page shows the newest; the job runs hourly)."""
+    """Reconcile now and keep the result (the page shows the newest; the job runs nightly)."""
     from motcua.interop.selectors import reconcile
 
     if actor is not None:
