@@ -140,14 +140,28 @@ class Counter:
         return self._counts[key]
 
     def _with_snapshot(self, formula, start, end, filters) -> formulas.Counts:
-        """Ended dossiers from the daily counts plus the open-at-end snapshot; the rows
-        when the snapshot may be stale (or the period is still running)."""
-        from motcua.reporting.aggregates import open_counts, snapshot_usable
+        """Ended dossiers from the daily counts plus the open-at-end snapshot; in a running
+        period, yesterday's snapshot plus today's changes (``rollup.open_now``); the rows
+        when no snapshot can be trusted."""
+        from motcua.reporting.aggregates import filtered, open_counts, snapshot_usable
+        from motcua.reporting.rollup import open_now, running_snapshot_day
 
-        if not snapshot_usable(self._state, end, self._first_event):
+        if snapshot_usable(self._state, end, self._first_event):
+            snapshot = open_counts(formula, end, filters)
+        elif (day := running_snapshot_day(self._state, end, self._first_event)) is not None:
+            den_field, num_field = formula.snapshot
+            scope = filtered(filters)  # the same fields on OpenCount and Dossier
+            now = open_now(end, day, snapshot_scope=scope, rows_scope=scope,
+                           snapshot_group="unit_id", rows_group="competent_unit_id")  # fmt: skip
+            pick = {"open": 0, "overdue": 1}
+            snapshot = {
+                unit: (c[pick[num_field]] if num_field else 0, c[pick[den_field]])
+                for unit, c in now.items()
+            }
+        else:
             return formula.counts(start, end, filters)
         counts = dict(self._daily(formula, start, end, filters)) if formula.daily else {}
-        for unit, (num, den) in open_counts(formula, end, filters).items():
+        for unit, (num, den) in snapshot.items():
             old_num, old_den = counts.get(unit, (0, 0))
             counts[unit] = (old_num + num, old_den + den)
         return counts
@@ -160,8 +174,9 @@ class Counter:
         key = (repr(sorted(filters.items())), start, end)
         if key not in self._daily_batches:
             batch = [f for f in formulas.FORMULAS.values() if f.daily]
+            months_until = self._state.months_until if self._state else None
             self._daily_batches[key] = daily_counts_many(
-                batch, start, end, filters, self._pending or set()
+                batch, start, end, filters, self._pending or set(), months_until
             )
         return self._daily_batches[key][formula.code]
 
