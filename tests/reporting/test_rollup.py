@@ -29,6 +29,7 @@ from motcua.reporting.models import AggregateState, DailyCount, MonthCount
 from motcua.reporting.scorecard import Counter, Scopes
 from tests.dossiers.conftest import cast, every_branch_odds  # noqa: F401
 from tests.reporting.conftest import (
+    _resume,
     _supplement,
     approve,
     at,
@@ -211,3 +212,26 @@ def test_a_month_is_rolled_up_once_it_is_over(world):
     assert AggregateState.objects.get().months_until == dt.date(2026, 3, 1)
     march = MonthCount.objects.get(month=dt.date(2026, 3, 1))
     assert march.received == 1
+
+
+@pytest.mark.django_db
+def test_a_resumption_that_moves_a_due_time_back_across_a_midnight_recounts_that_snapshot(world):
+    from motcua.reporting.models import OpenCount
+
+    # given a dossier due Thursday 05/03 08:00, overdue when paused on Monday 09/03
+    d = to_specialist(world, receive(world, when=at(0, 8)), when=at(0, 9))
+    assert d.due_at == at(3, 8)
+    d = _supplement(world, d, at(7, 9))
+    services.aggregates_catch_up(now=at(8, 0, 10))
+    night = OpenCount.objects.get(day=dt.date(2026, 3, 5))
+    assert (night.open, night.overdue) == (1, 1)
+    # when it resumes a working day later: its due time moves past the midnight of 05/03
+    d = _resume(world, d, at(8, 9))
+    assert d.due_at > at(4, 0)
+    # then the next catch-up recounts the snapshots from that day: a full rebuild's rows
+    services.aggregates_catch_up(now=at(8, 10))
+    columns = ("day", "unit_id", "procedure_id", "applicant_kind", "open", "overdue")
+    incremental = sorted(OpenCount.objects.values_list(*columns))
+    assert OpenCount.objects.get(day=dt.date(2026, 3, 5)).overdue == 0
+    services.aggregates_catch_up(full=True, now=at(8, 10))
+    assert sorted(OpenCount.objects.values_list(*columns)) == incremental

@@ -104,6 +104,7 @@ class Counter:
         self._first_event = None
         self._counts: dict[tuple, formulas.Counts | None] = {}
         self._daily_batches: dict[tuple, dict[str, formulas.Counts]] = {}
+        self._open_now: dict[tuple, dict] = {}
         self._targets: dict[tuple, Target | None] = {}
         self._indicators: list[Indicator] | None = None
 
@@ -150,9 +151,13 @@ class Counter:
             snapshot = open_counts(formula, end, filters)
         elif (day := running_snapshot_day(self._state, end, self._first_event)) is not None:
             den_field, num_field = formula.snapshot
-            scope = filtered(filters)  # the same fields on OpenCount and Dossier
-            now = open_now(end, day, snapshot_scope=scope, rows_scope=scope,
-                           snapshot_group="unit_id", rows_group="competent_unit_id")  # fmt: skip
+            key = (repr(sorted(filters.items())), end, day)
+            if key not in self._open_now:  # one count for every snapshot formula
+                scope = filtered(filters)  # the same fields on OpenCount and Dossier
+                self._open_now[key] = open_now(end, day, snapshot_scope=scope, rows_scope=scope,
+                                               snapshot_group="unit_id",
+                                               rows_group="competent_unit_id")  # fmt: skip
+            now = self._open_now[key]
             pick = {"open": 0, "overdue": 1}
             snapshot = {
                 unit: (c[pick[num_field]] if num_field else 0, c[pick[den_field]])
