@@ -95,11 +95,20 @@ def _runs(days) -> list[tuple[dt.date, dt.date]]:
     return [(a, b) for a, b in runs]
 
 
+CHUNK_DAYS = 31  # a full rebuild recounts at most a month of days per query (bounded memory)
+
+
 def recount_days(days) -> int:
     """Recount the given local days from the dossier rows (two grouped queries per run of
-    consecutive days); returns the rows written."""
+    consecutive days, at most ``CHUNK_DAYS`` long); returns the rows written."""
     written = 0
+    pieces = []
     for first, last in _runs(days):
+        while first <= last:
+            stop = min(last, first + dt.timedelta(days=CHUNK_DAYS - 1))
+            pieces.append((first, stop))
+            first = stop + dt.timedelta(days=1)
+    for first, last in pieces:
         DailyCount.objects.filter(day__gte=first, day__lte=last).delete()
         start, _ = local_day_bounds(first)
         _, end = local_day_bounds(last)
@@ -172,7 +181,10 @@ def recount_open_days(days) -> int:
             late_delta[key][a] += 1
             late_delta[key][b + 1] -= 1
     keep = {(d - first).days for d in wanted}
-    batch = []
+    for a, b in _runs(wanted):
+        OpenCount.objects.filter(day__gte=a, day__lte=b).delete()
+    batch: list[OpenCount] = []
+    written = 0
     for key, delta in open_delta.items():
         late = late_delta.get(key, [0] * (span + 1))
         n_open = n_late = 0
@@ -184,10 +196,11 @@ def recount_open_days(days) -> int:
                 batch.append(OpenCount(day=first + dt.timedelta(days=i), unit_id=unit,
                                        procedure_id=procedure, applicant_kind=kind,
                                        open=n_open, overdue=n_late))  # fmt: skip
-    for a, b in _runs(wanted):
-        OpenCount.objects.filter(day__gte=a, day__lte=b).delete()
+        if len(batch) >= 20_000:  # written as it goes: memory stays bounded at any scale
+            OpenCount.objects.bulk_create(batch, batch_size=2000)
+            written, batch = written + len(batch), []
     OpenCount.objects.bulk_create(batch, batch_size=2000)
-    return len(batch)
+    return written + len(batch)
 
 
 def _minus(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
