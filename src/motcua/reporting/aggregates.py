@@ -219,24 +219,14 @@ def _minus(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def open_counts(formula, end: dt.datetime, filters: dict) -> dict:
-    """(numerator, denominator) per unit from the open-at-end snapshot of the day before
-    ``end`` (a local midnight)."""
-    den_field, num_field = formula.snapshot
+def open_counts(end: dt.datetime, filters: dict) -> dict:
+    """{unit id: [open, overdue]} from the open-at-end snapshot of the day before ``end`` (a
+    local midnight); one query for every snapshot formula."""
     day = timezone.localtime(end, VN_TZ).date() - dt.timedelta(days=1)
-    qs = OpenCount.objects.filter(day=day)
-    if filters.get("fields"):
-        qs = qs.filter(procedure__field__code__in=filters["fields"])
-    if filters.get("procedures"):
-        qs = qs.filter(procedure__code__in=filters["procedures"])
-    if filters.get("applicant_kind"):
-        qs = qs.filter(applicant_kind=filters["applicant_kind"])
-    annotations = {"den": Sum(den_field)}
-    if num_field:
-        annotations["num"] = Sum(num_field)
+    qs = filtered(filters)(OpenCount.objects.filter(day=day))
     out = {}
-    for row in qs.values("unit_id").annotate(**annotations).order_by():
-        out[row["unit_id"]] = (row.get("num") or 0, row["den"] or 0)
+    for row in qs.values("unit_id").annotate(o=Sum("open"), d=Sum("overdue")).order_by():
+        out[row["unit_id"]] = [row["o"] or 0, row["d"] or 0]
     return out
 
 

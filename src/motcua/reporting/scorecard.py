@@ -154,24 +154,24 @@ class Counter:
         from motcua.reporting.aggregates import filtered, open_counts, snapshot_usable
         from motcua.reporting.rollup import open_now, running_snapshot_day
 
-        if snapshot_usable(self._state, end, self._first_event):
-            snapshot = open_counts(formula, end, filters)
-        elif (day := running_snapshot_day(self._state, end, self._first_event)) is not None:
-            den_field, num_field = formula.snapshot
-            key = (repr(sorted(filters.items())), end, day)
-            if key not in self._open_now:  # one count for every snapshot formula
-                scope = filtered(filters)  # the same fields on OpenCount and Dossier
-                self._open_now[key] = open_now(end, day, snapshot_scope=scope, rows_scope=scope,
-                                               snapshot_group="unit_id",
-                                               rows_group="competent_unit_id")  # fmt: skip
+        key = (repr(sorted(filters.items())), end)
+        if key in self._open_now:  # one count for every snapshot formula
             now = self._open_now[key]
-            pick = {"open": 0, "overdue": 1}
-            snapshot = {
-                unit: (c[pick[num_field]] if num_field else 0, c[pick[den_field]])
-                for unit, c in now.items()
-            }
+        elif snapshot_usable(self._state, end, self._first_event):
+            now = self._open_now[key] = open_counts(end, filters)
+        elif (day := running_snapshot_day(self._state, end, self._first_event)) is not None:
+            scope = filtered(filters)  # the same fields on OpenCount and Dossier
+            now = self._open_now[key] = open_now(end, day, snapshot_scope=scope,
+                                                 rows_scope=scope, snapshot_group="unit_id",
+                                                 rows_group="competent_unit_id")  # fmt: skip
         else:
             return formula.counts(start, end, filters)
+        den_field, num_field = formula.snapshot
+        pick = {"open": 0, "overdue": 1}
+        snapshot = {
+            unit: (c[pick[num_field]] if num_field else 0, c[pick[den_field]])
+            for unit, c in now.items()
+        }
         counts = dict(self._daily(formula, start, end, filters)) if formula.daily else {}
         for unit, (num, den) in snapshot.items():
             old_num, old_den = counts.get(unit, (0, 0))
