@@ -109,7 +109,7 @@ def test_the_month_roll_up_and_todays_changes_equal_the_rows(world, cast):  # no
     rng = random.Random(766)
     default_storage.save("dossiers/results/ket-qua-mau.pdf", ContentFile(SCAN_PDF))
     # given lifecycles received from mid-January to mid-April, stopped before "today"
-    for n in range(24):
+    for n in range(16):
         simulate(
             rng=rng, n=n, procedure=world.procedure, cast=cast,
             received_at=at(rng.randint(-45, TODAY - 2), rng.choice((8, 10, 14))),
