@@ -105,7 +105,9 @@ def test_first_serves_then_rest_loads_the_history_with_progress(client, settings
     assert Dossier.objects.count() == 30 + 3 + sum(PLANTED.values())  # + the khống leads
     assert "[nạp nền 100 %] xong niêm phong sổ cái" in rest.getvalue()
     # the ratings stage says how far it is, like the dossiers' stage
-    assert re.search(r"… (\d+)/\1 hồ sơ đã trả kết quả, \d+ đánh giá", rest.getvalue()), rest.getvalue()
+    assert re.search(r"… (\d+)/\1 hồ sơ đã trả kết quả, \d+ đánh giá", rest.getvalue()), (
+        rest.getvalue()
+    )
     assert "lanhdao.snnmt" in (tmp_path / "demo-logins.txt").read_text()
     assert progress.read()["finished"] is not None
     assert_todays_structure()
