@@ -25,6 +25,7 @@ SHARE = 0.4  # of returned dossiers get a rating
 SHEETS_PER_UNIT = 12  # SIPAS answer sheets per unit that returned results
 SCALE_WEIGHTS = (0.02, 0.05, 0.13, 0.45, 0.35)  # 1 … 5: mostly satisfied, some not
 PROGRESS_EVERY = 500  # a progress line every so many returned dossiers (minutes on the demo)
+SIPAS_PROGRESS_EVERY = 25  # … and every so many units' answer sheets
 
 
 def _answers(dossier: Dossier, codes: list[str], rng) -> dict[str, int]:
@@ -101,7 +102,14 @@ def load_sipas(*, rng, stdout) -> None:
         .distinct()
     )
     done = 0
-    for unit in Unit.objects.filter(pk__in=unit_ids).order_by("code"):
+    units = list(Unit.objects.filter(pk__in=unit_ids).order_by("code"))
+    started = time.monotonic()
+    for number, unit in enumerate(units, 1):
+        if number % SIPAS_PROGRESS_EVERY == 0:
+            stdout.write(
+                f"  … {vn_number(number)}/{vn_number(len(units))} đơn vị, {vn_number(done)} "
+                f"phiếu khảo sát SIPAS ({time.monotonic() - started:.0f} giây)"
+            )
         mood = rng.uniform(0.5, 1.5)  # units differ
         for _ in range(SHEETS_PER_UNIT):
             survey_response_record(

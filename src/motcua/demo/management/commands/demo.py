@@ -50,7 +50,7 @@ REST_LOCK_WAIT = 300
 DEFAULT_DOSSIERS = 5000
 #: rough share of the background's time per stage (for the progress bar)
 WEIGHTS = {
-    "motcua.dossiers": 10, "motcua.surveys": 3, "motcua.reporting": 2, "motcua.feedback": 2,
+    "motcua.dossiers": 10, "motcua.surveys": 8, "motcua.reporting": 3, "motcua.feedback": 1,
 }  # fmt: skip
 LABELS = {
     "motcua.dossiers": "hồ sơ",
