@@ -231,20 +231,15 @@ def open_counts(end: dt.datetime, filters: dict) -> dict:
 
 
 def pending_event_day(current: AggregateState) -> dt.date | None:
-<<<<<<< HEAD
     """The earliest local day whose end-of-day snapshot a dossier event not folded in yet may
     change. An event writes its own time into the dossier (received, ended, closed, paused,
     resumed), so it changes the snapshots of its day and later ones only — except a due time
     moved by a resumption: the snapshots between the old due time and the new one may change
     (a dossier overdue before it was paused is not overdue at those midnights any more), so
     such an event counts from its old due time's day."""
-    events = pending_events(current)
-    first = events.aggregate(first=Min("at"))["first"]
-    days = [timezone.localtime(first, VN_TZ).date()] if first else []
-    moved = events.filter(payload__has_key="due_before").values_list(
-        "payload__due_before", "payload__due_after"
-    )
-    for before, after in moved.order_by().iterator(2000):
+    days = []
+    for _, at, before, after in _pending_dossier_events(current):
+        days.append(timezone.localtime(at, VN_TZ).date())
         if not before or before == after:
             continue
         times = [parse_datetime(v) for v in (before, after) if isinstance(v, str)]
@@ -252,13 +247,6 @@ def pending_event_day(current: AggregateState) -> dt.date | None:
         if times:
             days.append(timezone.localtime(min(times), VN_TZ).date())
     return min(days) if days else None
-=======
-    """The local day of the earliest dossier event not folded in yet. An event writes its
-    own time into the dossier (received, ended, closed, paused, resumed), so it can change the
-    open-at-end snapshots of that day and later ones only."""
-    first = min((at for _, at in _pending_dossier_events(current)), default=None)
-    return timezone.localtime(first, VN_TZ).date() if first else None
->>>>>>> main
 
 
 def snapshot_usable(current: AggregateState | None, end: dt.datetime, first_event) -> bool:
@@ -293,24 +281,31 @@ def pending_events(current: AggregateState):
 
 
 def _pending_dossier_events(current: AggregateState):
-    """(code, time) of each dossier event not folded in yet (``pending_events``). The two
+    """(code, time, due before, due after) of each dossier event not folded in yet
+    (``pending_events``; the due times as recorded in the payload, when it has them). The two
     ranges (new ids, recent times) are read through their own indexes and the subject type
     compared on those few rows here: asked in SQL, SQLite walks the subject index over every
     event of the ledger instead (tens of milliseconds on every statistics page)."""
     since = Q(pk__gt=current.last_event_id)
     if current.refreshed_at is not None:
         since |= Q(at__gte=current.refreshed_at - _grace())
-    rows = Event.objects.filter(since).order_by().values_list("subject_type", "subject_id", "at")
-    for subject_type, code, at in rows.iterator(chunk_size=2000):
+    rows = (
+        Event.objects.filter(since)
+        .order_by()
+        .values_list(
+            "subject_type", "subject_id", "at", "payload__due_before", "payload__due_after"
+        )
+    )
+    for subject_type, code, at, before, after in rows.iterator(chunk_size=2000):
         if subject_type == "dossier":
-            yield code, at
+            yield code, at, before, after
 
 
 def pending_days(current: AggregateState | None = None) -> set[dt.date] | None:
     """Days touched by dossier events not folded in yet; None when too many to list."""
     current = current or state()
     seen: set[str] = set()
-    for code, _ in _pending_dossier_events(current):
+    for code, *_ in _pending_dossier_events(current):
         seen.add(code)
         if len(seen) > MAX_PENDING_EVENTS:
             return None
