@@ -29,6 +29,8 @@ from motcua.imports.replay import SKIPPED, Refs, ReplayRefused, Row, replay_doss
 from motcua.imports.selectors import imported_codes, on_time_differences, run_for
 from motcua.imports.validate import Mapping, Problem, dossiers, validate
 from motcua.ledger.services import event_record
+from motcua.organization.models import Role
+from motcua.organization.permissions import has_role
 
 
 class ImportInvalid(InvalidInput):
@@ -65,17 +67,26 @@ class Outcome:
     difference_count: int = 0
 
 
+#: who may import a history on a page (the command line is trusted)
+IMPORT_ROLES = (Role.PROVINCE_ADMIN,)
+
+
+def may_import(actor) -> bool:
+    return actor is not None and (actor.is_superuser or has_role(actor, IMPORT_ROLES))
+
+
 def _check_actor(actor) -> None:
-    """The command line is trusted (actor None); on a page only an administrator imports."""
-    if actor is not None and not actor.is_superuser:
-        raise PermissionDenied("Chỉ quản trị hệ thống được nhập lịch sử hồ sơ.")
+    """The command line is trusted (actor None); on a page only the province's
+    administrators (or a superuser) import."""
+    if actor is not None and not may_import(actor):
+        raise PermissionDenied("Chỉ quản trị hệ thống của tỉnh được nhập lịch sử hồ sơ.")
 
 
 @transaction.atomic
-def _run_start(*, path: Path, sha256: str, rows: int, dossiers_total: int, actor) -> ImportRun:
+def _run_start(*, name: str, sha256: str, rows: int, dossiers_total: int, actor) -> ImportRun:
     run = ImportRun.objects.create(
         sha256=sha256,
-        file_name=path.name,
+        file_name=name[:255],
         rows=rows,
         dossiers=dossiers_total,
         started_at=timezone.now(),
@@ -85,7 +96,7 @@ def _run_start(*, path: Path, sha256: str, rows: int, dossiers_total: int, actor
         subject_id=run.pk,
         action=events.STARTED,
         actor=actor,
-        payload={"sha256": sha256, "file": path.name, "rows": rows, "dossiers": dossiers_total},
+        payload={"sha256": sha256, "file": name[:255], "rows": rows, "dossiers": dossiers_total},
     )
     return run
 
@@ -153,6 +164,8 @@ def history_import(
     *,
     path: Path,
     mapping_path: Path | None = None,
+    mapping: Mapping | None = None,
+    file_name: str = "",
     actor=None,
     batch_size: int = 200,
     pause: float = 0.0,
@@ -161,6 +174,8 @@ def history_import(
     """Import (or continue importing) the history file at ``path``; see the module doc.
 
     ``pause``: seconds to wait between batches (gentle on a database in live use).
+    ``mapping`` (already read) or ``mapping_path``; ``file_name``: the name to record
+    (the uploaded file's own name; default the path's).
     Raises ``ImportInvalid`` listing every problem (nothing written) if the file is wrong.
     """
     _check_actor(actor)
@@ -170,13 +185,14 @@ def history_import(
     if run is not None and run.finished_at is not None:
         return Outcome(run=run, already_finished=True)
     already = imported_codes(run) if run is not None else set()
-    mapping, refs = Mapping.load(mapping_path), Refs.load()
+    mapping = mapping if mapping is not None else Mapping.load(mapping_path)
+    refs = Refs.load()
     summary = validate(path, mapping, refs, already=already)
     if summary.problems:
         raise ImportInvalid(summary.problems)
     if run is None:
         run = _run_start(
-            path=path,
+            name=file_name or path.name,
             sha256=sha256,
             rows=summary.rows,
             dossiers_total=summary.dossiers,

@@ -42,12 +42,25 @@ class Mapping:
     def load(cls, path: Path | None) -> Mapping:
         if path is None:
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            units=dict(data.get("units") or {}),
-            actions=dict(data.get("actions") or {}),
-            statuses=dict(data.get("statuses") or {}),
-        )
+        return cls.from_data(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_data(cls, data: Any) -> Mapping:
+        """From the file's JSON object; ValueError (in Vietnamese) if it is not one."""
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise ValueError("tệp ánh xạ phải là một đối tượng JSON.")
+        parts = {}
+        for key in ("units", "actions", "statuses"):
+            part = data.get(key) or {}
+            if not isinstance(part, dict) or not all(isinstance(k, str) for k in part):
+                raise ValueError(f"mục «{key}» của tệp ánh xạ phải là một đối tượng JSON.")
+            parts[key] = dict(part)
+        return cls(**parts)
+
+    def as_data(self) -> dict[str, dict[str, Any]]:
+        return {"units": self.units, "actions": self.actions, "statuses": self.statuses}
 
     def unit(self, code: str) -> str:
         return self.units.get(code, code)
