@@ -67,6 +67,9 @@ class Outcome:
     difference_count: int = 0
 
 
+#: dossiers per batch (``--batch``): each batch is one transaction
+DEFAULT_BATCH = 200
+
 #: who may import a history on a page (the command line is trusted)
 IMPORT_ROLES = (Role.PROVINCE_ADMIN,)
 
@@ -167,7 +170,7 @@ def history_import(
     mapping: Mapping | None = None,
     file_name: str = "",
     actor=None,
-    batch_size: int = 200,
+    batch_size: int | None = None,
     pause: float = 0.0,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Outcome:
@@ -179,6 +182,7 @@ def history_import(
     Raises ``ImportInvalid`` listing every problem (nothing written) if the file is wrong.
     """
     _check_actor(actor)
+    batch_size = batch_size or DEFAULT_BATCH
     began = time.perf_counter()
     sha256 = file_sha256(path)
     run = run_for(sha256)
