@@ -47,8 +47,8 @@ def bulk_copy(chunk: int = 1000) -> tuple[float, int, int]:
     from django.db import transaction
 
     from motcua.dossiers.models import ChecklistItem, Dossier
-    from motcua.ledger.models import Event
     from motcua.ledger import services as ledger_services
+    from motcua.ledger.models import Event
     from motcua.ledger.services import EventBuffer
 
     spent, dossiers, events = 0.0, 0, 0
