@@ -133,7 +133,9 @@ def main() -> int:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         dossiers, events = out.dossiers, out.events
         assert dossiers == Dossier.objects.count() == out.run.dossiers
-        print(f"  Nhập bằng {out.workers} tiến trình: {fmt(dossiers)} hồ sơ, {fmt(events)} sự kiện trong {fmt(elapsed, 1)} s")
+        print(
+            f"  Nhập bằng {out.workers} tiến trình: {fmt(dossiers)} hồ sơ, {fmt(events)} sự kiện trong {fmt(elapsed, 1)} s"
+        )
         print(f"  → {fmt(dossiers / elapsed, 1)} hồ sơ/s, {fmt(events / elapsed, 1)} sự kiện/s")
         print(
             f"  CPU Python (mọi tiến trình nhập): {fmt(1000 * cpu / dossiers, 2)} ms/hồ sơ; "

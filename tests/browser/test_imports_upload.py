@@ -11,6 +11,8 @@ from motcua.core.models import Job, JobStatus
 from motcua.dossiers.models import Dossier
 from motcua.imports.models import ImportRun
 from tests.browser.conftest import axe_violations
+
+# the history made once per session by tests/imports, and its small world of units and staff
 from tests.imports.conftest import N, read_csv, source, world, write_csv  # noqa: F401
 
 WATCH = """() => {
@@ -32,7 +34,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-def test_upload_lists_problems_then_imports_with_a_progress_bar(
+def test_upload_lists_problems_then_imports_with_a_progress_bar(  # noqa: F811
     page, client, source, world, province_admin, run_jobs, media, tmp_path, monkeypatch
 ):
     _login(page, client, province_admin)
@@ -88,7 +90,7 @@ def test_upload_lists_problems_then_imports_with_a_progress_bar(
     assert f"{N}/{N} hồ sơ" in page.locator("#lan-nhap").inner_text()
 
 
-def test_the_upload_page_fits_a_phone(
+def test_the_upload_page_fits_a_phone(  # noqa: F811
     browser, live_server, client, source, world, province_admin, media, tmp_path
 ):
     context = browser.new_context(

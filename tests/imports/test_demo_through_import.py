@@ -38,9 +38,7 @@ def _state() -> dict:
             (e.subject_id, e.seq, e.action, e.at.isoformat(), str(sorted(e.payload.items())))
             for e in Event.objects.filter(subject_type="dossier")
         ),
-        "counters": dict(
-            ((c.unit_id, c.day), c.last) for c in DailyCounter.objects.all() if c.last
-        ),
+        "counters": {(c.unit_id, c.day): c.last for c in DailyCounter.objects.all() if c.last},
     }
 
 

@@ -32,7 +32,14 @@ def _nothing_written(events_before: int) -> None:
 
 
 def test_valid_csv_is_imported_in_the_background(
-    client, source, world, province_admin, run_jobs, settings, tmp_path, django_capture_on_commit_callbacks
+    client,
+    source,
+    world,
+    province_admin,
+    run_jobs,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     client.force_login(province_admin)
@@ -70,7 +77,14 @@ def test_valid_csv_is_imported_in_the_background(
 
 
 def test_jsonl_with_a_mapping_is_recognized_by_content(
-    client, source, world, province_admin, run_jobs, settings, tmp_path, django_capture_on_commit_callbacks
+    client,
+    source,
+    world,
+    province_admin,
+    run_jobs,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     rows = read_csv(source["history"])
@@ -126,9 +140,7 @@ def test_every_problem_is_listed_with_its_line_and_nothing_is_written(
         ("lich-su.csv", b""),
     ],
 )
-def test_a_file_that_is_not_csv_or_jsonl_is_refused(
-    client, world, province_admin, name, data
-):
+def test_a_file_that_is_not_csv_or_jsonl_is_refused(client, world, province_admin, name, data):
     events = Event.objects.count()
     client.force_login(province_admin)
     response = _post(client, name, data)
