@@ -11,9 +11,12 @@ from motcua.core.models import Job, JobStatus
 from motcua.dossiers.models import Dossier
 from motcua.imports.models import ImportRun
 from tests.browser.conftest import axe_violations
+from tests.imports import conftest as imports_conftest
+from tests.imports.conftest import N, read_csv, write_csv
 
 # the history made once per session by tests/imports, and its small world of units and staff
-from tests.imports.conftest import N, read_csv, source, world, write_csv  # noqa: F401
+source = imports_conftest.source
+world = imports_conftest.world
 
 WATCH = """() => {
   window.seen = [];
@@ -34,7 +37,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-def test_upload_lists_problems_then_imports_with_a_progress_bar(  # noqa: F811
+def test_upload_lists_problems_then_imports_with_a_progress_bar(
     page, client, source, world, province_admin, run_jobs, media, tmp_path, monkeypatch
 ):
     _login(page, client, province_admin)
@@ -90,7 +93,7 @@ def test_upload_lists_problems_then_imports_with_a_progress_bar(  # noqa: F811
     assert f"{N}/{N} hồ sơ" in page.locator("#lan-nhap").inner_text()
 
 
-def test_the_upload_page_fits_a_phone(  # noqa: F811
+def test_the_upload_page_fits_a_phone(
     browser, live_server, client, source, world, province_admin, media, tmp_path
 ):
     context = browser.new_context(
