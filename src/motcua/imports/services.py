@@ -174,7 +174,8 @@ def replay_share(work: Share, on_batch: Callable[[], None] | None = None) -> Sha
     """Replay the (already validated) dossiers of ``work`` batch by batch; each batch
     commits whole. Raises ``ImportInvalid`` for a row the services refuse."""
     refs = Refs.load()
-    run, pending = work.run, []
+    run = work.run
+    pending: list[list[Row]] = []
 
     def write() -> None:
         try:
@@ -190,7 +191,7 @@ def replay_share(work: Share, on_batch: Callable[[], None] | None = None) -> Sha
             ) from refused
         reset_queries()  # with DEBUG on, Django keeps every query's SQL: memory would grow
         work.dossiers += len(pending)
-        work.events += sum(len(r) - sum(x.action in SKIPPED for x in r) for r in pending)
+        work.events += sum(len(r) - sum(1 for x in r if x.action in SKIPPED) for r in pending)
         pending.clear()
         if on_batch is not None:
             on_batch()
