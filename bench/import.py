@@ -157,7 +157,10 @@ def main() -> int:
         print(
             f"  Ước tính {fmt(TARGET)} hồ sơ (một quý của tỉnh mẫu): {fmt(quarter / 60, 1)} phút "
             f"({out.workers} tiến trình); mục tiêu < 5 phút trên PostgreSQL: {verdict}; "
-            f"theo CPU riêng: {fmt(TARGET * cpu / dossiers / 60, 1)} phút"
+            f"CPU Python của các tiến trình nhập: {fmt(TARGET * cpu / dossiers / 60, 1)} phút "
+            f"(chia cho {out.workers} lõi rảnh: "
+            f"{fmt(TARGET * cpu / dossiers / out.workers / 60, 1)} phút, chưa kể CPU của "
+            "máy chủ cơ sở dữ liệu)"
         )
         print(f"  {machine()}")
     finally:
