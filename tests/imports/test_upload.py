@@ -185,3 +185,32 @@ def test_the_service_refuses_someone_without_the_role(source, world, make_user, 
     upload = SimpleUploadedFile("a.csv", source["history"].read_bytes())
     with pytest.raises(PermissionDenied):
         history_upload_start(actor=make_user(Role.DESK_OFFICER, unit=province), history=upload)
+
+
+def test_an_object_storage_without_local_paths_is_read_through_a_copy(
+    client,
+    source,
+    world,
+    province_admin,
+    run_jobs,
+    settings,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from django.db.models.fields.files import FieldFile
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    def no_path(self):
+        raise NotImplementedError("This backend doesn't support absolute paths.")
+
+    client.force_login(province_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, "lich-su.csv", source["history"].read_bytes())
+    assert response.status_code == 302
+    monkeypatch.setattr(FieldFile, "path", property(no_path))  # as S3's storage answers
+    run_jobs()
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE, job.details
+    assert Dossier.objects.count() == N

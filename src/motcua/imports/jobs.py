@@ -12,7 +12,10 @@ resumable like the command (the run is the file's SHA-256).
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +98,25 @@ def history_upload_start(*, actor: Any, history, mapping=None) -> Job:
     )
 
 
+@contextmanager
+def _local_copy(job: Job) -> Iterator[Path]:
+    """The stored input as a local file (the import streams it twice): the file itself on
+    the file system storage, a temporary copy from an object storage (S3)."""
+    try:
+        local = Path(job.input_file.path)
+    except NotImplementedError:  # no local path: an object storage
+        local = None
+    if local is not None:
+        yield local
+        return
+    suffix = Path(job.input_file.name).suffix
+    with tempfile.TemporaryDirectory(prefix="motcua-import-") as folder:
+        path = Path(folder) / f"history{suffix}"
+        with job.input_file.open("rb") as source, path.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        yield path
+
+
 def _run(*, job: Job, progress: Progress) -> JobResult:
     if not job.input_file:
         raise InvalidInput("Không còn tệp lịch sử để nhập.", code=ImportsError.IMPORT_FILE_MISSING)
@@ -109,13 +131,14 @@ def _run(*, job: Job, progress: Progress) -> JobResult:
             progress.advance(p.dossiers_done - progress.done)
 
     try:
-        outcome = history_import(
-            path=Path(job.input_file.path),
-            mapping=Mapping.from_data(job.params.get("mapping")),
-            file_name=job.params.get("name", ""),
-            actor=job.requested_by,
-            on_progress=moved,
-        )
+        with _local_copy(job) as path:
+            outcome = history_import(
+                path=path,
+                mapping=Mapping.from_data(job.params.get("mapping")),
+                file_name=job.params.get("name", ""),
+                actor=job.requested_by,
+                on_progress=moved,
+            )
     except ImportInvalid as refused:
         return JobResult(
             summary=refused.message,
