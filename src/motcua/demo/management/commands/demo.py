@@ -105,6 +105,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rest", action="store_true", help="nạp phần lịch sử mẫu còn lại (sau --first)"
         )
+        parser.add_argument(
+            "--via-import", action="store_true",
+            help="hồ sơ mẫu ghi ra tệp nhập (JSONL) rồi nạp bằng `motcua import history`",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         if getattr(settings, "MOTCUA_ENV", "production") != "development":
@@ -150,6 +154,7 @@ class Command(BaseCommand):
             progress.write(
                 {
                     "seed": options["seed"], "small": options["small"], "stages": stages,
+                    "via_import": options.get("via_import", False),
                     "done": [], "dossiers_loaded": first, "dossiers_total": count,
                     "weights": WEIGHTS, "finished": None, "current": None,
                 }
@@ -170,6 +175,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         options = {"seed": state["seed"], "small": state["small"], "batch": REST_BATCH}
+        options["via_import"] = state.get("via_import", False)
         _wait_longer_for_locks()
         for name in state["stages"]:
             if name in state["done"]:
@@ -225,7 +231,14 @@ class Command(BaseCommand):
             return
         stage = time.monotonic()
         rng = random.Random(options["seed"] if seed is None else seed)
-        module.load(rng=rng, stdout=self.stdout, options={**options, **extra})
+        if name == "motcua.dossiers" and options.get("via_import"):  # the import's hook
+            from motcua.imports.demo_history import load_through_import
+
+            load_through_import(
+                load=module.load, rng=rng, stdout=self.stdout, options={**options, **extra}
+            )
+        else:
+            module.load(rng=rng, stdout=self.stdout, options={**options, **extra})
         self._stage(name.rsplit(".", 1)[-1], stage)
 
     def _findings(self) -> None:
