@@ -19,7 +19,7 @@ from motcua.surveys import selectors, services
 from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import Overall
 from motcua.surveys.selectors import FORMULA, survey_form_in_force, survey_index
-from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard
+from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard, with_rates
 
 router = Router(tags=["Đánh giá"])
 
@@ -229,6 +229,9 @@ class UnitIndexOut(Schema):
     unit_name: str
     responses: int
     index: float | None
+    invited: int = Field(0, description="lời mời của các đợt khảo sát trong kỳ")
+    answered: int = Field(0, description="lời mời đã được dùng để trả lời")
+    response_rate: float | None = Field(None, description="answered / invited")
     factors: list[FactorOut]
 
 
@@ -258,6 +261,7 @@ def sipas_index(
     form = survey_form_in_force(code=code)
     p = parse_period(period, date)
     rows = survey_index(form=form, unit=unit, date_from=p.start, date_to=p.end)
+    with_rates(rows, form=form, date_from=p.start, date_to=p.end)
     return {
         "form": f"{form.code} v{form.version}",
         "formula": FORMULA,
@@ -268,6 +272,9 @@ def sipas_index(
                 "unit_name": r.unit_name,
                 "responses": r.responses,
                 "index": r.index,
+                "invited": r.invited,
+                "answered": r.answered,
+                "response_rate": r.rate,
                 "factors": [
                     {
                         "code": f.code,

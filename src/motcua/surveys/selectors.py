@@ -297,3 +297,95 @@ def sample_sizes(
         r["competent_unit__code"]: (r["n"], sample_size(population=r["n"], margin=margin))
         for r in rows
     }
+
+
+# --- campaigns ----------------------------------------------------------------------
+
+
+def campaign_population(*, campaign) -> dict[tuple[str, str], list[Dossier]]:
+    """The campaign's sampling frame: dossiers of its units returned in its period, grouped
+    by stratum (unit code, procedure code), each stratum sorted by dossier code."""
+    unit_ids = list(campaign.units.values_list("pk", flat=True))
+    qs = (
+        Dossier.objects.filter(
+            status=Status.RETURNED,
+            returned_at__isnull=False,
+            competent_unit_id__in=unit_ids,
+            returned_at__date__gte=campaign.date_from,
+            returned_at__date__lte=campaign.date_to,
+        )
+        .select_related("competent_unit", "procedure")
+        .only(
+            "code",
+            "competent_unit__code",
+            "procedure__code",
+            "competent_unit_id",
+            "procedure_id",
+            "applicant_email",
+            "applicant_phone",
+        )
+        .order_by("code")
+    )
+    out: dict[tuple[str, str], list[Dossier]] = {}
+    for dossier in qs:
+        out.setdefault((dossier.competent_unit.code, dossier.procedure.code), []).append(dossier)
+    return out
+
+
+def campaign_plan(*, campaign, margin: float | None = None) -> list[dict]:
+    """Per unit: dossiers returned in the period and the sheets needed for the margin."""
+    margin = float(campaign.margin) / 100 if margin is None else margin
+    counts: dict[str, int] = {}
+    for (unit, _procedure), rows in campaign_population(campaign=campaign).items():
+        counts[unit] = counts.get(unit, 0) + len(rows)
+    return [
+        {
+            "unit_code": u.code,
+            "unit_name": u.name,
+            "population": counts.get(u.code, 0),
+            "needed": sample_size(population=counts.get(u.code, 0), margin=margin),
+        }
+        for u in campaign.units.order_by("code")
+    ]
+
+
+@dataclass
+class RateRow:
+    unit_code: str
+    unit_name: str
+    invited: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.answered / self.invited, 4) if self.invited else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else round(self.rate * 100, 1)
+
+
+def response_rates(*, campaigns) -> list[RateRow]:
+    """Per unit, over ``campaigns``: invitations drawn vs invitations answered (counted on
+    the invitations: ``used_on`` is set, never joined to a sheet)."""
+    from motcua.surveys.models import Invitation
+
+    rows = (
+        Invitation.objects.filter(campaign__in=campaigns)
+        .values("unit__code", "unit__name")
+        .annotate(n=Count("pk"), used=Count("pk", filter=Q(used_on__isnull=False)))
+        .order_by("unit__code")
+    )
+    return [RateRow(r["unit__code"], r["unit__name"], r["n"], r["used"]) for r in rows]
+
+
+def campaigns_in(*, form, date_from: dt.date | None, date_to: dt.date | None):
+    """Campaigns of ``form`` whose period overlaps [date_from, date_to]."""
+    from motcua.surveys.models import Campaign
+
+    qs = Campaign.objects.filter(form__code=form.code)
+    if date_from:
+        qs = qs.filter(date_to__gte=date_from)
+    if date_to:
+        qs = qs.filter(date_from__lte=date_to)
+    return qs

@@ -264,6 +264,8 @@ def survey_response_record(
     answers: Mapping[str, Any],
     channel: str = Channel.ONLINE,
     actor=None,
+    campaign=None,
+    procedure=None,
 ) -> SurveyResponse:
     """Record one anonymous answer sheet for ``unit``.
 
@@ -301,7 +303,14 @@ def survey_response_record(
             missing=[q.code for q in missing],
         )
     now = timezone.now()
-    response = SurveyResponse.objects.create(form=form, unit=unit, channel=channel, created_at=now)
+    response = SurveyResponse.objects.create(
+        form=form,
+        unit=unit,
+        channel=channel,
+        created_at=now,
+        campaign=campaign,
+        procedure=procedure,
+    )
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(response=response, question=q, value=cleaned[q.code])
         for q in questions
@@ -314,7 +323,11 @@ def survey_response_record(
         actor=actor,
         unit=unit,
         # no answers in the payload: the history shows that a sheet came, not who said what
-        payload={"form": f"{form.code} v{form.version}", "channel": channel},
+        payload={
+            "form": f"{form.code} v{form.version}",
+            "channel": channel,
+            **({"campaign": campaign.pk} if campaign is not None else {}),
+        },
         at=now,
     )
     return response
@@ -408,3 +421,20 @@ def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.dat
         payload={"form": f"{form.code} v{form.version}", "questions": len(seen)},
     )
     return form
+
+
+from motcua.surveys.services.campaigns import (  # noqa: E402 - the campaign half of the app
+    campaign_close,
+    campaign_create,
+    campaign_draw,
+    campaign_send,
+    invitation_answer,
+)
+
+__all__ = [
+    "campaign_close",
+    "campaign_create",
+    "campaign_draw",
+    "campaign_send",
+    "invitation_answer",
+]
