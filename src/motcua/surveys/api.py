@@ -18,7 +18,7 @@ from motcua.organization.permissions import has_role
 from motcua.surveys import selectors, services
 from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import Overall
-from motcua.surveys.selectors import FORMULA, survey_form_in_force, survey_index
+from motcua.surveys.selectors import survey_form_in_force, survey_index
 from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard, with_rates
 
 router = Router(tags=["Đánh giá"])
@@ -214,6 +214,14 @@ def sipas_response_create(request, code: str, payload: SurveyAnswersIn):
     )
 
 
+class CriterionOut(Schema):
+    code: str
+    title: str
+    answers: int
+    satisfied: int
+    share: float | None
+
+
 class FactorOut(Schema):
     code: str
     title: str
@@ -222,6 +230,7 @@ class FactorOut(Schema):
     share: float | None
     ci_low: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận dưới")
     ci_high: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận trên")
+    criteria: list[CriterionOut] = Field([], description="tiêu chí: mỗi câu thang 5 mức")
 
 
 class UnitIndexOut(Schema):
@@ -238,6 +247,7 @@ class UnitIndexOut(Schema):
 class SurveyIndexOut(Schema):
     form: str
     formula: str
+    formula_rule: dict
     period: dict
     units: list[UnitIndexOut]
 
@@ -264,7 +274,8 @@ def sipas_index(
     with_rates(rows, form=form, date_from=p.start, date_to=p.end)
     return {
         "form": f"{form.code} v{form.version}",
-        "formula": FORMULA,
+        "formula": form.rule["text"],
+        "formula_rule": form.rule,
         "period": p.as_dict(),
         "units": [
             {
@@ -284,6 +295,16 @@ def sipas_index(
                         "share": f.share,
                         "ci_low": f.interval[0] if f.interval else None,
                         "ci_high": f.interval[1] if f.interval else None,
+                        "criteria": [
+                            {
+                                "code": c.code,
+                                "title": c.title,
+                                "answers": c.answers,
+                                "satisfied": c.satisfied,
+                                "share": c.share,
+                            }
+                            for c in f.criteria
+                        ],
                     }
                     for f in r.factors
                 ],

@@ -26,6 +26,7 @@ class SurveysError(StrEnum):
     SURVEY_CHANNEL = "survey_channel"  # an unknown survey channel
     SURVEY_FORM_EXPIRED = "survey_form_expired"  # the survey form is no longer in force
     SURVEY_FORM_FROZEN = "survey_form_frozen"  # a form with responses cannot be changed
+    SURVEY_FORMULA = "survey_formula"  # an index formula the index cannot apply
     SURVEY_FORM_MISSING = "survey_form_missing"  # no survey form in force (404)
     SURVEY_FORM_NOT_LATEST = "survey_form_not_latest"  # a new version made from an older one
     SURVEY_PERIOD = "survey_period"  # the form's period of application is not valid

@@ -202,6 +202,8 @@ class SurveyForm(models.Model):
     note = models.TextField(_("ghi chú (điểm chưa xác nhận)"), blank=True)
     effective_from = models.DateField(_("áp dụng từ"))
     effective_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    # The index formula of this version (frozen with it): see ``formula_of`` for the keys.
+    formula = models.JSONField(_("công thức chỉ số"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("phiếu khảo sát SIPAS")
@@ -221,6 +223,36 @@ class SurveyForm(models.Model):
 
     def is_in_use(self) -> bool:
         return self.responses.exists()
+
+    @property
+    def rule(self) -> dict:
+        return formula_of(self.formula)
+
+
+#: The default formula: share of "Hài lòng" + "Rất hài lòng" per factor, averaged over the
+#: factors with answers; a criterion (one 5-point item of a factor) is "under target" below
+#: 80 %. Not confirmed against Decision 1001/QĐ-BNV (``confirmed``: False).
+DEFAULT_FORMULA = {
+    "satisfied": ["4", "5"],
+    "overall": "mean_of_factors",  # or "pooled": every factor answer counted together
+    "target": 0.8,
+    "confirmed": False,
+    "text": (
+        "Mỗi tiêu chí, mỗi yếu tố: (số câu trả lời Hài lòng + Rất hài lòng) / số câu trả lời "
+        "thang 5 mức; chỉ số chung: bình quân các yếu tố có câu trả lời. Công thức mặc định, "
+        "chưa đối chiếu Quyết định 1001/QĐ-BNV."
+    ),
+}
+OVERALL_RULES = ("mean_of_factors", "pooled")
+
+
+def formula_of(data: dict | None) -> dict:
+    """A form's formula with the defaults filled in (unknown keys kept, wrong ones reset)."""
+    rule = {**DEFAULT_FORMULA, **(data or {})}
+    if rule["overall"] not in OVERALL_RULES:
+        rule["overall"] = DEFAULT_FORMULA["overall"]
+    rule["satisfied"] = [str(v) for v in rule["satisfied"]]
+    return rule
 
 
 class SectionKind(models.TextChoices):
@@ -266,7 +298,7 @@ SCALE5 = [
     {"value": "4", "label": "Hài lòng"},
     {"value": "5", "label": "Rất hài lòng"},
 ]
-SATISFIED_VALUES = ("4", "5")
+SATISFIED_VALUES = ("4", "5")  # the default; a form's own formula may say otherwise
 EXPECT3 = [
     {"value": "1", "label": "Không cần thiết"},
     {"value": "2", "label": "Cần thiết"},

@@ -32,6 +32,8 @@ from motcua.surveys.models import (
     SurveyQuestion,
     SurveyResponse,
     SurveySection,
+    formula_of,
+    OVERALL_RULES,
 )
 from motcua.surveys.selectors import questionnaire_in_force
 
@@ -171,8 +173,33 @@ def questionnaire_delete(*, actor, instance: Questionnaire) -> None:
 EDITORS = [Role.REFORM_OFFICER, Role.PROVINCE_ADMIN]
 DESK_RECORDERS = [Role.DESK_OFFICER, Role.REFORM_OFFICER, Role.UNIT_LEADER]
 TEXT_LIMIT = 2000
-FORM_FIELDS = ("name", "source", "note", "effective_from", "effective_to")
+FORM_FIELDS = ("name", "source", "note", "effective_from", "effective_to", "formula")
 QUESTION_FIELDS = ("text", "required", "confirmed", "choices")
+
+
+def _checked_formula(data: Any) -> dict:
+    """A formula the index can apply, or InvalidInput saying what is wrong."""
+    bad = InvalidInput(
+        "Công thức không hợp lệ: mức hài lòng là các giá trị 1–5, cách tính chung là "
+        "«mean_of_factors» hoặc «pooled», mục tiêu từ 0 đến 1.",
+        code=SurveysError.SURVEY_FORMULA,
+    )
+    if not isinstance(data, dict):
+        raise bad
+    rule = formula_of(data)
+    satisfied = rule["satisfied"]
+    try:
+        target = float(rule["target"])
+    except (TypeError, ValueError) as error:
+        raise bad from error
+    if (
+        not satisfied
+        or not set(satisfied) <= {"1", "2", "3", "4", "5"}
+        or data.get("overall", rule["overall"]) not in OVERALL_RULES
+        or not 0 < target < 1
+    ):
+        raise bad
+    return {**rule, "target": target, "text": str(rule["text"])[:1000]}
 
 
 def _refuse_frozen(form: SurveyForm) -> None:
@@ -193,6 +220,8 @@ def survey_form_update(*, actor, form: SurveyForm, **changes: Any) -> SurveyForm
     unknown = set(changes) - set(FORM_FIELDS)
     if unknown:
         raise InvalidInput(f"Không sửa được trường: {', '.join(sorted(unknown))}.")
+    if "formula" in changes:
+        changes["formula"] = _checked_formula(changes["formula"])
     before = {k: str(getattr(form, k)) for k in changes}
     for key, value in changes.items():
         setattr(form, key, value)
@@ -360,6 +389,7 @@ def survey_form_new_version(*, actor, form: SurveyForm, effective_from: dt.date)
         note=form.note,
         effective_from=effective_from,
         effective_to=None,
+        formula=form.formula,
     )
     for section in form.sections.prefetch_related("questions"):
         questions = list(section.questions.all())
@@ -396,6 +426,7 @@ def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.dat
         source=last.source if last else "",
         note=last.note if last else "",
         effective_from=effective_from,
+        formula=last.formula if last else {},
     )
     seen: set[str] = set()
     for s_order, section in enumerate(sections, start=1):
