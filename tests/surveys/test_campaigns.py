@@ -334,3 +334,45 @@ def test_campaign_pages_for_the_reform_officer(world, reform, client):
     client.post(made["Location"], {"do": "draw"})
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.DRAWN and campaign.invitations.count() == 1
+
+
+def test_campaign_actions_come_from_one_registry_page_and_api(world, reform, client):
+    from motcua.core.errors import TransitionNotAllowed
+    from motcua.surveys.actions import CAMPAIGN_ACTIONS
+
+    assert CAMPAIGN_ACTIONS.table() == {
+        "draft": ("draw", "close"),
+        "drawn": ("send", "close"),
+        "closed": (),
+    }
+    returned(world)
+    campaign = services.campaign_create(
+        actor=reform,
+        form=survey_form_in_force(),
+        name="Đợt API",
+        date_from=dt.date(2026, 3, 1),
+        date_to=dt.date(2026, 3, 31),
+        units=[world.commune],
+        margin="5",
+        seed=3,
+    )
+    with pytest.raises(TransitionNotAllowed):
+        services.campaign_send(actor=reform, campaign=campaign)
+    client.force_login(reform)
+    page = client.get(reverse("surveys:campaign", args=[campaign.pk])).content.decode()
+    assert 'value="draw"' in page and 'value="send"' not in page
+    out = client.post(f"/api/surveys/campaigns/{campaign.pk}/actions/draw").json()
+    assert out["status"] == "drawn" and out["actions"] == ["send", "close"]
+    assert out["rates"] == [
+        {
+            "unit_code": world.commune.code,
+            "unit_name": world.commune.name,
+            "invited": 1,
+            "answered": 0,
+            "response_rate": 0.0,
+        }
+    ]
+    again = client.post(f"/api/surveys/campaigns/{campaign.pk}/actions/draw")
+    assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
+    client.force_login(world.desk)
+    assert client.get(f"/api/surveys/campaigns/{campaign.pk}").status_code == 403

@@ -312,3 +312,98 @@ def sipas_index(
             for r in rows
         ],
     }
+
+
+# --- campaigns ----------------------------------------------------------------------------
+
+
+class RateOut(Schema):
+    unit_code: str
+    unit_name: str
+    invited: int
+    answered: int
+    response_rate: float | None
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    form: str
+    date_from: date
+    date_to: date
+    margin: float
+    seed: int
+    status: str
+    actions: list[str] = Field(..., description="thao tác được phép ở trạng thái hiện tại")
+    plan: list[dict] = Field(..., description="mỗi đơn vị: hồ sơ đã trả N và cỡ mẫu n")
+    rates: list[RateOut]
+
+
+def _campaign_out(request, pk: int) -> dict:
+    from motcua.surveys.actions import CAMPAIGN_ACTIONS
+    from motcua.surveys.selectors import campaign_get, campaign_plan, response_rates
+
+    campaign = campaign_get(request.user, pk=pk)
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "form": f"{campaign.form.code} v{campaign.form.version}",
+        "date_from": campaign.date_from,
+        "date_to": campaign.date_to,
+        "margin": float(campaign.margin),
+        "seed": campaign.seed,
+        "status": campaign.status,
+        "actions": list(CAMPAIGN_ACTIONS.allowed(campaign.status)),
+        "plan": campaign_plan(campaign=campaign),
+        "rates": [
+            {
+                "unit_code": r.unit_code,
+                "unit_name": r.unit_name,
+                "invited": r.invited,
+                "answered": r.answered,
+                "response_rate": r.rate,
+            }
+            for r in response_rates(campaigns=[campaign])
+        ],
+    }
+
+
+@router.get(
+    "/campaigns/{pk}",
+    response=CampaignOut,
+    auth=officer_auth,
+    summary="Đợt khảo sát: cỡ mẫu theo đơn vị, tỷ lệ trả lời (cán bộ cải cách)",
+)
+def campaign_detail(request, pk: int):
+    return _campaign_out(request, pk)
+
+
+def _campaign_action(spec):
+    def view(request, pk: int):
+        from motcua.surveys.selectors import campaign_get
+
+        spec.perform(request.user, campaign_get(request.user, pk=pk), None, None)
+        return _campaign_out(request, pk)
+
+    view.__name__ = f"campaign_{spec.code}"
+    view.__doc__ = (
+        f"Được phép từ: {', '.join(spec.allowed_from)}. Người thực hiện: {spec.unit_rule}. "
+        f"Sự kiện: `{spec.event}`."
+    )
+    return router.post(
+        f"/campaigns/{{pk}}/actions/{spec.code}",
+        response=CampaignOut,
+        auth=officer_auth,
+        summary=f"Đợt khảo sát: {spec.label}",
+        operation_id=f"survey_campaign_{spec.code}",
+    )(view)
+
+
+def _mount_campaign_actions() -> None:
+    from motcua.surveys.actions import CAMPAIGN_ACTIONS
+
+    for spec in CAMPAIGN_ACTIONS:
+        _campaign_action(spec)
+
+
+_mount_campaign_actions()

@@ -20,6 +20,7 @@ from motcua.core.throttle import TooManyRequests, over_limit
 from motcua.organization.models import Unit
 from motcua.organization.permissions import has_role
 from motcua.surveys import services, tokens
+from motcua.surveys.actions import CAMPAIGN_ACTIONS
 from motcua.surveys.invite import link
 from motcua.surveys.models import Campaign, Channel
 from motcua.surveys.qr import qr_svg
@@ -107,21 +108,18 @@ def campaign(request, pk: int):
     item = get_object_or_404(Campaign, pk=pk)
     context: dict = {"campaign": item}
     if request.method == "POST":
-        do = {
-            "draw": services.campaign_draw,
-            "send": services.campaign_send,
-            "close": services.campaign_close,
-        }.get(request.POST.get("do", ""))
+        code = request.POST.get("do", "")
         try:
-            if do is None:
+            if code not in CAMPAIGN_ACTIONS:
                 raise InvalidInput("Thao tác không hợp lệ.")
-            do(actor=request.user, campaign=item)
+            CAMPAIGN_ACTIONS[code].perform(request.user, item, None, None)
         except DomainError as error:
             context["error"] = error.message
         else:
             return redirect("surveys:campaign", pk=item.pk)
         item.refresh_from_db()
     context.update(
+        actions=[CAMPAIGN_ACTIONS[c] for c in CAMPAIGN_ACTIONS.allowed(item.status)],
         plan=campaign_plan(campaign=item),
         rates=response_rates(campaigns=[item]),
         margin_fraction=f"{item.margin / 100:.2f}".replace(".", ","),

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 
 class SurveysError(StrEnum):
+    CAMPAIGN_NOT_FOUND = "campaign_not_found"  # no survey campaign with this id (404)
     CAMPAIGN_INPUT = "campaign_input"  # a campaign's period, units or margin is not valid
-    CAMPAIGN_STATE = "campaign_state"  # the campaign is not in the state the action needs
     INVITATION_EXPIRED = "invitation_expired"  # the invitation link is past its date (410)
     INVITATION_UNKNOWN = "invitation_unknown"  # no invitation with this code (404)
     INVITATION_USED = "invitation_used"  # the invitation was already answered (409)

@@ -417,3 +417,18 @@ def campaigns_in(*, form, date_from: dt.date | None, date_to: dt.date | None):
     if date_to:
         qs = qs.filter(date_from__lte=date_to)
     return qs
+
+
+def campaign_get(user, *, pk: int):
+    """A campaign for its editors (reform officer, province admin); 403/404 otherwise."""
+    from motcua.core.errors import PermissionDenied
+    from motcua.organization.models import Role
+    from motcua.organization.permissions import has_role
+    from motcua.surveys.models import Campaign
+
+    if not has_role(user, [Role.REFORM_OFFICER, Role.PROVINCE_ADMIN]):
+        raise PermissionDenied("Chỉ cán bộ cải cách hành chính hoặc quản trị tỉnh xem đợt khảo sát.")
+    campaign = Campaign.objects.select_related("form").filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound("Không tìm thấy đợt khảo sát.", code=SurveysError.CAMPAIGN_NOT_FOUND)
+    return campaign

@@ -41,16 +41,19 @@ def _bad(message: str) -> InvalidInput:
     return InvalidInput(message, code=SurveysError.CAMPAIGN_INPUT)
 
 
-def _locked(campaign: Campaign, *expected: str) -> Campaign:
+def _locked(campaign: Campaign, action: str) -> Campaign:
+    """Lock the campaign and ask the registry whether ``action`` is allowed (409 if not)."""
+    from motcua.surveys.actions import CAMPAIGN_ACTIONS
+
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status not in expected:
-        names = ", ".join(str(CampaignStatus(s).label) for s in expected)
-        raise Conflict(
-            f"Đợt khảo sát «{campaign.name}» đang ở trạng thái "
-            f"«{CampaignStatus(campaign.status).label}»; thao tác này cần: {names}.",
-            code=SurveysError.CAMPAIGN_STATE,
-        )
+    CAMPAIGN_ACTIONS.check(campaign.status, action)
     return campaign
+
+
+def _next_status(action: str, campaign: Campaign) -> str:
+    from motcua.surveys.actions import CAMPAIGN_ACTIONS
+
+    return CAMPAIGN_ACTIONS.result(action, campaign, campaign.status)
 
 
 @transaction.atomic
@@ -119,7 +122,7 @@ def campaign_create(
 def campaign_draw(*, actor, campaign: Campaign) -> int:
     """Draw the sample and create one invitation per dossier drawn; returns how many."""
     require_role(actor, CAMPAIGN_EDITORS)
-    campaign = _locked(campaign, CampaignStatus.DRAFT)
+    campaign = _locked(campaign, "draw")
     population = campaign_population(campaign=campaign)
     codes = {key: [d.code for d in rows] for key, rows in population.items()}
     sizes: dict[str, int] = {}
@@ -148,7 +151,8 @@ def campaign_draw(*, actor, campaign: Campaign) -> int:
                 )
             )
     Invitation.objects.bulk_create(rows)
-    campaign.status, campaign.drawn_at = CampaignStatus.DRAWN, now
+    campaign.status = _next_status("draw", campaign)
+    campaign.drawn_at = now
     campaign.save(update_fields=["status", "drawn_at"])
     event_record(
         subject_type=events.CAMPAIGN_SUBJECT,
@@ -171,7 +175,7 @@ def campaign_draw(*, actor, campaign: Campaign) -> int:
 def campaign_send(*, actor, campaign: Campaign) -> int:
     """Queue an e-mail and an SMS (the portal's outbox) for every invitation not yet sent."""
     require_role(actor, CAMPAIGN_EDITORS)
-    campaign = _locked(campaign, CampaignStatus.DRAWN)
+    campaign = _locked(campaign, "send")
     now = timezone.now()
     pending = list(
         campaign.invitations.select_for_update()
@@ -196,8 +200,8 @@ def campaign_send(*, actor, campaign: Campaign) -> int:
 @transaction.atomic
 def campaign_close(*, actor, campaign: Campaign) -> Campaign:
     require_role(actor, CAMPAIGN_EDITORS)
-    campaign = _locked(campaign, CampaignStatus.DRAFT, CampaignStatus.DRAWN)
-    campaign.status = CampaignStatus.CLOSED
+    campaign = _locked(campaign, "close")
+    campaign.status = _next_status("close", campaign)
     campaign.save(update_fields=["status"])
     event_record(
         subject_type=events.CAMPAIGN_SUBJECT,
