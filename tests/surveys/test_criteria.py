@@ -91,3 +91,35 @@ def test_weakest_criterion_becomes_a_remediation_task_once(answered, province_ad
             actor=province_admin, plan=plan, unit_code=unit.code, criterion="tc3", year=year
         )
     assert Task.objects.count() == 1
+
+
+def test_question_editing_pages_freeze_a_version_in_use(answered, province_admin, client):
+    form, _ = answered
+    client.force_login(province_admin)
+    url = reverse("surveys:form_edit", args=[form.pk])
+    page = client.get(url).content.decode()
+    assert "không sửa được" in page and "<fieldset disabled>" in page
+    q = form.sections.get(code="tiep_can").questions.get(code="tc1")
+    refused = client.post(url, {"do": "question", "question": q.pk, "text": "Sửa", "required": "on"})
+    assert refused.status_code == 409
+    q.refresh_from_db()
+    assert q.text != "Sửa"
+    made = client.post(url, {"do": "version", "effective_from": "01/01/2027"})
+    new = form.__class__.objects.get(code=form.code, version=form.version + 1)
+    assert made["Location"] == reverse("surveys:form_edit", args=[new.pk])
+    new_url = made["Location"]
+    q2 = new.sections.get(code="tiep_can").questions.get(code="tc1")
+    client.post(new_url, {"do": "question", "question": q2.pk, "text": "Nơi ngồi chờ", "required": "on", "confirmed": "on"})  # fmt: skip
+    q2.refresh_from_db()
+    assert (q2.text, q2.required, q2.confirmed) == ("Nơi ngồi chờ", True, True)
+    single = new.sections.exclude(kind="factor").first().questions.filter(kind="single").first()
+    bad = client.post(new_url, {"do": "question", "question": single.pk, "text": "x", "choices": "1 |"})
+    assert bad.status_code == 400 and "thiếu giá trị hoặc nhãn" in bad.content.decode()
+    header = {
+        "do": "header", "name": new.name, "source": new.source, "note": "", "effective_from":
+        "01/01/2027", "satisfied": ["4", "5"], "overall": "pooled", "target": "75", "text": "Gộp",
+    }  # fmt: skip
+    client.post(new_url, header)
+    new.refresh_from_db()
+    assert new.rule["overall"] == "pooled" and new.rule["target"] == 0.75
+    assert Event.objects.filter(action="survey.form_updated", subject_id=str(new.pk)).count() == 2

@@ -71,7 +71,12 @@ def campaigns(request):
     if not _editor(request):
         return render(request, "403.html", status=403)
     units = list(Unit.objects.filter(valid_to__isnull=True).order_by("name"))
-    context = {"campaigns": Campaign.objects.all()[:50], "units": units, "margins": MARGIN_CHOICES}
+    context = {
+        "campaigns": Campaign.objects.all()[:50],
+        "units": units,
+        "margins": MARGIN_CHOICES,
+        "form": survey_form_in_force(),
+    }
     if request.method == "POST":
         post = request.POST
         context["typed"] = post
