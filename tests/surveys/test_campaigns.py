@@ -376,3 +376,30 @@ def test_campaign_actions_come_from_one_registry_page_and_api(world, reform, cli
     assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
     client.force_login(world.desk)
     assert client.get(f"/api/surveys/campaigns/{campaign.pk}").status_code == 403
+
+
+def test_demo_has_a_finished_campaign_with_answers(world, reform, monkeypatch):
+    import io
+    import random
+
+    from motcua.surveys import demo
+    from motcua.surveys.demo import load_campaign
+
+    monkeypatch.setattr(demo, "ANSWER_SHARE", 1.0)  # every invitation answered
+
+    returned(world)
+    returned(world, day=1)
+    returned(world, day=2)
+    campaign = load_campaign(rng=random.Random(5), stdout=io.StringIO())
+    assert campaign is not None
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
+    assert campaign.invitations.count() == 3  # N = 3 at ±10 → n = 3
+    used = campaign.invitations.filter(used_on__isnull=False).count()
+    assert used == 3
+    assert used == SurveyResponse.objects.filter(campaign=campaign).count()
+    assert set(
+        SurveyResponse.objects.filter(campaign=campaign).values_list("channel", flat=True)
+    ) <= {Channel.INVITED, Channel.KIOSK}
+    assert SurveyAnswer.objects.filter(response__campaign=campaign).count() >= 14 * used
+    assert load_campaign(rng=random.Random(5), stdout=io.StringIO()) is None  # once
