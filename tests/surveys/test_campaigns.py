@@ -105,9 +105,7 @@ def token(invitation) -> str:
     return tokens.token_of(invitation.nonce)
 
 
-def test_campaign_draws_from_the_period_sends_through_the_outbox_and_records_events(
-    drawn, reform
-):
+def test_campaign_draws_from_the_period_sends_through_the_outbox_and_records_events(drawn, reform):
     campaign, dossiers, invitations = drawn
     assert campaign.status == CampaignStatus.DRAWN
     assert {i.dossier_id for i in invitations} == {d.pk for d in dossiers}
@@ -128,14 +126,14 @@ def test_campaign_draws_from_the_period_sends_through_the_outbox_and_records_eve
 
 def test_only_the_reform_officer_runs_campaigns_and_bad_input_is_refused(world, reform):
     form = survey_form_in_force()
-    args = dict(
-        form=form,
-        name="Đợt",
-        date_from=dt.date(2026, 3, 1),
-        date_to=dt.date(2026, 3, 31),
-        units=[world.commune],
-        margin="5",
-    )
+    args = {
+        "form": form,
+        "name": "Đợt",
+        "date_from": dt.date(2026, 3, 1),
+        "date_to": dt.date(2026, 3, 31),
+        "units": [world.commune],
+        "margin": "5",
+    }
     with pytest.raises(PermissionDenied):
         services.campaign_create(actor=world.desk, **args)
     with pytest.raises(InvalidInput) as error:

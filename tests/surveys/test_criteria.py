@@ -79,7 +79,9 @@ def test_weakest_criterion_becomes_a_remediation_task_once(answered, province_ad
     client.post(url, {"plan": plan.pk, "unit": unit.code, "criterion": "tc1"})
     task = Task.objects.get()
     assert task.lead_unit == unit and task.plan == plan and task.number == "KS.tc1"
-    assert "50,0% hài lòng (1/2" in task.criterion_text and "dưới mục tiêu 80%" in task.criterion_text
+    assert (
+        "50,0% hài lòng (1/2" in task.criterion_text and "dưới mục tiêu 80%" in task.criterion_text
+    )
     event = Event.objects.get(action="reform_task.created", subject_id=str(task.pk))
     assert event.payload["source"] == "survey" and event.payload["criterion"] == "tc1"
     with pytest.raises(Conflict):
@@ -100,7 +102,9 @@ def test_question_editing_pages_freeze_a_version_in_use(answered, province_admin
     page = client.get(url).content.decode()
     assert "không sửa được" in page and "<fieldset disabled>" in page
     q = form.sections.get(code="tiep_can").questions.get(code="tc1")
-    refused = client.post(url, {"do": "question", "question": q.pk, "text": "Sửa", "required": "on"})
+    refused = client.post(
+        url, {"do": "question", "question": q.pk, "text": "Sửa", "required": "on"}
+    )
     assert refused.status_code == 409
     q.refresh_from_db()
     assert q.text != "Sửa"
@@ -113,7 +117,9 @@ def test_question_editing_pages_freeze_a_version_in_use(answered, province_admin
     q2.refresh_from_db()
     assert (q2.text, q2.required, q2.confirmed) == ("Nơi ngồi chờ", True, True)
     single = new.sections.exclude(kind="factor").first().questions.filter(kind="single").first()
-    bad = client.post(new_url, {"do": "question", "question": single.pk, "text": "x", "choices": "1 |"})
+    bad = client.post(
+        new_url, {"do": "question", "question": single.pk, "text": "x", "choices": "1 |"}
+    )
     assert bad.status_code == 400 and "thiếu giá trị hoặc nhãn" in bad.content.decode()
     header = {
         "do": "header", "name": new.name, "source": new.source, "note": "", "effective_from":

@@ -52,9 +52,7 @@ def guard(request, *, device: str = "") -> None:
     """Every public try (a code looked up, a sheet sent) counts per address and per device."""
     if over_limit(f"survey:invite:{client_address(request)}", limit=TRIES_PER_HOUR, window=3600):
         raise TooManyTries()
-    if device and over_limit(
-        f"survey:kiosk:{device}", limit=DEVICE_TRIES_PER_HOUR, window=3600
-    ):
+    if device and over_limit(f"survey:kiosk:{device}", limit=DEVICE_TRIES_PER_HOUR, window=3600):
         raise TooManyTries()
 
 
@@ -129,7 +127,9 @@ def campaign(request, pk: int):
         rates=response_rates(campaigns=[item]),
         margin_fraction=f"{item.margin / 100:.2f}".replace(".", ","),
     )
-    return render(request, "surveys/campaign.html", context, status=400 if "error" in context else 200)
+    return render(
+        request, "surveys/campaign.html", context, status=400 if "error" in context else 200
+    )
 
 
 # --- answering through an invitation (public, no login) ------------------------------------

@@ -15,8 +15,8 @@ import datetime as dt
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Channel, Classification, Dossier
 from motcua.organization.models import Unit
-from motcua.surveys.models import Channel as SurveyChannel
 from motcua.surveys.models import Campaign, Overall, QuestionKind, Rating, SurveyQuestion
+from motcua.surveys.models import Channel as SurveyChannel
 from motcua.surveys.selectors import questionnaire_in_force, survey_form_in_force
 from motcua.surveys.services import (
     campaign_close,

@@ -279,7 +279,7 @@ def survey_index(
 
 def weakest_criteria(rows: list[UnitIndex], *, target: float, limit: int = 3) -> list[dict]:
     """Per unit, its criteria under ``target`` (lowest share first, at most ``limit``)."""
-    out = []
+    out: list[dict] = []
     for row in rows:
         under = sorted(
             (
@@ -427,7 +427,9 @@ def campaign_get(user, *, pk: int):
     from motcua.surveys.models import Campaign
 
     if not has_role(user, [Role.REFORM_OFFICER, Role.PROVINCE_ADMIN]):
-        raise PermissionDenied("Chỉ cán bộ cải cách hành chính hoặc quản trị tỉnh xem đợt khảo sát.")
+        raise PermissionDenied(
+            "Chỉ cán bộ cải cách hành chính hoặc quản trị tỉnh xem đợt khảo sát."
+        )
     campaign = Campaign.objects.select_related("form").filter(pk=pk).first()
     if campaign is None:
         raise NotFound("Không tìm thấy đợt khảo sát.", code=SurveysError.CAMPAIGN_NOT_FOUND)

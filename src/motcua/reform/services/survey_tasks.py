@@ -111,4 +111,3 @@ def survey_task_propose(*, actor, plan: Plan, unit_code: str, criterion: str, ye
         },
     )
     return task
-

@@ -20,6 +20,7 @@ from motcua.organization.permissions import require_role
 from motcua.surveys import events
 from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import (
+    OVERALL_RULES,
     Answer,
     Channel,
     Overall,
@@ -33,7 +34,6 @@ from motcua.surveys.models import (
     SurveyResponse,
     SurveySection,
     formula_of,
-    OVERALL_RULES,
 )
 from motcua.surveys.selectors import questionnaire_in_force
 

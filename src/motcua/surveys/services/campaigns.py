@@ -126,15 +126,15 @@ def campaign_draw(*, actor, campaign: Campaign) -> int:
     population = campaign_population(campaign=campaign)
     codes = {key: [d.code for d in rows] for key, rows in population.items()}
     sizes: dict[str, int] = {}
-    for (unit, _procedure), rows in codes.items():
-        sizes[unit] = sizes.get(unit, 0) + len(rows)
+    for (unit, _procedure), stratum in codes.items():
+        sizes[unit] = sizes.get(unit, 0) + len(stratum)
     margin = float(campaign.margin) / 100
     sizes = {unit: sample_size(population=n, margin=margin) for unit, n in sizes.items()}
     drawn = sampling.draw(codes, sizes, campaign.seed)
-    by_code = {d.code: d for rows in population.values() for d in rows}
+    by_code = {d.code: d for stratum_rows in population.values() for d in stratum_rows}
     now = timezone.now()
     expires = now + dt.timedelta(days=campaign.valid_days)
-    rows = []
+    rows: list[Invitation] = []
     for chosen in drawn.values():
         for code in chosen:
             dossier = by_code[code]
