@@ -214,7 +214,7 @@ def sipas_response_create(request, code: str, payload: SurveyAnswersIn):
     )
 
 
-class CriterionOut(Schema):
+class SurveyCriterionOut(Schema):
     code: str
     title: str
     answers: int
@@ -230,7 +230,7 @@ class FactorOut(Schema):
     share: float | None
     ci_low: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận dưới")
     ci_high: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận trên")
-    criteria: list[CriterionOut] = Field([], description="tiêu chí: mỗi câu thang 5 mức")
+    criteria: list[SurveyCriterionOut] = Field([], description="tiêu chí: mỗi câu thang 5 mức")
 
 
 class UnitIndexOut(Schema):
@@ -317,7 +317,7 @@ def sipas_index(
 # --- campaigns ----------------------------------------------------------------------------
 
 
-class RateOut(Schema):
+class SurveyRateOut(Schema):
     unit_code: str
     unit_name: str
     invited: int
@@ -325,7 +325,7 @@ class RateOut(Schema):
     response_rate: float | None
 
 
-class CampaignOut(Schema):
+class SurveyCampaignOut(Schema):
     id: int
     name: str
     form: str
@@ -336,7 +336,7 @@ class CampaignOut(Schema):
     status: str
     actions: list[str] = Field(..., description="thao tác được phép ở trạng thái hiện tại")
     plan: list[dict] = Field(..., description="mỗi đơn vị: hồ sơ đã trả N và cỡ mẫu n")
-    rates: list[RateOut]
+    rates: list[SurveyRateOut]
 
 
 def _campaign_out(request, pk: int) -> dict:
@@ -370,7 +370,7 @@ def _campaign_out(request, pk: int) -> dict:
 
 @router.get(
     "/campaigns/{pk}",
-    response=CampaignOut,
+    response=SurveyCampaignOut,
     auth=officer_auth,
     summary="Đợt khảo sát: cỡ mẫu theo đơn vị, tỷ lệ trả lời (cán bộ cải cách)",
 )
@@ -392,7 +392,7 @@ def _campaign_action(spec):
     )
     return router.post(
         f"/campaigns/{{pk}}/actions/{spec.code}",
-        response=CampaignOut,
+        response=SurveyCampaignOut,
         auth=officer_auth,
         summary=f"Đợt khảo sát: {spec.label}",
         operation_id=f"survey_campaign_{spec.code}",
