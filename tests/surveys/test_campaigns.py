@@ -401,3 +401,12 @@ def test_demo_has_a_finished_campaign_with_answers(world, reform, monkeypatch):
     ) <= {Channel.INVITED, Channel.KIOSK}
     assert SurveyAnswer.objects.filter(response__campaign=campaign).count() >= 14 * used
     assert load_campaign(rng=random.Random(5), stdout=io.StringIO()) is None  # once
+
+
+def test_invitation_links_are_limited_per_client_address(client, db):
+    from motcua.surveys.campaign_views import TRIES_PER_HOUR
+
+    url = reverse("surveys:invitation", args=["ZZZZ-ZZZZ-ZZZZ"])
+    statuses = [client.get(url).status_code for _ in range(TRIES_PER_HOUR + 1)]
+    assert statuses[:TRIES_PER_HOUR] == [404] * TRIES_PER_HOUR
+    assert statuses[-1] == 429 and "quá nhiều lần" in client.get(url).content.decode()

@@ -63,6 +63,13 @@ def _editor(request) -> bool:
     return has_role(request.user, CAMPAIGN_EDITORS)
 
 
+def _form_or_none():
+    try:
+        return survey_form_in_force()
+    except DomainError:
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaigns(request):
@@ -73,7 +80,7 @@ def campaigns(request):
         "campaigns": Campaign.objects.all()[:50],
         "units": units,
         "margins": MARGIN_CHOICES,
-        "form": survey_form_in_force(),
+        "form": _form_or_none(),
     }
     if request.method == "POST":
         post = request.POST
@@ -86,9 +93,11 @@ def campaigns(request):
             if seed and not seed.isdigit():
                 raise InvalidInput("Số gieo ngẫu nhiên phải là số nguyên dương.")
             chosen = set(post.getlist("units"))
+            if context["form"] is None:
+                raise InvalidInput("Chưa có phiếu khảo sát đang áp dụng.")
             campaign = services.campaign_create(
                 actor=request.user,
-                form=survey_form_in_force(),
+                form=context["form"],
                 name=post.get("name", ""),
                 date_from=date_from,
                 date_to=date_to,
