@@ -109,3 +109,25 @@ def test_private_and_unpublished_photos_are_never_served(client, key, field, org
         open_one.code
     ]
     assert client.get(f"{BASE}/requests.json").json()[0]["media_url"] == ""
+
+
+def test_public_reads_and_photos_are_limited_per_client(client, key, field, org, settings):  # noqa: F811
+    """Every Open311 look-up (lists, one request, updates, discovery) and every photo counts
+    against one per-client limit a minute; past it: 429 in the spec's error list (photos: plain
+    text), in Vietnamese, and nothing else is served to that client."""
+    settings.MOTCUA_FEEDBACK_LIMITS = {"reads_per_minute": 5}
+    response = post(client, key, media=photo())  # a submission is not a read
+    item = publish(Feedback.objects.get(code=response.json()[0]["service_request_id"]), org)
+    photo_url = client.get(f"{BASE}/requests/{item.code}.json").json()[0]["media_url"]  # read 1
+    for url in (f"{BASE}/requests.json", f"{BASE}/services.json", photo_url, f"{BASE}/updates.xml"):
+        assert client.get(url).status_code == 200, url
+    refused = client.get(f"{BASE}/requests/{item.code}.json")
+    assert refused.status_code == 429
+    check_errors(refused.json(), 429)
+    assert "quá nhiều lần" in refused.json()[0]["description"]
+    photo_refused = client.get(photo_url)
+    assert photo_refused.status_code == 429 and "quá nhiều lần" in photo_refused.content.decode()
+    # another client is not affected; the submission keeps its own (per-key) limit
+    other = client.get(f"{BASE}/requests.json", REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200
+    assert post(client, key).status_code == 200

@@ -15,7 +15,7 @@ from motcua.core.errors import DomainError
 from motcua.core.throttle import over_limit
 from motcua.feedback.errors import FeedbackError
 
-DEFAULTS = {"intake": 5, "window_minutes": 60}
+DEFAULTS = {"intake": 5, "window_minutes": 60, "reads_per_minute": 120}
 
 
 class TooManyRequests(DomainError):
@@ -45,3 +45,12 @@ def intake_throttle(*, client: str, now: dt.datetime | None = None) -> None:
         now=now,
         message="Bạn đã gửi quá nhiều phản ánh trong thời gian ngắn. Vui lòng thử lại sau 1 giờ.",
     )
+
+
+def read_throttle(*, client: str) -> None:
+    """Count one public read (Open311 look-ups and photos): every try counts, per client and
+    minute, shared by every server process; refused with 429 past the limit."""
+    if over_limit(f"feedback:read:{client or '?'}", limit=limits()["reads_per_minute"], window=60):
+        raise TooManyRequests(
+            "Bạn đã tra cứu quá nhiều lần trong một phút. Vui lòng thử lại sau một phút."
+        )

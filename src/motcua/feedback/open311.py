@@ -33,7 +33,7 @@ from motcua.core.client import client_address
 from motcua.core.errors import DomainError
 from motcua.core.files import file_response
 from motcua.core.formats import VN_TZ
-from motcua.feedback import events
+from motcua.feedback import events, limits
 from motcua.feedback import files as feedback_files
 from motcua.feedback import services as feedback_services
 from motcua.feedback.models import OPEN, Attachment, Channel, Feedback, Status
@@ -110,6 +110,8 @@ def endpoint(view):
     def wrapped(request, fmt: str, **kwargs):
         try:
             given = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+            if request.method != "POST":  # a submission is counted by its own, lower limit
+                limits.read_throttle(client=client_address(request))
             if given and given != jurisdiction():
                 raise Open311Error(404, f"Không có jurisdiction_id «{given}».")
             return view(request, fmt, **kwargs)
@@ -351,6 +353,10 @@ def request_detail(request, fmt, request_id):
 
 def media(request, code: str, pk: int):
     """The checked photo behind a ``media_url``: public items with a published answer only."""
+    try:
+        limits.read_throttle(client=client_address(request))
+    except limits.TooManyRequests as refused:
+        return HttpResponse(refused.message, status=429, content_type="text/plain; charset=utf-8")
     item = Feedback.objects.filter(visible(), code=code.upper(), status=Status.PUBLISHED).first()
     photo = item.attachments.filter(pk=pk, content_type__in=IMAGE_TYPES).first() if item else None
     if photo is None:
