@@ -410,3 +410,24 @@ def test_invitation_links_are_limited_per_client_address(client, db):
     statuses = [client.get(url).status_code for _ in range(TRIES_PER_HOUR + 1)]
     assert statuses[:TRIES_PER_HOUR] == [404] * TRIES_PER_HOUR
     assert statuses[-1] == 429 and "quá nhiều lần" in client.get(url).content.decode()
+
+
+def test_a_unit_reform_officer_runs_campaigns_of_its_own_units_only(world, make_user, client):
+    own = make_user(Role.REFORM_OFFICER, unit=world.commune)
+    args = {
+        "form": survey_form_in_force(),
+        "name": "Xã tự khảo sát",
+        "date_from": dt.date(2026, 3, 1),
+        "date_to": dt.date(2026, 3, 31),
+        "margin": "10",
+    }
+    mine = services.campaign_create(actor=own, units=[world.commune], **args)
+    with pytest.raises(PermissionDenied):
+        services.campaign_create(actor=own, units=[world.commune, world.other], **args)
+    other = make_user(Role.REFORM_OFFICER, unit=world.other)
+    with pytest.raises(PermissionDenied):
+        services.campaign_draw(actor=other, campaign=mine)
+    client.force_login(other)
+    assert client.get(reverse("surveys:campaign", args=[mine.pk])).status_code == 403
+    assert "Xã tự khảo sát" not in client.get(reverse("surveys:campaigns")).content.decode()
+    assert Campaign.objects.count() == 1

@@ -9,7 +9,7 @@ import secrets
 
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -23,8 +23,14 @@ from motcua.surveys import services, tokens
 from motcua.surveys.actions import CAMPAIGN_ACTIONS
 from motcua.surveys.invite import link
 from motcua.surveys.models import Campaign, Channel
+from motcua.surveys.permissions import may_run
 from motcua.surveys.qr import qr_svg
-from motcua.surveys.selectors import campaign_plan, response_rates, survey_form_in_force
+from motcua.surveys.selectors import (
+    campaign_get,
+    campaign_plan,
+    response_rates,
+    survey_form_in_force,
+)
 from motcua.surveys.services.campaigns import (
     CAMPAIGN_EDITORS,
     MARGIN_CHOICES,
@@ -77,7 +83,11 @@ def campaigns(request):
         return render(request, "403.html", status=403)
     units = list(Unit.objects.filter(valid_to__isnull=True).order_by("name"))
     context = {
-        "campaigns": Campaign.objects.all()[:50],
+        "campaigns": [
+            c
+            for c in Campaign.objects.prefetch_related("units")[:50]
+            if may_run(request.user, c.units.all())
+        ],
         "units": units,
         "margins": MARGIN_CHOICES,
         "form": _form_or_none(),
@@ -117,7 +127,11 @@ def campaigns(request):
 def campaign(request, pk: int):
     if not _editor(request):
         return render(request, "403.html", status=403)
-    item = get_object_or_404(Campaign, pk=pk)
+    try:
+        item = campaign_get(request.user, pk=pk)
+    except DomainError as error:
+        template = "404.html" if error.status == 404 else "403.html"
+        return render(request, template, {"message": error.message}, status=error.status)
     context: dict = {"campaign": item}
     if request.method == "POST":
         code = request.POST.get("do", "")

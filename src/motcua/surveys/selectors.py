@@ -433,4 +433,7 @@ def campaign_get(user, *, pk: int):
     campaign = Campaign.objects.select_related("form").filter(pk=pk).first()
     if campaign is None:
         raise NotFound("Không tìm thấy đợt khảo sát.", code=SurveysError.CAMPAIGN_NOT_FOUND)
+    from motcua.surveys.permissions import require_run
+
+    require_run(user, campaign.units.all())
     return campaign

@@ -31,6 +31,7 @@ from motcua.surveys.models import (
     SurveyForm,
     SurveyResponse,
 )
+from motcua.surveys.permissions import require_run
 from motcua.surveys.selectors import campaign_population, sample_size
 
 CAMPAIGN_EDITORS = [Role.REFORM_OFFICER, Role.PROVINCE_ADMIN]
@@ -41,11 +42,12 @@ def _bad(message: str) -> InvalidInput:
     return InvalidInput(message, code=SurveysError.CAMPAIGN_INPUT)
 
 
-def _locked(campaign: Campaign, action: str) -> Campaign:
+def _locked(campaign: Campaign, action: str, actor) -> Campaign:
     """Lock the campaign and ask the registry whether ``action`` is allowed (409 if not)."""
     from motcua.surveys.actions import CAMPAIGN_ACTIONS
 
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_run(actor, campaign.units.all())
     CAMPAIGN_ACTIONS.check(campaign.status, action)
     return campaign
 
@@ -73,6 +75,8 @@ def campaign_create(
     require_role(actor, CAMPAIGN_EDITORS)
     name = (name or "").strip()[:255]
     units = sorted(set(units), key=lambda u: u.code)
+    if units:
+        require_run(actor, units)
     try:
         margin = Decimal(str(margin).replace(",", "."))
     except InvalidOperation as error:
@@ -122,7 +126,7 @@ def campaign_create(
 def campaign_draw(*, actor, campaign: Campaign) -> int:
     """Draw the sample and create one invitation per dossier drawn; returns how many."""
     require_role(actor, CAMPAIGN_EDITORS)
-    campaign = _locked(campaign, "draw")
+    campaign = _locked(campaign, "draw", actor)
     population = campaign_population(campaign=campaign)
     codes = {key: [d.code for d in rows] for key, rows in population.items()}
     sizes: dict[str, int] = {}
@@ -175,7 +179,7 @@ def campaign_draw(*, actor, campaign: Campaign) -> int:
 def campaign_send(*, actor, campaign: Campaign) -> int:
     """Queue an e-mail and an SMS (the portal's outbox) for every invitation not yet sent."""
     require_role(actor, CAMPAIGN_EDITORS)
-    campaign = _locked(campaign, "send")
+    campaign = _locked(campaign, "send", actor)
     now = timezone.now()
     pending = list(
         campaign.invitations.select_for_update()
@@ -200,7 +204,7 @@ def campaign_send(*, actor, campaign: Campaign) -> int:
 @transaction.atomic
 def campaign_close(*, actor, campaign: Campaign) -> Campaign:
     require_role(actor, CAMPAIGN_EDITORS)
-    campaign = _locked(campaign, "close")
+    campaign = _locked(campaign, "close", actor)
     campaign.status = _next_status("close", campaign)
     campaign.save(update_fields=["status"])
     event_record(
