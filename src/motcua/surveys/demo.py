@@ -17,6 +17,7 @@ from motcua.dossiers.models import Channel, Classification, Dossier
 from motcua.organization.models import Unit
 from motcua.surveys.models import Campaign, Overall, QuestionKind, Rating, SurveyQuestion
 from motcua.surveys.models import Channel as SurveyChannel
+from motcua.surveys.permissions import may_run
 from motcua.surveys.selectors import questionnaire_in_force, survey_form_in_force
 from motcua.surveys.services import (
     campaign_close,
@@ -126,14 +127,8 @@ def load_campaign(*, rng, stdout) -> Campaign | None:
 
     if Campaign.objects.exists():
         return None
-    actor = (
-        StaffRole.objects.filter(role__in=[Role.REFORM_OFFICER, Role.PROVINCE_ADMIN])
-        .order_by("-role", "pk")  # a reform officer first
-        .select_related("user")
-        .first()
-    )
     last = Dossier.objects.filter(status=Status.RETURNED).aggregate(m=Max("returned_at"))["m"]
-    if actor is None or last is None:
+    if last is None:
         return None
     date_to = timezone.localtime(last).date()
     date_from = date_to - dt.timedelta(days=89)
@@ -147,7 +142,15 @@ def load_campaign(*, rng, stdout) -> Campaign | None:
         .annotate(n=Count("pk"))
         .order_by("-n", "competent_unit_id")[:CAMPAIGN_UNITS]
     )
-    units = Unit.objects.filter(pk__in=[r["competent_unit_id"] for r in busiest])
+    units = list(Unit.objects.filter(pk__in=[r["competent_unit_id"] for r in busiest]))
+    candidates = (
+        StaffRole.objects.filter(role__in=[Role.REFORM_OFFICER, Role.PROVINCE_ADMIN])
+        .order_by("-role", "pk")  # a reform officer (of Sở Nội vụ) first, else the admin
+        .select_related("user")
+    )
+    actor = next((r for r in candidates if may_run(r.user, units)), None)
+    if actor is None:
+        return None
     form = survey_form_in_force()
     campaign = campaign_create(
         actor=actor.user,
@@ -155,7 +158,7 @@ def load_campaign(*, rng, stdout) -> Campaign | None:
         name=f"Khảo sát mẫu {date_from:%d/%m/%Y} – {date_to:%d/%m/%Y}",
         date_from=date_from,
         date_to=date_to,
-        units=list(units),
+        units=units,
         margin="10",
         seed=2026,
     )
