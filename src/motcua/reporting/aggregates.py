@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -230,7 +230,7 @@ def pending_event_day(current: AggregateState) -> dt.date | None:
     """The local day of the earliest dossier event not folded in yet. An event writes its
     own time into the dossier (received, ended, closed, paused, resumed), so it can change the
     open-at-end snapshots of that day and later ones only."""
-    first = pending_events(current).aggregate(first=Min("at"))["first"]
+    first = min((at for _, at in _pending_dossier_events(current)), default=None)
     return timezone.localtime(first, VN_TZ).date() if first else None
 
 
@@ -265,13 +265,29 @@ def pending_events(current: AggregateState):
     return events.filter(since)
 
 
+def _pending_dossier_events(current: AggregateState):
+    """(code, time) of each dossier event not folded in yet (``pending_events``). The two
+    ranges (new ids, recent times) are read through their own indexes and the subject type
+    compared on those few rows here: asked in SQL, SQLite walks the subject index over every
+    event of the ledger instead (tens of milliseconds on every statistics page)."""
+    since = Q(pk__gt=current.last_event_id)
+    if current.refreshed_at is not None:
+        since |= Q(at__gte=current.refreshed_at - _grace())
+    rows = Event.objects.filter(since).order_by().values_list("subject_type", "subject_id", "at")
+    for subject_type, code, at in rows.iterator(chunk_size=2000):
+        if subject_type == "dossier":
+            yield code, at
+
+
 def pending_days(current: AggregateState | None = None) -> set[dt.date] | None:
     """Days touched by dossier events not folded in yet; None when too many to list."""
     current = current or state()
-    codes = pending_events(current).order_by().values_list("subject_id", flat=True)
-    codes = list(codes.distinct()[: MAX_PENDING_EVENTS + 1])
-    if len(codes) > MAX_PENDING_EVENTS:
-        return None
+    seen: set[str] = set()
+    for code, _ in _pending_dossier_events(current):
+        seen.add(code)
+        if len(seen) > MAX_PENDING_EVENTS:
+            return None
+    codes = sorted(seen)
     days: set[dt.date] = set()
     for chunk in range(0, len(codes), 5000):
         rows = Dossier.objects.filter(code__in=codes[chunk : chunk + 5000]).values_list(

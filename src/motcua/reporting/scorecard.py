@@ -48,6 +48,7 @@ class Scopes:
         for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
             self.merged[succ].append(pred)
         self._cache: dict[int, frozenset[int]] = {}
+        self._keys: dict[int, frozenset] = {}
 
     def ids(self, unit_id: int) -> frozenset[int]:
         if unit_id not in self._cache:
@@ -64,6 +65,13 @@ class Scopes:
 
     def kinds(self, unit_id: int) -> set[str]:
         return {self.units[i].kind for i in self.ids(unit_id) if i in self.units}
+
+    def keys(self, unit_id: int) -> frozenset:
+        """The count keys that make up a unit's figure: its units' ids and their kinds
+        (kept: a ranking asks for every unit's every figure)."""
+        if unit_id not in self._keys:
+            self._keys[unit_id] = self.ids(unit_id) | frozenset(self.kinds(unit_id))
+        return self._keys[unit_id]
 
     def root(self) -> Unit:
         roots = [u for u in self.units.values() if u.parent_id is None and u.valid_to is None]
@@ -106,6 +114,15 @@ class Counter:
         self._daily_batches: dict[tuple, dict[str, formulas.Counts]] = {}
         self._targets: dict[tuple, Target | None] = {}
         self._indicators: list[Indicator] | None = None
+        self._heads: dict[dt.date, dict[int, str]] = {}
+
+    def heads(self, unit_ids, *, on: dt.date) -> dict[int, str]:
+        """``unit_heads``, read once per day asked for (a page names heads in its ranking,
+        its index ranking and each reporting rate)."""
+        if on not in self._heads:
+            self._heads[on] = unit_heads(None, on=on)
+        every = self._heads[on]
+        return {i: every[i] for i in unit_ids if i in every}
 
     def target(self, indicator: Indicator, level: str, year: int) -> Target | None:
         key = (indicator.pk, level, year)
@@ -194,8 +211,7 @@ class Counter:
         if counts is None:
             return None
         num = den = 0
-        keys = set(self.scopes.ids(unit_id)) | self.scopes.kinds(unit_id)
-        for key in keys:
+        for key in self.scopes.keys(unit_id):
             n, d = counts.get(key, (0, 0))
             num, den = num + n, den + d
         return Value(num, den)
@@ -306,16 +322,20 @@ def scorecard(
 
 
 def unit_heads(unit_ids, *, on: dt.date) -> dict[int, str]:
-    """The leader of each unit on ``on`` ("rõ người"): the first unit leader role held."""
+    """The leader of each unit on ``on`` ("rõ người"): the first unit leader role held.
+    ``unit_ids=None``: of every unit."""
     heads: dict[int, str] = {}
-    roles = (
-        StaffRole.objects.filter(unit_id__in=unit_ids, role=Role.UNIT_LEADER, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("user")
-        .order_by("valid_from", "pk")
+    roles = StaffRole.objects.filter(role=Role.UNIT_LEADER, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
     )
-    for r in roles:
-        heads.setdefault(r.unit_id, r.user.get_full_name() or r.user.get_username())
+    if unit_ids is not None:
+        roles = roles.filter(unit_id__in=unit_ids)
+    rows = roles.order_by("valid_from", "pk").values_list(
+        "unit_id", "user__first_name", "user__last_name", "user__username"
+    )
+    for unit_id, first, last, username in rows:
+        # as User.get_full_name() (no model instances: a ranking names hundreds of heads)
+        heads.setdefault(unit_id, f"{first} {last}".strip() or username)
     return heads
 
 
@@ -328,7 +348,7 @@ def ranking(*, period: Period, counter: Counter | None = None) -> list[dict]:
     """Units worst first: red lights, then amber, then the largest shortfall; head named."""
     counter = counter or Counter()
     units = ranked_units(period)
-    heads = unit_heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
+    heads = counter.heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
     out = []
     for unit in units:
         rows = scorecard(unit=unit, period=period, counter=counter, trend=0)

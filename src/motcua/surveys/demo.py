@@ -11,7 +11,9 @@ desk, through ``survey_response_record`` (anonymous: no dossier, no person).
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+from motcua.core.formats import vn_number
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Channel, Classification, Dossier
 from motcua.organization.models import Unit
@@ -33,6 +35,8 @@ from motcua.surveys.tokens import token_of
 SHARE = 0.4  # of returned dossiers get a rating
 SHEETS_PER_UNIT = 12  # SIPAS answer sheets per unit that returned results
 SCALE_WEIGHTS = (0.02, 0.05, 0.13, 0.45, 0.35)  # 1 … 5: mostly satisfied, some not
+PROGRESS_EVERY = 500  # a progress line every so many returned dossiers (minutes on the demo)
+SIPAS_PROGRESS_EVERY = 25  # … and every so many units' answer sheets
 
 
 def _answers(dossier: Dossier, codes: list[str], rng) -> dict[str, int]:
@@ -58,16 +62,26 @@ def _overall(points: int, rng) -> str:
 def load(*, rng, stdout, options) -> None:
     rated = set(Rating.objects.values_list("dossier_id", flat=True))
     done = 0
-    for dossier in Dossier.objects.filter(status=Status.RETURNED).order_by("code"):
-        if dossier.pk in rated or dossier.returned_at is None or rng.random() >= SHARE:
-            continue
-        questionnaire = questionnaire_in_force(on=dossier.returned_at.date())
-        codes = [i.code for i in questionnaire.indicators.all()]
-        answers = _answers(dossier, codes, rng)
-        rating_submit(
-            dossier=dossier, overall=_overall(sum(answers.values()), rng), answers=answers
-        )
-        done += 1
+    returned = list(Dossier.objects.filter(status=Status.RETURNED).order_by("code"))
+    total = len(returned)
+    report = options.get("report")  # the background loader's progress bar (``demo --rest``)
+    started = time.monotonic()
+    for seen, dossier in enumerate(returned, 1):
+        if dossier.pk not in rated and dossier.returned_at is not None and rng.random() < SHARE:
+            questionnaire = questionnaire_in_force(on=dossier.returned_at.date())
+            codes = [i.code for i in questionnaire.indicators.all()]
+            answers = _answers(dossier, codes, rng)
+            rating_submit(
+                dossier=dossier, overall=_overall(sum(answers.values()), rng), answers=answers
+            )
+            done += 1
+        if seen % PROGRESS_EVERY == 0 or seen == total:
+            stdout.write(
+                f"  … {vn_number(seen)}/{vn_number(total)} hồ sơ đã trả kết quả, {vn_number(done)} "
+                f"đánh giá ({time.monotonic() - started:.0f} giây)"
+            )
+            if report is not None:
+                report(seen, total)
     stdout.write(f"  Đánh giá mẫu: {done} hồ sơ đã trả kết quả được người nộp đánh giá.")
     load_sipas(rng=rng, stdout=stdout)
     load_campaign(rng=rng, stdout=stdout)
@@ -100,7 +114,14 @@ def load_sipas(*, rng, stdout) -> None:
         .distinct()
     )
     done = 0
-    for unit in Unit.objects.filter(pk__in=unit_ids).order_by("code"):
+    units = list(Unit.objects.filter(pk__in=unit_ids).order_by("code"))
+    started = time.monotonic()
+    for number, unit in enumerate(units, 1):
+        if number % SIPAS_PROGRESS_EVERY == 0:
+            stdout.write(
+                f"  … {vn_number(number)}/{vn_number(len(units))} đơn vị, {vn_number(done)} "
+                f"phiếu khảo sát SIPAS ({time.monotonic() - started:.0f} giây)"
+            )
         mood = rng.uniform(0.5, 1.5)  # units differ
         for _ in range(SHEETS_PER_UNIT):
             survey_response_record(
