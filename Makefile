@@ -31,8 +31,11 @@ run: $(STAMP)
 	  $(BIN)/motcua migrate --noinput && $(BIN)/motcua demo --if-empty --first && \
 	  $(BIN)/motcua schedule && $(BIN)/motcua logins && wait $$COLLECT
 	@echo "Một Cửa đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /admin/, API: /api/docs)"
-	$(BIN)/motcua worker --supervise & WORKER=$$!; $(BIN)/motcua demo --rest & REST=$$!; \
-	  trap "kill $$WORKER $$REST 2>/dev/null" EXIT INT TERM; \
+	@# MOTCUA_INTEROP_FAKE=1: the fake National Public Service Portal (docs/interop.md) too
+	FAKE=; if [ "$$MOTCUA_INTEROP_FAKE" = 1 ]; then \
+	  $(BIN)/python -m motcua.interop.fake_portal $${MOTCUA_INTEROP_FAKE_PORT:-8765} & FAKE=$$!; fi; \
+	  $(BIN)/motcua worker --supervise & WORKER=$$!; $(BIN)/motcua demo --rest & REST=$$!; \
+	  trap "kill $$WORKER $$REST $$FAKE 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/motcua serve --port $(PORT)
 
 ## make test: the whole suite (DATABASE_URL picks the database; SQLite by default)

@@ -47,6 +47,7 @@ def bulk_copy(chunk: int = 1000) -> tuple[float, int, int]:
     from django.db import transaction
 
     from motcua.dossiers.models import ChecklistItem, Dossier
+    from motcua.ledger import services as ledger_services
     from motcua.ledger.models import Event
     from motcua.ledger.services import EventBuffer
 
@@ -75,7 +76,12 @@ def bulk_copy(chunk: int = 1000) -> tuple[float, int, int]:
             for e in evs:
                 e.pk, e.subject_id = None, e.subject_id + "B"
             buffer.pending = evs
-            buffer.flush()
+            listeners = ledger_services._LISTENERS[:]  # a plain copy: no outbox rows (their
+            ledger_services._LISTENERS.clear()  # event hashes are unique, and copied here)
+            try:
+                buffer.flush()
+            finally:
+                ledger_services._LISTENERS[:] = listeners
         spent += time.perf_counter() - began
         dossiers += len(batch)
         events += len(evs)

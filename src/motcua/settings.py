@@ -370,8 +370,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # interop: the National Public Service Portal adapter (docs/interop.md). The default is the
 # in-process fake; set MOTCUA_INTEROP_PORTAL=motcua.interop.portal_http.HttpNationalPortal and
 # the URL/token (from the environment, never from code) to talk HTTP to a real or fake endpoint.
+# MOTCUA_INTEROP_FAKE=1 (demo: `MOTCUA_INTEROP_FAKE=1 make run` starts the fake over HTTP on
+# MOTCUA_INTEROP_FAKE_PORT): every process (server, worker) talks HTTP to that one fake.
+INTEROP_FAKE = os.environ.get("MOTCUA_INTEROP_FAKE", "0") == "1"
 INTEROP_PORTAL = os.environ.get(
-    "MOTCUA_INTEROP_PORTAL", "motcua.interop.adapters.FakeNationalPortal"
+    "MOTCUA_INTEROP_PORTAL",
+    "motcua.interop.portal_http.HttpNationalPortal"
+    if INTEROP_FAKE
+    else "motcua.interop.adapters.FakeNationalPortal",
 )
-INTEROP_PORTAL_URL = os.environ.get("MOTCUA_INTEROP_PORTAL_URL", "")
+INTEROP_PORTAL_URL = os.environ.get(
+    "MOTCUA_INTEROP_PORTAL_URL",
+    f"http://127.0.0.1:{os.environ.get('MOTCUA_INTEROP_FAKE_PORT', '8765')}"
+    if INTEROP_FAKE
+    else "",
+)
+# The national procedure database's export (docs/interop.md §8): the in-process fake, or over
+# HTTP at the portal URL (GET /thu-tuc).
+INTEROP_PROCEDURE_DB = os.environ.get(
+    "MOTCUA_INTEROP_PROCEDURE_DB",
+    "motcua.interop.catalog_source.HttpProcedureDatabase"
+    if INTEROP_FAKE
+    else "motcua.interop.catalog_source.FakeProcedureDatabase",
+)
 INTEROP_PORTAL_TOKEN = os.environ.get("MOTCUA_INTEROP_PORTAL_TOKEN", "")
+# The token the national portal presents when it pushes a dossier (POST /api/interop/inbound);
+# empty: pushes are refused (the pull job still runs).
+INTEROP_INBOUND_TOKEN = os.environ.get("MOTCUA_INTEROP_INBOUND_TOKEN", "")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("danh-gia/", include("motcua.surveys.urls")),
     path("thong-ke/", include("motcua.reporting.urls")),
     path("phan-tich/", include("motcua.insights.urls")),
+    path("lien-thong/", include("motcua.interop.urls")),  # national portal sync (staff)
     path("van-hanh/", operations.operations, name="operations"),
     path("viec-nen/", include("motcua.core.urls")),  # long jobs: progress and result
     path("", include("motcua.feedback.urls")),  # /phan-anh/ and /open311/v2/

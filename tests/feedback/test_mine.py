@@ -104,9 +104,8 @@ def test_the_api_shows_the_published_answer_and_the_sender_actions(org, two_send
         ("approve", org["centre_leader"], {}),
         ("publish", org["centre_leader"], {}),
     ]
-    for n, (action, actor, data) in enumerate(steps, start=2):
-        item = feedback_perform(feedback=item, action=action, actor=actor, data=data,
-                                now=MONDAY + dt.timedelta(hours=n))  # fmt: skip
+    for action, actor, data in steps:  # published now: the sender may still ask to reopen
+        item = feedback_perform(feedback=item, action=action, actor=actor, data=data)
     _, raw = api_token_create(actor=org["citizen"], user=org["citizen"], name="Điện thoại")
     one = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(f"/api/feedback/mine/{item.code}")
     body = one.json()
@@ -118,3 +117,64 @@ def test_the_api_shows_the_published_answer_and_the_sender_actions(org, two_send
 
 def test_the_api_needs_a_login(client):
     assert client.get("/api/feedback/mine").status_code == 401
+
+
+def test_the_sender_rates_and_reopens_through_the_citizen_api(org, two_senders):
+    """The two sender actions the page offers (rate, reopen) exist in the citizen API too, on
+    one's own published item only, through the same service (history event, refusals)."""
+    from motcua.ledger.models import Event
+
+    item, theirs = two_senders["mine"][0], two_senders["theirs"]
+    for target in (item, theirs):
+        for action, data in (
+            ("accept", {}), ("draft", {"answer": "Đã khơi thông cống."}), ("approve", {}),
+            ("publish", {}),
+        ):  # fmt: skip
+            actor = org["desk"] if action == "accept" else org["centre_leader"]
+            target = feedback_perform(feedback=target, action=action, actor=actor, data=data)
+    _, raw = api_token_create(actor=org["citizen"], user=org["citizen"], name="Điện thoại")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    url = f"/api/feedback/mine/{item.code}"
+    bad = api.post(f"{url}/rate", {"rating": 9}, content_type="application/json")
+    assert bad.status_code in (400, 422) and bad.json()["code"]
+    events_before = Event.objects.count()
+    rated = api.post(
+        f"{url}/rate", {"rating": 4, "comment": "Nhanh"}, content_type="application/json"
+    )
+    assert rated.status_code == 200, rated.content
+    assert rated.json()["answer"]["rating"] == 4 and "rate" not in rated.json()["allowed_actions"]
+    assert Event.objects.count() == events_before + 1  # the service's history event
+    again = api.post(f"{url}/rate", {"rating": 5}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "already_rated"
+    other = api.post(f"/api/feedback/mine/{theirs.code}/rate", {"rating": 1},
+                     content_type="application/json")  # fmt: skip
+    assert other.status_code == 404 and other.json()["code"] == "feedback_not_found"
+    reopened = api.post(f"{url}/reopen", {"reason": "Cống vẫn ngập sau mưa."},
+                        content_type="application/json")  # fmt: skip
+    assert reopened.status_code == 200, reopened.content
+    assert reopened.json()["status"] == "handling"
+    item.refresh_from_db()
+    theirs.refresh_from_db()
+    assert item.round == 2 and theirs.status == "published"
+    assert (
+        Client().post(f"{url}/reopen", {"reason": "x"}, content_type="application/json").status_code
+        == 401
+    )
+
+
+def test_an_expired_reopen_is_not_offered(org, two_senders):
+    item = two_senders["mine"][0]
+    for n, (action, actor, data) in enumerate(
+        [
+            ("accept", org["desk"], {}),
+            ("draft", org["centre_leader"], {"answer": "Đã khơi thông cống."}),
+            ("approve", org["centre_leader"], {}),
+            ("publish", org["centre_leader"], {}),
+        ],
+        start=2,
+    ):  # fmt: skip  (published in March: the reopen window has long closed)
+        item = feedback_perform(feedback=item, action=action, actor=actor, data=data,
+                                now=MONDAY + dt.timedelta(hours=n))  # fmt: skip
+    _, raw = api_token_create(actor=org["citizen"], user=org["citizen"], name="Điện thoại")
+    body = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(f"/api/feedback/mine/{item.code}").json()
+    assert body["allowed_actions"] == ["rate"]

@@ -45,3 +45,37 @@ def test_an_unreachable_portal_is_a_retryable_failure(world, fake):
     adapter = HttpNationalPortal("http://127.0.0.1:9", timeout=1)  # nothing listens there
     assert interop_sync(portal=adapter).failed == 1
     assert "Không kết nối được" in SyncRecord.objects.get(state=SyncState.FAILED).last_error
+
+
+def test_inbound_and_catalog_over_http_and_the_demo_settings(world, fake, settings, catalog_admin):
+    import json
+    import urllib.request
+
+    from motcua.interop import catalog_source
+    from motcua.interop.catalog_sync import catalog_diff
+    from motcua.interop.inbound import interop_inbound_pull
+    from tests.interop.test_catalog_sync import BIRTH
+    from tests.interop.test_inbound import submission
+
+    app, url = fake
+    # the demo's settings: every process talks HTTP to the one fake (make run, MOTCUA_INTEROP_FAKE=1)
+    settings.INTEROP_PORTAL_URL = url
+    settings.INTEROP_PROCEDURE_DB = "motcua.interop.catalog_source.HttpProcedureDatabase"
+    catalog_source._SOURCES.clear()
+    adapter = HttpNationalPortal(url)
+
+    def post(path, body):
+        request = urllib.request.Request(  # noqa: S310 - the fake, http
+            url + path, data=json.dumps(body).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - the fake
+            return json.loads(response.read())
+
+    assert post("/ho-so-moi", submission(world))["stt"] == 1
+    assert interop_inbound_pull(portal=adapter).taken == 1
+    assert adapter.list_submissions(1) == []  # the cursor: nothing after the first
+
+    post("/thu-tuc", [{**BIRTH, "thoi_han": "5"}])
+    diff = catalog_diff(user=catalog_admin)
+    assert [c.code for c in diff.changes] == [world.procedure.code]
+    catalog_source._SOURCES.clear()

@@ -106,8 +106,10 @@ def test_index_page_and_excel_agree(client, unit, make_user, province):
     export = client.get(INDEX, {"xuat": "xlsx"})
     sheet_ = load_workbook(BytesIO(export.content)).active
     rows = list(sheet_.iter_rows(values_only=True))
-    assert rows[1][:3] == ("Mã đơn vị", "Đơn vị", "Số phiếu") and rows[1][-1] == "Chỉ số chung"
-    assert rows[2][:3] == (unit.code, unit.name, 2) and rows[2][-1] == 0.5
+    assert rows[1][:3] == ("Mã đơn vị", "Đơn vị", "Số phiếu") and rows[1][8] == "Chỉ số chung"
+    assert rows[1][9:] == ("Được mời", "Đã trả lời (mời)", "Tỷ lệ trả lời")
+    assert rows[2][:3] == (unit.code, unit.name, 2) and rows[2][8] == 0.5
+    assert rows[2][9:] == (0, 0, None)  # no campaign: nobody invited
     assert list(rows[2][3:8]) == [0.5] * 5
 
 

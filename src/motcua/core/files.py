@@ -5,8 +5,10 @@ of its own."""
 from __future__ import annotations
 
 import contextvars
+import csv
 import hashlib
 import io
+import json
 import logging
 import posixpath
 import re
@@ -58,8 +60,21 @@ KINDS = {
     "jpeg": ("image/jpeg", ".jpg"),
     "png": ("image/png", ".png"),
     "docx": (DOCX_TYPE, ".docx"),
+    "csv": ("text/csv", ".csv"),
+    "jsonl": ("application/jsonl", ".jsonl"),
+    "json": ("application/json", ".json"),
 }
-KIND_NAMES = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG", "docx": "Word (.docx)"}
+KIND_NAMES = {
+    "pdf": "PDF",
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "docx": "Word (.docx)",
+    "csv": "CSV (UTF-8)",
+    "jsonl": "JSON Lines (UTF-8)",
+    "json": "JSON (UTF-8)",
+}
+#: Data exchanged between systems as text (a previous system's history, a mapping).
+TEXT_KINDS = ("csv", "jsonl", "json")
 #: What citizens and officers send: scans, photos, signed results.
 DOCUMENT_KINDS = ("pdf", "jpeg", "png")
 #: A form to fill in (the catalog's templates of applications and declarations).
@@ -171,6 +186,9 @@ def check_content(
             )
         if problem is None:
             kind, stored = "docx", data
+    elif set(kinds) & set(TEXT_KINDS):
+        kind = _text_kind(data, tuple(k for k in kinds if k in TEXT_KINDS))
+        stored = data if kind is not None else None
     if kind is None or stored is None:
         raise InvalidInput(
             f"Tệp «{label}» không phải {_kind_list(kinds)} hợp lệ (hệ thống kiểm tra nội dung "
@@ -185,6 +203,41 @@ def check_content(
         sha256=hashlib.sha256(stored).hexdigest(),
         data=stored,
     )
+
+
+def _text_kind(data: bytes, kinds: tuple[str, ...]) -> str | None:
+    """Which of the text ``kinds`` the data is, by its content: UTF-8 text without control
+    bytes or markup a browser would run; "json" one JSON object, "jsonl" a JSON object per
+    line (the first lines are parsed), "csv" a header line of at least two named columns."""
+    if b"\x00" in data or _MARKUP.search(data[:4096]):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:65536]):
+        return None
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        if "json" in kinds:
+            try:
+                if isinstance(json.loads(text), dict):
+                    return "json"
+            except ValueError:
+                pass
+        if "jsonl" in kinds:
+            lines = [line for line in text.splitlines()[:20] if line.strip()]
+            try:
+                if lines and all(isinstance(json.loads(line), dict) for line in lines):
+                    return "jsonl"
+            except ValueError:
+                return None
+        return None
+    if "csv" in kinds and stripped:
+        header = next(csv.reader([text.splitlines()[0]]), [])
+        if len(header) >= 2 and all(name.strip() for name in header):
+            return "csv"
+    return None
 
 
 def _kind_list(kinds: tuple[str, ...]) -> str:

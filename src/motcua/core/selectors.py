@@ -55,3 +55,31 @@ def job_status(job: Job) -> dict[str, Any]:
         "download_url": reverse("core:job_download", args=[job.pk]) if ready else "",
         "download_name": job.result_name if ready else "",
     }
+
+
+#: how many finished jobs the operations page lists below the running ones
+RECENT_JOBS = 20
+
+
+def jobs_overview(*, user: Any, limit: int = RECENT_JOBS) -> list[dict[str, Any]]:
+    """The running and waiting jobs, then the most recent others, for the operations page
+    (the caller checks that ``user`` is an operator). Each row says whether ``user`` may open
+    the job's page (their own, or one its kind lets them follow)."""
+    active = (JobStatus.QUEUED, JobStatus.RUNNING)
+    running = list(Job.objects.filter(status__in=active).order_by("created_at"))
+    recent = list(Job.objects.exclude(status__in=active).order_by("-created_at")[:limit])
+    rows = []
+    for job in running + recent:
+        kind = KINDS.get(job.kind)
+        rows.append(
+            {
+                "job": job,
+                "kind": kind.label if kind else job.kind,
+                "by": job.requested_label or "—",
+                "percent": job.percent(),
+                "url": reverse("core:job", args=[job.pk]),
+                "may_open": job.requested_by_id == user.pk
+                or (kind is not None and kind.may_see(user, job)),
+            }
+        )
+    return rows

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import InternalProcess, Procedure, ProcedureStatus
 from motcua.core.files import minimal_pdf
+from motcua.dossiers.action_rights import current_unit
 from motcua.dossiers.services import dossier_batch
 from motcua.dossiers.simulation import Cast, Odds, simulate
 from motcua.organization.models import Role, StaffRole, UnitKind
@@ -67,10 +68,11 @@ def load(*, rng, stdout, options) -> None:
         ),
         None,
     )
+    # the history is after the departments' 2025 mergers: today's departments only
     departments = {
         s["unit"].pk: s
         for s in staff.values()
-        if s["unit"].kind == UnitKind.DEPARTMENT and _complete(s)
+        if s["unit"].kind == UnitKind.DEPARTMENT and s["unit"].valid_to is None and _complete(s)
     }
     if not communes:
         stdout.write("  Hồ sơ mẫu: chưa có xã đủ cán bộ, bỏ qua.")
@@ -87,7 +89,7 @@ def load(*, rng, stdout, options) -> None:
             competent_unit_kind__in=(UnitKind.COMMUNE, UnitKind.DEPARTMENT),
         )
         .select_related("field")
-        .prefetch_related("processes__steps")
+        .prefetch_related("processes__steps__unit")
         .order_by("code")
     )
     commune_procs = [p for p in procedures if p.competent_unit_kind == UnitKind.COMMUNE]
@@ -95,8 +97,9 @@ def load(*, rng, stdout, options) -> None:
     for p in procedures:
         if p.competent_unit_kind != UnitKind.DEPARTMENT or centre is None:
             continue
-        steps = [s for proc in p.processes.all() for s in proc.steps.all()]
-        dept = next((departments[s.unit_id] for s in steps if s.unit_id in departments), None)
+        # a step naming a merged department is done by its successor (as the services do)
+        units = [current_unit(s.unit) for proc in p.processes.all() for s in proc.steps.all()]
+        dept = next((departments[u.pk] for u in units if u and u.pk in departments), None)
         if dept is not None:
             dept_procs.append((p, dept))
     if not commune_procs and not dept_procs:

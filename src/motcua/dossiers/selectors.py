@@ -22,6 +22,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
+from motcua.catalog.models import Procedure
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers import deadlines
 from motcua.dossiers.action_rights import actions_for, current_unit
@@ -40,7 +41,7 @@ from motcua.dossiers.lifecycle import (
 from motcua.dossiers.models import Channel, Classification, Decision, Dossier, overdue_q
 from motcua.ledger.models import Event
 from motcua.ledger.selectors import events_for_subject
-from motcua.organization.models import Role, Unit
+from motcua.organization.models import Role, Unit, UnitKind
 from motcua.organization.permissions import has_role, user_roles
 from motcua.organization.selectors import unit_subtree_ids
 
@@ -430,3 +431,24 @@ def dossier_checklist_file(*, dossier: Dossier, item: int):
     if row is None:
         raise NotFound("Không tìm thấy tệp.", code=DossierError.FILE_NOT_FOUND)
     return row.file  # file_response answers the same for an item without a file
+
+
+def submission_units(procedure: Procedure) -> QuerySet[Unit]:
+    """Where an online dossier of ``procedure`` can be submitted (active, with an e-id).
+
+    Shared by the portal and the national portal's inbound dossiers (interop).
+    Commune procedures: the communes; others: the public administration service centres
+    (any centre of the province receives any dossier of the province, Decree 118/2025).
+    """
+    today = timezone.localdate()
+    kinds = (
+        [UnitKind.COMMUNE]
+        if procedure.competent_unit_kind == UnitKind.COMMUNE
+        else [UnitKind.SERVICE_CENTRE]
+    )
+    return (
+        Unit.objects.active_on(today)
+        .filter(kind__in=kinds, electronic_id__isnull=False)
+        .exclude(electronic_id="")
+        .order_by("name")
+    )

@@ -122,7 +122,11 @@ def my_items(request):
     summary="Một phản ánh của tôi (trả lời, quá trình xử lý, thao tác được làm)",
 )
 def my_item(request, code: str):
-    item = selectors.citizen_item(request.user, code)
+    return _mine_detail(selectors.citizen_item(request.user, code), request.user)
+
+
+def _mine_detail(item, user):
+    """The sender's view of ``item``: the answer, the public timeline, what he may do now."""
     followed = selectors.followed(item)
     answer = selectors.final_answer(followed)
     item.answer = (
@@ -136,10 +140,39 @@ def my_item(request, code: str):
         else None
     )
     item.timeline = selectors.timeline(followed, public=True)
-    item.allowed_actions = [
-        a.code for a in selectors.allowed_actions(item, request.user) if a.for_sender
-    ]
+    item.allowed_actions = [a.code for a in selectors.allowed_actions(item, user) if a.for_sender]
     return item
+
+
+def _sender_endpoint(row: actions.Action):
+    """The sender's own action (reopen, rate) on one of his items: the page's service."""
+
+    def endpoint(request, code, payload):
+        item = selectors.citizen_item(request.user, code)  # 404 for anybody else's item
+        item = services.feedback_perform(
+            feedback=item, action=row.code, actor=request.user, data=payload.dict()
+        )
+        return _mine_detail(item, request.user)
+
+    endpoint.__annotations__ = {"code": str, "payload": row.schema}
+    endpoint.__name__ = f"feedback_mine_{row.code}"
+    return endpoint
+
+
+for _row in actions.ACTIONS:
+    if not _row.for_sender:
+        continue
+    router.add_api_operation(
+        f"/mine/{{code}}/{_row.code}",
+        ["POST"],
+        _sender_endpoint(_row),
+        response=CitizenFeedbackDetailOut,
+        summary=f"{_row.label} (người gửi)",
+        description=(
+            f"Từ trạng thái: {', '.join(str(s.label) for s in _row.sources)}. "
+            "Chỉ người gửi đã đăng nhập, trên phản ánh của chính mình."
+        ),
+    )
 
 
 class FeedbackQueueFilters(Schema):

@@ -121,7 +121,10 @@ def _staff():
     handlers = []
     for role in (
         StaffRole.objects.filter(
-            role=Role.UNIT_LEADER, valid_to__isnull=True, unit__kind=UnitKind.DEPARTMENT
+            role=Role.UNIT_LEADER,
+            valid_to__isnull=True,
+            unit__kind=UnitKind.DEPARTMENT,
+            unit__valid_to__isnull=True,  # the feedback is recent: today's departments
         )
         .select_related("unit", "user")
         .order_by("unit__code")

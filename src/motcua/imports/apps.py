@@ -7,7 +7,10 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.audit.provenance import register_source
+        from motcua.imports import jobs
         from motcua.imports.selectors import imported_provenance
+
+        jobs.register()
 
         # the khống report and the public proofs tell imported history from live work
         register_source("import", imported_provenance)

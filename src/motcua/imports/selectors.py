@@ -20,14 +20,15 @@ from motcua.organization.models import Unit
 CHUNK = 500
 
 
-def history_rows() -> Iterator[dict[str, Any]]:
+def history_rows(*, after_pk: int = 0) -> Iterator[dict[str, Any]]:
     """Every dossier event as one exchange row: dossiers in creation order, events by seq.
 
     Streamed in chunks of dossiers, so a province's years fit in little memory.
+    ``after_pk``: only the dossiers created after that one (the demo's newest).
     """
     units = dict(Unit.objects.values_list("pk", "code"))
     users = dict(get_user_model().objects.values_list("pk", "username"))
-    last_pk = 0
+    last_pk = after_pk
     while True:
         dossiers = list(
             Dossier.objects.filter(pk__gt=last_pk)

@@ -14,8 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import reset_queries, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, PermissionDenied
@@ -25,10 +27,13 @@ from motcua.imports import events
 from motcua.imports.errors import ImportsError
 from motcua.imports.format import file_sha256
 from motcua.imports.models import ImportedDossier, ImportRun
+from motcua.imports.parallel import parallel_possible, replay_parallel
 from motcua.imports.replay import SKIPPED, Refs, ReplayRefused, Row, replay_dossier
 from motcua.imports.selectors import imported_codes, on_time_differences, run_for
 from motcua.imports.validate import Mapping, Problem, dossiers, validate
 from motcua.ledger.services import event_record
+from motcua.organization.models import Role
+from motcua.organization.permissions import has_role
 
 
 class ImportInvalid(InvalidInput):
@@ -63,19 +68,32 @@ class Outcome:
     elapsed: float = 0.0
     differences: list[ImportedDossier] = field(default_factory=list)
     difference_count: int = 0
+    workers: int = 1  # processes that replayed
+
+
+#: dossiers per batch (``--batch``): each batch is one transaction
+DEFAULT_BATCH = 200
+
+#: who may import a history on a page (the command line is trusted)
+IMPORT_ROLES = (Role.PROVINCE_ADMIN,)
+
+
+def may_import(actor) -> bool:
+    return actor is not None and (actor.is_superuser or has_role(actor, IMPORT_ROLES))
 
 
 def _check_actor(actor) -> None:
-    """The command line is trusted (actor None); on a page only an administrator imports."""
-    if actor is not None and not actor.is_superuser:
-        raise PermissionDenied("Chỉ quản trị hệ thống được nhập lịch sử hồ sơ.")
+    """The command line is trusted (actor None); on a page only the province's
+    administrators (or a superuser) import."""
+    if actor is not None and not may_import(actor):
+        raise PermissionDenied("Chỉ quản trị hệ thống của tỉnh được nhập lịch sử hồ sơ.")
 
 
 @transaction.atomic
-def _run_start(*, path: Path, sha256: str, rows: int, dossiers_total: int, actor) -> ImportRun:
+def _run_start(*, name: str, sha256: str, rows: int, dossiers_total: int, actor) -> ImportRun:
     run = ImportRun.objects.create(
         sha256=sha256,
-        file_name=path.name,
+        file_name=name[:255],
         rows=rows,
         dossiers=dossiers_total,
         started_at=timezone.now(),
@@ -85,13 +103,19 @@ def _run_start(*, path: Path, sha256: str, rows: int, dossiers_total: int, actor
         subject_id=run.pk,
         action=events.STARTED,
         actor=actor,
-        payload={"sha256": sha256, "file": path.name, "rows": rows, "dossiers": dossiers_total},
+        payload={"sha256": sha256, "file": name[:255], "rows": rows, "dossiers": dossiers_total},
     )
     return run
 
 
-def _batch_record(*, run: ImportRun, number: int, done: list[tuple[list[Row], Dossier]], actor):
-    """Inside the batch's transaction: which dossiers came in, and the run's progress."""
+def _batch_record(*, run: ImportRun, done: list[tuple[list[Row], Dossier]], actor) -> None:
+    """Inside the batch's transaction: which dossiers came in, and the run's progress.
+
+    The run's row is locked here, at the end of the batch (its replay is done): importing
+    processes number their batches and chain the run's ledger events one after another,
+    while their replays run side by side."""
+    locked = ImportRun.objects.select_for_update().filter(pk=run.pk)
+    number = locked.values_list("batches_done", flat=True).get() + 1
     ImportedDossier.objects.bulk_create(
         [
             ImportedDossier(
@@ -110,8 +134,8 @@ def _batch_record(*, run: ImportRun, number: int, done: list[tuple[list[Row], Do
     events_count = sum(len(rows) for rows, _ in done)
     ImportRun.objects.filter(pk=run.pk).update(
         batches_done=number,
-        dossiers_done=run.dossiers_done + len(done),
-        events_done=run.events_done + events_count,
+        dossiers_done=F("dossiers_done") + len(done),
+        events_done=F("events_done") + events_count,
     )
     run.batches_done = number
     run.dossiers_done += len(done)
@@ -128,6 +152,61 @@ def _batch_record(*, run: ImportRun, number: int, done: list[tuple[list[Row], Do
             "lines": [done[0][0][0].line, done[-1][0][-1].line],
         },
     )
+
+
+@dataclass
+class Share:
+    """What one importing process replays and what it did."""
+
+    path: Path
+    mapping: Mapping
+    run: ImportRun
+    already: set[str]
+    batch_size: int
+    actor: Any = None
+    pause: float = 0.0
+    share: tuple[int, int] | None = None  # (k, n): worker k of n
+    dossiers: int = 0
+    events: int = 0
+
+
+def replay_share(work: Share, on_batch: Callable[[], None] | None = None) -> Share:
+    """Replay the (already validated) dossiers of ``work`` batch by batch; each batch
+    commits whole. Raises ``ImportInvalid`` for a row the services refuse."""
+    refs = Refs.load()
+    run = work.run
+    pending: list[list[Row]] = []
+
+    def write() -> None:
+        try:
+            with dossier_batch() as batch:
+                done = [(rows, replay_dossier(rows, refs, batch)) for rows in pending]
+                _batch_record(run=run, done=done, actor=work.actor)
+        except ReplayRefused as refused:  # this batch wrote nothing; earlier ones stay
+            line = refused.row.line
+            run.refresh_from_db()
+            raise ImportInvalid(
+                [Problem(line, str(refused).split(": ", 1)[1])],
+                done=run.dossiers_done,
+            ) from refused
+        reset_queries()  # with DEBUG on, Django keeps every query's SQL: memory would grow
+        work.dossiers += len(pending)
+        work.events += sum(len(r) - sum(1 for x in r if x.action in SKIPPED) for r in pending)
+        pending.clear()
+        if on_batch is not None:
+            on_batch()
+        if work.pause:
+            time.sleep(work.pause)
+
+    for rows in dossiers(work.path, work.mapping, refs, share=work.share):
+        if rows[0].dossier in work.already:
+            continue
+        pending.append(rows)
+        if len(pending) >= work.batch_size:
+            write()
+    if pending:
+        write()
+    return work
 
 
 @transaction.atomic
@@ -153,53 +232,47 @@ def history_import(
     *,
     path: Path,
     mapping_path: Path | None = None,
+    mapping: Mapping | None = None,
+    file_name: str = "",
     actor=None,
-    batch_size: int = 200,
+    batch_size: int | None = None,
     pause: float = 0.0,
     on_progress: Callable[[Progress], None] | None = None,
+    workers: int = 1,
 ) -> Outcome:
     """Import (or continue importing) the history file at ``path``; see the module doc.
 
     ``pause``: seconds to wait between batches (gentle on a database in live use).
+    ``mapping`` (already read) or ``mapping_path``; ``file_name``: the name to record
+    (the uploaded file's own name; default the path's). ``workers``: importing processes
+    (PostgreSQL, outside a transaction; each replays its share of the dossiers with its own
+    connection, ``imports.parallel``); otherwise one.
     Raises ``ImportInvalid`` listing every problem (nothing written) if the file is wrong.
     """
     _check_actor(actor)
+    batch_size = batch_size or DEFAULT_BATCH
     began = time.perf_counter()
     sha256 = file_sha256(path)
     run = run_for(sha256)
     if run is not None and run.finished_at is not None:
         return Outcome(run=run, already_finished=True)
     already = imported_codes(run) if run is not None else set()
-    mapping, refs = Mapping.load(mapping_path), Refs.load()
+    mapping = mapping if mapping is not None else Mapping.load(mapping_path)
+    refs = Refs.load()
     summary = validate(path, mapping, refs, already=already)
     if summary.problems:
         raise ImportInvalid(summary.problems)
     if run is None:
         run = _run_start(
-            path=path,
+            name=file_name or path.name,
             sha256=sha256,
             rows=summary.rows,
             dossiers_total=summary.dossiers,
             actor=actor,
         )
     outcome = Outcome(run=run, skipped_events=summary.skipped)
-    pending: list[list[Row]] = []
 
-    def write() -> None:
-        try:
-            with dossier_batch() as batch:
-                done = [(rows, replay_dossier(rows, refs, batch)) for rows in pending]
-                _batch_record(run=run, number=run.batches_done + 1, done=done, actor=actor)
-        except ReplayRefused as refused:  # this batch wrote nothing; earlier ones stay
-            line = refused.row.line
-            raise ImportInvalid(
-                [Problem(line, str(refused).split(": ", 1)[1])],
-                done=run.dossiers_done,
-            ) from refused
-        reset_queries()  # with DEBUG on, Django keeps every query's SQL: memory would grow
-        outcome.dossiers += len(pending)
-        outcome.events += sum(len(r) - sum(x.action in SKIPPED for x in r) for r in pending)
-        pending.clear()
+    def report() -> None:
         if on_progress is not None:
             on_progress(
                 Progress(
@@ -210,17 +283,16 @@ def history_import(
                     time.perf_counter() - began,
                 )
             )
-        if pause:
-            time.sleep(pause)
 
-    for rows in dossiers(path, mapping, refs):
-        if rows[0].dossier in already:
-            continue
-        pending.append(rows)
-        if len(pending) >= batch_size:
-            write()
-    if pending:
-        write()
+    work = Share(path, mapping, run, already, batch_size, actor, pause)
+    if workers > 1 and parallel_possible():
+        done = replay_parallel(work, workers, report)
+        run.refresh_from_db()
+    else:
+        done = [replay_share(work, report)]
+    outcome.dossiers = sum(w.dossiers for w in done)
+    outcome.events = sum(w.events for w in done)
+    outcome.workers = len(done)
     differences = on_time_differences(run)
     outcome.difference_count = differences.count()
     outcome.differences = list(differences[:20])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,12 +43,25 @@ class Mapping:
     def load(cls, path: Path | None) -> Mapping:
         if path is None:
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            units=dict(data.get("units") or {}),
-            actions=dict(data.get("actions") or {}),
-            statuses=dict(data.get("statuses") or {}),
-        )
+        return cls.from_data(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_data(cls, data: Any) -> Mapping:
+        """From the file's JSON object; ValueError (in Vietnamese) if it is not one."""
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise ValueError("tệp ánh xạ phải là một đối tượng JSON.")
+        parts = {}
+        for key in ("units", "actions", "statuses"):
+            part = data.get(key) or {}
+            if not isinstance(part, dict) or not all(isinstance(k, str) for k in part):
+                raise ValueError(f"mục «{key}» của tệp ánh xạ phải là một đối tượng JSON.")
+            parts[key] = dict(part)
+        return cls(**parts)
+
+    def as_data(self) -> dict[str, dict[str, Any]]:
+        return {"units": self.units, "actions": self.actions, "statuses": self.statuses}
 
     def unit(self, code: str) -> str:
         return self.units.get(code, code)
@@ -208,15 +222,30 @@ def _check_dossier(rows: list[Row], mapping: Mapping, refs: Refs, problems: list
                 statuses &= said
 
 
+def share_of(code: str, workers: int) -> int:
+    """Which of ``workers`` importing processes replays the dossier ``code`` (stable)."""
+    return zlib.crc32(code.encode("utf-8")) % workers
+
+
 def dossiers(
-    path: Path, mapping: Mapping, refs: Refs, problems: list[Problem] | None = None
+    path: Path,
+    mapping: Mapping,
+    refs: Refs,
+    problems: list[Problem] | None = None,
+    *,
+    share: tuple[int, int] | None = None,
 ) -> Iterator[list[Row]]:
-    """The file's dossiers, one list of typed rows each (problems appended as found)."""
+    """The file's dossiers, one list of typed rows each (problems appended as found).
+
+    ``share`` (k, n): only the dossiers of worker k of n (``share_of``), for a file that
+    was validated whole before: the other rows are skipped before they are parsed."""
     problems = problems if problems is not None else []
     seen: set[str] = set()
     group: list[Row] = []
     current, broken = None, False
     for number, raw in read_rows(path):
+        if share is not None and share_of(raw.get("dossier", "").strip(), share[1]) != share[0]:
+            continue
         row = _typed(number, raw, mapping, refs, problems)
         code = row.dossier if row else raw.get("dossier", "").strip()
         if code != current:

@@ -2,7 +2,7 @@
 
 No real national endpoint is reachable from here: ``get_portal()`` returns the adapter named
 by ``settings.INTEROP_PORTAL`` (a dotted path; default the in-process fake). The contract is
-described in docs/interop.md; a real adapter implements the same three methods.
+described in docs/interop.md; a real adapter implements the same methods.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ class NationalPortal(Protocol):
     def list_dossiers(self) -> dict[str, dict[str, Any]]:
         """What the portal holds: dossier code → its latest record."""
 
+    def list_submissions(self, after: int = 0) -> list[dict[str, Any]]:
+        """Dossiers submitted on the national portal for our procedures, each with its
+        position ``stt`` on the portal; only those with ``stt > after``, in order."""
+
 
 @dataclass
 class FakeNationalPortal:
@@ -42,6 +46,7 @@ class FakeNationalPortal:
 
     received: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → record
     dossiers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    submissions: list[dict[str, Any]] = field(default_factory=list)
     fail_next: int = 0
     fail_always: bool = False
     calls: int = 0
@@ -66,10 +71,24 @@ class FakeNationalPortal:
         with self._lock:
             return dict(self.dossiers)
 
+    def add_submission(self, submission: dict[str, Any]) -> dict[str, Any]:
+        """A citizen submits on the national portal (the fake's side); returns it with ``stt``."""
+        with self._lock:
+            stored = {**submission, "stt": len(self.submissions) + 1}
+            self.submissions.append(stored)
+            return stored
+
+    def list_submissions(self, after: int = 0) -> list[dict[str, Any]]:
+        with self._lock:
+            if self.fail_always:
+                raise PortalError("Cổng DVC quốc gia tạm thời không phản hồi (giả lập).")
+            return [dict(s) for s in self.submissions if s["stt"] > after]
+
     def reset(self) -> None:
         with self._lock:
             self.received.clear()
             self.dossiers.clear()
+            self.submissions.clear()
             self.fail_next, self.fail_always, self.calls = 0, False, 0
 
 

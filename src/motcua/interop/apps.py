@@ -15,3 +15,6 @@ class InteropConfig(AppConfig):
 
         on_event(outbox.record_outbox)
         register_job("motcua.interop.tasks.interop_sync", dt.timedelta(minutes=1))
+        # nightly: it reads every dossier event (the page can start one at any time)
+        register_job("motcua.interop.tasks.interop_reconcile", dt.time(2, 30))
+        register_job("motcua.interop.tasks.interop_inbound_pull", dt.timedelta(minutes=5))

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
 from motcua.dossiers import events as dossier_events
 from motcua.dossiers.lifecycle import NATIONAL_STATUS
-from motcua.interop.models import SyncRecord
+from motcua.interop.models import SyncRecord, SyncState
 
 
 def national(status: str | None) -> int | None:
@@ -43,7 +46,27 @@ def record_for(event) -> SyncRecord:
     )
 
 
+_COPY = (
+    "COPY interop_syncrecord (dossier_code, event_seq, event_hash, action, national_status, "
+    "due_at, event_at, unit_id, state, attempts, last_error, created_at) FROM STDIN"
+)
+
+
 def record_outbox(events: list) -> None:
     rows = [record_for(e) for e in events if publishes(e.subject_type, e.payload)]
-    if rows:
+    if not rows:
+        return
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or len(rows) < 50:
         SyncRecord.objects.bulk_create(rows, batch_size=2000)
+        return
+    # many rows (a batch, an import): COPY, as the ledger copies their events
+    now = timezone.now()
+    with connection.cursor() as cursor, cursor.cursor.copy(_COPY) as copy:
+        for r in rows:
+            copy.write_row(
+                (
+                    r.dossier_code, r.event_seq, r.event_hash, r.action, r.national_status,
+                    r.due_at, r.event_at, r.unit_id, SyncState.PENDING.value, 0, "", now,
+                )
+            )  # fmt: skip

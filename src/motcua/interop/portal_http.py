@@ -43,3 +43,6 @@ class HttpNationalPortal:
 
     def list_dossiers(self) -> dict[str, dict[str, Any]]:
         return self._call("GET", "/ho-so")
+
+    def list_submissions(self, after: int = 0) -> list[dict[str, Any]]:
+        return self._call("GET", f"/ho-so-moi?sau={int(after)}")

@@ -14,20 +14,63 @@ from motcua.dossiers import events as dossier_events
 from motcua.dossiers.lifecycle import NOT_RECEIVED
 from motcua.dossiers.models import Dossier
 from motcua.interop.adapters import NationalPortal, get_portal
-from motcua.interop.models import SyncRecord, SyncState
+from motcua.interop.models import InboundDossier, ReconciliationRun, SyncRecord, SyncState
 from motcua.interop.outbox import national, publishes
 from motcua.ledger.models import Event
 from motcua.organization.models import Role, Unit
-from motcua.organization.permissions import require_role
+from motcua.organization.permissions import has_role, require_role, units_of
+from motcua.organization.selectors import unit_subtree_ids
 
 #: Who may read the province-wide sync figures.
 READERS = (Role.PROVINCE_ADMIN, Role.INSPECTOR)
+#: Who may read the figures of their own unit (and the units below it).
+UNIT_READERS = (Role.UNIT_LEADER,)
+#: Who may put a failed or parked record back in line (checked again by the service).
+RESENDERS = (Role.PROVINCE_ADMIN, Role.UNIT_LEADER)
+
+
+def visible_unit_ids(user) -> set[int] | None:
+    """``None``: every unit (province administrator, inspector); otherwise the unit leader's
+    units and those below them. Anyone else is refused."""
+    if has_role(user, READERS):
+        return None
+    led = units_of(user, UNIT_READERS)
+    if not led:
+        require_role(user, READERS + UNIT_READERS)
+    return unit_subtree_ids([u.pk for u in led])
+
+
+def visible_records(user):
+    """The outbox rows ``user`` may see (role and unit checked here)."""
+    units = visible_unit_ids(user)
+    rows = SyncRecord.objects.all()
+    return rows if units is None else rows.filter(unit_id__in=units)
+
+
+def records_to_watch(*, user, state: str | None = None):
+    """Failed and parked records (or one of the two), oldest event first."""
+    states = [state] if state in (SyncState.FAILED, SyncState.PARKED) else UNSENT_WATCH
+    return visible_records(user).filter(state__in=states).order_by("event_at", "id")
+
+
+UNSENT_WATCH = [SyncState.FAILED, SyncState.PARKED]
+
+
+def state_totals(*, user) -> dict[str, int]:
+    counts = dict(visible_records(user).order_by().values_list("state").annotate(n=Count("id")))
+    return {state: counts.get(state, 0) for state in SyncState.values}
+
+
+def last_reconciliation(*, user) -> ReconciliationRun | None:
+    """The newest stored reconciliation (province-wide figures; any reader may see them)."""
+    visible_unit_ids(user)
+    return ReconciliationRun.objects.order_by("-at", "-id").first()
 
 
 def sync_summary(*, user, day_from=None, day_to=None) -> list[dict[str, Any]]:
-    """Pending, sent, failed, parked records per acting unit and local day of the event."""
-    require_role(user, READERS)
-    rows = SyncRecord.objects.annotate(day=TruncDate("event_at", tzinfo=VN_TZ))
+    """Pending, sent, failed, parked records per acting unit and local day of the event
+    (newest day first)."""
+    rows = visible_records(user).annotate(day=TruncDate("event_at", tzinfo=VN_TZ))
     if day_from:
         rows = rows.filter(day__gte=day_from)
     if day_to:
@@ -46,7 +89,9 @@ def sync_summary(*, user, day_from=None, day_to=None) -> list[dict[str, Any]]:
             },
         )
         line[row["state"]] = row["n"]
-    return [table[key] for key in sorted(table, key=lambda k: (k[1], k[0] or 0))]
+    ordered = sorted(table, key=lambda k: (k[1], names.get(k[0] or 0, "")))
+    ordered.sort(key=lambda k: k[1], reverse=True)
+    return [table[key] for key in ordered]
 
 
 @dataclass
@@ -136,3 +181,9 @@ def reconcile(
         if record["trang_thai"] != national(status) and len(report.wrong_status_on_portal) < limit:
             report.wrong_status_on_portal.append(code)
     return report
+
+
+def inbound_count(*, user) -> int:
+    """Dossiers taken from the national portal (province-wide count)."""
+    visible_unit_ids(user)
+    return InboundDossier.objects.exclude(dossier_code=None).count()

@@ -16,7 +16,7 @@ from motcua.dossiers.models import Channel, Dossier
 from motcua.interop import events
 from motcua.interop.adapters import NationalPortal, PortalError, get_portal
 from motcua.interop.errors import InteropError
-from motcua.interop.models import SyncRecord, SyncState
+from motcua.interop.models import InboundDossier, ReconciliationRun, SyncRecord, SyncState
 from motcua.ledger.models import Event
 from motcua.ledger.services import event_record
 from motcua.organization.models import Role, Unit
@@ -44,8 +44,11 @@ def _iso(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
-def payload_for(record: SyncRecord, dossier: Dossier | None, paid_online: bool) -> dict[str, Any]:
-    """The record in the national side's shape (field names as in docs/interop.md)."""
+def payload_for(
+    record: SyncRecord, dossier: Dossier | None, paid_online: bool, national_code: str = ""
+) -> dict[str, Any]:
+    """The record in the national side's shape (field names as in docs/interop.md);
+    ``national_code``: the portal's own code of a dossier submitted there."""
     body: dict[str, Any] = {
         "key": record.event_hash,
         "ma_ho_so": record.dossier_code,
@@ -54,6 +57,8 @@ def payload_for(record: SyncRecord, dossier: Dossier | None, paid_online: bool) 
         "thoi_diem": _iso(record.event_at),
         "han_giai_quyet": record.due_at or None,
     }
+    if national_code:
+        body["ma_ho_so_dvcqg"] = national_code
     if dossier is not None:
         body.update(
             {
@@ -112,6 +117,7 @@ def _send_chain(
     paid_online: bool,
     now: dt.datetime | None,
     result: SyncResult,
+    national_code: str = "",
 ) -> None:
     for row in rows:
         clock = now or timezone.now()
@@ -119,7 +125,7 @@ def _send_chain(
             return
         row.attempts += 1
         try:
-            ack = portal.push_status(payload_for(row, dossier, paid_online))
+            ack = portal.push_status(payload_for(row, dossier, paid_online, national_code))
         except PortalError as error:
             row.last_error = str(error)[:2000]
             if row.attempts >= MAX_ATTEMPTS:
@@ -159,9 +165,17 @@ def interop_sync(
             subject_type=dossier_events.SUBJECT, subject_id__in=codes, payload__online=True
         ).values_list("subject_id", flat=True)
     )
+    inbound = dict(
+        InboundDossier.objects.filter(dossier_code__in=codes).values_list(
+            "dossier_code", "national_code"
+        )
+    )
     for code in codes:
         with transaction.atomic():
-            _send_chain(portal, _claim(code), dossiers.get(code), code in paid, now, result)
+            rows = _claim(code)
+            _send_chain(
+                portal, rows, dossiers.get(code), code in paid, now, result, inbound.get(code, "")
+            )
     if result.sent or result.failed or result.parked:
         _record_run(result)
     return result
@@ -207,3 +221,40 @@ def interop_resend(*, actor, record: SyncRecord) -> SyncRecord:
             payload={"dossier": row.dossier_code, "seq": row.event_seq, "error": row.last_error},
         )
     return row
+
+
+def interop_reconcile(*, actor=None, portal: NationalPortal | None = None) -> ReconciliationRun:
+    """Reconcile now and keep the result (the page shows the newest; the job runs nightly)."""
+    from motcua.interop.selectors import reconcile
+
+    if actor is not None:
+        require_role(actor, (Role.PROVINCE_ADMIN,))
+    report = reconcile(portal=portal)
+    body = report.as_dict()
+    differences = sum(
+        len(body[name])
+        for name in ("missing_records", "orphan_records", "not_on_portal", "wrong_status_on_portal")
+    )
+    with transaction.atomic():
+        run = ReconciliationRun.objects.create(
+            at=timezone.now(),
+            complete=report.complete,
+            sync_ratio=report.sync_ratio,
+            dossiers_received=report.dossiers_received,
+            dossiers_known=report.dossiers_known,
+            differences=differences,
+            report=body,
+        )
+        event_record(
+            subject_type=events.SUBJECT,
+            subject_id="reconciliation",
+            action=events.RECONCILED,
+            actor=actor,
+            payload={
+                "run": run.pk,
+                "complete": run.complete,
+                "sync_ratio": run.sync_ratio,
+                "differences": differences,
+            },
+        )
+    return run

@@ -49,8 +49,45 @@ def _actor_label(actor) -> str:
 
 
 def _json_safe(payload: dict[str, Any]) -> dict[str, Any]:
-    """Dates, decimals and UUIDs as text, so that the stored payload hashes the same later."""
+    """Dates, decimals and UUIDs as text, so that the stored payload hashes the same later.
+
+    A payload of plain JSON values only (most) is copied directly, a few times faster than
+    the JSON round trip, which gives the same result for them."""
+    copied = _plain(payload)
+    if copied is not _NOT_PLAIN:
+        return copied
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+_NOT_PLAIN: Any = object()
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """A copy of ``value`` if it holds only JSON's own types (exactly: no subclasses, no
+    Decimal, date or enum), else ``_NOT_PLAIN``. A float's JSON round trip is itself."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                return _NOT_PLAIN
+            copied = _plain(item)
+            if copied is _NOT_PLAIN:
+                return _NOT_PLAIN
+            out[key] = copied
+        return out
+    if kind is list or kind is tuple:
+        items = []
+        for item in value:
+            copied = _plain(item)
+            if copied is _NOT_PLAIN:
+                return _NOT_PLAIN
+            items.append(copied)
+        return items
+    return _NOT_PLAIN
 
 
 def event_record(

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from motcua.core.errors import PermissionDenied
 from motcua.core.health import recent_failures, worker_health
+from motcua.core.selectors import jobs_overview
 from motcua.organization.models import Role
 from motcua.organization.permissions import user_roles
 
@@ -22,5 +23,9 @@ def operations(request):
     return render(
         request,
         "organization/operations.html",
-        {"health": worker_health(), "failures": recent_failures()},
+        {
+            "health": worker_health(),
+            "failures": recent_failures(),
+            "jobs": jobs_overview(user=request.user),
+        },
     )

@@ -6,17 +6,15 @@ phone (the same answer for a wrong code and wrong digits, rate-limited).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.throttle import lookup_guard, without_digits
-from motcua.payments import selectors, services
+from motcua.payments import printed, selectors, services
 from motcua.payments.forms import LookupForm
 from motcua.payments.models import PaymentStatus
 from motcua.payments.providers import get_provider
@@ -92,13 +90,7 @@ def _receipt_context(key: str) -> dict:
         raise Http404(error.message) from error
     if payment.status != PaymentStatus.PAID:
         raise Http404("Giao dịch chưa được thanh toán.")
-    site = getattr(settings, "MOTCUA_SITE_URL", "").rstrip("/")
-    return {
-        "payment": payment,
-        "applicant": selectors.mask_name(payment.dossier.applicant_name),
-        # where anyone holding the receipt checks it (the PDF has no request to ask)
-        "check_url": site + reverse("payments:receipt", args=[key]),
-    }
+    return printed.receipt_context(payment)
 
 
 @require_GET
@@ -108,11 +100,8 @@ def receipt(request, key):
 
 @require_GET
 def receipt_pdf(request, key):
-    from weasyprint import HTML
-
     context = _receipt_context(key)
-    html = render_to_string("payments/_receipt_doc.html", {**context, "standalone": True})
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = printed.receipt_pdf(context, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"bien-lai-{context['payment'].receipt_number}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

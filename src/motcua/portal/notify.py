@@ -241,9 +241,57 @@ def delivery_problems(code: str) -> list[str]:
     return out
 
 
+def survey_inviter(invitation, url: str, code: str) -> int:
+    """Invite a sampled applicant to the satisfaction survey (``surveys.invite.INVITERS``).
+
+    The link is single-use and secret: the message is ``sensitive`` (its body is wiped once
+    sent), and the survey never learns who answered."""
+    dossier = invitation.dossier
+    subject = "Mời Ông/Bà tham gia khảo sát sự hài lòng"
+    sentence = (
+        f"{invitation.unit.name} mời Ông/Bà cho ý kiến về việc giải quyết thủ tục hành chính. "
+        "Phiếu không ghi tên; mỗi liên kết chỉ dùng một lần, có hiệu lực đến "
+        f"{vn_datetime(invitation.expires_at)}."
+    )
+    count = 0
+    if dossier.applicant_email:
+        body = (
+            f"Kính gửi {dossier.applicant_name},\n\n{sentence}\n\nTrả lời phiếu: {url}\n"
+            f"(hoặc nhập mã {code} tại máy tính bảng ở Bộ phận Một cửa).\n\n"
+            f"{settings.MOTCUA['PROVINCE_NAME']} — Hệ thống thông tin một cửa điện tử.\n"
+            "Thư này được gửi tự động, vui lòng không trả lời."
+        )
+        queue(
+            channel=NotificationChannel.EMAIL,
+            recipient=dossier.applicant_email,
+            action="survey.invitation",
+            subject=subject,
+            body=body,
+            dossier_code=dossier.code,
+            sensitive=True,
+        )
+        count += 1
+    if dossier.applicant_phone:
+        queue(
+            channel=NotificationChannel.SMS,
+            recipient=dossier.applicant_phone,
+            action="survey.invitation",
+            subject=subject,
+            body=f"[Mot Cua] {sentence} {url}",
+            dossier_code=dossier.code,
+            sensitive=True,
+        )
+        count += 1
+    return count
+
+
 def register() -> None:
-    """Hook the portal into ``dossiers.tasks.NOTIFIERS`` once."""
+    """Hook the portal into ``dossiers.tasks.NOTIFIERS`` (and the survey invitations) once."""
     from motcua.dossiers.tasks import DELIVERY_PROBLEMS, NOTIFIERS
+    from motcua.surveys.invite import INVITERS
+
+    if survey_inviter not in INVITERS:
+        INVITERS.append(survey_inviter)
 
     if delivery_problems not in DELIVERY_PROBLEMS:
         DELIVERY_PROBLEMS.append(delivery_problems)

@@ -6,16 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from motcua.catalog.models import Procedure
 from motcua.dossiers import events as ev
 from motcua.dossiers.lifecycle import NATIONAL_LABELS, NATIONAL_STATUS, Status
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import submission_units  # noqa: F401 - portal callers
 from motcua.ledger.actions import label as action_label
 from motcua.ledger.selectors import events_for_subject
-from motcua.organization.models import Unit, UnitKind
 from motcua.portal.errors import PortalError
 from motcua.portal.notify import payload_reasons
 
@@ -56,26 +54,6 @@ WITH_REASONS = {
     ev.APOLOGIZED,
     ev.STOPPED,
 }
-
-
-def submission_units(procedure: Procedure) -> QuerySet[Unit]:
-    """Where an online dossier of ``procedure`` can be submitted (active, with an e-id).
-
-    Commune procedures: the communes; others: the public administration service centres
-    (any centre of the province receives any dossier of the province, Decree 118/2025).
-    """
-    today = timezone.localdate()
-    kinds = (
-        [UnitKind.COMMUNE]
-        if procedure.competent_unit_kind == UnitKind.COMMUNE
-        else [UnitKind.SERVICE_CENTRE]
-    )
-    return (
-        Unit.objects.active_on(today)
-        .filter(kind__in=kinds, electronic_id__isnull=False)
-        .exclude(electronic_id="")
-        .order_by("name")
-    )
 
 
 @dataclass

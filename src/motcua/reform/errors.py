@@ -51,6 +51,8 @@ class ReformError(StrEnum):
     SIPAS_ONLY = "sipas_only"  # a survey refresh asked of a self-assessment that is not SIPAS
     STAFF_ONLY = "staff_only"  # the reform area is for staff: citizens get 403
     STATUS_REASON_REQUIRED = "status_reason_required"  # stopping or reopening without a reason
+    SURVEY_CRITERION_NOT_WEAK = "survey_criterion_not_weak"  # not under target: no task
+    SURVEY_TASK_EXISTS = "survey_task_exists"  # the plan already has this remediation task
     TASK_NOT_FOUND = "task_not_found"  # no such task (404)
     TOTAL_ABOVE_MAX = "total_above_max"  # a total above the framework's maximum
     TOTAL_MISSING = "total_missing"  # neither a total nor area scores

@@ -184,3 +184,34 @@ def sipas(request):
     return render(request, "reform/sipas.html", {
         **data, "years": sorted(set(years) | {year}, reverse=True), "can_manage": can_manage,
     })  # fmt: skip
+
+
+@staff_required
+def sipas_criteria(request):
+    """The weakest criteria per unit from the province's own survey, under the form's target;
+    Sở Nội vụ proposes a remediation task for one of them in a plan."""
+    from motcua.reform.models import Plan
+
+    raw = request.GET.get("nam", "")
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else timezone.localdate().year
+    can_manage = services.can_manage(request.user)
+    plans = list(Plan.objects.order_by("-issued_on")[:20])
+    if request.method == "POST" and can_manage:
+        plan = next((p for p in plans if str(p.pk) == request.POST.get("plan")), None)
+        if plan is None:
+            messages.error(request, "Chọn kế hoạch khắc phục để giao nhiệm vụ.")
+        else:
+            _run(
+                request,
+                services.survey_task_propose,
+                "Đã đề xuất nhiệm vụ khắc phục trong kế hoạch.",
+                plan=plan,
+                unit_code=request.POST.get("unit", "")[:40],
+                criterion=request.POST.get("criterion", "")[:40],
+                year=year,
+            )
+        return redirect(f"{request.path}?nam={year}")
+    data = services.survey_weak_criteria(request.user, year=year)
+    return render(request, "reform/sipas_criteria.html", {
+        **data, "year": year, "plans": plans, "can_manage": can_manage,
+    })  # fmt: skip

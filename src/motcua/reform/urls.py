@@ -17,6 +17,7 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/bao-cao.<str:fmt>", views.plan_export, name="plan_export"),
     path("trach-nhiem/", self_views.accountability, name="accountability"),
     path("sipas/", self_views.sipas, name="sipas"),
+    path("sipas/tieu-chi/", self_views.sipas_criteria, name="sipas_criteria"),
     path("tu-danh-gia/", self_views.self_list, name="self_list"),
     path("tu-danh-gia/<int:pk>/", self_views.self_detail, name="self_detail"),
     path("tu-danh-gia/<int:pk>/bao-cao.<str:fmt>", self_views.self_export, name="self_export"),

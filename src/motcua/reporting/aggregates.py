@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from motcua.core.formats import VN_TZ
 from motcua.dossiers.models import Classification, Decision, Dossier
@@ -94,11 +95,20 @@ def _runs(days) -> list[tuple[dt.date, dt.date]]:
     return [(a, b) for a, b in runs]
 
 
+CHUNK_DAYS = 31  # a full rebuild recounts at most a month of days per query (bounded memory)
+
+
 def recount_days(days) -> int:
     """Recount the given local days from the dossier rows (two grouped queries per run of
-    consecutive days); returns the rows written."""
+    consecutive days, at most ``CHUNK_DAYS`` long); returns the rows written."""
     written = 0
+    pieces = []
     for first, last in _runs(days):
+        while first <= last:
+            stop = min(last, first + dt.timedelta(days=CHUNK_DAYS - 1))
+            pieces.append((first, stop))
+            first = stop + dt.timedelta(days=1)
+    for first, last in pieces:
         DailyCount.objects.filter(day__gte=first, day__lte=last).delete()
         start, _ = local_day_bounds(first)
         _, end = local_day_bounds(last)
@@ -171,7 +181,10 @@ def recount_open_days(days) -> int:
             late_delta[key][a] += 1
             late_delta[key][b + 1] -= 1
     keep = {(d - first).days for d in wanted}
-    batch = []
+    for a, b in _runs(wanted):
+        OpenCount.objects.filter(day__gte=a, day__lte=b).delete()
+    batch: list[OpenCount] = []
+    written = 0
     for key, delta in open_delta.items():
         late = late_delta.get(key, [0] * (span + 1))
         n_open = n_late = 0
@@ -183,10 +196,11 @@ def recount_open_days(days) -> int:
                 batch.append(OpenCount(day=first + dt.timedelta(days=i), unit_id=unit,
                                        procedure_id=procedure, applicant_kind=kind,
                                        open=n_open, overdue=n_late))  # fmt: skip
-    for a, b in _runs(wanted):
-        OpenCount.objects.filter(day__gte=a, day__lte=b).delete()
+        if len(batch) >= 20_000:  # written as it goes: memory stays bounded at any scale
+            OpenCount.objects.bulk_create(batch, batch_size=2000)
+            written, batch = written + len(batch), []
     OpenCount.objects.bulk_create(batch, batch_size=2000)
-    return len(batch)
+    return written + len(batch)
 
 
 def _minus(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -205,33 +219,34 @@ def _minus(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def open_counts(formula, end: dt.datetime, filters: dict) -> dict:
-    """(numerator, denominator) per unit from the open-at-end snapshot of the day before
-    ``end`` (a local midnight)."""
-    den_field, num_field = formula.snapshot
+def open_counts(end: dt.datetime, filters: dict) -> dict:
+    """{unit id: [open, overdue]} from the open-at-end snapshot of the day before ``end`` (a
+    local midnight); one query for every snapshot formula."""
     day = timezone.localtime(end, VN_TZ).date() - dt.timedelta(days=1)
-    qs = OpenCount.objects.filter(day=day)
-    if filters.get("fields"):
-        qs = qs.filter(procedure__field__code__in=filters["fields"])
-    if filters.get("procedures"):
-        qs = qs.filter(procedure__code__in=filters["procedures"])
-    if filters.get("applicant_kind"):
-        qs = qs.filter(applicant_kind=filters["applicant_kind"])
-    annotations = {"den": Sum(den_field)}
-    if num_field:
-        annotations["num"] = Sum(num_field)
+    qs = filtered(filters)(OpenCount.objects.filter(day=day))
     out = {}
-    for row in qs.values("unit_id").annotate(**annotations).order_by():
-        out[row["unit_id"]] = (row.get("num") or 0, row["den"] or 0)
+    for row in qs.values("unit_id").annotate(o=Sum("open"), d=Sum("overdue")).order_by():
+        out[row["unit_id"]] = [row["o"] or 0, row["d"] or 0]
     return out
 
 
 def pending_event_day(current: AggregateState) -> dt.date | None:
-    """The local day of the earliest dossier event not folded in yet. An event writes its
-    own time into the dossier (received, ended, closed, paused, resumed), so it can change the
-    open-at-end snapshots of that day and later ones only."""
-    first = pending_events(current).aggregate(first=Min("at"))["first"]
-    return timezone.localtime(first, VN_TZ).date() if first else None
+    """The earliest local day whose end-of-day snapshot a dossier event not folded in yet may
+    change. An event writes its own time into the dossier (received, ended, closed, paused,
+    resumed), so it changes the snapshots of its day and later ones only — except a due time
+    moved by a resumption: the snapshots between the old due time and the new one may change
+    (a dossier overdue before it was paused is not overdue at those midnights any more), so
+    such an event counts from its old due time's day."""
+    days = []
+    for _, at, before, after in _pending_dossier_events(current):
+        days.append(timezone.localtime(at, VN_TZ).date())
+        if not before or before == after:
+            continue
+        times = [parse_datetime(v) for v in (before, after) if isinstance(v, str)]
+        times = [t for t in times if t is not None]
+        if times:
+            days.append(timezone.localtime(min(times), VN_TZ).date())
+    return min(days) if days else None
 
 
 def snapshot_usable(current: AggregateState | None, end: dt.datetime, first_event) -> bool:
@@ -265,13 +280,36 @@ def pending_events(current: AggregateState):
     return events.filter(since)
 
 
+def _pending_dossier_events(current: AggregateState):
+    """(code, time, due before, due after) of each dossier event not folded in yet
+    (``pending_events``; the due times as recorded in the payload, when it has them). The two
+    ranges (new ids, recent times) are read through their own indexes and the subject type
+    compared on those few rows here: asked in SQL, SQLite walks the subject index over every
+    event of the ledger instead (tens of milliseconds on every statistics page)."""
+    since = Q(pk__gt=current.last_event_id)
+    if current.refreshed_at is not None:
+        since |= Q(at__gte=current.refreshed_at - _grace())
+    rows = (
+        Event.objects.filter(since)
+        .order_by()
+        .values_list(
+            "subject_type", "subject_id", "at", "payload__due_before", "payload__due_after"
+        )
+    )
+    for subject_type, code, at, before, after in rows.iterator(chunk_size=2000):
+        if subject_type == "dossier":
+            yield code, at, before, after
+
+
 def pending_days(current: AggregateState | None = None) -> set[dt.date] | None:
     """Days touched by dossier events not folded in yet; None when too many to list."""
     current = current or state()
-    codes = pending_events(current).order_by().values_list("subject_id", flat=True)
-    codes = list(codes.distinct()[: MAX_PENDING_EVENTS + 1])
-    if len(codes) > MAX_PENDING_EVENTS:
-        return None
+    seen: set[str] = set()
+    for code, *_ in _pending_dossier_events(current):
+        seen.add(code)
+        if len(seen) > MAX_PENDING_EVENTS:
+            return None
+    codes = sorted(seen)
     days: set[dt.date] = set()
     for chunk in range(0, len(codes), 5000):
         rows = Dossier.objects.filter(code__in=codes[chunk : chunk + 5000]).values_list(
@@ -296,32 +334,47 @@ def _days_in(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date, bo
     return first, last, partial
 
 
-def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, pending: set):
+def daily_counts(formula, start: dt.datetime, end: dt.datetime, filters: dict, pending: set,
+                 months_until: dt.date | None = None):  # fmt: skip
     """(numerator, denominator) per unit from the aggregates plus the rows of pending days."""
-    return daily_counts_many([formula], start, end, filters, pending)[formula.code]
+    return daily_counts_many([formula], start, end, filters, pending, months_until)[formula.code]
+
+
+def filtered(filters: dict):
+    """The formulas' filters (field, procedure, applicant kind) on any queryset with those
+    fields (the aggregates, the dossiers)."""
+
+    def scope(qs):
+        if filters.get("fields"):
+            qs = qs.filter(procedure__field__code__in=filters["fields"])
+        if filters.get("procedures"):
+            qs = qs.filter(procedure__code__in=filters["procedures"])
+        if filters.get("applicant_kind"):
+            qs = qs.filter(applicant_kind=filters["applicant_kind"])
+        return qs
+
+    return scope
 
 
 def daily_counts_many(formulas, start: dt.datetime, end: dt.datetime, filters: dict,
-                      pending: set) -> dict[str, dict]:  # fmt: skip
-    """``daily_counts`` of several formulas with the same scope and window: one grouped query
-    over ``DailyCount`` for all of them (a scorecard reads a dozen), then the rows of the
-    days not folded in yet, formula by formula."""
+                      pending: set, months_until: dt.date | None = None) -> dict[str, dict]:  # fmt: skip
+    """``daily_counts`` of several formulas with the same scope and window: the whole months
+    rolled up (``months_until``) from ``MonthCount`` and the edge days from ``DailyCount``
+    (``rollup.sums``: two grouped queries for all of them — a scorecard reads a dozen), then
+    the rows of the days not folded in yet, formula by formula."""
+    from motcua.reporting.rollup import sums as rolled_sums
+
     first, last, partial = _days_in(start, end)
     skip = {d for d in pending if first <= d <= last}
-    qs = DailyCount.objects.filter(day__gte=first, day__lte=last).exclude(day__in=skip)
-    if filters.get("fields"):
-        qs = qs.filter(procedure__field__code__in=filters["fields"])
-    if filters.get("procedures"):
-        qs = qs.filter(procedure__code__in=filters["procedures"])
-    if filters.get("applicant_kind"):
-        qs = qs.filter(applicant_kind=filters["applicant_kind"])
-    sums = {}
+    annotations = {}
     for i, formula in enumerate(formulas):
         den_field, num_field, num_filter, _ = formula.daily
-        sums[f"den{i}"] = Sum(den_field)
-        sums[f"num{i}"] = Sum(num_field, filter=num_filter)
+        annotations[f"den{i}"] = Sum(den_field)
+        annotations[f"num{i}"] = Sum(num_field, filter=num_filter)
     out: dict[str, dict] = {f.code: defaultdict(lambda: [0, 0]) for f in formulas}
-    for row in qs.values("unit_id").annotate(**sums).order_by():
+    rows = rolled_sums(first, last, skip, months_until, scope=filtered(filters),
+                       group="unit_id", annotations=annotations)  # fmt: skip
+    for row in rows:
         for i, formula in enumerate(formulas):
             counts = out[formula.code][row["unit_id"]]
             counts[0] += row[f"num{i}"] or 0
@@ -373,6 +426,7 @@ def stats_table(
     Until the aggregates exist (or when the job is far behind) everything is counted from
     the rows, with the same definitions."""
     from motcua.catalog.models import Procedure
+    from motcua.reporting.rollup import sums as rolled_sums
 
     field_of = dict(Procedure.objects.values_list("pk", "field_id")) if by == "field" else {}
     out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*TABLE_COLUMNS, "open"), 0))
@@ -402,11 +456,12 @@ def stats_table(
         first, last, partial = _days_in(start, end)
         skip = {d for d in pending if first <= d <= last}
         group = "unit_id" if by == "unit" else "procedure__field_id"
-        qs = _scoped(DailyCount.objects.filter(day__gte=first, day__lte=last), unit_ids,
-                     procedure_ids).exclude(day__in=skip)  # fmt: skip
-        sums = {f"sum_{c}": Sum(c) for c in TABLE_COLUMNS if c != "online"}
-        sums["sum_online"] = Sum("received", filter=Q(channel="online"))
-        for row in qs.values(group).annotate(**sums).order_by():
+        annotations = {f"sum_{c}": Sum(c) for c in TABLE_COLUMNS if c != "online"}
+        annotations["sum_online"] = Sum("received", filter=Q(channel="online"))
+        rows = rolled_sums(first, last, skip, current.months_until,
+                           scope=lambda qs: _scoped(qs, unit_ids, procedure_ids), group=group,
+                           annotations=annotations)  # fmt: skip
+        for row in rows:
             target = out[row[group]]
             for column in TABLE_COLUMNS:
                 target[column] += row[f"sum_{column}"] or 0
@@ -417,7 +472,7 @@ def stats_table(
             add_raw(max(midnight, start), end)
         first_event = pending_event_day(current)
     _add_open(out, end, by=by, unit_ids=unit_ids, procedure_ids=procedure_ids,
-              snapshot=pending is not None and snapshot_usable(current, end, first_event))  # fmt: skip
+              current=current if pending is not None else None, first_event=first_event)  # fmt: skip
     return dict(out)
 
 
@@ -429,22 +484,36 @@ def _scoped(qs, unit_ids, procedure_ids):
     return qs
 
 
-def _add_open(out, end, *, by, unit_ids, procedure_ids, snapshot: bool) -> None:
-    """The dossiers open at ``end``: from the snapshot of the day before ``end`` (a local
-    midnight) when current, else from the rows."""
+def _add_open(out, end, *, by, unit_ids, procedure_ids, current, first_event) -> None:
+    """The dossiers open at ``end``: from the snapshot of the day before ``end`` when ``end``
+    is a local midnight and the snapshot is current; in a running period from yesterday's
+    snapshot plus today's changes (``rollup.open_now``); else from the rows."""
     from motcua.reporting.formulas import open_at
+    from motcua.reporting.rollup import open_now, running_snapshot_day
 
-    if snapshot:
+    group = "unit_id" if by == "unit" else "procedure__field_id"
+    if current is not None and snapshot_usable(current, end, first_event):
         day = timezone.localtime(end, VN_TZ).date() - dt.timedelta(days=1)
-        group = "unit_id" if by == "unit" else "procedure__field_id"
         qs = _scoped(OpenCount.objects.filter(day=day), unit_ids, procedure_ids)
-    else:
-        group = "competent_unit_id" if by == "unit" else "procedure__field_id"
-        qs = Dossier.objects.filter(open_at(end))
+        for row in qs.values(group).annotate(n=Sum("open")).order_by():
+            out[row[group]]["open"] += row["n"] or 0
+        return
+    rows_group = "competent_unit_id" if by == "unit" else "procedure__field_id"
+
+    def rows_scope(qs):
         if unit_ids is not None:
             qs = qs.filter(competent_unit_id__in=unit_ids)
         if procedure_ids is not None:
             qs = qs.filter(procedure_id__in=procedure_ids)
-    rows = qs.values(group).annotate(n=Sum("open") if snapshot else Count("pk")).order_by()
-    for row in rows:
-        out[row[group]]["open"] += row["n"] or 0
+        return qs
+
+    day = running_snapshot_day(current, end, first_event) if current is not None else None
+    if day is not None:
+        counts = open_now(end, day, snapshot_scope=lambda qs: _scoped(qs, unit_ids, procedure_ids),
+                          rows_scope=rows_scope, snapshot_group=group, rows_group=rows_group)  # fmt: skip
+        for key, (n_open, _) in counts.items():
+            out[key]["open"] += n_open
+        return
+    rows = rows_scope(Dossier.objects.filter(open_at(end)))
+    for row in rows.values(rows_group).annotate(n=Count("pk")).order_by():
+        out[row[rows_group]]["open"] += row["n"] or 0

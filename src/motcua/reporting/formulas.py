@@ -49,6 +49,8 @@ class Formula:
     daily: tuple[str, str, Q | None, str] | None = None
     # plus the open-at-end snapshot (``OpenCount``): (denominator column, numerator column)
     snapshot: tuple[str, str | None] | None = None
+    # the same counts for every window (the catalog's state today): counted once per Counter
+    timeless: bool = False
 
     def counts(self, start: dt.datetime, end: dt.datetime, filters: dict) -> Counts:
         """(numerator, denominator) per unit id — or per unit kind for catalog formulas."""
@@ -318,6 +320,7 @@ register(
         _procedures,
         lambda s, e: Q(decentralised=True) | Q(delegated=True),
         group="competent_unit_kind",
+        timeless=True,
     )
 )
 register(
@@ -342,6 +345,7 @@ register(
         _procedures,
         lambda s, e: Q(online_type=OnlineType.FULL),
         group="competent_unit_kind",
+        timeless=True,
     )
 )
 register(
@@ -355,6 +359,7 @@ register(
         ),
         lambda s, e: Q(online_type=OnlineType.FULL),
         group="competent_unit_kind",
+        timeless=True,
     )
 )
 

@@ -25,7 +25,7 @@ from motcua.organization.models import Unit
 from motcua.reporting import formulas
 from motcua.reporting.errors import ReportingError
 from motcua.reporting.models import IndexCriterion, IndexRuleSet
-from motcua.reporting.scorecard import NO_DATA, Counter, ranked_units, unit_heads
+from motcua.reporting.scorecard import NO_DATA, Counter, ranked_units
 
 CENT = Decimal("0.01")
 
@@ -235,7 +235,7 @@ def _due_in_period(unit: Unit, period: Period, counter: Counter) -> int:
 def index_ranking(*, period: Period, counter: Counter | None = None) -> list[dict]:
     counter = counter or Counter()
     units = ranked_units(period)
-    heads = unit_heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
+    heads = counter.heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
     rule_set = rule_set_for(period.end)
     rows = []
     for unit in units:

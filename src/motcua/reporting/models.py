@@ -279,6 +279,44 @@ class DailyCount(models.Model):
         return f"{self.day} {self.unit_id} {self.procedure_id} {self.channel}"
 
 
+class MonthCount(models.Model):
+    """Maintained roll-up of ``DailyCount``: the same columns summed per local month (``month``
+    is its first day) × competent unit × procedure × channel × applicant kind. Only closed
+    months (before the month of the catch-up's "now"); the catch-up re-sums a month from its
+    daily rows whenever it recounts one of its days, so a month's row always equals the sum of
+    its days. Readers take whole months from here and the days at a period's edges."""
+
+    month = models.DateField(_("tháng"))
+    unit = models.ForeignKey("organization.Unit", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("hình thức nộp"), max_length=12)
+    applicant_kind = models.CharField(_("loại người nộp"), max_length=12)
+    received = models.PositiveIntegerField(default=0)
+    received_fee = models.PositiveIntegerField(default=0)
+    received_paid_online = models.PositiveIntegerField(default=0)
+    received_digitized = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    finished_good = models.PositiveIntegerField(default=0)
+    finished_early = models.PositiveIntegerField(default=0)
+    finished_late = models.PositiveIntegerField(default=0)
+    finished_approved = models.PositiveIntegerField(default=0)
+    finished_result_file = models.PositiveIntegerField(default=0)
+    finished_no_late_entry = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo tháng")
+        verbose_name_plural = _("số liệu tổng hợp theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "unit", "procedure", "channel", "applicant_kind"],
+                name="reporting_month_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.unit_id} {self.procedure_id} {self.channel}"
+
+
 class OpenCount(models.Model):
     """Maintained aggregate: the dossiers still open at the end of ``day`` (the local
     midnight after it), and those of them past due and not paused then — per competent unit ×
@@ -307,11 +345,14 @@ class OpenCount(models.Model):
 
 
 class AggregateState(models.Model):
-    """The last ledger event folded into ``DailyCount`` and ``OpenCount`` (one row)."""
+    """The last ledger event folded into ``DailyCount``, ``MonthCount`` and ``OpenCount``
+    (one row); ``months_until``: the first day of the last month rolled up (every closed
+    month up to it is in ``MonthCount``)."""
 
     last_event_id = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     open_until = models.DateField(_("đã chốt hồ sơ tồn đến ngày"), null=True, blank=True)
+    months_until = models.DateField(_("đã cộng dồn theo tháng đến tháng"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("trạng thái số liệu tổng hợp")

@@ -97,9 +97,14 @@ class UnitStatus:
 
 
 def reporting_rates(
-    *, template: ReportTemplate, period: Period, now: dt.datetime | None = None
+    *,
+    template: ReportTemplate,
+    period: Period,
+    now: dt.datetime | None = None,
+    counter: Counter | None = None,
 ) -> dict:
-    """Expected, submitted, submitted on time and missing reports, with each unit's head."""
+    """Expected, submitted, submitted on time and missing reports, with each unit's head
+    (``counter``: a page's shared reads, the heads among them)."""
     now = now or timezone.now()
     deadline = due_at(template, period)
     units = expected_units(template, period)
@@ -112,7 +117,8 @@ def reporting_rates(
             first[report.unit_id] = report.submitted_at
         if report.current:
             current[report.unit_id] = report
-    heads = unit_heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
+    ids, on = [u.pk for u in units], min(period.end, timezone.localdate())
+    heads = counter.heads(ids, on=on) if counter is not None else unit_heads(ids, on=on)
     rows = []
     for unit in units:
         sent = first.get(unit.pk)

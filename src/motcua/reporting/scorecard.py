@@ -48,6 +48,7 @@ class Scopes:
         for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
             self.merged[succ].append(pred)
         self._cache: dict[int, frozenset[int]] = {}
+        self._keys: dict[int, frozenset] = {}
 
     def ids(self, unit_id: int) -> frozenset[int]:
         if unit_id not in self._cache:
@@ -64,6 +65,13 @@ class Scopes:
 
     def kinds(self, unit_id: int) -> set[str]:
         return {self.units[i].kind for i in self.ids(unit_id) if i in self.units}
+
+    def keys(self, unit_id: int) -> frozenset:
+        """The count keys that make up a unit's figure: its units' ids and their kinds
+        (kept: a ranking asks for every unit's every figure)."""
+        if unit_id not in self._keys:
+            self._keys[unit_id] = self.ids(unit_id) | frozenset(self.kinds(unit_id))
+        return self._keys[unit_id]
 
     def root(self) -> Unit:
         roots = [u for u in self.units.values() if u.parent_id is None and u.valid_to is None]
@@ -104,14 +112,29 @@ class Counter:
         self._first_event = None
         self._counts: dict[tuple, formulas.Counts | None] = {}
         self._daily_batches: dict[tuple, dict[str, formulas.Counts]] = {}
+        self._open_now: dict[tuple, dict] = {}
         self._targets: dict[tuple, Target | None] = {}
+        self._target_years: set[int] = set()
         self._indicators: list[Indicator] | None = None
+        self._heads: dict[dt.date, dict[int, str]] = {}
+
+    def heads(self, unit_ids, *, on: dt.date) -> dict[int, str]:
+        """``unit_heads``, read once per day asked for (a page names heads in its ranking,
+        its index ranking and each reporting rate)."""
+        if on not in self._heads:
+            self._heads[on] = unit_heads(None, on=on)
+        every = self._heads[on]
+        return {i: every[i] for i in unit_ids if i in every}
 
     def target(self, indicator: Indicator, level: str, year: int) -> Target | None:
-        key = (indicator.pk, level, year)
-        if key not in self._targets:
-            self._targets[key] = target_for(indicator, level=level, year=year)
-        return self._targets[key]
+        """``target_for`` of every indicator and level of a year, read in one query (a
+        ranking asks for a dozen indicators at three levels)."""
+        if year not in self._target_years:
+            self._target_years.add(year)
+            rows = Target.objects.filter(year=year, effective_from__lte=timezone.localdate())
+            for found in rows.order_by("effective_from"):  # the latest version wins
+                self._targets[(found.indicator_id, found.level, year)] = found
+        return self._targets.get((indicator.pk, level, year))
 
     def indicators(self, level: str, *, public_only: bool = False) -> list[Indicator]:
         if self._indicators is None:
@@ -125,9 +148,11 @@ class Counter:
         return start, min(end, max(start, self.now))
 
     def counts(self, code: str, filters: dict, period: Period) -> formulas.Counts | None:
+        formula = formulas.get(code)
         key = (code, repr(sorted(filters.items())), period.kind, period.start)
+        if formula is not None and formula.timeless:
+            key = key[:2]
         if key not in self._counts:
-            formula = formulas.get(code)
             start, end = self.window(period)
             if formula is None:
                 self._counts[key] = None
@@ -140,14 +165,32 @@ class Counter:
         return self._counts[key]
 
     def _with_snapshot(self, formula, start, end, filters) -> formulas.Counts:
-        """Ended dossiers from the daily counts plus the open-at-end snapshot; the rows
-        when the snapshot may be stale (or the period is still running)."""
-        from motcua.reporting.aggregates import open_counts, snapshot_usable
+        """Ended dossiers from the daily counts plus the open-at-end snapshot; in a running
+        period, yesterday's snapshot plus today's changes (``rollup.open_now``); the rows
+        when no snapshot can be trusted."""
+        from motcua.reporting.aggregates import filtered, open_counts, snapshot_usable
+        from motcua.reporting.rollup import open_now, running_snapshot_day
 
-        if not snapshot_usable(self._state, end, self._first_event):
+        key = (repr(sorted(filters.items())), end)
+        if key in self._open_now:  # one count for every snapshot formula
+            now = self._open_now[key]
+        elif snapshot_usable(self._state, end, self._first_event):
+            now = self._open_now[key] = open_counts(end, filters)
+        elif (day := running_snapshot_day(self._state, end, self._first_event)) is not None:
+            scope = filtered(filters)  # the same fields on OpenCount and Dossier
+            now = self._open_now[key] = open_now(end, day, snapshot_scope=scope,
+                                                 rows_scope=scope, snapshot_group="unit_id",
+                                                 rows_group="competent_unit_id")  # fmt: skip
+        else:
             return formula.counts(start, end, filters)
+        den_field, num_field = formula.snapshot
+        pick = {"open": 0, "overdue": 1}
+        snapshot = {
+            unit: (c[pick[num_field]] if num_field else 0, c[pick[den_field]])
+            for unit, c in now.items()
+        }
         counts = dict(self._daily(formula, start, end, filters)) if formula.daily else {}
-        for unit, (num, den) in open_counts(formula, end, filters).items():
+        for unit, (num, den) in snapshot.items():
             old_num, old_den = counts.get(unit, (0, 0))
             counts[unit] = (old_num + num, old_den + den)
         return counts
@@ -160,8 +203,9 @@ class Counter:
         key = (repr(sorted(filters.items())), start, end)
         if key not in self._daily_batches:
             batch = [f for f in formulas.FORMULAS.values() if f.daily]
+            months_until = self._state.months_until if self._state else None
             self._daily_batches[key] = daily_counts_many(
-                batch, start, end, filters, self._pending or set()
+                batch, start, end, filters, self._pending or set(), months_until
             )
         return self._daily_batches[key][formula.code]
 
@@ -194,8 +238,7 @@ class Counter:
         if counts is None:
             return None
         num = den = 0
-        keys = set(self.scopes.ids(unit_id)) | self.scopes.kinds(unit_id)
-        for key in keys:
+        for key in self.scopes.keys(unit_id):
             n, d = counts.get(key, (0, 0))
             num, den = num + n, den + d
         return Value(num, den)
@@ -306,16 +349,20 @@ def scorecard(
 
 
 def unit_heads(unit_ids, *, on: dt.date) -> dict[int, str]:
-    """The leader of each unit on ``on`` ("rõ người"): the first unit leader role held."""
+    """The leader of each unit on ``on`` ("rõ người"): the first unit leader role held.
+    ``unit_ids=None``: of every unit."""
     heads: dict[int, str] = {}
-    roles = (
-        StaffRole.objects.filter(unit_id__in=unit_ids, role=Role.UNIT_LEADER, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("user")
-        .order_by("valid_from", "pk")
+    roles = StaffRole.objects.filter(role=Role.UNIT_LEADER, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
     )
-    for r in roles:
-        heads.setdefault(r.unit_id, r.user.get_full_name() or r.user.get_username())
+    if unit_ids is not None:
+        roles = roles.filter(unit_id__in=unit_ids)
+    rows = roles.order_by("valid_from", "pk").values_list(
+        "unit_id", "user__first_name", "user__last_name", "user__username"
+    )
+    for unit_id, first, last, username in rows:
+        # as User.get_full_name() (no model instances: a ranking names hundreds of heads)
+        heads.setdefault(unit_id, f"{first} {last}".strip() or username)
     return heads
 
 
@@ -328,7 +375,7 @@ def ranking(*, period: Period, counter: Counter | None = None) -> list[dict]:
     """Units worst first: red lights, then amber, then the largest shortfall; head named."""
     counter = counter or Counter()
     units = ranked_units(period)
-    heads = unit_heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
+    heads = counter.heads([u.pk for u in units], on=min(period.end, timezone.localdate()))
     out = []
     for unit in units:
         rows = scorecard(unit=unit, period=period, counter=counter, trend=0)

@@ -515,8 +515,8 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
     with nothing new recounts nothing (a background job; no user, no role)."""
     from motcua.dossiers.models import Dossier
     from motcua.ledger.models import Event
-    from motcua.reporting import aggregates
-    from motcua.reporting.models import AggregateState, DailyCount, OpenCount
+    from motcua.reporting import aggregates, rollup
+    from motcua.reporting.models import AggregateState, DailyCount, MonthCount, OpenCount
 
     now = now or timezone.now()
     current = aggregates.state()
@@ -542,6 +542,14 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
     else:
         mode = "incremental"
     rows = aggregates.recount_days(days)
+    # the month roll-up: closed months whose days were recounted, and months closed since
+    today = timezone.localtime(now).date()
+    if mode == "full":
+        MonthCount.objects.all().delete()
+    months = rollup.months_to_roll(None if mode == "full" else current.months_until, days, today)
+    rollup.roll_up(months)
+    if months or mode == "full":
+        current.months_until = rollup.month_of(rollup.month_of(today) - dt.timedelta(days=1))
     # open-at-end snapshots: every ended day (local) up to yesterday, from the day of the
     # earliest new event (an event changes no earlier snapshot), or from the first dossier
     yesterday = timezone.localtime(now).date() - dt.timedelta(days=1)
@@ -577,8 +585,10 @@ def aggregates_catch_up(*, full: bool = False, now: dt.datetime | None = None) -
             "days": len(days),
             "rows": rows,
             "open_days": len(open_days),
+            "months": len(months),
             "last_event_id": last_event,
         },  # fmt: skip
         at=now,
     )
-    return {"mode": mode, "days": len(days), "rows": rows, "open_days": len(open_days)}
+    return {"mode": mode, "days": len(days), "rows": rows, "open_days": len(open_days),
+            "months": len(months)}  # fmt: skip

@@ -62,7 +62,11 @@ def leaders(request):
     rates = []
     for template in ReportTemplate.objects.filter(active=True):
         rates.append(
-            reporting_rates(template=template, period=last_due_period(template, counter.now))
+            reporting_rates(
+                template=template,
+                period=last_due_period(template, counter.now),
+                counter=counter,
+            )
         )
     return render(
         request,

@@ -18,8 +18,8 @@ from motcua.organization.permissions import has_role
 from motcua.surveys import selectors, services
 from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import Overall
-from motcua.surveys.selectors import FORMULA, survey_form_in_force, survey_index
-from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard
+from motcua.surveys.selectors import survey_form_in_force, survey_index
+from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard, with_rates
 
 router = Router(tags=["Đánh giá"])
 
@@ -214,6 +214,14 @@ def sipas_response_create(request, code: str, payload: SurveyAnswersIn):
     )
 
 
+class SurveyCriterionOut(Schema):
+    code: str
+    title: str
+    answers: int
+    satisfied: int
+    share: float | None
+
+
 class FactorOut(Schema):
     code: str
     title: str
@@ -222,6 +230,7 @@ class FactorOut(Schema):
     share: float | None
     ci_low: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận dưới")
     ci_high: float | None = Field(None, description="khoảng tin cậy 95% (Wilson), cận trên")
+    criteria: list[SurveyCriterionOut] = Field([], description="tiêu chí: mỗi câu thang 5 mức")
 
 
 class UnitIndexOut(Schema):
@@ -229,12 +238,16 @@ class UnitIndexOut(Schema):
     unit_name: str
     responses: int
     index: float | None
+    invited: int = Field(0, description="lời mời của các đợt khảo sát trong kỳ")
+    answered: int = Field(0, description="lời mời đã được dùng để trả lời")
+    response_rate: float | None = Field(None, description="answered / invited")
     factors: list[FactorOut]
 
 
 class SurveyIndexOut(Schema):
     form: str
     formula: str
+    formula_rule: dict
     period: dict
     units: list[UnitIndexOut]
 
@@ -258,9 +271,11 @@ def sipas_index(
     form = survey_form_in_force(code=code)
     p = parse_period(period, date)
     rows = survey_index(form=form, unit=unit, date_from=p.start, date_to=p.end)
+    with_rates(rows, form=form, date_from=p.start, date_to=p.end)
     return {
         "form": f"{form.code} v{form.version}",
-        "formula": FORMULA,
+        "formula": form.rule["text"],
+        "formula_rule": form.rule,
         "period": p.as_dict(),
         "units": [
             {
@@ -268,6 +283,9 @@ def sipas_index(
                 "unit_name": r.unit_name,
                 "responses": r.responses,
                 "index": r.index,
+                "invited": r.invited,
+                "answered": r.answered,
+                "response_rate": r.rate,
                 "factors": [
                     {
                         "code": f.code,
@@ -277,6 +295,16 @@ def sipas_index(
                         "share": f.share,
                         "ci_low": f.interval[0] if f.interval else None,
                         "ci_high": f.interval[1] if f.interval else None,
+                        "criteria": [
+                            {
+                                "code": c.code,
+                                "title": c.title,
+                                "answers": c.answers,
+                                "satisfied": c.satisfied,
+                                "share": c.share,
+                            }
+                            for c in f.criteria
+                        ],
                     }
                     for f in r.factors
                 ],
@@ -284,3 +312,98 @@ def sipas_index(
             for r in rows
         ],
     }
+
+
+# --- campaigns ----------------------------------------------------------------------------
+
+
+class SurveyRateOut(Schema):
+    unit_code: str
+    unit_name: str
+    invited: int
+    answered: int
+    response_rate: float | None
+
+
+class SurveyCampaignOut(Schema):
+    id: int
+    name: str
+    form: str
+    date_from: date
+    date_to: date
+    margin: float
+    seed: int
+    status: str
+    actions: list[str] = Field(..., description="thao tác được phép ở trạng thái hiện tại")
+    plan: list[dict] = Field(..., description="mỗi đơn vị: hồ sơ đã trả N và cỡ mẫu n")
+    rates: list[SurveyRateOut]
+
+
+def _campaign_out(request, pk: int) -> dict:
+    from motcua.surveys.actions import CAMPAIGN_ACTIONS
+    from motcua.surveys.selectors import campaign_get, campaign_plan, response_rates
+
+    campaign = campaign_get(request.user, pk=pk)
+    return {
+        "id": campaign.pk,
+        "name": campaign.name,
+        "form": f"{campaign.form.code} v{campaign.form.version}",
+        "date_from": campaign.date_from,
+        "date_to": campaign.date_to,
+        "margin": float(campaign.margin),
+        "seed": campaign.seed,
+        "status": campaign.status,
+        "actions": list(CAMPAIGN_ACTIONS.allowed(campaign.status)),
+        "plan": campaign_plan(campaign=campaign),
+        "rates": [
+            {
+                "unit_code": r.unit_code,
+                "unit_name": r.unit_name,
+                "invited": r.invited,
+                "answered": r.answered,
+                "response_rate": r.rate,
+            }
+            for r in response_rates(campaigns=[campaign])
+        ],
+    }
+
+
+@router.get(
+    "/campaigns/{pk}",
+    response=SurveyCampaignOut,
+    auth=officer_auth,
+    summary="Đợt khảo sát: cỡ mẫu theo đơn vị, tỷ lệ trả lời (cán bộ cải cách)",
+)
+def campaign_detail(request, pk: int):
+    return _campaign_out(request, pk)
+
+
+def _campaign_action(spec):
+    def view(request, pk: int):
+        from motcua.surveys.selectors import campaign_get
+
+        spec.perform(request.user, campaign_get(request.user, pk=pk), None, None)
+        return _campaign_out(request, pk)
+
+    view.__name__ = f"campaign_{spec.code}"
+    view.__doc__ = (
+        f"Được phép từ: {', '.join(spec.allowed_from)}. Người thực hiện: {spec.unit_rule}. "
+        f"Sự kiện: `{spec.event}`."
+    )
+    return router.post(
+        f"/campaigns/{{pk}}/actions/{spec.code}",
+        response=SurveyCampaignOut,
+        auth=officer_auth,
+        summary=f"Đợt khảo sát: {spec.label}",
+        operation_id=f"survey_campaign_{spec.code}",
+    )(view)
+
+
+def _mount_campaign_actions() -> None:
+    from motcua.surveys.actions import CAMPAIGN_ACTIONS
+
+    for spec in CAMPAIGN_ACTIONS:
+        _campaign_action(spec)
+
+
+_mount_campaign_actions()

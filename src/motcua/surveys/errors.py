@@ -8,6 +8,11 @@ from enum import StrEnum
 
 
 class SurveysError(StrEnum):
+    CAMPAIGN_NOT_FOUND = "campaign_not_found"  # no survey campaign with this id (404)
+    CAMPAIGN_INPUT = "campaign_input"  # a campaign's period, units or margin is not valid
+    INVITATION_EXPIRED = "invitation_expired"  # the invitation link is past its date (410)
+    INVITATION_UNKNOWN = "invitation_unknown"  # no invitation with this code (404)
+    INVITATION_USED = "invitation_used"  # the invitation was already answered (409)
     QUESTIONNAIRE_MISSING = "questionnaire_missing"  # no rating questionnaire in force (404)
     RATING_EXISTS = "rating_exists"  # the dossier is already rated (409)
     RATING_INCOMPLETE = "rating_incomplete"  # an indicator is unanswered or unknown
@@ -21,6 +26,7 @@ class SurveysError(StrEnum):
     SURVEY_CHANNEL = "survey_channel"  # an unknown survey channel
     SURVEY_FORM_EXPIRED = "survey_form_expired"  # the survey form is no longer in force
     SURVEY_FORM_FROZEN = "survey_form_frozen"  # a form with responses cannot be changed
+    SURVEY_FORMULA = "survey_formula"  # an index formula the index cannot apply
     SURVEY_FORM_MISSING = "survey_form_missing"  # no survey form in force (404)
     SURVEY_FORM_NOT_LATEST = "survey_form_not_latest"  # a new version made from an older one
     SURVEY_PERIOD = "survey_period"  # the form's period of application is not valid

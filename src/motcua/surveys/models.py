@@ -202,6 +202,8 @@ class SurveyForm(models.Model):
     note = models.TextField(_("ghi chú (điểm chưa xác nhận)"), blank=True)
     effective_from = models.DateField(_("áp dụng từ"))
     effective_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    # The index formula of this version (frozen with it): see ``formula_of`` for the keys.
+    formula = models.JSONField(_("công thức chỉ số"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("phiếu khảo sát SIPAS")
@@ -221,6 +223,36 @@ class SurveyForm(models.Model):
 
     def is_in_use(self) -> bool:
         return self.responses.exists()
+
+    @property
+    def rule(self) -> dict:
+        return formula_of(self.formula)
+
+
+#: The default formula: share of "Hài lòng" + "Rất hài lòng" per factor, averaged over the
+#: factors with answers; a criterion (one 5-point item of a factor) is "under target" below
+#: 80 %. Not confirmed against Decision 1001/QĐ-BNV (``confirmed``: False).
+DEFAULT_FORMULA = {
+    "satisfied": ["4", "5"],
+    "overall": "mean_of_factors",  # or "pooled": every factor answer counted together
+    "target": 0.8,
+    "confirmed": False,
+    "text": (
+        "Mỗi tiêu chí, mỗi yếu tố: (số câu trả lời Hài lòng + Rất hài lòng) / số câu trả lời "
+        "thang 5 mức; chỉ số chung: bình quân các yếu tố có câu trả lời. Công thức mặc định, "
+        "chưa đối chiếu Quyết định 1001/QĐ-BNV."
+    ),
+}
+OVERALL_RULES = ("mean_of_factors", "pooled")
+
+
+def formula_of(data: dict | None) -> dict:
+    """A form's formula with the defaults filled in (unknown keys kept, wrong ones reset)."""
+    rule = {**DEFAULT_FORMULA, **(data or {})}
+    if rule["overall"] not in OVERALL_RULES:
+        rule["overall"] = DEFAULT_FORMULA["overall"]
+    rule["satisfied"] = [str(v) for v in rule["satisfied"]]
+    return rule
 
 
 class SectionKind(models.TextChoices):
@@ -266,7 +298,7 @@ SCALE5 = [
     {"value": "4", "label": "Hài lòng"},
     {"value": "5", "label": "Rất hài lòng"},
 ]
-SATISFIED_VALUES = ("4", "5")
+SATISFIED_VALUES = ("4", "5")  # the default; a form's own formula may say otherwise
 EXPECT3 = [
     {"value": "1", "label": "Không cần thiết"},
     {"value": "2", "label": "Cần thiết"},
@@ -310,6 +342,8 @@ class SurveyQuestion(models.Model):
 class Channel(models.TextChoices):
     ONLINE = "online", _("Trực tuyến")  # the public page
     DESK = "desk", _("Phiếu giấy tại bộ phận một cửa")  # keyed in by an officer
+    KIOSK = "kiosk", _("Máy tính bảng tại quầy")  # the desk's tablet, with an invitation code
+    INVITED = "invited", _("Liên kết mời (thư, SMS, mã QR)")  # a campaign's one-time link
 
 
 class SurveyResponse(models.Model):
@@ -321,6 +355,23 @@ class SurveyResponse(models.Model):
     )
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
     created_at = models.DateTimeField(_("ghi nhận lúc"))
+    # the stratum of a campaign's sheet (never the invitation, the dossier or the person)
+    campaign = models.ForeignKey(
+        "Campaign",
+        verbose_name=_("đợt khảo sát"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure",
+        verbose_name=_("thủ tục"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("phiếu trả lời")
@@ -347,3 +398,87 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} {self.question_id}"
+
+
+# --- campaigns: a sample of returned dossiers invited to answer (issue 18) -----------------
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang chuẩn bị")  # units, period, margin and seed still editable
+    DRAWN = "drawn", _("Đã chọn mẫu")  # invitations exist; answers come in
+    CLOSED = "closed", _("Đã kết thúc")  # invitations no longer accepted
+
+
+class Campaign(models.Model):
+    """A survey over one period and some units: dossiers returned in the period are sampled,
+    stratified by unit and procedure, with the size per unit from the chosen margin of error
+    (Cochran with the finite population correction), drawn reproducibly from ``seed``."""
+
+    form = models.ForeignKey(SurveyForm, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(_("tên đợt khảo sát"), max_length=255)
+    date_from = models.DateField(_("trả kết quả từ ngày"))
+    date_to = models.DateField(_("trả kết quả đến ngày"))
+    units = models.ManyToManyField("organization.Unit", verbose_name=_("đơn vị"), related_name="+")
+    margin = models.DecimalField(_("sai số (± điểm %)"), max_digits=4, decimal_places=1)
+    seed = models.PositiveIntegerField(_("số gieo ngẫu nhiên"))
+    valid_days = models.PositiveSmallIntegerField(_("liên kết hiệu lực (ngày)"), default=30)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=8,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.DRAFT,
+    )
+    created_at = models.DateTimeField(_("tạo lúc"))
+    drawn_at = models.DateTimeField(_("chọn mẫu lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đợt khảo sát")
+        verbose_name_plural = _("đợt khảo sát")
+        ordering = ["-date_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_to__gte=models.F("date_from")), name="campaign_valid_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(margin__gt=0) & Q(margin__lt=50), name="campaign_margin_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """One sampled dossier invited to answer, by a single-use link that expires.
+
+    The token is never stored: only its SHA-256 (``token_hash``) to find it, and a random
+    ``nonce`` from which the server (with its secret key) re-derives the token to print it
+    again on the slip. ``used_on`` says the invitation was used and on which day, nothing
+    more: no answer sheet points back here (the sheet keeps only the stratum)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="invitations")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    used_on = models.DateField(_("đã trả lời ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lời mời khảo sát")
+        verbose_name_plural = _("lời mời khảo sát")
+        ordering = ["campaign", "unit", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "dossier"], name="invitation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lời mời {self.pk} ({self.campaign_id})"

@@ -18,7 +18,7 @@ from motcua.organization.models import Unit
 from motcua.organization.selectors import unit_subtree_ids
 from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import (
-    SATISFIED_VALUES,
+    DEFAULT_FORMULA,
     Overall,
     QuestionKind,
     Questionnaire,
@@ -135,11 +135,7 @@ def satisfaction(
 # the share of its 5-point answers that are "Hài lòng" or "Rất hài lòng"; the unit's index is
 # the average of its factors' shares (factors without answers are left out).
 
-FORMULA = (
-    "Mỗi yếu tố: (số câu trả lời Hài lòng + Rất hài lòng) / số câu trả lời thang 5 mức của yếu "
-    "tố; chỉ số chung: bình quân các yếu tố có câu trả lời. Công thức mặc định, chưa đối chiếu "
-    "Quyết định 1001/QĐ-BNV."
-)
+FORMULA = DEFAULT_FORMULA["text"]  # the default; each form version holds its own
 
 
 def survey_form_in_force(*, code: str = "SIPAS", on: dt.date | None = None) -> SurveyForm:
@@ -164,6 +160,7 @@ class FactorScore:
     title: str
     answers: int
     satisfied: int
+    criteria: list[FactorScore] = field(default_factory=list)  # one per 5-point item
 
     @property
     def share(self) -> float | None:
@@ -192,9 +189,13 @@ class UnitIndex:
     unit_name: str
     responses: int
     factors: list[FactorScore] = field(default_factory=list)
+    overall: str = "mean_of_factors"  # the form's formula: how factors make the index
 
     @property
     def index(self) -> float | None:
+        if self.overall == "pooled":
+            n = sum(f.answers for f in self.factors)
+            return round(sum(f.satisfied for f in self.factors) / n, 4) if n else None
         shares = [f.share for f in self.factors if f.share is not None]
         return round(sum(shares) / len(shares), 4) if shares else None
 
@@ -224,49 +225,76 @@ def survey_index(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> list[UnitIndex]:
-    """The satisfaction index per unit (and per factor) for the answers of the period."""
+    """The satisfaction index per unit, factor and criterion for the answers of the period,
+    by the form's own formula (``SurveyForm.rule``)."""
+    rule = form.rule
     responses = _responses(form=form, unit=unit, date_from=date_from, date_to=date_to)
     factors = list(
-        SurveySection.objects.filter(form=form, kind=SectionKind.FACTOR).order_by("order")
+        SurveySection.objects.filter(form=form, kind=SectionKind.FACTOR)
+        .prefetch_related("questions")
+        .order_by("order")
     )
     counts = {
         (r["unit__code"], r["unit__name"]): r["n"]
         for r in responses.values("unit__code", "unit__name").annotate(n=Count("pk"))
     }
-    satisfied = Q()
-    for value in SATISFIED_VALUES:
-        satisfied |= Q(value=value)
     rows = (
         SurveyAnswer.objects.filter(
             response__in=responses,
             question__kind=QuestionKind.SCALE5,
             question__section__kind=SectionKind.FACTOR,
         )
-        .values("response__unit__code", "question__section_id")
-        .annotate(n=Count("pk"), ok=Count("pk", filter=satisfied))
+        .values("response__unit__code", "question_id")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(value__in=rule["satisfied"])))
     )
     cells: dict[tuple[str, int], tuple[int, int]] = {
-        (r["response__unit__code"], r["question__section_id"]): (r["n"], r["ok"]) for r in rows
+        (r["response__unit__code"], r["question_id"]): (r["n"], r["ok"]) for r in rows
     }
-    result = []
-    for (code, name), n in sorted(counts.items()):
-        result.append(
-            UnitIndex(
-                unit_code=code,
-                unit_name=name,
-                responses=n,
-                factors=[
-                    FactorScore(
-                        code=s.code,
-                        title=s.title,
-                        answers=cells.get((code, s.pk), (0, 0))[0],
-                        satisfied=cells.get((code, s.pk), (0, 0))[1],
-                    )
-                    for s in factors
-                ],
-            )
+
+    def factor_score(code: str, section) -> FactorScore:
+        criteria = [
+            FactorScore(q.code, q.text, *cells.get((code, q.pk), (0, 0)))
+            for q in section.questions.all()
+            if q.kind == QuestionKind.SCALE5
+        ]
+        return FactorScore(
+            code=section.code,
+            title=section.title,
+            answers=sum(c.answers for c in criteria),
+            satisfied=sum(c.satisfied for c in criteria),
+            criteria=criteria,
         )
-    return result
+
+    return [
+        UnitIndex(
+            unit_code=code,
+            unit_name=name,
+            responses=n,
+            factors=[factor_score(code, s) for s in factors],
+            overall=rule["overall"],
+        )
+        for (code, name), n in sorted(counts.items())
+    ]
+
+
+def weakest_criteria(rows: list[UnitIndex], *, target: float, limit: int = 3) -> list[dict]:
+    """Per unit, its criteria under ``target`` (lowest share first, at most ``limit``)."""
+    out: list[dict] = []
+    for row in rows:
+        under = sorted(
+            (
+                (c, f)
+                for f in row.factors
+                for c in f.criteria
+                if c.share is not None and c.share < target
+            ),
+            key=lambda pair: (pair[0].share, pair[0].code),
+        )[:limit]
+        out.extend(
+            {"unit_code": row.unit_code, "unit_name": row.unit_name, "factor": f, "criterion": c}
+            for c, f in under
+        )
+    return out
 
 
 Z_95 = 1.96
@@ -297,3 +325,115 @@ def sample_sizes(
         r["competent_unit__code"]: (r["n"], sample_size(population=r["n"], margin=margin))
         for r in rows
     }
+
+
+# --- campaigns ----------------------------------------------------------------------
+
+
+def campaign_population(*, campaign) -> dict[tuple[str, str], list[Dossier]]:
+    """The campaign's sampling frame: dossiers of its units returned in its period, grouped
+    by stratum (unit code, procedure code), each stratum sorted by dossier code."""
+    unit_ids = list(campaign.units.values_list("pk", flat=True))
+    qs = (
+        Dossier.objects.filter(
+            status=Status.RETURNED,
+            returned_at__isnull=False,
+            competent_unit_id__in=unit_ids,
+            returned_at__date__gte=campaign.date_from,
+            returned_at__date__lte=campaign.date_to,
+        )
+        .select_related("competent_unit", "procedure")
+        .only(
+            "code",
+            "competent_unit__code",
+            "procedure__code",
+            "competent_unit_id",
+            "procedure_id",
+            "applicant_email",
+            "applicant_phone",
+        )
+        .order_by("code")
+    )
+    out: dict[tuple[str, str], list[Dossier]] = {}
+    for dossier in qs:
+        out.setdefault((dossier.competent_unit.code, dossier.procedure.code), []).append(dossier)
+    return out
+
+
+def campaign_plan(*, campaign, margin: float | None = None) -> list[dict]:
+    """Per unit: dossiers returned in the period and the sheets needed for the margin."""
+    margin = float(campaign.margin) / 100 if margin is None else margin
+    counts: dict[str, int] = {}
+    for (unit, _procedure), rows in campaign_population(campaign=campaign).items():
+        counts[unit] = counts.get(unit, 0) + len(rows)
+    return [
+        {
+            "unit_code": u.code,
+            "unit_name": u.name,
+            "population": counts.get(u.code, 0),
+            "needed": sample_size(population=counts.get(u.code, 0), margin=margin),
+        }
+        for u in campaign.units.order_by("code")
+    ]
+
+
+@dataclass
+class RateRow:
+    unit_code: str
+    unit_name: str
+    invited: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.answered / self.invited, 4) if self.invited else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else round(self.rate * 100, 1)
+
+
+def response_rates(*, campaigns) -> list[RateRow]:
+    """Per unit, over ``campaigns``: invitations drawn vs invitations answered (counted on
+    the invitations: ``used_on`` is set, never joined to a sheet)."""
+    from motcua.surveys.models import Invitation
+
+    rows = (
+        Invitation.objects.filter(campaign__in=campaigns)
+        .values("unit__code", "unit__name")
+        .annotate(n=Count("pk"), used=Count("pk", filter=Q(used_on__isnull=False)))
+        .order_by("unit__code")
+    )
+    return [RateRow(r["unit__code"], r["unit__name"], r["n"], r["used"]) for r in rows]
+
+
+def campaigns_in(*, form, date_from: dt.date | None, date_to: dt.date | None):
+    """Campaigns of ``form`` whose period overlaps [date_from, date_to]."""
+    from motcua.surveys.models import Campaign
+
+    qs = Campaign.objects.filter(form__code=form.code)
+    if date_from:
+        qs = qs.filter(date_to__gte=date_from)
+    if date_to:
+        qs = qs.filter(date_from__lte=date_to)
+    return qs
+
+
+def campaign_get(user, *, pk: int):
+    """A campaign for its editors (reform officer, province admin); 403/404 otherwise."""
+    from motcua.core.errors import PermissionDenied
+    from motcua.organization.models import Role
+    from motcua.organization.permissions import has_role
+    from motcua.surveys.models import Campaign
+
+    if not has_role(user, [Role.REFORM_OFFICER, Role.PROVINCE_ADMIN]):
+        raise PermissionDenied(
+            "Chỉ cán bộ cải cách hành chính hoặc quản trị tỉnh xem đợt khảo sát."
+        )
+    campaign = Campaign.objects.select_related("form").filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound("Không tìm thấy đợt khảo sát.", code=SurveysError.CAMPAIGN_NOT_FOUND)
+    from motcua.surveys.permissions import require_run
+
+    require_run(user, campaign.units.all())
+    return campaign

@@ -21,7 +21,13 @@ from motcua.organization.models import Role, Unit
 from motcua.organization.permissions import has_role, units_of
 from motcua.surveys import services
 from motcua.surveys.models import Channel, QuestionKind
-from motcua.surveys.selectors import sample_sizes, survey_form_in_force, survey_index
+from motcua.surveys.selectors import (
+    campaigns_in,
+    response_rates,
+    sample_sizes,
+    survey_form_in_force,
+    survey_index,
+)
 from motcua.surveys.xlsform import xlsform_export
 
 ANSWERS_PER_HOUR = 10
@@ -100,7 +106,23 @@ def _index_context(request, code: str) -> dict:
     rows = survey_index(
         form=form, unit=request.GET.get("unit") or None, date_from=period.start, date_to=period.end
     )
+    with_rates(rows, form=form, date_from=period.start, date_to=period.end)
     return {"form": form, "period": period, "rows": rows, "kinds": KINDS}
+
+
+def with_rates(rows, *, form, date_from, date_to) -> None:
+    """Invited and answered per unit, from the campaigns overlapping the period."""
+    rates = {
+        r.unit_code: r
+        for r in response_rates(
+            campaigns=campaigns_in(form=form, date_from=date_from, date_to=date_to)
+        )
+    }
+    for row in rows:
+        rate = rates.get(row.unit_code)
+        row.invited = rate.invited if rate else 0
+        row.answered = rate.answered if rate else 0
+        row.rate = rate.rate if rate else None
 
 
 MARGINS = {"3": 0.03, "5": 0.05, "10": 0.10}  # ± percentage points the officer may choose
@@ -123,7 +145,18 @@ def _xlsx(context: dict) -> HttpResponse:
     sheet.title = "Chỉ số hài lòng"
     factors = context["rows"][0].factors if context["rows"] else []
     sheet.append([f"{context['form'].name} — {context['period'].label}"])
-    sheet.append(["Mã đơn vị", "Đơn vị", "Số phiếu", *[f.title for f in factors], "Chỉ số chung"])
+    sheet.append(
+        [
+            "Mã đơn vị",
+            "Đơn vị",
+            "Số phiếu",
+            *[f.title for f in factors],
+            "Chỉ số chung",
+            "Được mời",
+            "Đã trả lời (mời)",
+            "Tỷ lệ trả lời",
+        ]
+    )
     for row in context["rows"]:
         sheet.append(
             [
@@ -132,11 +165,16 @@ def _xlsx(context: dict) -> HttpResponse:
                 row.responses,
                 *[f.share for f in row.factors],
                 row.index,
+                row.invited,
+                row.answered,
+                row.rate,
             ]
         )
-    for cells in sheet.iter_rows(min_row=3, min_col=4):
+    for cells in sheet.iter_rows(min_row=3, min_col=4, max_col=4 + len(factors)):
         for cell in cells:
             cell.number_format = "0.00%"
+    for (cell,) in sheet.iter_rows(min_row=3, min_col=7 + len(factors)):
+        cell.number_format = "0.0%"
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(
@@ -194,4 +232,24 @@ def xlsform(request, code: str):
     )
     name = f"{form.code}-v{form.version}-xlsform.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def paper(request, code: str):
+    """The questionnaire in force as a paper sheet (PDF), for officers to print; its answers
+    are keyed in at ``sipas_desk``."""
+    if not has_role(request.user, [*OFFICER_ROLES, *services.DESK_RECORDERS]):
+        return render(request, "403.html", status=403)
+    try:
+        form = survey_form_in_force(code=code)
+    except DomainError as error:
+        return render(request, "404.html", {"message": error.message}, status=error.status)
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("surveys/sipas_paper.html", {"form": form})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{form.code}-v{form.version}.pdf"'
     return response

@@ -22,6 +22,10 @@ from motcua.ledger.actions import label as action_label
 from motcua.organization.models import Unit
 
 FORMS = ("01", "02", "03", "04", "05", "06", "07")
+# Apps above this one add blocks to the slip the applicant keeps (form 01, shown again when
+# the result is collected): each gets the dossier and returns safe HTML or "" (surveys: the
+# QR code of a satisfaction-survey invitation).
+SLIP_EXTRAS: list = []
 STOP_EVENTS = (ev.WITHDRAWN, ev.STOPPED)
 
 
@@ -139,6 +143,7 @@ def form_context(dossier: Dossier, form: str) -> dict:
             due_long=vn_long(_parse(event.payload.get("due_after"))),
             checklist=event.payload.get("checklist") or [],
             officer=event.actor_label,
+            slip_extras=[html for extra in SLIP_EXTRAS if (html := extra(dossier))],
         )
     elif form == "02":
         event = _last(history, (ev.COMPLETION_REQUESTED, ev.SUPPLEMENT_REQUESTED))

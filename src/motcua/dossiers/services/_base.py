@@ -21,7 +21,7 @@ from motcua.dossiers.action_rights import current_unit
 from motcua.dossiers.actions import ACTIONS
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.lifecycle import Status
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import DailyCounter, Dossier
 from motcua.ledger.services import EventBuffer, event_batch, event_record
 from motcua.organization.models import Role, Unit, UnitKind
 from motcua.organization.permissions import has_role
@@ -64,6 +64,8 @@ class Batch:
         self.children: list[Any] = []
         self.children_of: dict[str, list[Any]] = defaultdict(list)  # by dossier code
         self.counters: dict[tuple[int, dt.date], Any] = {}
+        #: (unit, day) → the highest kept (imported) sequence: the counter moves past it
+        self.kept_codes: dict[tuple[int, dt.date], int] = {}
         self.memo: dict[tuple, Any] = {}
         #: a code the next intake uses instead of the daily counter (the import keeps the
         #: previous system's codes); consumed by that intake
@@ -77,6 +79,9 @@ class Batch:
     def flush(self) -> None:
         for counter in self.counters.values():
             type(counter).objects.filter(pk=counter.pk).update(last=counter.last)
+        if self.kept_codes:
+            _counters_past(self.kept_codes)
+            self.kept_codes.clear()
         Dossier.objects.bulk_create([self.latest[code] for code in self.new], batch_size=1000)
         self.new.clear()
         groups: dict[frozenset[str], list[Dossier]] = defaultdict(list)
@@ -94,6 +99,22 @@ class Batch:
             model._default_manager.bulk_create(rows, batch_size=1000)
         self.children.clear()
         self.children_of.clear()
+
+
+def _counters_past(kept: dict[tuple[int, dt.date], int]) -> None:
+    """One upsert: each (unit, day) counter at least at its kept sequence (in key order, so
+    that two importers never wait on each other in a cycle)."""
+    table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(unit, adapt(day), seq) for (unit, day), seq in sorted(kept.items())]
+    # Identifiers from the model's own meta; every value goes as a parameter.
+    sql = (
+        f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, %s) "  # noqa: S608
+        "ON CONFLICT (unit_id, day) DO UPDATE SET last = CASE WHEN excluded.last > "
+        f"{table}.last THEN excluded.last ELSE {table}.last END"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _update(dossiers: list[Dossier], names: list[str]) -> None:

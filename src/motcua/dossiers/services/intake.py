@@ -74,6 +74,7 @@ def _next_code(*, unit: Unit, rule_set: RuleSet, at: dt.datetime) -> str:
     batch = current_batch()
     if batch is not None and batch.preset_code:  # an imported dossier keeps its code
         code, batch.preset_code = batch.preset_code, None
+        _keep_counter_ahead(batch, unit=unit, rule_set=rule_set, day=day, code=code)
         return code
     counter = batch.counters.get((unit.pk, day)) if batch is not None else None
     if counter is None:
@@ -91,6 +92,22 @@ def _next_code(*, unit: Unit, rule_set: RuleSet, at: dt.datetime) -> str:
     return rule_set.code_format.format(
         electronic_id=unit.electronic_id, yymmdd=day.strftime("%y%m%d"), seq=counter.last
     )
+
+
+def _keep_counter_ahead(batch, *, unit: Unit, rule_set: RuleSet, day: dt.date, code: str) -> None:
+    """A kept code in our own format (an export re-imported, the demo through the import):
+    the unit's counter for that day must move past it, or a live dossier received that day
+    would draw the same code. Written once per batch (``Batch.flush``)."""
+    digits = re.search(r"(\d+)$", code)
+    if digits is None:
+        return
+    seq = int(digits.group(1))
+    expected = rule_set.code_format.format(
+        electronic_id=unit.electronic_id, yymmdd=day.strftime("%y%m%d"), seq=seq
+    )
+    if expected == code:
+        key = (unit.pk, day)
+        batch.kept_codes[key] = max(batch.kept_codes.get(key, 0), seq)
 
 
 def _desk_unit(actor, unit: Unit | None) -> Unit:

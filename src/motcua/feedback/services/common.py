@@ -52,8 +52,27 @@ def can(item: Feedback, action: actions.Action, actor, phone4: str = "") -> bool
     if item.status not in action.sources:
         return False
     if action.for_sender:
+        if action.code == "rate" and _rated(item):  # one rating per answer: never offered twice
+            return False
+        if action.code == "reopen" and not _reopen_in_time(item):  # never offered once expired
+            return False
         return is_sender(item, actor, phone4)
     return has_role(actor, action.roles, item.current_unit)
+
+
+def _rated(item: Feedback) -> bool:
+    return Round.objects.filter(feedback=item, number=item.round, rating__isnull=False).exists()
+
+
+def _reopen_in_time(item: Feedback) -> bool:
+    published_at = (
+        Round.objects.filter(feedback=item, number=item.round)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if published_at is None:
+        return True
+    return timezone.now() <= clocks.after(published_at, "reopen", unit=item.current_unit)
 
 
 def lock(feedback: Feedback) -> Feedback:

@@ -43,6 +43,7 @@ from motcua.reform.services.self_assessment import (
     self_reminders_send,
     sipas_self_refresh,
 )
+from motcua.reform.services.survey_tasks import survey_task_propose, survey_weak_criteria
 from motcua.reform.services.tasks import (
     ALLOWED_STATUS,
     MAX_EVIDENCE_BYTES,
@@ -51,6 +52,8 @@ from motcua.reform.services.tasks import (
 )
 
 __all__ = [
+    "survey_task_propose",
+    "survey_weak_criteria",
     "ALLOWED_STATUS",
     "DATA_DIR",
     "FRAMEWORK_FILES",

@@ -20,6 +20,10 @@ class Command(BaseCommand):
         history.add_argument("--mapping", type=Path, help="tệp ánh xạ (JSON)")
         history.add_argument("--batch", type=int, default=200, help="số hồ sơ mỗi lô")
         history.add_argument(
+            "--workers", type=int, default=1,
+            help="số tiến trình nhập song song (PostgreSQL; mỗi tiến trình một phần hồ sơ)",
+        )  # fmt: skip
+        history.add_argument(
             "--pause", type=float, default=0.0, help="giây nghỉ giữa hai lô (máy đang phục vụ)"
         )
 
@@ -42,6 +46,7 @@ class Command(BaseCommand):
                 batch_size=max(1, options["batch"]),
                 pause=options["pause"],
                 on_progress=progress,
+                workers=max(1, options["workers"]),
             )
         except ImportInvalid as error:
             for problem in error.problems:

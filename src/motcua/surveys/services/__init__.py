@@ -20,6 +20,7 @@ from motcua.organization.permissions import require_role
 from motcua.surveys import events
 from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import (
+    OVERALL_RULES,
     Answer,
     Channel,
     Overall,
@@ -32,6 +33,7 @@ from motcua.surveys.models import (
     SurveyQuestion,
     SurveyResponse,
     SurveySection,
+    formula_of,
 )
 from motcua.surveys.selectors import questionnaire_in_force
 
@@ -171,8 +173,33 @@ def questionnaire_delete(*, actor, instance: Questionnaire) -> None:
 EDITORS = [Role.REFORM_OFFICER, Role.PROVINCE_ADMIN]
 DESK_RECORDERS = [Role.DESK_OFFICER, Role.REFORM_OFFICER, Role.UNIT_LEADER]
 TEXT_LIMIT = 2000
-FORM_FIELDS = ("name", "source", "note", "effective_from", "effective_to")
+FORM_FIELDS = ("name", "source", "note", "effective_from", "effective_to", "formula")
 QUESTION_FIELDS = ("text", "required", "confirmed", "choices")
+
+
+def _checked_formula(data: Any) -> dict:
+    """A formula the index can apply, or InvalidInput saying what is wrong."""
+    bad = InvalidInput(
+        "Công thức không hợp lệ: mức hài lòng là các giá trị 1–5, cách tính chung là "
+        "«mean_of_factors» hoặc «pooled», mục tiêu từ 0 đến 1.",
+        code=SurveysError.SURVEY_FORMULA,
+    )
+    if not isinstance(data, dict):
+        raise bad
+    rule = formula_of(data)
+    satisfied = rule["satisfied"]
+    try:
+        target = float(rule["target"])
+    except (TypeError, ValueError) as error:
+        raise bad from error
+    if (
+        not satisfied
+        or not set(satisfied) <= {"1", "2", "3", "4", "5"}
+        or data.get("overall", rule["overall"]) not in OVERALL_RULES
+        or not 0 < target < 1
+    ):
+        raise bad
+    return {**rule, "target": target, "text": str(rule["text"])[:1000]}
 
 
 def _refuse_frozen(form: SurveyForm) -> None:
@@ -193,6 +220,8 @@ def survey_form_update(*, actor, form: SurveyForm, **changes: Any) -> SurveyForm
     unknown = set(changes) - set(FORM_FIELDS)
     if unknown:
         raise InvalidInput(f"Không sửa được trường: {', '.join(sorted(unknown))}.")
+    if "formula" in changes:
+        changes["formula"] = _checked_formula(changes["formula"])
     before = {k: str(getattr(form, k)) for k in changes}
     for key, value in changes.items():
         setattr(form, key, value)
@@ -264,6 +293,8 @@ def survey_response_record(
     answers: Mapping[str, Any],
     channel: str = Channel.ONLINE,
     actor=None,
+    campaign=None,
+    procedure=None,
 ) -> SurveyResponse:
     """Record one anonymous answer sheet for ``unit``.
 
@@ -301,7 +332,14 @@ def survey_response_record(
             missing=[q.code for q in missing],
         )
     now = timezone.now()
-    response = SurveyResponse.objects.create(form=form, unit=unit, channel=channel, created_at=now)
+    response = SurveyResponse.objects.create(
+        form=form,
+        unit=unit,
+        channel=channel,
+        created_at=now,
+        campaign=campaign,
+        procedure=procedure,
+    )
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(response=response, question=q, value=cleaned[q.code])
         for q in questions
@@ -314,7 +352,11 @@ def survey_response_record(
         actor=actor,
         unit=unit,
         # no answers in the payload: the history shows that a sheet came, not who said what
-        payload={"form": f"{form.code} v{form.version}", "channel": channel},
+        payload={
+            "form": f"{form.code} v{form.version}",
+            "channel": channel,
+            **({"campaign": campaign.pk} if campaign is not None else {}),
+        },
         at=now,
     )
     return response
@@ -347,6 +389,7 @@ def survey_form_new_version(*, actor, form: SurveyForm, effective_from: dt.date)
         note=form.note,
         effective_from=effective_from,
         effective_to=None,
+        formula=form.formula,
     )
     for section in form.sections.prefetch_related("questions"):
         questions = list(section.questions.all())
@@ -383,6 +426,7 @@ def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.dat
         source=last.source if last else "",
         note=last.note if last else "",
         effective_from=effective_from,
+        formula=last.formula if last else {},
     )
     seen: set[str] = set()
     for s_order, section in enumerate(sections, start=1):
@@ -408,3 +452,20 @@ def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.dat
         payload={"form": f"{form.code} v{form.version}", "questions": len(seen)},
     )
     return form
+
+
+from motcua.surveys.services.campaigns import (  # noqa: E402 - the campaign half of the app
+    campaign_close,
+    campaign_create,
+    campaign_draw,
+    campaign_send,
+    invitation_answer,
+)
+
+__all__ = [
+    "campaign_close",
+    "campaign_create",
+    "campaign_draw",
+    "campaign_send",
+    "invitation_answer",
+]
