@@ -12,8 +12,25 @@ from tests.dossiers.conftest import approve, at, receive
 pytestmark = pytest.mark.django_db
 
 
+def _lifecycle(world, hour: int):
+    dossier = receive(world, when=at(0, hour, 5))
+    dossier = services.dossier_transfer(actor=world.desk, dossier=dossier, at=at(0, hour, 10))
+    dossier = services.dossier_self_assign(
+        actor=world.specialist, dossier=dossier, at=at(0, hour, 20)
+    )
+    dossier = services.dossier_complete_step(
+        actor=world.specialist, dossier=dossier, next_assignee=world.leader, at=at(0, hour, 30)
+    )
+    dossier = approve(world, dossier, when=at(0, hour, 40))
+    services.dossier_return_result(
+        actor=world.desk, dossier=dossier, method="desk", received_by="An", at=at(0, hour, 50)
+    )
+
+
 def test_a_complete_lifecycle_stays_within_its_query_budget(world):
-    receive(world)  # warm the role caches of the officers
+    # a first lifecycle warms every process cache (roles, calendar, content types, the unit
+    # successions): the budget is the steady cost, whatever test ran before in this process
+    _lifecycle(world, 7)
     with CaptureQueriesContext(connection) as queries:
         dossier = receive(world, when=at(0, 8, 5))
         dossier = services.dossier_transfer(actor=world.desk, dossier=dossier, at=at(0, 9))
