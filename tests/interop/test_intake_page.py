@@ -31,7 +31,12 @@ def platforms(monkeypatch):
     store = FakeDocumentStore()
     store.add(
         ID,
-        {"ma": "KS-2020-1", "ten": "Giấy chứng sinh", "loai": "chung_sinh", "ngay_cap": "2020-02-01"},
+        {
+            "ma": "KS-2020-1",
+            "ten": "Giấy chứng sinh",
+            "loai": "chung_sinh",
+            "ngay_cap": "2020-02-01",
+        },
         SCAN_PDF,
     )
     store.add(ID, {"ma": "HK-1", "ten": "Sổ hộ khẩu", "loai": "ho_khau"}, SCAN_PDF)

@@ -115,7 +115,5 @@ def shared_data_context(
         "lookup_source": source is not None,
         "lookup_documents": documents_field(documents) if documents else "",
         "reuse_offers": offers,
-        "checklist_rows": [
-            (c, offers.get(c.pk, []), chosen.get(c.pk, "")) for c in components
-        ],
+        "checklist_rows": [(c, offers.get(c.pk, []), chosen.get(c.pk, "")) for c in components],
     }
