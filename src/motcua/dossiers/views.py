@@ -24,6 +24,12 @@ from motcua.core.pagination import paginate
 from motcua.dossiers import selectors, services
 from motcua.dossiers.actions import ACTIONS
 from motcua.dossiers.errors import DossierError
+from motcua.dossiers.intake_sources import (
+    carried_documents,
+    intake_source,
+    reuse_chosen,
+    shared_data_context,
+)
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import (
     ApplicantKind,
@@ -138,10 +144,38 @@ def _page_fingerprint(request) -> str:
     return json.dumps([fields, files], ensure_ascii=False)
 
 
+def _intake_lookup(request, context, source, procedure):
+    """«Tra cứu CSDL quốc gia về dân cư»: the applicant fields pre-filled from the source
+    (its consent check, limit and history apply); the form is shown again, nothing received."""
+    if source is None:
+        context["lookup_error"] = "Chưa kết nối CSDL quốc gia về dân cư."
+        return render(request, "dossiers/intake.html", context, status=400)
+    try:
+        found = source.lookup(
+            actor=request.user,
+            id_number=request.POST.get("lookup_id_number", ""),
+            consent=request.POST.get("lookup_consent") == "on",
+        )
+    except DomainError as error:
+        context["lookup_error"] = error.message
+        return render(request, "dossiers/intake.html", context, status=error.status)
+    person = found.get("applicant") or {}
+    context["post"] = {
+        "applicant_kind": ApplicantKind.PERSON,
+        "applicant_name": person.get("name", ""),
+        "applicant_id_number": person.get("id_number", ""),
+        "applicant_address": person.get("address", ""),
+    }
+    context.update(shared_data_context(source, procedure, found.get("documents") or []))
+    context["lookup_done"] = True
+    return render(request, "dossiers/intake.html", context)
+
+
 @login_required
 def intake(request):
     """Choose procedure → checklist → applicant → files → receive and print the receipt."""
     desks = units_of(request.user, [Role.DESK_OFFICER])
+    source = intake_source()  # look-up and reuse (docs/interop.md §9)
     code = request.GET.get("procedure") or request.POST.get("procedure")
     procedure = (
         Procedure.objects.filter(code=code).prefetch_related("components", "fees").first()
@@ -167,8 +201,13 @@ def intake(request):
             kind=procedure.competent_unit_kind, valid_to__isnull=True
         ).order_by("name")
         context["fee_total"] = sum((f.amount for f in procedure.fees.all()), Decimal(0))
+        documents = carried_documents(request.POST.get("lookup_documents"))
+        context.update(shared_data_context(source, procedure, documents, request.POST))
+        context["lookup_source"] = context["lookup_source"] and bool(desks)
     if request.method == "POST" and procedure is not None:
         outcome = request.POST.get("outcome", "receive")
+        if outcome == "lookup":
+            return _intake_lookup(request, context, source, procedure)
         unit = next((u for u in desks if str(u.pk) == request.POST.get("unit")), None)
         try:
             texts = parse(
@@ -190,12 +229,15 @@ def intake(request):
                     competent = Unit.objects.filter(
                         pk=request.POST.get("competent_unit") or 0
                     ).first()
-                    return services.dossier_receive(
-                        **common,
-                        competent_unit=competent,
-                        return_method=request.POST.get("return_method") or ReturnMethod.DESK,
-                        note=texts.note,
-                    )
+                    details = {
+                        "competent_unit": competent,
+                        "return_method": request.POST.get("return_method") or ReturnMethod.DESK,
+                        "note": texts.note,
+                    }
+                    reuse = reuse_chosen(request.POST, context["reuse_offers"])
+                    if reuse and source is not None:  # components from the document store
+                        return source.receive(**common, **details, reuse=reuse)
+                    return services.dossier_receive(**common, **details)
                 if outcome == "request_completion":
                     return services.dossier_request_completion_at_intake(
                         **common, reasons=texts.reasons

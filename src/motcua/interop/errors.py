@@ -15,6 +15,7 @@ class InteropError(StrEnum):
     CATALOG_UNCHANGED = "interop_catalog_unchanged"  # the export brings no difference
     CATALOG_STALE = "interop_catalog_stale"  # the export changed since it was shown
     CATALOG_INVALID = "interop_catalog_invalid"  # export or decision has errors; none applied
+    ID_NUMBER_INVALID = "interop_id_number_invalid"  # not a 12- (or 9-) digit personal ID
     CONSENT_REQUIRED = "interop_consent_required"  # a look-up needs the citizen's consent
     CITIZEN_UNKNOWN = "interop_citizen_unknown"  # no such ID number in the population database
     DOCUMENT_UNKNOWN = "interop_document_unknown"  # not among the citizen's digitized documents

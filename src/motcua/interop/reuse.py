@@ -7,6 +7,8 @@ provided item has a digitized file) count it; ``ReusedDocument`` marks it as reu
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +17,7 @@ from django.utils import timezone
 from motcua.catalog.models import Procedure
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.files import check_content
+from motcua.core.text import fold
 from motcua.core.throttle import TooManyRequests, over_limit
 from motcua.dossiers.models import ComponentCopy, Dossier
 from motcua.dossiers.services import dossier_receive
@@ -34,6 +37,8 @@ from motcua.organization.permissions import require_role
 #: Look-ups per officer and minute (each one is a query to a national database).
 LOOKUPS_PER_MINUTE = 30
 INTAKE_ROLES = (Role.DESK_OFFICER,)
+#: A personal ID number: 12 digits (căn cước) or 9 (the old identity card).
+_ID_NUMBER = re.compile(r"\d{12}|\d{9}")
 
 
 def _id_digest(id_number: str) -> str:
@@ -56,9 +61,14 @@ def interop_identity_prefill(
             "Cần sự đồng ý của công dân trước khi tra cứu CSDL quốc gia về dân cư.",
             code=InteropError.CONSENT_REQUIRED,
         )
+    id_number = "".join((id_number or "")[:100].split())
+    if not _ID_NUMBER.fullmatch(id_number):
+        raise InvalidInput(
+            "Số định danh cá nhân gồm 12 chữ số (hoặc 9 chữ số với chứng minh nhân dân cũ).",
+            code=InteropError.ID_NUMBER_INVALID,
+        )
     if over_limit(f"interop-identity:{actor.pk}", limit=LOOKUPS_PER_MINUTE, window=60):
         raise TooManyRequests("Tra cứu quá nhiều lần trong một phút. Vui lòng thử lại sau.")
-    id_number = "".join(id_number.split())
     now = timezone.now()
     person = (population or get_population_database()).lookup(
         id_number, consent=f"{actor.get_username()} {now.isoformat()}"
@@ -86,6 +96,31 @@ def interop_identity_prefill(
         },
         "documents": (store or get_document_store()).documents(id_number),
     }
+
+
+def _names_match(document: str, component: str) -> bool:
+    if not document or not component:
+        return False
+    if document == component:
+        return True
+    shorter, longer = sorted((document, component), key=len)
+    return len(shorter.split()) >= 2 and f" {shorter} " in f" {longer} "
+
+
+def matching_documents(
+    components: Iterable[Any], documents: list[dict[str, Any]]
+) -> dict[int, list[dict[str, Any]]]:
+    """The citizen's documents that may stand for each component: the document's name and
+    the component's name are equal, or one holds the other as whole words (at least two),
+    accents and case aside — «Giấy chứng sinh» stands for «Bản sao Giấy chứng sinh»."""
+    folded = [(fold(d.get("ten")), d) for d in documents]
+    found: dict[int, list[dict[str, Any]]] = {}
+    for component in components:
+        name = fold(component.name)
+        docs = [d for ten, d in folded if _names_match(ten, name)]
+        if docs:
+            found[component.pk] = docs
+    return found
 
 
 def interop_receive_with_reuse(
