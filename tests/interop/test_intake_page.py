@@ -168,6 +168,10 @@ def test_a_document_of_another_citizen_is_refused(client, world, platforms):
     client.force_login(world.desk)
     birth = world.procedure.components.get(order=2)
     forged = json.dumps([{"ma": "KS-9", "ten": "Giấy chứng sinh"}])
+    # without a consented look-up first, nothing is fetched at all
+    response = client.post(URL, _receive_data(world, forged) | {f"c{birth.pk}_reuse": "KS-9"})
+    assert response.status_code == 400 and "sự đồng ý của công dân" in response.content.decode()
+    _lookup(client, world, lookup_consent="on")
     response = client.post(URL, _receive_data(world, forged) | {f"c{birth.pk}_reuse": "KS-9"})
     assert response.status_code == 400
     assert "không có trong kho dữ liệu" in response.content.decode()

@@ -70,9 +70,38 @@ def test_prefill_needs_consent_and_a_desk_officer(world, platforms):
     assert events.count() == 2 and all(ID not in str(e.payload) for e in events)
 
 
-def test_reused_component_is_marked_and_counts_as_digitized(world, platforms):
-    _, store = platforms
+def test_reuse_needs_the_officers_consented_look_up_first(world, platforms):
+    """A hand-made request (page or API) may not skip the consented look-up."""
+    population, store = platforms
     components = {c.order: c for c in world.procedure.components.all()}
+
+    def receive():
+        return interop_receive_with_reuse(
+            actor=world.desk, procedure=world.procedure, applicant=APPLICANT,
+            reuse={components[2].pk: "KS-2020-1"},
+            checklist=[{"component": components[1].pk, "provided": True,
+                        "copy_kind": "electronic", "file": _scan()}],
+            store=store, at=at(),
+        )  # fmt: skip
+
+    with pytest.raises(InvalidInput) as refused:
+        receive()
+    assert refused.value.code == "interop_consent_required"
+    from motcua.dossiers.models import Dossier
+
+    assert ReusedDocument.objects.count() == 0 and Dossier.objects.count() == 0
+    interop_identity_prefill(
+        actor=world.desk, id_number=ID, consent=True, population=population, store=store
+    )
+    assert receive().code == ReusedDocument.objects.get().dossier_code
+
+
+def test_reused_component_is_marked_and_counts_as_digitized(world, platforms):
+    population, store = platforms
+    components = {c.order: c for c in world.procedure.components.all()}
+    interop_identity_prefill(
+        actor=world.desk, id_number=ID, consent=True, population=population, store=store
+    )
     dossier = interop_receive_with_reuse(
         actor=world.desk,
         procedure=world.procedure,
@@ -100,7 +129,10 @@ def test_reused_component_is_marked_and_counts_as_digitized(world, platforms):
 
 
 def test_unknown_or_unsafe_document_changes_nothing(world, platforms):
-    _, store = platforms
+    population, store = platforms
+    interop_identity_prefill(
+        actor=world.desk, id_number=ID, consent=True, population=population, store=store
+    )
     from motcua.dossiers.models import Dossier
 
     components = {c.order: c for c in world.procedure.components.all()}

@@ -6,6 +6,7 @@ provided item has a digitized file) count it; ``ReusedDocument`` marks it as reu
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from motcua.interop.shared_data import (
     get_document_store,
     get_population_database,
 )
+from motcua.ledger.models import Event
 from motcua.ledger.services import event_record
 from motcua.organization.models import Role
 from motcua.organization.permissions import require_role
@@ -98,6 +100,31 @@ def interop_identity_prefill(
     }
 
 
+#: How long a consented look-up lets the same officer reuse that citizen's documents.
+CONSENT_VALID = dt.timedelta(hours=2)
+
+
+def _require_consented_lookup(actor, id_number: str) -> None:
+    """Documents are fetched only for a citizen this officer looked up, with the citizen's
+    consent, in the last ``CONSENT_VALID`` (the page offers reuse only after it; a hand-made
+    request or API call may not skip it)."""
+    id_number = "".join((id_number or "")[:100].split())
+    recent = Event.objects.filter(
+        subject_type=events.SUBJECT,
+        action=events.IDENTITY_CHECKED,
+        actor_id=actor.pk,
+        at__gte=timezone.now() - CONSENT_VALID,
+        payload__citizen=_id_digest(id_number),
+        payload__found=True,
+    )
+    if not id_number or not recent.exists():
+        raise InvalidInput(
+            "Cần tra cứu CSDL quốc gia về dân cư (có sự đồng ý của công dân) trong 2 giờ qua "
+            "trước khi dùng lại giấy tờ đã số hóa.",
+            code=InteropError.CONSENT_REQUIRED,
+        )
+
+
 def _names_match(document: str, component: str) -> bool:
     if not document or not component:
         return False
@@ -137,6 +164,8 @@ def interop_receive_with_reuse(
     components of ``reuse`` (component id → document id) taken from the citizen's digitized
     documents; the other components come in ``checklist`` as usual."""
     require_role(actor, INTAKE_ROLES)
+    if reuse:
+        _require_consented_lookup(actor, applicant.get("id_number", ""))
     store = store or get_document_store()
     components = {c.pk: c for c in procedure.components.all()}
     rows, marks = list(checklist or []), []
