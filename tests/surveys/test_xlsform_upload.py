@@ -65,7 +65,9 @@ def test_the_export_uploaded_back_is_a_new_version_with_the_same_questions(offic
     exported = officer.get(reverse("surveys:sipas_xlsform", args=["SIPAS"])).content
     response = _upload(officer, form, exported)
     new = SurveyForm.objects.get(code="SIPAS", version=form.version + 1)
-    assert response.status_code == 302 and response.url == reverse("surveys:form_edit", args=[new.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "surveys:form_edit", args=[new.pk]
+    )
     assert _questions(new) == _questions(form) and len(_questions(new)) > 20
     assert new.effective_from == dt.date(2027, 1, 1) and not new.is_in_use()  # editable
     form.refresh_from_db()

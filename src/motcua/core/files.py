@@ -349,8 +349,7 @@ def _ooxml_problem(data: bytes, *, main: str, main_type: bytes, folder: str) -> 
                 return "bad"  # a zip bomb
             names = {m.filename for m in members}
             if any(
-                _ACTIVE_PARTS.search(name.lower()) or active.search(name.lower())
-                for name in names
+                _ACTIVE_PARTS.search(name.lower()) or active.search(name.lower()) for name in names
             ):
                 return _ACTIVE
             if "[Content_Types].xml" not in names or main not in names:
