@@ -35,9 +35,23 @@ def parallel_possible() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
+_INHERITED: list = []  # the parent's connection wrappers, kept alive, never used or closed
+
+
+def _own_connections() -> None:
+    """Fresh connection wrappers in a forked child. Whatever the parent held (a connection
+    left open by a caller's transaction, another alias) must not be used here: two processes
+    on one socket interleave their results. Closing them would end the parent's sessions, and
+    letting them be collected would too (psycopg closes on collection): keep them aside."""
+    for alias in connections:
+        _INHERITED.append(connections[alias])
+        connections[alias] = connections.create_connection(alias)
+
+
 def _child(work: Share, pipe) -> None:
     from motcua.imports.services import ImportInvalid, replay_share
 
+    _own_connections()
     try:
         done = replay_share(work)
         pipe.send(("ok", done.dossiers, done.events))
