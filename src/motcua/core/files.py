@@ -55,11 +55,13 @@ def file_response(file, *, name: str | None = None, download: bool = False) -> F
 # file written under ``UPLOAD_DIRS``, so a service that saves an upload cannot skip it.
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {
     "pdf": ("application/pdf", ".pdf"),
     "jpeg": ("image/jpeg", ".jpg"),
     "png": ("image/png", ".png"),
     "docx": (DOCX_TYPE, ".docx"),
+    "xlsx": (XLSX_TYPE, ".xlsx"),
     "csv": ("text/csv", ".csv"),
     "jsonl": ("application/jsonl", ".jsonl"),
     "json": ("application/json", ".json"),
@@ -69,6 +71,7 @@ KIND_NAMES = {
     "jpeg": "JPEG",
     "png": "PNG",
     "docx": "Word (.docx)",
+    "xlsx": "Excel (.xlsx)",
     "csv": "CSV (UTF-8)",
     "jsonl": "JSON Lines (UTF-8)",
     "json": "JSON (UTF-8)",
@@ -175,17 +178,22 @@ def check_content(
         kind, stored = "jpeg", _reencoded(data, "JPEG")
     elif data.startswith(b"\x89PNG\r\n\x1a\n") and "png" in kinds:
         kind, stored = "png", _reencoded(data, "PNG")
-    elif data.startswith(b"PK\x03\x04") and "docx" in kinds:
-        problem = _docx_problem(data)
+    elif data.startswith(b"PK\x03\x04") and {"docx", "xlsx"} & set(kinds):
+        office, problem = "docx", "bad"
+        for office in (k for k in ("docx", "xlsx") if k in kinds):
+            problem = _docx_problem(data) if office == "docx" else _xlsx_problem(data)
+            if problem != "bad":
+                break
         if problem == _ACTIVE:
+            plain = "Word .docx" if office == "docx" else "Excel .xlsx"
             raise InvalidInput(
-                f"Tệp «{label}» chứa macro hoặc đối tượng nhúng (như tệp .docm): không được "
-                "phép. Hãy lưu lại thành tệp Word .docx thông thường.",
+                f"Tệp «{label}» chứa macro hoặc đối tượng nhúng (như tệp .docm, .xlsm): không "
+                f"được phép. Hãy lưu lại thành tệp {plain} thông thường.",
                 code=CoreError.FILE_TYPE,
                 component=label,
             )
         if problem is None:
-            kind, stored = "docx", data
+            kind, stored = office, data
     elif set(kinds) & set(TEXT_KINDS):
         kind = _text_kind(data, tuple(k for k in kinds if k in TEXT_KINDS))
         stored = data if kind is not None else None
@@ -301,6 +309,37 @@ _HYPERLINK = re.compile(rb"Type\s*=\s*[\"'][^\"']*/hyperlink[\"']", re.IGNORECAS
 def _docx_problem(data: bytes) -> str | None:
     """None for a plain Word document; ``_ACTIVE`` for macros or embedded objects; "bad"
     for anything else."""
+    problem = _ooxml_problem(data, main="word/document.xml", main_type=_DOCX_MAIN, folder="word")
+    return problem if problem is not None or _docx_reads(data) else "bad"
+
+
+#: An Excel workbook (.xlsx) the same way: its own main content type (not .xlsm), no VBA,
+#: ActiveX or embedded objects, no external links (``xl/externalLinks`` point outside), and
+#: readable by openpyxl.
+_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def _xlsx_problem(data: bytes) -> str | None:
+    """None for a plain Excel workbook; ``_ACTIVE`` for macros, embedded objects or links
+    to other workbooks; "bad" for anything else."""
+    problem = _ooxml_problem(data, main="xl/workbook.xml", main_type=_XLSX_MAIN, folder="xl")
+    return problem if problem is not None or _xlsx_reads(data) else "bad"
+
+
+def _xlsx_reads(data: bytes) -> bool:
+    from openpyxl import load_workbook
+
+    try:
+        load_workbook(io.BytesIO(data), read_only=True).close()
+    except Exception:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds
+        return False
+    return True
+
+
+def _ooxml_problem(data: bytes, *, main: str, main_type: bytes, folder: str) -> str | None:
+    """The checks an Office Open XML zip shares (Word, Excel): bounded, without active parts,
+    with its main part and content type, nothing fetched from outside."""
+    active = re.compile(rf"^{folder}/(?:activex|embeddings|externallinks)/")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -309,14 +348,16 @@ def _docx_problem(data: bytes) -> str | None:
             ):
                 return "bad"  # a zip bomb
             names = {m.filename for m in members}
-            if any(_ACTIVE_PARTS.search(name.lower()) for name in names):
+            if any(
+                _ACTIVE_PARTS.search(name.lower()) or active.search(name.lower()) for name in names
+            ):
                 return _ACTIVE
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            if "[Content_Types].xml" not in names or main not in names:
                 return "bad"
             types = archive.read("[Content_Types].xml")
             if b"macroenabled" in types.lower():
                 return _ACTIVE
-            if _DOCX_MAIN not in types or archive.testzip() is not None:
+            if main_type not in types or archive.testzip() is not None:
                 return "bad"
             for name in names:
                 if name.endswith(".rels") and _fetches_from_outside(archive.read(name)):
@@ -325,7 +366,7 @@ def _docx_problem(data: bytes) -> str | None:
         return "bad"
     except (NotImplementedError, RuntimeError):  # unknown compression, encrypted member
         return "bad"
-    return None if _docx_reads(data) else "bad"
+    return None
 
 
 def _fetches_from_outside(rels: bytes) -> bool:

@@ -19,7 +19,7 @@ from motcua.surveys import selectors, services
 from motcua.surveys.errors import SurveysError
 from motcua.surveys.models import Overall
 from motcua.surveys.selectors import survey_form_in_force, survey_index
-from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard, with_rates
+from motcua.surveys.sipas_views import OFFICER_ROLES, answer_guard
 
 router = Router(tags=["Đánh giá"])
 
@@ -270,8 +270,7 @@ def sipas_index(
         raise PermissionDenied("Chỉ cán bộ cải cách, lãnh đạo, thanh tra xem được chỉ số.")
     form = survey_form_in_force(code=code)
     p = parse_period(period, date)
-    rows = survey_index(form=form, unit=unit, date_from=p.start, date_to=p.end)
-    with_rates(rows, form=form, date_from=p.start, date_to=p.end)
+    rows = survey_index(form=form, unit=unit, date_from=p.start, date_to=p.end, with_rates=True)
     return {
         "form": f"{form.code} v{form.version}",
         "formula": form.rule["text"],

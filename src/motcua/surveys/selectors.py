@@ -190,6 +190,9 @@ class UnitIndex:
     responses: int
     factors: list[FactorScore] = field(default_factory=list)
     overall: str = "mean_of_factors"  # the form's formula: how factors make the index
+    invited: int = 0  # invitations of the campaigns overlapping the period (``with_rates``)
+    answered: int = 0  # of them, used
+    rate: float | None = None  # answered / invited; None without invitations
 
     @property
     def index(self) -> float | None:
@@ -224,9 +227,15 @@ def survey_index(
     unit: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    with_rates: bool = False,
 ) -> list[UnitIndex]:
     """The satisfaction index per unit, factor and criterion for the answers of the period,
-    by the form's own formula (``SurveyForm.rule``)."""
+    by the form's own formula (``SurveyForm.rule``).
+
+    ``with_rates``: also the response rate per unit over the campaigns overlapping the
+    period (``response_rates``), and a row for every unit (of ``unit``'s subtree) invited
+    but without a sheet in the period: no index ("—"), its rate (0 % when nobody answered).
+    """
     rule = form.rule
     responses = _responses(form=form, unit=unit, date_from=date_from, date_to=date_to)
     factors = list(
@@ -238,6 +247,18 @@ def survey_index(
         (r["unit__code"], r["unit__name"]): r["n"]
         for r in responses.values("unit__code", "unit__name").annotate(n=Count("pk"))
     }
+    rates: dict[str, RateRow] = {}
+    if with_rates:
+        scope = None
+        if unit:
+            found = Unit.objects.filter(code=unit).first()
+            scope = unit_subtree_ids({found.pk}) if found else set()
+        campaigns = campaigns_in(form=form, date_from=date_from, date_to=date_to)
+        rates = {r.unit_code: r for r in response_rates(campaigns=campaigns, unit_ids=scope)}
+        known = {code for code, _ in counts}
+        for r in rates.values():
+            if r.unit_code not in known:
+                counts[(r.unit_code, r.unit_name)] = 0
     rows = (
         SurveyAnswer.objects.filter(
             response__in=responses,
@@ -272,6 +293,9 @@ def survey_index(
             responses=n,
             factors=[factor_score(code, s) for s in factors],
             overall=rule["overall"],
+            invited=rates[code].invited if code in rates else 0,
+            answered=rates[code].answered if code in rates else 0,
+            rate=rates[code].rate if code in rates else None,
         )
         for (code, name), n in sorted(counts.items())
     ]
@@ -393,14 +417,17 @@ class RateRow:
         return None if self.rate is None else round(self.rate * 100, 1)
 
 
-def response_rates(*, campaigns) -> list[RateRow]:
-    """Per unit, over ``campaigns``: invitations drawn vs invitations answered (counted on
-    the invitations: ``used_on`` is set, never joined to a sheet)."""
+def response_rates(*, campaigns, unit_ids: set[int] | None = None) -> list[RateRow]:
+    """Per unit, over ``campaigns`` (and the units ``unit_ids`` when given): invitations
+    drawn vs invitations answered (counted on the invitations: ``used_on`` is set, never
+    joined to a sheet)."""
     from motcua.surveys.models import Invitation
 
+    invitations = Invitation.objects.filter(campaign__in=campaigns)
+    if unit_ids is not None:
+        invitations = invitations.filter(unit_id__in=unit_ids)
     rows = (
-        Invitation.objects.filter(campaign__in=campaigns)
-        .values("unit__code", "unit__name")
+        invitations.values("unit__code", "unit__name")
         .annotate(n=Count("pk"), used=Count("pk", filter=Q(used_on__isnull=False)))
         .order_by("unit__code")
     )

@@ -22,8 +22,6 @@ from motcua.organization.permissions import has_role, units_of
 from motcua.surveys import services
 from motcua.surveys.models import Channel, QuestionKind
 from motcua.surveys.selectors import (
-    campaigns_in,
-    response_rates,
     sample_sizes,
     survey_form_in_force,
     survey_index,
@@ -104,25 +102,13 @@ def _index_context(request, code: str) -> dict:
     form = survey_form_in_force(code=code)
     period = parse_period(request.GET.get("period", "year"), request.GET.get("date"))
     rows = survey_index(
-        form=form, unit=request.GET.get("unit") or None, date_from=period.start, date_to=period.end
+        form=form,
+        unit=request.GET.get("unit") or None,
+        date_from=period.start,
+        date_to=period.end,
+        with_rates=True,
     )
-    with_rates(rows, form=form, date_from=period.start, date_to=period.end)
     return {"form": form, "period": period, "rows": rows, "kinds": KINDS}
-
-
-def with_rates(rows, *, form, date_from, date_to) -> None:
-    """Invited and answered per unit, from the campaigns overlapping the period."""
-    rates = {
-        r.unit_code: r
-        for r in response_rates(
-            campaigns=campaigns_in(form=form, date_from=date_from, date_to=date_to)
-        )
-    }
-    for row in rows:
-        rate = rates.get(row.unit_code)
-        row.invited = rate.invited if rate else 0
-        row.answered = rate.answered if rate else 0
-        row.rate = rate.rate if rate else None
 
 
 MARGINS = {"3": 0.03, "5": 0.05, "10": 0.10}  # ± percentage points the officer may choose

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ho-so/<str:code>/", views.rate, name="rate"),
     path("ho-so/<str:code>/cam-on/", views.thanks, name="thanks"),
     path("khao-sat/phieu/<int:pk>/", form_views.form_edit, name="form_edit"),
+    path("khao-sat/phieu/<int:pk>/nhap-xlsform/", form_views.form_import, name="form_import"),
     path("khao-sat/dot/", campaign_views.campaigns, name="campaigns"),
     path("khao-sat/dot/<int:pk>/", campaign_views.campaign, name="campaign"),
     path("khao-sat/moi/", campaign_views.invitation_start, name="invitation_start"),

@@ -411,23 +411,48 @@ def survey_form_new_version(*, actor, form: SurveyForm, effective_from: dt.date)
 
 
 @transaction.atomic
-def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.date) -> SurveyForm:
-    """Create the next version of a questionnaire from XLSForm data (``xlsform.xlsform_read``)."""
+def survey_form_import(
+    *,
+    actor,
+    data: Mapping[str, Any],
+    effective_from: dt.date,
+    into: SurveyForm | None = None,
+    file_sha256: str = "",
+) -> SurveyForm:
+    """Create the next version of a questionnaire from XLSForm data (``xlsform.xlsform_read``),
+    editable until it is used; the previous version stops the day before (as
+    ``survey_form_new_version``). With ``into``, the file's form_id must be that
+    questionnaire's code."""
     require_role(actor, EDITORS)
     code = str(data.get("code") or "").strip()
     sections = list(data.get("sections") or [])
     if not code or not sections:
-        raise InvalidInput("XLSForm thiếu mã phiếu (form_id) hoặc không có phần nào.")
+        raise InvalidInput(
+            "XLSForm thiếu mã phiếu (form_id) hoặc không có phần nào.",
+            code=SurveysError.XLSFORM_INVALID,
+        )
+    if into is not None and code != into.code:
+        problem = f"Trang settings: form_id «{code[:40]}» khác mã phiếu {into.code}."
+        raise InvalidInput(problem, code=SurveysError.XLSFORM_INVALID, problems=[problem])
     last = SurveyForm.objects.select_for_update().filter(code=code).order_by("-version").first()
+    if last is not None and effective_from <= last.effective_from:
+        raise InvalidInput(
+            f"Phiên bản mới phải áp dụng sau ngày {last.effective_from:%d/%m/%Y} "
+            f"(ngày áp dụng của phiên bản {last.version}).",
+            code=SurveysError.SURVEY_PERIOD,
+        )
     form = SurveyForm.objects.create(
         code=code,
         version=(last.version + 1) if last else 1,
-        name=str(data.get("name") or code)[:255],
+        name=str(data.get("name") or (last.name if last else code))[:255],
         source=last.source if last else "",
         note=last.note if last else "",
         effective_from=effective_from,
         formula=last.formula if last else {},
     )
+    if last is not None and (last.effective_to is None or last.effective_to >= effective_from):
+        last.effective_to = effective_from - dt.timedelta(days=1)
+        last.save(update_fields=["effective_to"])
     seen: set[str] = set()
     for s_order, section in enumerate(sections, start=1):
         row = SurveySection.objects.create(
@@ -449,7 +474,12 @@ def survey_form_import(*, actor, data: Mapping[str, Any], effective_from: dt.dat
         subject_id=form.pk,
         action=events.FORM_IMPORTED,
         actor=actor,
-        payload={"form": f"{form.code} v{form.version}", "questions": len(seen)},
+        payload={
+            "form": f"{form.code} v{form.version}",
+            "questions": len(seen),
+            **({"from": f"{last.code} v{last.version}"} if last is not None else {}),
+            **({"file_sha256": file_sha256} if file_sha256 else {}),
+        },
     )
     return form
 
