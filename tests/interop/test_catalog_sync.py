@@ -192,6 +192,24 @@ def test_local_fees_are_kept_and_national_removals_applied(ours, source, catalog
     ]
 
 
+def test_a_procedure_whose_national_fees_all_went_is_left_with_none(ours, source, catalog_admin):
+    """Nothing is refused or kept silently: when the export drops every fee of a procedure
+    (it became free), the apply removes them all, as the difference said."""
+    procedure, _ = ours
+    source.publish([national()])
+    first = catalog_diff(user=catalog_admin, source=source)
+    interop_catalog_apply(actor=catalog_admin, digest=first.digest, number="01/QĐ",
+                          date=dt.date(2026, 12, 1), source=source)  # fmt: skip
+    assert procedure.fees.count() == 1
+    source.publish([national(phi=[])])
+    diff = catalog_diff(user=catalog_admin, source=source)
+    assert "Bỏ phí, lệ phí STT 1: «Lệ phí»" in diff.of_kind("amended")[0].details
+    interop_catalog_apply(actor=catalog_admin, digest=diff.digest, number="02/QĐ",
+                          date=dt.date(2026, 12, 2), source=source)  # fmt: skip
+    assert procedure.fees.count() == 0
+    assert procedure.components.count() == 3  # the parts still in the export stay
+
+
 def test_only_catalog_roles(world, source, province_admin):
     with pytest.raises(PermissionDenied):
         catalog_diff(user=world.desk, source=source)

@@ -301,7 +301,13 @@ def interop_catalog_apply(
         {"decision": number, "procedure": c.code, "action": c.kind} for c in diff.changes
     ]
     with transaction.atomic():
-        result = catalog_import_rows(actor=actor, rows=rows)
+        # the changed procedures' parts are exactly the merged rows (the export's and our own
+        # kept): a fee or component the national side dropped goes, even the last one
+        result = catalog_import_rows(
+            actor=actor,
+            rows=rows,
+            whole_parts=[c.code for c in diff.changes if c.kind != PublicationAction.ADDED],
+        )
         if result.errors:
             raise InvalidInput(
                 "Chưa áp dụng: " + " ".join(str(e) for e in result.errors),

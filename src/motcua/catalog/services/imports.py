@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -244,6 +244,7 @@ class _Importer:
         self.fields: dict[str, Field] = {}
         self.procedures: dict[str, Procedure] = {}
         self.changes: dict[str, _Sync] = {}
+        self.whole_parts: set[str] = set()  # procedures whose parts are exactly the rows given
 
     def procedure_of(self, code: str) -> Procedure:
         if code not in self.procedures:
@@ -306,7 +307,7 @@ class _Importer:
         self.changes["ThuTuc.levels"] = _sync(ProcedureLevel, current, wanted, [])
 
     def _import_parts(self, sheet: str, model, fields: Sequence[str]) -> None:
-        touched = {r["procedure"] for r in self.rows[sheet]}
+        touched = {r["procedure"] for r in self.rows[sheet]} | self.whole_parts
         current = {
             (row.procedure_id, row.order): row
             for row in model.objects.filter(procedure__code__in=touched)
@@ -399,6 +400,7 @@ def catalog_import_rows(
     rows: dict[str, list[dict[str, Any]]],
     check_permission: bool = True,
     progress: Progress | None = None,
+    whole_parts: Collection[str] = (),
 ) -> ImportResult:
     """Validate every row, then write everything — or nothing when any row is wrong.
 
@@ -406,6 +408,9 @@ def catalog_import_rows(
     what differs is written: importing the same workbook twice changes nothing. The parts of
     a procedure present in the workbook are those of the workbook; internal processes are
     versioned (``processes_sync``): a version used by dossiers is never changed or deleted.
+    ``whole_parts``: codes of procedures whose components and fees are exactly the rows given,
+    none included (a sync from the national database: a procedure whose fees all went is left
+    with none, not with its old ones).
     """
     if check_permission:
         require_role(actor, CATALOG_ROLES)
@@ -417,12 +422,15 @@ def catalog_import_rows(
         result = ImportResult(errors=_check_references(rows))
         if result.errors:
             return result
-        _write(actor, rows, result, progress)
+        _write(actor, rows, result, progress, whole_parts)
     return result
 
 
-def _write(actor, rows, result: ImportResult, progress: Progress) -> None:
+def _write(
+    actor, rows, result: ImportResult, progress: Progress, whole_parts: Collection[str] = ()
+) -> None:
     importer = _Importer(actor, rows, progress)
+    importer.whole_parts = set(whole_parts)
     batch = current_batch()
     with nullcontext(batch) if batch is not None else event_batch() as buffer:
         # one insert for all events, the procedures' history heads read at once
