@@ -92,12 +92,18 @@ class FakeNationalPortal:
             self.fail_next, self.fail_always, self.calls = 0, False, 0
 
 
+def configured(setting: str, default: str, cache: dict[str, Any]) -> Any:
+    """The adapter named by ``settings.<setting>`` (a dotted path; ``default`` when unset), one
+    instance per process kept in ``cache``, so a fake keeps its state."""
+    path = getattr(settings, setting, default)
+    if path not in cache:
+        cache[path] = import_string(path)()
+    return cache[path]
+
+
 _PORTALS: dict[str, NationalPortal] = {}
 
 
 def get_portal() -> NationalPortal:
     """The configured adapter (one instance per process, so the fake keeps its state)."""
-    path = getattr(settings, "INTEROP_PORTAL", "motcua.interop.adapters.FakeNationalPortal")
-    if path not in _PORTALS:
-        _PORTALS[path] = import_string(path)()
-    return _PORTALS[path]
+    return configured("INTEROP_PORTAL", "motcua.interop.adapters.FakeNationalPortal", _PORTALS)

@@ -12,8 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from motcua.interop.adapters import configured
 
 
 class ProcedureDatabase(Protocol):
@@ -51,9 +50,6 @@ _SOURCES: dict[str, ProcedureDatabase] = {}
 
 
 def get_procedure_database() -> ProcedureDatabase:
-    path = getattr(
-        settings, "INTEROP_PROCEDURE_DB", "motcua.interop.catalog_source.FakeProcedureDatabase"
+    return configured(
+        "INTEROP_PROCEDURE_DB", "motcua.interop.catalog_source.FakeProcedureDatabase", _SOURCES
     )
-    if path not in _SOURCES:
-        _SOURCES[path] = import_string(path)()
-    return _SOURCES[path]

@@ -15,8 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.conf import settings
-from django.utils.module_loading import import_string
+from motcua.interop.adapters import configured
 
 
 class PopulationDatabase(Protocol):
@@ -72,16 +71,13 @@ class FakeDocumentStore:
 _ADAPTERS: dict[str, Any] = {}
 
 
-def _adapter(setting: str, default: str) -> Any:
-    path = getattr(settings, setting, default)
-    if path not in _ADAPTERS:
-        _ADAPTERS[path] = import_string(path)()
-    return _ADAPTERS[path]
-
-
 def get_population_database() -> PopulationDatabase:
-    return _adapter("INTEROP_POPULATION_DB", "motcua.interop.shared_data.FakePopulationDatabase")
+    return configured(
+        "INTEROP_POPULATION_DB", "motcua.interop.shared_data.FakePopulationDatabase", _ADAPTERS
+    )
 
 
 def get_document_store() -> DocumentStore:
-    return _adapter("INTEROP_DOCUMENT_STORE", "motcua.interop.shared_data.FakeDocumentStore")
+    return configured(
+        "INTEROP_DOCUMENT_STORE", "motcua.interop.shared_data.FakeDocumentStore", _ADAPTERS
+    )
