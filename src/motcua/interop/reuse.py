@@ -169,6 +169,8 @@ def interop_receive_with_reuse(
     store = store or get_document_store()
     components = {c.pk: c for c in procedure.components.all()}
     rows, marks = list(checklist or []), []
+    # the citizen's documents, listed once for every component taken from the store
+    known = {d["ma"]: d for d in store.documents(applicant.get("id_number", ""))} if reuse else {}
     for component_id, document_id in reuse.items():
         component = components.get(component_id)
         if component is None:
@@ -176,7 +178,6 @@ def interop_receive_with_reuse(
                 f"Thành phần {component_id} không thuộc thủ tục.",
                 code=InteropError.DOCUMENT_UNKNOWN,
             )
-        known = {d["ma"]: d for d in store.documents(applicant.get("id_number", ""))}
         if document_id not in known:
             raise InvalidInput(
                 f"Giấy tờ {document_id} không có trong kho dữ liệu của công dân.",
