@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -86,11 +86,6 @@ class CatalogDiff:
 
     def of_kind(self, kind: str) -> list[ProcedureChange]:
         return [c for c in self.changes if c.kind == kind]
-
-    def as_dict(self) -> dict[str, Any]:
-        body = asdict(self)
-        body.pop("rows")
-        return body
 
 
 def digest_of(export: list[dict[str, Any]]) -> str:
