@@ -51,6 +51,10 @@ def intake_source() -> IntakeSource | None:
     return _SOURCES[0] if _SOURCES else None
 
 
+def _bounded(document: dict[str, Any]) -> dict[str, str]:
+    return {k: str(document.get(k) or "")[:size] for k, size in _FIELDS.items()}
+
+
 def carried_documents(raw: str | None) -> list[dict[str, str]]:
     """The documents the form carries (``lookup_documents``), bounded; junk is dropped."""
     try:
@@ -59,24 +63,16 @@ def carried_documents(raw: str | None) -> list[dict[str, str]]:
         return []
     if not isinstance(rows, list):
         return []
-    documents = []
-    for row in rows[:MAX_DOCUMENTS]:
-        if not isinstance(row, dict) or not isinstance(row.get("ma"), str) or not row["ma"]:
-            continue
-        documents.append(
-            {k: str(row.get(k) or "")[:size] for k, size in _FIELDS.items()}
-            | {"ma": row["ma"][: _FIELDS["ma"]]}
-        )
-    return documents
+    return [
+        _bounded(row)
+        for row in rows[:MAX_DOCUMENTS]
+        if isinstance(row, dict) and isinstance(row.get("ma"), str) and row["ma"]
+    ]
 
 
 def documents_field(documents: Iterable[dict[str, Any]]) -> str:
     """The hidden field's value for these documents."""
-    kept = [
-        {k: str(d.get(k) or "")[:size] for k, size in _FIELDS.items()}
-        for d in list(documents)[:MAX_DOCUMENTS]
-        if d.get("ma")
-    ]
+    kept = [_bounded(d) for d in list(documents)[:MAX_DOCUMENTS] if d.get("ma")]
     return json.dumps(kept, ensure_ascii=False)
 
 
@@ -107,13 +103,14 @@ def shared_data_context(
 ) -> dict[str, Any]:
     """The intake page's look-up box and reuse offers; ``checklist_rows`` are (component,
     documents offered, document chosen in ``post``)."""
-    documents = carried_documents(documents_field(documents)) if documents else []
+    carried = documents_field(documents) if documents else ""
+    documents = carried_documents(carried)
     components = list(procedure.components.all())
     offers = reuse_offers(source, components, documents)
     chosen = reuse_chosen(post or {}, offers)
     return {
         "lookup_source": source is not None,
-        "lookup_documents": documents_field(documents) if documents else "",
+        "lookup_documents": carried if documents else "",
         "reuse_offers": offers,
         "checklist_rows": [(c, offers.get(c.pk, []), chosen.get(c.pk, "")) for c in components],
     }
