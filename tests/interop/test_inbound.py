@@ -136,3 +136,17 @@ def test_push_is_rate_limited(world, client, monkeypatch):
         for _ in range(3)
     ]
     assert codes == [401, 401, 429]
+
+
+def test_a_pushed_position_does_not_move_the_pull_cursor(world, portal):
+    """``stt`` is the pull's position: a push that carries one (say the portal's newest) must
+    not make the next pull skip the dossiers submitted before it."""
+    from motcua.interop.inbound import inbound_take
+
+    for n in (1, 2, 3):
+        portal.add_submission(submission(world, code=f"G22-260102-000{n}"))
+    newest = portal.list_submissions(after=2)[0]
+    assert inbound_take(submission=newest, source="push").created
+    pulled = interop_inbound_pull(portal=portal)
+    assert pulled.taken == 2 and pulled.again == 1 and not pulled.refused
+    assert Dossier.objects.count() == 3

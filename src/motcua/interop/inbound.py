@@ -144,6 +144,12 @@ def _again(earlier: InboundDossier, mark: str) -> Taken:
     return Taken(earlier.national_code, earlier.dossier_code or "", created=False)
 
 
+def _position(submission: dict[str, Any], source: str) -> dict[str, Any]:
+    """The pull cursor's position (``stt``): kept only from a pull, so a push that carries
+    one cannot move the cursor past dossiers not yet pulled."""
+    return {"portal_seq": submission.get("stt")} if source == "pull" else {}
+
+
 @transaction.atomic
 def _take(code: str, submission: dict[str, Any], mark: str, source: str) -> Taken:
     procedure = _procedure(str(submission.get("ma_thu_tuc") or ""))
@@ -161,7 +167,7 @@ def _take(code: str, submission: dict[str, Any], mark: str, source: str) -> Take
         national_code=code,
         defaults={
             "dossier_code": dossier.code,
-            "portal_seq": submission.get("stt"),
+            **_position(submission, source),
             "fingerprint": mark,
             "source": source,
             "error": "",
@@ -184,7 +190,7 @@ def _refuse(code: str, submission: dict[str, Any], mark: str, source: str, reaso
         InboundDossier.objects.update_or_create(
             national_code=code,
             defaults={
-                "portal_seq": submission.get("stt"),
+                **_position(submission, source),
                 "fingerprint": mark,
                 "source": source,
                 "error": reason,
