@@ -143,7 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# One language: a browser set to English still gets Vietnamese texts, Django's own messages
+# (form validation) in Vietnamese and Vietnamese formats (a year is 2020, not "2,020")
+LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -60,3 +60,18 @@ def test_every_common_error_kind_has_a_message():
         "Ngày không hợp lệ."
     )
     assert vietnamese({"type": "something_new", "msg": "Input should be"}) == ("không hợp lệ")
+
+
+def test_a_browser_set_to_english_still_gets_vietnamese(client, make_user, province):
+    """Many officers' browsers ask for English first: texts, Django's own messages and number
+    formats stay Vietnamese (a year is 2026, a count 1.234 — never "2,026")."""
+    from django.utils import translation
+
+    from motcua.organization.models import Role
+
+    client.force_login(make_user(Role.REFORM_OFFICER, unit=province))
+    page = client.get("/cai-cach/sipas/", {"nam": "2026"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'lang="vi"' in html and "năm 2026" in html and "2,026" not in html
+    assert translation.get_language() in (None, "vi")

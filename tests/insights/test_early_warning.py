@@ -213,3 +213,21 @@ def test_the_job_on_a_new_province_reports_instead_of_failing(world):
     assert risk_model_train_task.call()["trained"] is False
     assert Classification.LATE == "late"
     assert VN is not None
+
+
+def test_the_scoring_job_trains_a_first_model_instead_of_waiting_for_the_night(world, history):
+    """A new province (or the demo) has history but no model yet: the half-hourly scoring
+    trains one when the history is enough, so the at-risk list is not empty until 02:30."""
+    assert not RiskModel.objects.exists()
+    assert risk_scores_refresh(now=NOW) == 0  # plain call: no model, nothing done
+    assert risk_scores_refresh(now=NOW, train_if_missing=True) == 2
+    assert RiskModel.objects.filter(active=True).count() == 1
+    RiskScore.objects.all().delete()
+    assert risk_scores_refresh(now=NOW, train_if_missing=True) == 2  # the same model, no retrain
+    assert RiskModel.objects.count() == 1
+
+
+def test_the_scoring_job_on_a_new_province_scores_nothing_and_does_not_fail(world):
+    from motcua.insights.tasks import risk_scores_refresh_task
+
+    assert risk_scores_refresh_task.call() == {"scored": 0}

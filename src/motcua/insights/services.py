@@ -82,11 +82,20 @@ def risk_model_train(
     return row
 
 
-def risk_scores_refresh(*, now: dt.datetime | None = None, actor=None) -> int:
+def risk_scores_refresh(
+    *, now: dt.datetime | None = None, actor=None, train_if_missing: bool = False
+) -> int:
     """Score every open dossier (clock running, not overdue) with the active model and replace
-    the stored scores; one ``risk_scores.refreshed`` event per run. No model: nothing done."""
+    the stored scores; one ``risk_scores.refreshed`` event per run. No model: nothing done —
+    or, with ``train_if_missing`` (the periodic job), a first model is trained now when the
+    history is enough, so a new province does not wait for the nightly training."""
     now = now or timezone.now()
     row = active_model()
+    if row is None and train_if_missing:
+        try:
+            row = risk_model_train(now=now)
+        except DomainError:  # too little history yet: the next run tries again
+            row = None
     if row is None:
         return 0
     model = ew.Model.from_json(row.params)

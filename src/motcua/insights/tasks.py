@@ -23,4 +23,4 @@ def risk_scores_refresh_task() -> dict:
     """Every 30 minutes: the open dossiers' scores with the active model."""
     from motcua.insights.services import risk_scores_refresh
 
-    return {"scored": risk_scores_refresh()}
+    return {"scored": risk_scores_refresh(train_if_missing=True)}
