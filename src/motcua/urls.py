@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from motcua.api import api
+from motcua.core import views as core_views
 from motcua.organization import operations, twofactor
 
 admin.site.site_header = "Một Cửa — Quản trị"
@@ -12,6 +13,8 @@ admin.site.login_form = twofactor.AdminLoginForm  # tries of one account run one
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # browsers ask for /favicon.ico before reading the page's <link rel="icon">
+    path("favicon.ico", core_views.favicon),
     path("api/", api.urls),
     path(
         "dang-nhap/",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 
 from motcua.core.errors import CoreError
 from motcua.core.middleware import TITLES
@@ -67,3 +68,9 @@ def server_error(request):
     if _is_api(request):
         return _json(CoreError.SERVER_ERROR, SERVER_ERROR, 500)
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on their own: a permanent redirect to the
+    hashed static icon (resolved per request, so a missing manifest never breaks the URLs)."""
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))
