@@ -7,7 +7,16 @@ development server (`motcua serve --dev`) on the same demo data.
 Data: with SQLite, the database, secret key and demo accounts of BENCH_VAR_DIR (default
 ``var/``, what `make run` made) are copied to a temporary folder, so the look-ups' counters
 never touch your database; if there is no demo there, one is made first (`motcua demo`, about
-a minute). With DATABASE_URL the servers use that database (load the demo into it first).
+a minute). With DATABASE_URL the servers use that database (load the demo into it first;
+bench/scale_demo.py grows it to a province's year, 1 M dossiers).
+
+Both servers run as a province runs them: Redis as the cache (BENCH_REDIS_URL, default
+``redis://127.0.0.1:6379/15``; ``BENCH_REDIS_URL=`` for none), so the look-up limits count
+in Redis and the public answers are kept there (``MOTCUA_PUBLIC_CACHE``; BENCH_PUBLIC_CACHE=0
+measures every answer computed). Each server gets a key prefix of its own, empty at its start.
+Tracking looks up BENCH_CODES (default 3000) dossiers with a history, in turn: the first
+round computes each answer, the next ones find it kept (a citizen checking again; a new event
+would make a new answer).
 
 For each server and each endpoint — procedure search (``/thu-tuc/?q=…``), public tracking
 (``POST /api/portal/track``, the citizens' look-up, each from its own client address as nginx
@@ -53,6 +62,10 @@ PACED_THREADS = int(os.environ.get("BENCH_PACED_THREADS", "48"))
 SOURCE_VAR = Path(os.environ.get("BENCH_VAR_DIR", ROOT / "var"))
 PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
 OFFICER = os.environ.get("BENCH_OFFICER", "motcua.tinh")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+PUBLIC_CACHE = os.environ.get("BENCH_PUBLIC_CACHE", "1" if REDIS_URL else "0")
+CODES = int(os.environ.get("BENCH_CODES", "3000"))
+RUN_ID = f"bench-load-{os.getpid()}"
 SEARCHES = ["cap giay phep xay dung", "khai sinh", "dang ky kinh doanh", "chung thuc", "dat dai"]
 # endpoint: (target rate per second, target p99 in ms)
 TARGETS = {"search": (500, 50), "track": (500, 50), "queue": (50, 200)}
@@ -62,8 +75,11 @@ def motcua_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "motcua.cli", *args]
 
 
-def server_env(var: Path) -> dict:
+def server_env(var: Path, kind: str = "") -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    if REDIS_URL:
+        env.update(MOTCUA_REDIS_URL=REDIS_URL, MOTCUA_CACHE_PREFIX=f"{RUN_ID}-{kind or 'setup'}")
+    env["MOTCUA_PUBLIC_CACHE"] = PUBLIC_CACHE
     env.update(
         PYTHONPATH=str(ROOT / "src"),
         DJANGO_SETTINGS_MODULE="motcua.settings",
@@ -107,19 +123,25 @@ def prepare_var() -> Path:
     return var
 
 
+# copies made by bench/scale_demo.py (code ``…-C<k>``) have no history: look up dossiers with one
 SAMPLE = """
-import json, django
+import json, sys, django
 django.setup()
 from motcua.dossiers.models import Dossier
-rows = Dossier.objects.exclude(applicant_phone="").values_list("code", "applicant_phone")
-print(json.dumps([[c, p[-4:]] for c, p in rows.order_by("?")[:3000]]))
+rows = Dossier.objects.exclude(applicant_phone="").exclude(code__contains="-C")
+rows = rows.values_list("code", "applicant_phone").order_by("?")[: int(sys.argv[1])]
+print(json.dumps([[c, p[-4:]] for c, p in rows]))
 """
 
 
 def tracked_codes(var: Path) -> list[tuple[str, str]]:
     env = server_env(var)
     out = subprocess.run(
-        [sys.executable, "-c", SAMPLE], env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", SAMPLE, str(CODES)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return [tuple(x) for x in json.loads(out.stdout.strip().splitlines()[-1])]
 
@@ -366,9 +388,10 @@ class MemoryPeak(threading.Thread):
 def start_server(kind: str, var: Path, port: int) -> subprocess.Popen:
     args = ["serve", "--port", str(port)] + (["--dev"] if kind == "dev" else [])
     log = open(var / f"server-{kind}.log", "w")  # noqa: SIM115 - closed with the process
+    _redis_forget(kind)
     proc = subprocess.Popen(
         motcua_cmd(*args),
-        env=server_env(var),
+        env=server_env(var, kind),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -382,6 +405,17 @@ def start_server(kind: str, var: Path, port: int) -> subprocess.Popen:
             return proc
         time.sleep(0.5)
     raise SystemExit(f"máy chủ {kind} không trả lời sau 120 giây")
+
+
+def _redis_forget(kind: str) -> None:
+    """Drop what this run's server of ``kind`` kept in Redis (its own key prefix)."""
+    if not REDIS_URL:
+        return
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(f"{RUN_ID}-{kind}:*", count=1000):
+        server.delete(key)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -422,6 +456,7 @@ def bench_server(kind: str, var: Path, codes, password: str | None) -> dict:
         memory.stop.set()
         memory.join()
         stop_server(proc)
+        _redis_forget(kind)
     out["seconds"] = time.perf_counter() - started
     out["memory"] = (memory.rss, memory.pss, memory.processes)
     out["login"] = bool(session)
@@ -436,7 +471,12 @@ def line(r: Result) -> str:
 def main() -> None:
     cores = os.cpu_count() or 1
     print(f"Máy: {cores} lõi, tải trung bình {os.getloadavg()[0]:.2f} (1 phút) lúc bắt đầu")
-    print(f"CSDL: {'PostgreSQL' if PG else 'SQLite'}; mỗi pha {SECONDS:g} s")
+    print(
+        f"CSDL: {'PostgreSQL' if PG else 'SQLite'}; bộ nhớ đệm: "
+        f"{'Redis ' + REDIS_URL if REDIS_URL else 'trong tiến trình'}, câu trả lời công khai "
+        f"{'giữ trong bộ nhớ đệm' if PUBLIC_CACHE == '1' else 'tính mỗi lần'}; "
+        f"mỗi pha {SECONDS:g} s"
+    )
     var = prepare_var()
     try:
         codes = tracked_codes(var)

@@ -321,7 +321,7 @@ MOTCUA_REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
 if MOTCUA_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.core.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": MOTCUA_REDIS_URL,
             "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
             "TIMEOUT": 300,

@@ -33,7 +33,7 @@ LIMIT = 3
 def _configured(kind: str, settings):
     prefix = f"motcua-test-{uuid.uuid4().hex[:8]}"
     if kind == "redis":
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        backend = {"BACKEND": "motcua.core.cache.RedisCache", "LOCATION": REDIS_URL}
     else:
         backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
     settings.CACHES = {"default": {**backend, "KEY_PREFIX": prefix}}

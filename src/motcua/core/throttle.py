@@ -218,9 +218,10 @@ return 1
 def _shared_cache():
     """The default cache when it is Redis (shared by every process), else None."""
     from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
     cache = caches["default"]
-    return cache if "redis" in type(cache).__module__.lower() else None
+    return cache if isinstance(cache, RedisCache) else None
 
 
 def _redis_script(cache, source: str):
