@@ -14,9 +14,10 @@ Both servers run as a province runs them: Redis as the cache (BENCH_REDIS_URL, d
 ``redis://127.0.0.1:6379/15``; ``BENCH_REDIS_URL=`` for none), so the look-up limits count
 in Redis and the public answers are kept there (``MOTCUA_PUBLIC_CACHE``; BENCH_PUBLIC_CACHE=0
 measures every answer computed). Each server gets a key prefix of its own, empty at its start.
-Tracking looks up BENCH_CODES (default 3000) dossiers with a history, in turn: the first
-round computes each answer, the next ones find it kept (a citizen checking again; a new event
-would make a new answer).
+Tracking looks up BENCH_CODES (default 500) dossiers with a history, in turn. A first round
+looks each one up once (16 clients): every answer is computed then, and its CPU per request
+is printed apart ("lần đầu"); the phases below find the answers kept (a citizen checking
+again; a new event on the dossier makes a new answer).
 
 For each server and each endpoint — procedure search (``/thu-tuc/?q=…``), public tracking
 (``POST /api/portal/track``, the citizens' look-up, each from its own client address as nginx
@@ -64,8 +65,9 @@ PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
 OFFICER = os.environ.get("BENCH_OFFICER", "motcua.tinh")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 PUBLIC_CACHE = os.environ.get("BENCH_PUBLIC_CACHE", "1" if REDIS_URL else "0")
-CODES = int(os.environ.get("BENCH_CODES", "3000"))
+CODES = int(os.environ.get("BENCH_CODES", "500"))
 RUN_ID = f"bench-load-{os.getpid()}"
+SERVE_ARGS = os.environ.get("BENCH_SERVE_ARGS", "").split()  # e.g. "--workers 3 --threads 4"
 SEARCHES = ["cap giay phep xay dung", "khai sinh", "dang ky kinh doanh", "chung thuc", "dat dai"]
 # endpoint: (target rate per second, target p99 in ms)
 TARGETS = {"search": (500, 50), "track": (500, 50), "queue": (50, 200)}
@@ -245,6 +247,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     cpu_ms: float = 0.0
+    client_cpu_ms: float = 0.0  # this load generator's own CPU per request
 
     @property
     def count(self) -> int:
@@ -288,6 +291,29 @@ def saturate(port: int, make, seconds: float, connections: int) -> Result:
                 result.statuses[s] = result.statuses.get(s, 0) + n
 
     run_threads(client, connections)
+    return result
+
+
+def each_once(port: int, make, total: int, connections: int) -> Result:
+    """``total`` requests, each sent once, by ``connections`` clients."""
+    result, lock = Result(0.0), threading.Lock()
+    slots = itertools.count()
+    began = time.perf_counter()
+
+    def client():
+        conn, mine, statuses = Conn(port), [], {}
+        while next(slots) < total:
+            start = time.perf_counter()
+            status, _, _ = conn.request(*make())
+            mine.append(time.perf_counter() - start)
+            statuses[status] = statuses.get(status, 0) + 1
+        with lock:
+            result.latencies.extend(mine)
+            for s, n in statuses.items():
+                result.statuses[s] = result.statuses.get(s, 0) + n
+
+    run_threads(client, connections)
+    result.seconds = time.perf_counter() - began
     return result
 
 
@@ -386,7 +412,7 @@ class MemoryPeak(threading.Thread):
 
 
 def start_server(kind: str, var: Path, port: int) -> subprocess.Popen:
-    args = ["serve", "--port", str(port)] + (["--dev"] if kind == "dev" else [])
+    args = ["serve", "--port", str(port)] + (["--dev"] if kind == "dev" else SERVE_ARGS)
     log = open(var / f"server-{kind}.log", "w")  # noqa: SIM115 - closed with the process
     _redis_forget(kind)
     proc = subprocess.Popen(
@@ -438,17 +464,34 @@ def bench_server(kind: str, var: Path, codes, password: str | None) -> dict:
         kinds = ["search", "track"] + (["queue"] if session else [])
         for name in kinds:
             make = requests_for(name, codes, session)
+            first = None
+            if name == "track":  # every answer computed once (and kept, when cached)
+                cpu = server_cpu(proc.pid)
+                first = each_once(port, make, len(codes), CONNECTIONS)
+                first.cpu_ms = (server_cpu(proc.pid) - cpu) * 1000 / max(first.count, 1)
+                print(
+                    f"  {kind:4} {name:6} lần đầu {len(codes)} mã: {line(first)}, "
+                    f"CPU {first.cpu_ms:4.1f} ms/yc",
+                    flush=True,
+                )
             saturate(port, make, 0.8, CONNECTIONS)  # warm every worker
             serial = saturate(port, make, min(2.0, SECONDS), 1)  # one client, one at a time
-            cpu = server_cpu(proc.pid)
+            cpu, own = server_cpu(proc.pid), time.process_time()
             sat = saturate(port, make, SECONDS, CONNECTIONS)
             sat.cpu_ms = (server_cpu(proc.pid) - cpu) * 1000 / max(sat.count, 1)
+            sat.client_cpu_ms = (time.process_time() - own) * 1000 / max(sat.count, 1)
             rate, _ = TARGETS[name]
             pace = paced(port, make, rate, SECONDS, PACED_THREADS)
-            out["endpoints"][name] = {"saturated": sat, "paced": pace, "serial": serial}
+            out["endpoints"][name] = {
+                "saturated": sat,
+                "paced": pace,
+                "serial": serial,
+                "first": first,
+            }
             print(
                 f"  {kind:4} {name:6} 1 kết nối p50 {serial.pct(50):5.1f} ms | "
-                f"{line(sat)}, CPU {sat.cpu_ms:4.1f} ms/yc | "
+                f"{line(sat)}, CPU {sat.cpu_ms:4.1f} ms/yc (máy tạo tải "
+                f"{sat.client_cpu_ms:.1f}) | "
                 f"{rate}/s: {line(pace)}",
                 flush=True,
             )
@@ -507,6 +550,17 @@ def main() -> None:
             f"{dev['serial'].pct(50):.1f} ms); ở {rate}/s: prod p99 {p99:.1f} ms, dev p99 "
             f"{dev['paced'].pct(99):.1f} ms — mục tiêu p99 < {p99_target} ms, 0 lỗi: "
             f"{'ĐẠT' if ok else 'CHƯA ĐẠT'}"
+        )
+        if prod["first"] is not None:
+            print(
+                f"         lần đầu mỗi mã (câu trả lời được tính): CPU máy chủ "
+                f"{prod['first'].cpu_ms:.1f} / {dev['first'].cpu_ms:.1f} ms/yc, "
+                f"{prod['first'].rate():.0f} / {dev['first'].rate():.0f} yc/s"
+            )
+        cores_needed = rate * prod["saturated"].cpu_ms / 1000
+        print(
+            f"         {rate}/s × {prod['saturated'].cpu_ms:.1f} ms CPU = {cores_needed:.2f} lõi "
+            f"cho máy chủ web (máy có {cores} lõi; chưa kể CSDL, Redis và máy tạo tải)"
         )
         if not ok:
             missed.append(name)
