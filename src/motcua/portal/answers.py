@@ -12,9 +12,15 @@ tokens are set once it commits.
 
 from __future__ import annotations
 
+import dataclasses
+
 from motcua.core import public_cache
+from motcua.portal.selectors import DossierView, TimelineEntry
 
 CATALOG = "catalog"
+#: part of every kept tracking answer's key: answers pickled by an older release whose
+#: DossierView had other fields are never read back by a newer one
+TRACK_SHAPE = ",".join(f.name for c in (DossierView, TimelineEntry) for f in dataclasses.fields(c))
 _CATALOG_SUBJECTS = ("procedure", "catalog", "unit")
 
 

@@ -543,7 +543,7 @@ def track_answer(
     with lookup_guard(subject=code, client=client, now=now or timezone.now()):
         return public_cache.answer(
             answers.dossier_generation(code),
-            public_cache.digest(code, phone4),
+            public_cache.digest(code, phone4, answers.TRACK_SHAPE),
             lambda: dossier_view(_tracked(code, phone4), with_reasons=False),
         )
 
