@@ -532,6 +532,8 @@ def main() -> None:
             runs[kind] = bench_server(kind, var, codes, password)
     finally:
         shutil.rmtree(var, ignore_errors=True)
+        for kind in ("prod", "dev", "setup"):  # workers may finish a backlog after the stop
+            _redis_forget(kind)
 
     print("\nKết quả (yc/s bão hòa với", CONNECTIONS, "kết nối; p99 ở tốc độ mục tiêu):")
     missed = []
