@@ -7,7 +7,17 @@ development server (`motcua serve --dev`) on the same demo data.
 Data: with SQLite, the database, secret key and demo accounts of BENCH_VAR_DIR (default
 ``var/``, what `make run` made) are copied to a temporary folder, so the look-ups' counters
 never touch your database; if there is no demo there, one is made first (`motcua demo`, about
-a minute). With DATABASE_URL the servers use that database (load the demo into it first).
+a minute). With DATABASE_URL the servers use that database (load the demo into it first;
+bench/scale_demo.py grows it to a province's year, 1 M dossiers).
+
+Both servers run as a province runs them: Redis as the cache (BENCH_REDIS_URL, default
+``redis://127.0.0.1:6379/15``; ``BENCH_REDIS_URL=`` for none), so the look-up limits count
+in Redis and the public answers are kept there (``MOTCUA_PUBLIC_CACHE``; BENCH_PUBLIC_CACHE=0
+measures every answer computed). Each server gets a key prefix of its own, empty at its start.
+Tracking looks up BENCH_CODES (default 500) dossiers with a history, in turn. A first round
+looks each one up once (16 clients): every answer is computed then, and its CPU per request
+is printed apart ("lần đầu"); the phases below find the answers kept (a citizen checking
+again; a new event on the dossier makes a new answer).
 
 For each server and each endpoint — procedure search (``/thu-tuc/?q=…``), public tracking
 (``POST /api/portal/track``, the citizens' look-up, each from its own client address as nginx
@@ -53,6 +63,11 @@ PACED_THREADS = int(os.environ.get("BENCH_PACED_THREADS", "48"))
 SOURCE_VAR = Path(os.environ.get("BENCH_VAR_DIR", ROOT / "var"))
 PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
 OFFICER = os.environ.get("BENCH_OFFICER", "motcua.tinh")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+PUBLIC_CACHE = os.environ.get("BENCH_PUBLIC_CACHE", "1" if REDIS_URL else "0")
+CODES = int(os.environ.get("BENCH_CODES", "500"))
+RUN_ID = f"bench-load-{os.getpid()}"
+SERVE_ARGS = os.environ.get("BENCH_SERVE_ARGS", "").split()  # e.g. "--workers 3 --threads 4"
 SEARCHES = ["cap giay phep xay dung", "khai sinh", "dang ky kinh doanh", "chung thuc", "dat dai"]
 # endpoint: (target rate per second, target p99 in ms)
 TARGETS = {"search": (500, 50), "track": (500, 50), "queue": (50, 200)}
@@ -62,8 +77,11 @@ def motcua_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "motcua.cli", *args]
 
 
-def server_env(var: Path) -> dict:
+def server_env(var: Path, kind: str = "") -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    if REDIS_URL:
+        env.update(MOTCUA_REDIS_URL=REDIS_URL, MOTCUA_CACHE_PREFIX=f"{RUN_ID}-{kind or 'setup'}")
+    env["MOTCUA_PUBLIC_CACHE"] = PUBLIC_CACHE
     env.update(
         PYTHONPATH=str(ROOT / "src"),
         DJANGO_SETTINGS_MODULE="motcua.settings",
@@ -107,19 +125,25 @@ def prepare_var() -> Path:
     return var
 
 
+# copies made by bench/scale_demo.py (code ``…-C<k>``) have no history: look up dossiers with one
 SAMPLE = """
-import json, django
+import json, sys, django
 django.setup()
 from motcua.dossiers.models import Dossier
-rows = Dossier.objects.exclude(applicant_phone="").values_list("code", "applicant_phone")
-print(json.dumps([[c, p[-4:]] for c, p in rows.order_by("?")[:3000]]))
+rows = Dossier.objects.exclude(applicant_phone="").exclude(code__contains="-C")
+rows = rows.values_list("code", "applicant_phone").order_by("?")[: int(sys.argv[1])]
+print(json.dumps([[c, p[-4:]] for c, p in rows]))
 """
 
 
 def tracked_codes(var: Path) -> list[tuple[str, str]]:
     env = server_env(var)
     out = subprocess.run(
-        [sys.executable, "-c", SAMPLE], env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", SAMPLE, str(CODES)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return [tuple(x) for x in json.loads(out.stdout.strip().splitlines()[-1])]
 
@@ -223,6 +247,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     cpu_ms: float = 0.0
+    client_cpu_ms: float = 0.0  # this load generator's own CPU per request
 
     @property
     def count(self) -> int:
@@ -266,6 +291,29 @@ def saturate(port: int, make, seconds: float, connections: int) -> Result:
                 result.statuses[s] = result.statuses.get(s, 0) + n
 
     run_threads(client, connections)
+    return result
+
+
+def each_once(port: int, make, total: int, connections: int) -> Result:
+    """``total`` requests, each sent once, by ``connections`` clients."""
+    result, lock = Result(0.0), threading.Lock()
+    slots = itertools.count()
+    began = time.perf_counter()
+
+    def client():
+        conn, mine, statuses = Conn(port), [], {}
+        while next(slots) < total:
+            start = time.perf_counter()
+            status, _, _ = conn.request(*make())
+            mine.append(time.perf_counter() - start)
+            statuses[status] = statuses.get(status, 0) + 1
+        with lock:
+            result.latencies.extend(mine)
+            for s, n in statuses.items():
+                result.statuses[s] = result.statuses.get(s, 0) + n
+
+    run_threads(client, connections)
+    result.seconds = time.perf_counter() - began
     return result
 
 
@@ -364,11 +412,12 @@ class MemoryPeak(threading.Thread):
 
 
 def start_server(kind: str, var: Path, port: int) -> subprocess.Popen:
-    args = ["serve", "--port", str(port)] + (["--dev"] if kind == "dev" else [])
+    args = ["serve", "--port", str(port)] + (["--dev"] if kind == "dev" else SERVE_ARGS)
     log = open(var / f"server-{kind}.log", "w")  # noqa: SIM115 - closed with the process
+    _redis_forget(kind)
     proc = subprocess.Popen(
         motcua_cmd(*args),
-        env=server_env(var),
+        env=server_env(var, kind),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -382,6 +431,17 @@ def start_server(kind: str, var: Path, port: int) -> subprocess.Popen:
             return proc
         time.sleep(0.5)
     raise SystemExit(f"máy chủ {kind} không trả lời sau 120 giây")
+
+
+def _redis_forget(kind: str) -> None:
+    """Drop what this run's server of ``kind`` kept in Redis (its own key prefix)."""
+    if not REDIS_URL:
+        return
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    for key in server.scan_iter(f"{RUN_ID}-{kind}:*", count=1000):
+        server.delete(key)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -404,17 +464,34 @@ def bench_server(kind: str, var: Path, codes, password: str | None) -> dict:
         kinds = ["search", "track"] + (["queue"] if session else [])
         for name in kinds:
             make = requests_for(name, codes, session)
+            first = None
+            if name == "track":  # every answer computed once (and kept, when cached)
+                cpu = server_cpu(proc.pid)
+                first = each_once(port, make, len(codes), CONNECTIONS)
+                first.cpu_ms = (server_cpu(proc.pid) - cpu) * 1000 / max(first.count, 1)
+                print(
+                    f"  {kind:4} {name:6} lần đầu {len(codes)} mã: {line(first)}, "
+                    f"CPU {first.cpu_ms:4.1f} ms/yc",
+                    flush=True,
+                )
             saturate(port, make, 0.8, CONNECTIONS)  # warm every worker
             serial = saturate(port, make, min(2.0, SECONDS), 1)  # one client, one at a time
-            cpu = server_cpu(proc.pid)
+            cpu, own = server_cpu(proc.pid), time.process_time()
             sat = saturate(port, make, SECONDS, CONNECTIONS)
             sat.cpu_ms = (server_cpu(proc.pid) - cpu) * 1000 / max(sat.count, 1)
+            sat.client_cpu_ms = (time.process_time() - own) * 1000 / max(sat.count, 1)
             rate, _ = TARGETS[name]
             pace = paced(port, make, rate, SECONDS, PACED_THREADS)
-            out["endpoints"][name] = {"saturated": sat, "paced": pace, "serial": serial}
+            out["endpoints"][name] = {
+                "saturated": sat,
+                "paced": pace,
+                "serial": serial,
+                "first": first,
+            }
             print(
                 f"  {kind:4} {name:6} 1 kết nối p50 {serial.pct(50):5.1f} ms | "
-                f"{line(sat)}, CPU {sat.cpu_ms:4.1f} ms/yc | "
+                f"{line(sat)}, CPU {sat.cpu_ms:4.1f} ms/yc (máy tạo tải "
+                f"{sat.client_cpu_ms:.1f}) | "
                 f"{rate}/s: {line(pace)}",
                 flush=True,
             )
@@ -422,6 +499,7 @@ def bench_server(kind: str, var: Path, codes, password: str | None) -> dict:
         memory.stop.set()
         memory.join()
         stop_server(proc)
+        _redis_forget(kind)
     out["seconds"] = time.perf_counter() - started
     out["memory"] = (memory.rss, memory.pss, memory.processes)
     out["login"] = bool(session)
@@ -436,7 +514,12 @@ def line(r: Result) -> str:
 def main() -> None:
     cores = os.cpu_count() or 1
     print(f"Máy: {cores} lõi, tải trung bình {os.getloadavg()[0]:.2f} (1 phút) lúc bắt đầu")
-    print(f"CSDL: {'PostgreSQL' if PG else 'SQLite'}; mỗi pha {SECONDS:g} s")
+    print(
+        f"CSDL: {'PostgreSQL' if PG else 'SQLite'}; bộ nhớ đệm: "
+        f"{'Redis ' + REDIS_URL if REDIS_URL else 'trong tiến trình'}, câu trả lời công khai "
+        f"{'giữ trong bộ nhớ đệm' if PUBLIC_CACHE == '1' else 'tính mỗi lần'}; "
+        f"mỗi pha {SECONDS:g} s"
+    )
     var = prepare_var()
     try:
         codes = tracked_codes(var)
@@ -449,6 +532,8 @@ def main() -> None:
             runs[kind] = bench_server(kind, var, codes, password)
     finally:
         shutil.rmtree(var, ignore_errors=True)
+        for kind in ("prod", "dev", "setup"):  # workers may finish a backlog after the stop
+            _redis_forget(kind)
 
     print("\nKết quả (yc/s bão hòa với", CONNECTIONS, "kết nối; p99 ở tốc độ mục tiêu):")
     missed = []
@@ -467,6 +552,17 @@ def main() -> None:
             f"{dev['serial'].pct(50):.1f} ms); ở {rate}/s: prod p99 {p99:.1f} ms, dev p99 "
             f"{dev['paced'].pct(99):.1f} ms — mục tiêu p99 < {p99_target} ms, 0 lỗi: "
             f"{'ĐẠT' if ok else 'CHƯA ĐẠT'}"
+        )
+        if prod["first"] is not None:
+            print(
+                f"         lần đầu mỗi mã (câu trả lời được tính): CPU máy chủ "
+                f"{prod['first'].cpu_ms:.1f} / {dev['first'].cpu_ms:.1f} ms/yc, "
+                f"{prod['first'].rate():.0f} / {dev['first'].rate():.0f} yc/s"
+            )
+        cores_needed = rate * prod["saturated"].cpu_ms / 1000
+        print(
+            f"         {rate}/s × {prod['saturated'].cpu_ms:.1f} ms CPU = {cores_needed:.2f} lõi "
+            f"cho máy chủ web (máy có {cores} lõi; chưa kể CSDL, Redis và máy tạo tải)"
         )
         if not ok:
             missed.append(name)

@@ -321,7 +321,7 @@ MOTCUA_REDIS_URL = os.environ.get("MOTCUA_REDIS_URL", "")
 if MOTCUA_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.core.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": MOTCUA_REDIS_URL,
             "KEY_PREFIX": os.environ.get("MOTCUA_CACHE_PREFIX", "motcua"),
             "TIMEOUT": 300,
@@ -330,6 +330,9 @@ if MOTCUA_REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public answers (procedure pages, tracking) from the cache: only a cache shared by every
+# process can drop them everywhere when the data changes (core.public_cache).
+MOTCUA_PUBLIC_CACHE = os.environ.get("MOTCUA_PUBLIC_CACHE", "1" if MOTCUA_REDIS_URL else "0") == "1"
 
 # Object storage: dossier files, results, evidence and exports in an S3-compatible bucket
 # (AWS, MinIO, Ceph, Viettel/VNPT/FPT object storage). Objects stay private: no public ACL,

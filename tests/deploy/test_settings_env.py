@@ -68,7 +68,7 @@ def test_redis_s3_replica_and_json_logs_when_configured(var_dir):
         MOTCUA_REPLICA_URL=f"sqlite:///{var_dir / 'replica.sqlite3'}",
         MOTCUA_LOG_FORMAT="json",
     )
-    assert got["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert got["cache"] == "motcua.core.cache.RedisCache"
     assert got["cache_location"] == "redis://127.0.0.1:6379/3"
     assert got["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert got["storage"] == "CheckedS3Storage"  # S3, uploads checked by content

@@ -129,3 +129,20 @@ def test_province_admin_may_cancel_and_applicant_data_is_required(world, provinc
     assert dossier.status == Status.CANCELLED and dossier.national_status == 8
     with pytest.raises(InvalidInput):
         receive(world, applicant={**APPLICANT, "id_number": ""})
+
+
+def test_a_consulted_unit_lists_the_dossier_once_and_other_units_do_not(world, make_user):
+    from motcua.dossiers.selectors import DossierFilters, dossier_list
+
+    other_specialist = make_user(Role.SPECIALIST, unit=world.other)
+    dossier = to_specialist(world, receive(world))
+    for question in ("Xác minh", "Xác minh lần hai"):  # two consultations: still one row
+        services.dossier_consult(
+            actor=world.specialist, dossier=dossier, unit=world.other, question=question
+        )
+        dossier.refresh_from_db()
+    listed = dossier_list(user=other_specialist, filters=DossierFilters())
+    assert [d.code for d in listed] == [dossier.code]
+    assert listed.count() == 1
+    stranger = make_user(Role.SPECIALIST, unit=world.centre)
+    assert not dossier_list(user=stranger, filters=DossierFilters()).exists()

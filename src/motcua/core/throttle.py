@@ -27,18 +27,28 @@ ends ``window`` later (then the count starts again from zero).
 
 Keys are HMACs of the values (no address or code is stored in clear). Nothing here knows a
 domain: the callers say what the subject is.
+
+With Redis as the cache (``MOTCUA_REDIS_URL``) the same counters live in Redis: the
+reservation is one Lua script (read the three counts, refuse or add one to each, start a
+key's window when it goes from 0 to 1) and the give-back another, each atomic in Redis, so
+no database row is read or written on a look-up (``now`` is then ignored: Redis keeps the
+windows' time). A give-back after the key's window ended and a new one began is not
+distinguished from one in the same window (the database's rows are): it can forgive one
+failure of a window 15 minutes later at most.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -158,11 +168,15 @@ def failures_counted(
 ) -> Iterator[None]:
     """Run the block as one counted try: refused (``error``, 429) past the limits; an
     exception in ``failures`` counts as a failed try, anything else gives the try back."""
-    reserved = _reserve(
-        throttle_keys(scope=scope, client=client, subject=subject),
-        limits,
-        now or timezone.now(),
-    )
+    keys = throttle_keys(scope=scope, client=client, subject=subject)
+    shared = _shared_cache()
+    reserved: Any
+    if shared is not None:
+        reserved = _redis_reserve(shared, keys, limits)
+        release: Callable[[Any], None] = functools.partial(_redis_release, shared)
+    else:
+        reserved = _reserve(keys, limits, now or timezone.now())
+        release = _release
     if reserved is None:
         raise error or TooManyRequests()
     try:
@@ -170,9 +184,65 @@ def failures_counted(
     except failures:
         raise
     except BaseException:
-        _release(reserved)
+        release(reserved)
         raise
-    _release(reserved)
+    release(reserved)
+
+
+# KEYS: client, subject, pair. ARGV: per_client, per_subject, window in ms.
+_REDIS_RESERVE = """
+local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+local s = tonumber(redis.call('GET', KEYS[2]) or '0')
+local p = tonumber(redis.call('GET', KEYS[3]) or '0')
+if c >= tonumber(ARGV[1]) or (s >= tonumber(ARGV[2]) and p >= 1) then
+  return 0
+end
+for i = 1, 3 do
+  if redis.call('INCR', KEYS[i]) == 1 then
+    redis.call('PEXPIRE', KEYS[i], ARGV[3])
+  end
+end
+return 1
+"""
+_REDIS_RELEASE = """
+for i = 1, #KEYS do
+  local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if n > 0 then
+    redis.call('DECR', KEYS[i])
+  end
+end
+return 1
+"""
+
+
+def _shared_cache():
+    """The default cache when it is Redis (shared by every process), else None."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    return cache if isinstance(cache, RedisCache) else None
+
+
+def _redis_script(cache, source: str):
+    client = cache._cache.get_client(write=True)  # Django's RedisCache: a redis-py client
+    return client.register_script(source)  # EVALSHA, loaded on first use
+
+
+def _redis_reserve(cache, keys: dict[str, str], limits: Limits) -> list[str] | None:
+    names = [cache.make_and_validate_key(f"throttle:{keys[k]}") for k in THROTTLE_ORDER]
+    window_ms = max(1, int(limits.window.total_seconds() * 1000))
+    ok = _redis_script(cache, _REDIS_RESERVE)(
+        keys=names, args=[limits.per_client, limits.per_subject, window_ms]
+    )
+    return names if ok else None
+
+
+def _redis_release(cache, names: list[str]) -> None:
+    _redis_script(cache, _REDIS_RELEASE)(keys=names)
+
+
+THROTTLE_ORDER = ("client", "subject", "pair")
 
 
 def lookup_guard(*, subject: str, client: str, now: dt.datetime | None = None):
@@ -274,15 +344,9 @@ def over_limit(key: str, *, limit: int, window: float, now: dt.datetime | None =
     Redis's atomic ``incr`` (``now`` is then ignored: Redis keeps the time); otherwise a
     ThrottleCounter row updated in one statement — a per-process cache would count each
     server worker apart and let ``limit × workers`` tries through."""
-    if _cache_is_shared():
+    if _shared_cache() is not None:
         return _cache_count(key, window) > limit
     return tries_counted(key, window=dt.timedelta(seconds=window), now=now) > limit
-
-
-def _cache_is_shared() -> bool:
-    from django.core.cache import caches
-
-    return "redis" in type(caches["default"]).__module__.lower()
 
 
 def _cache_count(key: str, window: float) -> int:

@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -38,7 +39,14 @@ from motcua.dossiers.lifecycle import (
     PAUSED,
     Status,
 )
-from motcua.dossiers.models import Channel, Classification, Decision, Dossier, overdue_q
+from motcua.dossiers.models import (
+    Channel,
+    Classification,
+    Consultation,
+    Decision,
+    Dossier,
+    overdue_q,
+)
 from motcua.ledger.models import Event
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Role, Unit, UnitKind
@@ -81,15 +89,19 @@ def visible_unit_ids(user) -> set[int] | None:
 
 
 def _visible(qs: QuerySet, user) -> QuerySet:
+    """The consulted units see the dossier too: an ``EXISTS`` on the consultations, not a
+    join (a join repeats a dossier per consultation and needs a ``DISTINCT`` over every
+    selected column, which cost the work queue most of its time on a large table)."""
     ids = visible_unit_ids(user)
     if ids is None:
         return qs
+    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), unit_id__in=ids)
     return qs.filter(
         Q(receiving_unit_id__in=ids)
         | Q(competent_unit_id__in=ids)
         | Q(holder_unit_id__in=ids)
-        | Q(consultations__unit_id__in=ids)
-    ).distinct()
+        | Q(Exists(consulted))
+    )
 
 
 def dossier_get(*, code: str, user=None) -> Dossier:
@@ -208,9 +220,12 @@ def queue_counts(*, user, scope: str, now: dt.datetime | None = None) -> dict[st
     now = now or timezone.now()
     counts = {}
     for queue in ("todo", "due_soon", "overdue", "waiting"):
-        counts[queue] = dossier_list(
-            user=user, filters=DossierFilters(scope=scope, queue=queue), now=now
-        ).count()
+        counts[queue] = (
+            dossier_list(user=user, filters=DossierFilters(scope=scope, queue=queue), now=now)
+            .select_related(None)
+            .order_by()
+            .count()
+        )
     return counts
 
 

@@ -148,10 +148,7 @@ class TrackIn(Schema):
     ),
 )
 def track(request: HttpRequest, data: TrackIn):
-    dossier = services.track_dossier(
-        code=data.code, phone4=data.phone4, client=client_address(request)
-    )
-    return selectors.dossier_view(dossier, with_reasons=False)
+    return services.track_answer(code=data.code, phone4=data.phone4, client=client_address(request))
 
 
 @router.get(

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng công khai"
 
     def ready(self) -> None:
-        from motcua.portal import notify
+        from motcua.portal import answers, notify
 
         notify.register()
+        answers.register()

@@ -23,13 +23,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import OnlineType, Procedure, ProcedureStatus
+from motcua.core import public_cache
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.core.text import clean_text
 from motcua.core.throttle import TooManyRequests, lookup_guard
 from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_submit_online
 from motcua.organization.models import Unit
-from motcua.portal import notify
+from motcua.portal import answers, notify
 from motcua.portal.contacts import normalize_email, normalize_phone
 from motcua.portal.errors import PortalError
 from motcua.portal.models import (
@@ -39,7 +40,7 @@ from motcua.portal.models import (
     OneTimeCode,
     Submission,
 )
-from motcua.portal.selectors import citizen_dossier, submission_units
+from motcua.portal.selectors import DossierView, citizen_dossier, dossier_view, submission_units
 from motcua.portal.uploads import CheckedFile, check_upload
 
 CODE_TTL = dt.timedelta(minutes=15)
@@ -525,7 +526,29 @@ def track_dossier(
     and per code (``core.throttle.lookup_guard``: a code cannot be probed for its 10,000
     possible endings, and others' failures do not lock out the owner).
     """
-    now = now or timezone.now()
+    code, phone4 = _track_input(code, phone4)
+    with lookup_guard(subject=code, client=client, now=now or timezone.now()):
+        return _tracked(code, phone4)
+
+
+def track_answer(
+    *, code: str, phone4: str, client: str, now: dt.datetime | None = None
+) -> DossierView:
+    """What the tracking page and API show (``selectors.dossier_view`` without reasons) for
+    ``track_dossier``'s dossier, under the same limits: every look-up passes the guard, hit
+    or not. The answer is kept in the shared cache under the code and the 4 digits together
+    (``portal.answers``): wrong digits never meet a kept answer (they are looked up, fail and
+    count), and the dossier's next event makes a new one."""
+    code, phone4 = _track_input(code, phone4)
+    with lookup_guard(subject=code, client=client, now=now or timezone.now()):
+        return public_cache.answer(
+            answers.dossier_generation(code),
+            public_cache.digest(code, phone4, answers.TRACK_SHAPE),
+            lambda: dossier_view(_tracked(code, phone4), with_reasons=False),
+        )
+
+
+def _track_input(code: str, phone4: str) -> tuple[str, str]:
     code = (code or "").strip().upper()
     phone4 = (phone4 or "").strip()
     if not code or len(code) > 64 or not re.fullmatch(r"\d{4}", phone4):
@@ -533,14 +556,17 @@ def track_dossier(
             "Nhập mã hồ sơ và đúng 4 chữ số cuối của số điện thoại người nộp.",
             code=PortalError.TRACK_INPUT_INVALID,
         )
-    with lookup_guard(subject=code, client=client, now=now):
-        dossier = (
-            Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
-            .filter(code=code)
-            .first()
-        )
-        if dossier is None or not dossier.applicant_phone_ends_with(phone4):
-            raise NotFound(TRACK_NOT_FOUND, code=PortalError.TRACK_NOT_FOUND)
+    return code, phone4
+
+
+def _tracked(code: str, phone4: str) -> Dossier:
+    dossier = (
+        Dossier.objects.select_related("procedure", "receiving_unit", "competent_unit")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None or not dossier.applicant_phone_ends_with(phone4):
+        raise NotFound(TRACK_NOT_FOUND, code=PortalError.TRACK_NOT_FOUND)
     return dossier
 
 

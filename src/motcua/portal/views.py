@@ -9,9 +9,10 @@ from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
+from motcua.core.public_cache import cached_page
 from motcua.core.throttle import without_digits
 from motcua.organization.models import Level
-from motcua.portal import selectors, services
+from motcua.portal import answers, services
 from motcua.portal.forms import TrackForm
 
 
@@ -20,6 +21,7 @@ def home(request):
     return render(request, "portal/home.html", {"fields": fields})
 
 
+@cached_page(answers.CATALOG)
 def procedures(request):
     filters = {
         "q": request.GET.get("q", "").strip(),
@@ -45,6 +47,7 @@ def procedures(request):
     return render(request, template, context)
 
 
+@cached_page(answers.CATALOG)
 def procedure_detail(request, code):
     try:
         procedure = catalog.procedure_detail(code=code)
@@ -63,7 +66,7 @@ def track(request):
     view, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.track_dossier(
+            view = services.track_answer(
                 code=form.cleaned_data["code"],
                 phone4=form.cleaned_data["phone4"],
                 client=client_address(request),
@@ -71,8 +74,6 @@ def track(request):
         except DomainError as error:
             form.add_error(None, error.message)
             status = error.status
-        else:
-            view = selectors.dossier_view(dossier, with_reasons=False)
     return render(request, "portal/track.html", {"form": form, "d": view}, status=status)
 
 
