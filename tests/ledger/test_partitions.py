@@ -35,7 +35,9 @@ def _noon(month: dt.date, day: int = 15) -> dt.datetime:
 
 def _partition_of(event: Event) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tableoid::regclass::text FROM ledger_event WHERE id = %s", [event.pk])
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM ledger_event WHERE id = %s", [event.pk]
+        )
         return cursor.fetchone()[0]
 
 

@@ -18,7 +18,9 @@ PostgreSQL requires the partition key in every unique key: the primary key is ``
 unique), and the rule "one event per (subject, seq)" — a unique index before — is kept by
 the insert trigger ``ledger_event_subject_seq_guard`` on a small table of subject heads
 (``ledger_eventhead``): concurrent writers of the same seq queue on the subject's head row,
-the second one fails with ``unique_violation`` (Django's IntegrityError) as before.
+the second one fails with ``unique_violation`` (Django's IntegrityError) as before. The head
+row also keeps the hash of the subject's last event: ``services._head`` reads it there (one
+row) instead of asking every partition's index for the subject's last event.
 
 Append-only: the row trigger refusing UPDATE and DELETE is defined on the partitioned table,
 so PostgreSQL puts it on every partition, including those created later; TRUNCATE (a
@@ -85,14 +87,14 @@ CREATE OR REPLACE FUNCTION ledger_event_subject_seq_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     -- the usual case: the next seq of a subject moves its head forward
-    UPDATE {HEAD} SET seq = NEW.seq
+    UPDATE {HEAD} SET seq = NEW.seq, hash = NEW.hash
      WHERE subject_type = NEW.subject_type AND subject_id = NEW.subject_id AND seq < NEW.seq;
     IF FOUND THEN
         RETURN NEW;
     END IF;
     -- the subject's first event
-    INSERT INTO {HEAD} (subject_type, subject_id, seq)
-    VALUES (NEW.subject_type, NEW.subject_id, NEW.seq) ON CONFLICT DO NOTHING;
+    INSERT INTO {HEAD} (subject_type, subject_id, seq, hash)
+    VALUES (NEW.subject_type, NEW.subject_id, NEW.seq, NEW.hash) ON CONFLICT DO NOTHING;
     IF FOUND THEN
         RETURN NEW;
     END IF;
@@ -155,16 +157,16 @@ def convert_sql(months: list[dt.date]) -> list[str]:
             subject_type varchar(40) NOT NULL,
             subject_id varchar(64) NOT NULL,
             seq integer NOT NULL,
+            hash varchar(64) NOT NULL,
             PRIMARY KEY (subject_type, subject_id)
         )""",
-        f"INSERT INTO {HEAD} SELECT subject_type, subject_id, max(seq) FROM {PARENT} "
-        "GROUP BY subject_type, subject_id",
+        f"INSERT INTO {HEAD} SELECT DISTINCT ON (subject_type, subject_id) subject_type, "
+        f"subject_id, seq, hash FROM {PARENT} ORDER BY subject_type, subject_id, seq DESC",
         f"DROP TABLE {PARENT}",
         f"ALTER TABLE {new} RENAME TO {PARENT}",
         f"ALTER INDEX {new}_pkey RENAME TO {PARENT}_pkey",
         f"ALTER SEQUENCE {new}_id_seq RENAME TO {PARENT}_id_seq",
-        f"SELECT setval('{PARENT}_id_seq', coalesce((SELECT max(id) FROM {PARENT}), 0) + 1, "
-        "false)",
+        f"SELECT setval('{PARENT}_id_seq', coalesce((SELECT max(id) FROM {PARENT}), 0) + 1, false)",
         _GUARD_FUNCTION,
         f"CREATE TRIGGER ledger_event_subject_seq_guard BEFORE INSERT ON {PARENT} "
         "FOR EACH ROW EXECUTE FUNCTION ledger_event_subject_seq_guard()",
@@ -173,6 +175,17 @@ def convert_sql(months: list[dt.date]) -> list[str]:
         "FOR EACH STATEMENT EXECUTE FUNCTION ledger_eventhead_reset()",
     ]
     return statements
+
+
+def heads(connection, subject_type: str, subject_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """(seq, hash) of the last event of each subject that has one (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT subject_id, seq, hash FROM {HEAD} "
+            "WHERE subject_type = %s AND subject_id = ANY(%s)",
+            [subject_type, subject_ids],
+        )
+        return {subject_id: (seq, digest) for subject_id, seq, digest in cursor.fetchall()}
 
 
 # --- reading and creating partitions -----------------------------------------------------------
