@@ -268,8 +268,8 @@ def fill_events(months: int) -> int:
         # the subjects' heads, as the insert trigger (off for the fill) would have kept them
         cursor.execute(
             "INSERT INTO ledger_eventhead SELECT DISTINCT ON (subject_type, subject_id) "
-            "subject_type, subject_id, seq, hash FROM ledger_event "
-            "ORDER BY subject_type, subject_id, seq DESC"
+            "subject_type, subject_id, seq, hash FROM ledger_event WHERE subject_type = "
+            "'dossier' ORDER BY subject_type, subject_id, seq DESC ON CONFLICT DO NOTHING"
         )
         cursor.execute("SET session_replication_role = origin")
     return total
@@ -322,10 +322,12 @@ def report(title: str, fn, *, top: int = 2) -> None:
 def reads() -> None:
     from django.contrib.auth import get_user_model
     from django.db import transaction
+    from django.db.models import DurationField, Value
     from django.utils import timezone
 
     from motcua.catalog.selectors import procedure_search
     from motcua.core.periods import period_of
+    from motcua.dossiers import selectors
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.selectors import (
         DossierFilters,
@@ -370,9 +372,27 @@ def reads() -> None:
         procedure_search(q="cap giay phep xay dung")[:20]))  # fmt: skip
     report("Tìm thủ tục công khai 'khai sinh'", lambda: list(procedure_search(q="khai sinh")[:20]))
     quarter = period_of("quarter", (now - dt.timedelta(days=100)).date())
-    report(f"Thống kê cán bộ quý {quarter.label} (toàn tỉnh, theo đơn vị)", lambda: dossier_stats(
-        filters=StatsFilters(date_from=quarter.start, date_to=quarter.end), group_by="unit",
-        now=now))  # fmt: skip
+
+    def stats():
+        dossier_stats(filters=StatsFilters(date_from=quarter.start, date_to=quarter.end),
+                      group_by="unit", now=now)  # fmt: skip
+
+    # before: without the index of migration dossiers 0005 (dropped inside a transaction that
+    # is rolled back) and with the look-up of each dossier's state not bounded by its
+    # submission (a margin of a century: every partition searched, as before this change)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX dossier_submitted")
+        report("TRƯỚC — danh sách tất cả, không có chỉ mục dossier_submitted", work_queue(""))
+        bound = selectors._BEFORE_SUBMISSION
+        selectors._BEFORE_SUBMISSION = Value(dt.timedelta(days=36525), DurationField())
+        try:
+            report(f"TRƯỚC — thống kê cán bộ quý {quarter.label}, không chỉ mục, không giới hạn "
+                   "phân vùng", stats)  # fmt: skip
+        finally:
+            selectors._BEFORE_SUBMISSION = bound
+        transaction.set_rollback(True)
+    report(f"Thống kê cán bộ quý {quarter.label} (toàn tỉnh, theo đơn vị)", stats)
     report(f"Thống kê công khai quý {quarter.label} (bảng tổng hợp duy trì sẵn)", lambda: public_stats(
         period=quarter, group_by="unit", now=now))  # fmt: skip
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) - dt.timedelta(days=30)
