@@ -144,16 +144,14 @@ def _ledger_triggers_survive_flush():
     """Keep the ledger's append-only triggers through the flush of transactional tests.
 
     On SQLite, flush (end of every transactional and live-server test) runs
-    ``DELETE FROM ledger_event``, which the triggers refuse. Flush itself is changed to drop
-    them just before its DELETEs and create them again right after, in the same
-    transaction, so every test still runs with the triggers in force. PostgreSQL flushes
-    with TRUNCATE, which fires no row trigger: nothing to do there.
+    ``DELETE FROM ledger_event``, which the triggers refuse; PostgreSQL flushes with
+    TRUNCATE, which the ledger refuses too. Flush itself is changed to drop them just before
+    its DELETEs (TRUNCATE) and create them again right after, in the same transaction, so
+    every test still runs with the triggers in force.
     """
     from motcua.ledger import triggers
 
-    if connection.vendor != "sqlite":
-        yield
-        return
+    vendor = connection.vendor
     operations_class = type(connection.ops)
     original = operations_class.sql_flush
 
@@ -165,9 +163,9 @@ def _ledger_triggers_survive_flush():
         if not guarded:
             return statements
         return [
-            *triggers.drop_sql("sqlite", guarded),
+            *triggers.drop_sql(vendor, guarded),
             *statements,
-            *triggers.install_sql("sqlite", guarded),
+            *triggers.install_sql(vendor, guarded),
         ]
 
     patch = pytest.MonkeyPatch()

@@ -241,6 +241,8 @@ class Dossier(models.Model):
             models.Index(fields=["received_at"], name="dossier_received"),
             # statistics and reporting count the dossiers ended in a period
             models.Index(fields=["finished_at"], name="dossier_finished"),
+            # the lists' order and the statistics' period (submitted between two dates)
+            models.Index(fields=["submitted_at", "id"], name="dossier_submitted"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    DurationField,
     Exists,
     F,
     OuterRef,
@@ -296,6 +297,10 @@ def stats_as_of(*, filters: StatsFilters, now: dt.datetime | None = None) -> dt.
 RESOLVED, WITHIN, OVERDUE, WAITING = "resolved", "within", "overdue", "paused"
 
 
+# margin for the clock readings of one service call (the events of a dossier never precede it)
+_BEFORE_SUBMISSION = Value(dt.timedelta(days=1), output_field=DurationField())
+
+
 def _state_at(as_of: dt.datetime) -> Subquery:
     """Each dossier's state at ``as_of``, read from its history alone.
 
@@ -303,12 +308,16 @@ def _state_at(as_of: dt.datetime) -> Subquery:
     left the dossier in (``status_to``) and its due time then (``due_after``): resolved,
     within / past its due time (``overdue_q``, the same rule as the lists), paused, or that
     status (closed, not received); NULL if nothing had happened yet. One indexed look-up per
-    dossier (the unique ``subject, seq`` index), evaluated by the database.
+    dossier (the ``subject, seq`` index), evaluated by the database. A dossier's events are
+    recorded from its submission on (the same clock reading), so the look-up starts a day
+    before it: on PostgreSQL the event table's monthly partitions before that are skipped at
+    run time instead of each being searched for every dossier.
     """
     then = (
         Event.objects.filter(
             subject_type=DOSSIER_SUBJECT,
             subject_id=OuterRef("code"),
+            at__gte=OuterRef("submitted_at") - _BEFORE_SUBMISSION,
             at__lte=as_of,
             payload__has_key="status_to",  # as the replay reads it (every dossier event has it)
         )

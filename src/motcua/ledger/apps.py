@@ -14,4 +14,6 @@ class LedgerConfig(AppConfig):
 
         # events are tamper-evident in the global chain once sealed: seal often
         register_job("motcua.ledger.tasks.ledger_seal_task", dt.timedelta(minutes=10))
+        # PostgreSQL: the event table's monthly partitions, created months ahead
+        register_job("motcua.ledger.tasks.ledger_partitions_task", dt.time(0, 30))
         register_self_scheduled("motcua.ledger.tasks.ledger_nightly", nightly_schedule)

@@ -17,7 +17,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from motcua.core.formats import VN_TZ
-from motcua.ledger import actions, checkpoints, merkle, tree
+from motcua.ledger import actions, checkpoints, merkle, partitions, tree
 from motcua.ledger.hashing import event_hash, root_hash, seal_hash
 from motcua.ledger.models import Checkpoint, DailyRoot, Event, Seal, VerifyRun
 
@@ -123,7 +123,13 @@ def event_record(
 
 
 def _head(subject_type: str, subject_id: str) -> tuple[int, str]:
-    """(seq, hash) of the subject's last stored event; (0, "") before its first."""
+    """(seq, hash) of the subject's last stored event; (0, "") before its first.
+
+    PostgreSQL: from the subject's head row, kept by the insert trigger (one row, where the
+    events would be looked for in every monthly partition)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        return partitions.heads(connection, subject_type, [subject_id]).get(subject_id, (0, ""))
     last = (
         Event.objects.filter(subject_type=subject_type, subject_id=subject_id)
         .order_by("-seq")
@@ -164,8 +170,14 @@ class EventBuffer:
     def preload(self, subject_type: str, subject_ids) -> None:
         """Read the heads of many subjects in two queries instead of one per first event."""
         ids = [str(i) for i in subject_ids if (subject_type, str(i)) not in self.heads]
+        connection = transaction.get_connection()
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
+            if connection.vendor == "postgresql":
+                found = partitions.heads(connection, subject_type, chunk)
+                for subject_id in chunk:
+                    self.heads[(subject_type, subject_id)] = found.get(subject_id, (0, ""))
+                continue
             last = dict(
                 Event.objects.filter(subject_type=subject_type, subject_id__in=chunk)
                 .values_list("subject_id")

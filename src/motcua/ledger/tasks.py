@@ -68,3 +68,16 @@ def ledger_seal_task() -> int:
     from motcua.ledger.services import ledger_seal
 
     return ledger_seal()
+
+
+@task()
+def ledger_partitions_task() -> dict:
+    """Create the event table's next monthly partitions (PostgreSQL; daily, idempotent)."""
+    from django.db import connection
+
+    from motcua.ledger.partitions import partitions_ensure
+
+    result = partitions_ensure(connection)
+    for name, rows in result.blocked.items():
+        logger.warning("ledger: partition %s not created, %s rows in the default one", name, rows)
+    return {"created": result.created, "blocked": result.blocked}

@@ -1,4 +1,4 @@
-"""motcua ledger verify | seal | roots | schedule
+"""motcua ledger verify | seal | roots | schedule | partitions
 
 verify    recompute every hash, both chains and every published daily root; print the
           first broken link (subject, seq, time); exit code 1 when anything is broken;
@@ -6,6 +6,10 @@ verify    recompute every hash, both chains and every published daily root; prin
 seal      extend the global chain over the events written since the last run
 roots     seal, then store the daily roots of the days that have ended
 schedule  queue the nightly task (roots + verify) if it is not queued yet
+partitions  PostgreSQL: create the event table's monthly partitions up to --ahead months
+          after this one (from --since YYYY-MM, e.g. before importing history) and list
+          them; a month whose rows already sit in the default partition is reported and
+          left there (nothing is moved: see ledger.partitions)
 monitor   fetch the newest signed checkpoint from a site's public API, check its signature
           and that it consistently extends the last one seen (kept in a state file); exit
           code 2 and a warning on a fork, a rollback or an inconsistent extension
@@ -37,6 +41,11 @@ class Command(BaseCommand):
         sub.add_parser("seal", help="Niêm phong các sự kiện mới vào chuỗi toàn cục")
         sub.add_parser("roots", help="Niêm phong và lập gốc Merkle các ngày đã kết thúc")
         sub.add_parser("schedule", help="Xếp lịch tác vụ kiểm tra hằng đêm")
+        parts = sub.add_parser(
+            "partitions", help="Tạo trước các phân vùng theo tháng của bảng sự kiện (PostgreSQL)"
+        )
+        parts.add_argument("--ahead", type=int, default=None, help="Số tháng tạo trước")
+        parts.add_argument("--since", default=None, help="Tạo từ tháng này (YYYY-MM)")
         monitor = sub.add_parser("monitor", help="Theo dõi điểm kiểm tra đã ký của một trang")
         monitor.add_argument("--url", required=True, help="Địa chỉ trang, ví dụ https://motcua.vn")
         monitor.add_argument(
@@ -122,6 +131,36 @@ class Command(BaseCommand):
         if not outcome.ok:
             raise CommandError(outcome.message, returncode=2)
         self.stdout.write(self.style.SUCCESS(outcome.message))
+
+    def _partitions(self, *, ahead: int | None, since: str | None, **_):
+        import datetime as dt
+
+        from django.db import connection
+
+        from motcua.ledger import partitions
+
+        if not partitions.is_partitioned(connection):
+            self.stdout.write("Cơ sở dữ liệu này không phân vùng bảng sự kiện (chỉ PostgreSQL).")
+            return
+        first = None
+        if since:
+            try:
+                first = dt.date.fromisoformat(f"{since}-01")
+            except ValueError as error:
+                raise CommandError(f"Tháng không hợp lệ: {since} (dạng YYYY-MM)") from error
+        result = partitions.partitions_ensure(
+            connection, ahead=partitions.AHEAD if ahead is None else ahead, since=first
+        )
+        for name in result.created:
+            self.stdout.write(f"Đã tạo phân vùng {name}.")
+        for name, rows in result.blocked.items():
+            self.stderr.write(
+                f"Không tạo {name}: {vn_number(rows)} sự kiện của tháng này đang ở phân vùng "
+                "mặc định (không di chuyển; vẫn đọc được bình thường)."
+            )
+        for part in partitions.partitions_list(connection):
+            rows = "chưa thống kê" if part.rows < 0 else f"~{vn_number(part.rows)} dòng"
+            self.stdout.write(f"  {part.name}: {part.bound} ({rows})")
 
     def _schedule(self, **_):
         from motcua.ledger.tasks import nightly_schedule
