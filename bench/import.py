@@ -9,7 +9,8 @@ BENCH_WORKERS (importing processes, default 1; PostgreSQL only), BENCH_PROFILE=1
 of the import by CPU time, top functions by own time; one process; BENCH_PROFILE_OUT=FILE
 keeps the stats for pstats), BENCH_SOURCE=FILE (keep the
 generated history there, and reuse it when it exists: measure again without rebuilding),
-BENCH_DB_NAME (prefix of the bench's PostgreSQL databases, default bench_import_<pid>).
+BENCH_DB_NAME (prefix of the bench's PostgreSQL databases, default bench_import_<pid>),
+BENCH_SOURCE_ONLY=1 (only make the BENCH_SOURCE file, then stop).
 A forked child builds the source province and exports its history (one row per event);
 the parent imports that file into a fresh database of its own (``bench_import_<pid>_b`` on
 PostgreSQL, never the configured one) and prints dossiers/s, events/s, CPU per dossier, the
@@ -102,6 +103,9 @@ def main() -> int:
         if child.exitcode != 0:
             print("LỖI: không tạo được tệp nguồn")
             return 1
+    if os.environ.get("BENCH_SOURCE_ONLY") == "1":
+        print(f"  Tệp nguồn: {HISTORY} (tạo trong {fmt(time.perf_counter() - began, 1)} s)")
+        return 0
     rows = sum(1 for _ in HISTORY.open(encoding="utf-8")) - 1
     print(
         f"  Tệp nguồn: {fmt(rows)} sự kiện, {fmt(HISTORY.stat().st_size / 2**20, 1)} MiB "
