@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -72,11 +73,18 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 def _plain(value: Any) -> Any:
-    """A copy of ``value`` if it holds only JSON's own types (exactly: no subclasses, no
-    Decimal, date or enum), else ``_NOT_PLAIN``. A float's JSON round trip is itself."""
+    """A copy of ``value`` if it holds only JSON's own types, else ``_NOT_PLAIN``. A float's
+    JSON round trip is itself; a text enum (``TextChoices``) becomes its text, a Decimal
+    and a date (not a datetime) the text DjangoJSONEncoder gives them, as in the round trip."""
     kind = type(value)
     if kind in _PLAIN:
         return value
+    if isinstance(value, str):
+        return str.__str__(value)  # the text itself (json writes a str subclass's content)
+    if kind is Decimal:
+        return str(value)
+    if kind is dt.date:
+        return value.isoformat()
     if kind is dict:
         out = {}
         for key, item in value.items():

@@ -395,10 +395,11 @@ def save(dossier: Dossier, fields: Iterable[str]) -> None:
         batch.dirty[dossier.code] = batch.dirty.get(dossier.code, set()) | {*fields, "version"}
 
 
-def iso(value):
-    """Datetimes in payloads: ISO 8601 in Vietnamese local time, the same way every time."""
+def iso(value, tz=None):
+    """Datetimes in payloads: ISO 8601 in Vietnamese local time, the same way every time.
+    ``tz``: the current time zone, when the caller already has it (``record``: three times)."""
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
+        return timezone.localtime(value, tz).isoformat()
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -414,16 +415,17 @@ def record(
     payload: dict[str, Any] | None = None,
     notify: bool = True,
 ) -> None:
+    step, tz = dossier.current_step, timezone.get_current_timezone()
     body: dict[str, Any] = {
         "status_from": status_from,
         "status_to": dossier.status,
-        "step": dossier.current_step.order if dossier.current_step else None,
-        "step_name": dossier.current_step.name if dossier.current_step else "",
+        "step": step.order if step else None,
+        "step_name": step.name if step else "",
         "holder_unit": dossier.holder_unit.code if dossier.holder_unit else None,
         "assignee": dossier.assignee.get_username() if dossier.assignee else None,
-        "due_before": iso(due_before),
-        "due_after": iso(dossier.due_at),
-        "step_due": iso(dossier.step_due_at),
+        "due_before": iso(due_before, tz),
+        "due_after": iso(dossier.due_at, tz),
+        "step_due": iso(dossier.step_due_at, tz),
     }
     body.update(payload or {})
     event_record(
