@@ -4,7 +4,7 @@ province through the real services (``motcua.imports``), against a bulk copy of 
     .venv/bin/python bench/import.py                     # temporary SQLite files
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/import.py
 
-Environment: BENCH_DOSSIERS (default 1000), BENCH_BATCH (dossiers per batch, default 200),
+Environment: BENCH_DOSSIERS (default 1000), BENCH_BATCH (dossiers per batch, default 500, the import's own),
 BENCH_WORKERS (importing processes, default 1; PostgreSQL only), BENCH_PROFILE=1 (cProfile
 of the import by CPU time, top functions by own time; one process; BENCH_PROFILE_OUT=FILE
 keeps the stats for pstats), BENCH_SOURCE=FILE (keep the
@@ -37,7 +37,7 @@ from _common import bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 N = int(os.environ.get("BENCH_DOSSIERS", "1000"))
-BATCH = int(os.environ.get("BENCH_BATCH", "200"))
+BATCH = int(os.environ.get("BENCH_BATCH", "500"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 SOURCE = os.environ.get("BENCH_SOURCE", "")
 PROFILE = os.environ.get("BENCH_PROFILE") == "1"

@@ -83,7 +83,7 @@ def test_a_batch_event_reads_back_as_recorded_and_verifies():
             subject_type="dossier",
             subject_id="P",
             action="dossier.received",
-            payload={"amount": Decimal("150000"), "day": dt.date(2026, 7, 1), "note": "Tờ \"x\""},
+            payload={"amount": Decimal("150000"), "day": dt.date(2026, 7, 1), "note": 'Tờ "x"'},
         )
     # then the stored payload is the JSON-safe one and the chain verifies
     stored = Event.objects.get(subject_id="P")
