@@ -261,9 +261,9 @@ class EventBuffer:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor, cursor.cursor.copy(_EVENT_COPY) as copy:
                 for e in self.pending:
-                    copy.write_row(e.copy_row() if type(e) is PendingEvent else _row_of(e))
+                    copy.write_row(e.copy_row() if isinstance(e, PendingEvent) else _row_of(e))
         else:
-            models = [e.as_model() if type(e) is PendingEvent else e for e in self.pending]
+            models = [e.as_model() if isinstance(e, PendingEvent) else e for e in self.pending]
             Event.objects.bulk_create(models, batch_size=2000)
         self.pending = []
         return count
