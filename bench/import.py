@@ -4,11 +4,13 @@ province through the real services (``motcua.imports``), against a bulk copy of 
     .venv/bin/python bench/import.py                     # temporary SQLite files
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/import.py
 
-Environment: BENCH_DOSSIERS (default 1000), BENCH_BATCH (dossiers per batch, default 200),
+Environment: BENCH_DOSSIERS (default 1000), BENCH_BATCH (dossiers per batch, default 500, the import's own),
 BENCH_WORKERS (importing processes, default 1; PostgreSQL only), BENCH_PROFILE=1 (cProfile
-of the import, top functions by own time; one process), BENCH_SOURCE=FILE (keep the
+of the import by CPU time, top functions by own time; one process; BENCH_PROFILE_OUT=FILE
+keeps the stats for pstats), BENCH_SOURCE=FILE (keep the
 generated history there, and reuse it when it exists: measure again without rebuilding),
-BENCH_DB_NAME (prefix of the bench's PostgreSQL databases, default bench_import_<pid>).
+BENCH_DB_NAME (prefix of the bench's PostgreSQL databases, default bench_import_<pid>),
+BENCH_SOURCE_ONLY=1 (only make the BENCH_SOURCE file, then stop).
 A forked child builds the source province and exports its history (one row per event);
 the parent imports that file into a fresh database of its own (``bench_import_<pid>_b`` on
 PostgreSQL, never the configured one) and prints dossiers/s, events/s, CPU per dossier, the
@@ -35,7 +37,7 @@ from _common import bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 N = int(os.environ.get("BENCH_DOSSIERS", "1000"))
-BATCH = int(os.environ.get("BENCH_BATCH", "200"))
+BATCH = int(os.environ.get("BENCH_BATCH", "500"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 SOURCE = os.environ.get("BENCH_SOURCE", "")
 PROFILE = os.environ.get("BENCH_PROFILE") == "1"
@@ -101,6 +103,9 @@ def main() -> int:
         if child.exitcode != 0:
             print("LỖI: không tạo được tệp nguồn")
             return 1
+    if os.environ.get("BENCH_SOURCE_ONLY") == "1":
+        print(f"  Tệp nguồn: {HISTORY} (tạo trong {fmt(time.perf_counter() - began, 1)} s)")
+        return 0
     rows = sum(1 for _ in HISTORY.open(encoding="utf-8")) - 1
     print(
         f"  Tệp nguồn: {fmt(rows)} sự kiện, {fmt(HISTORY.stat().st_size / 2**20, 1)} MiB "
@@ -120,7 +125,8 @@ def main() -> int:
         if PROFILE:
             import cProfile
 
-            profiler = cProfile.Profile()
+            # CPU time, not wall time: on a shared machine, waiting for a core is not work
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
         connections.close_all()  # committed: the importing processes see the world
         cpu, t0 = _cpu(), time.perf_counter()
@@ -130,6 +136,8 @@ def main() -> int:
             import pstats
 
             profiler.disable()
+            if os.environ.get("BENCH_PROFILE_OUT"):
+                profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"])
             pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         dossiers, events = out.dossiers, out.events
         assert dossiers == Dossier.objects.count() == out.run.dossiers

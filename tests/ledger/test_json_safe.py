@@ -19,6 +19,13 @@ class Kind(StrEnum):
     A = "a"
 
 
+class Loud(str):
+    """A str subclass whose str() is not its text: JSON writes the text."""
+
+    def __str__(self) -> str:
+        return "LOUD"
+
+
 PAYLOADS = [
     {"status_to": "in_progress", "step": 1, "ok": True, "none": None, "rate": 0.1},
     {"items": [{"name": "Tờ khai", "quantity": 2}, ["x", 1.5, None]], "tuple": ("a", 1)},
@@ -26,6 +33,7 @@ PAYLOADS = [
     {"at": dt.datetime(2026, 7, 1, 8, 30, tzinfo=dt.UTC), "id": uuid.UUID(int=5)},
     {"kind": Kind.A, "nested": {"deep": [Decimal("1")]}},
     {1: "int key"},
+    {"who": Loud("quiet"), "list": [Kind.A, Decimal("-0.10"), dt.date(1999, 12, 31)]},
     {},
 ]
 

@@ -72,7 +72,7 @@ class Outcome:
 
 
 #: dossiers per batch (``--batch``): each batch is one transaction
-DEFAULT_BATCH = 200
+DEFAULT_BATCH = 500
 
 #: who may import a history on a page (the command line is trusted)
 IMPORT_ROLES = (Role.PROVINCE_ADMIN,)

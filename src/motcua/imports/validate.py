@@ -104,8 +104,14 @@ def _parse_at(value: str) -> dt.datetime | None:
     return at if at.tzinfo is not None else None
 
 
-def _typed(number: int, raw: dict[str, str], mapping: Mapping, refs: Refs, problems: list):
-    """One row checked alone; None when it cannot be used."""
+_NOT_FIRST: dict[str, str] = {}  # a later row's dossier columns: never read
+
+
+def _typed(
+    number: int, raw: dict[str, str], mapping: Mapping, refs: Refs, problems: list, first_row=True
+):
+    """One row checked alone; None when it cannot be used. The dossier columns are read
+    from a dossier's ``first_row`` only."""
 
     def bad(message: str) -> None:
         problems.append(Problem(number, message))
@@ -153,9 +159,12 @@ def _typed(number: int, raw: dict[str, str], mapping: Mapping, refs: Refs, probl
     if status and mapping.statuses_of(status) is None:
         bad(f"trạng thái «{status}» không xác định (cần ánh xạ trong tệp mapping).")
         ok = False
-    first = {k: raw.get(k, "").strip() for k in DOSSIER_COLUMNS}
-    for key in ("receiving_unit", "competent_unit"):
-        first[key] = mapping.unit(first[key])
+    if first_row:
+        first = {k: raw.get(k, "").strip() for k in DOSSIER_COLUMNS}
+        for key in ("receiving_unit", "competent_unit"):
+            first[key] = mapping.unit(first[key])
+    else:
+        first = _NOT_FIRST
     on_time = {"1": True, "0": False}.get(raw.get("on_time", "").strip())
     if not ok:
         return None
@@ -246,8 +255,8 @@ def dossiers(
     for number, raw in read_rows(path):
         if share is not None and share_of(raw.get("dossier", "").strip(), share[1]) != share[0]:
             continue
-        row = _typed(number, raw, mapping, refs, problems)
-        code = row.dossier if row else raw.get("dossier", "").strip()
+        code = raw.get("dossier", "").strip()
+        row = _typed(number, raw, mapping, refs, problems, code != current)
         if code != current:
             if group and not broken:
                 yield group

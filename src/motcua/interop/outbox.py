@@ -53,20 +53,22 @@ _COPY = (
 
 
 def record_outbox(events: list) -> None:
-    rows = [record_for(e) for e in events if publishes(e.subject_type, e.payload)]
-    if not rows:
+    published = [e for e in events if publishes(e.subject_type, e.payload)]
+    if not published:
         return
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or len(rows) < 50:
-        SyncRecord.objects.bulk_create(rows, batch_size=2000)
+    if connection.vendor != "postgresql" or len(published) < 50:
+        SyncRecord.objects.bulk_create([record_for(e) for e in published], batch_size=2000)
         return
-    # many rows (a batch, an import): COPY, as the ledger copies their events
-    now = timezone.now()
+    # many rows (a batch, an import): COPY, as the ledger copies their events; the rows of
+    # ``record_for`` as tuples (no model instance per row)
+    now, pending = timezone.now(), SyncState.PENDING.value
     with connection.cursor() as cursor, cursor.cursor.copy(_COPY) as copy:
-        for r in rows:
+        for e in published:
+            payload = e.payload
             copy.write_row(
                 (
-                    r.dossier_code, r.event_seq, r.event_hash, r.action, r.national_status,
-                    r.due_at, r.event_at, r.unit_id, SyncState.PENDING.value, 0, "", now,
+                    e.subject_id, e.seq, e.hash, e.action, national(payload["status_to"]),
+                    payload.get("due_after") or "", e.at, e.unit_id, pending, 0, "", now,
                 )
             )  # fmt: skip

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,7 +19,14 @@ from django.utils import timezone
 
 from motcua.core.formats import VN_TZ
 from motcua.ledger import actions, checkpoints, merkle, partitions, tree
-from motcua.ledger.hashing import event_hash, root_hash, seal_hash
+from motcua.ledger.hashing import (
+    canonical_time,
+    event_hash,
+    event_hash_text,
+    payload_text,
+    root_hash,
+    seal_hash,
+)
 from motcua.ledger.models import Checkpoint, DailyRoot, Event, Seal, VerifyRun
 
 logger = logging.getLogger(__name__)
@@ -26,17 +34,18 @@ logger = logging.getLogger(__name__)
 #: Functions called with the events just recorded, inside the recording transaction (an
 #: upper layer, e.g. interop's outbox, adds rows that must commit or roll back with them).
 #: Filled from the upper app's ``AppConfig.ready``; the ledger never names them.
-_LISTENERS: list[Callable[[list[Event]], None]] = []
+_LISTENERS: list[Callable[[list], None]] = []
 
 
-def on_event(listener: Callable[[list[Event]], None]) -> Callable[[list[Event]], None]:
-    """Call ``listener(events)`` in the same transaction as every recorded event."""
+def on_event(listener: Callable[[list], None]) -> Callable[[list], None]:
+    """Call ``listener(events)`` in the same transaction as every recorded event (``Event``
+    rows, or a batch's ``PendingEvent``s: the same attributes, without an id)."""
     if listener not in _LISTENERS:
         _LISTENERS.append(listener)
     return listener
 
 
-def _notify(events: list[Event]) -> None:
+def _notify(events: list) -> None:
     for listener in _LISTENERS:
         listener(events)
 
@@ -64,11 +73,18 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 def _plain(value: Any) -> Any:
-    """A copy of ``value`` if it holds only JSON's own types (exactly: no subclasses, no
-    Decimal, date or enum), else ``_NOT_PLAIN``. A float's JSON round trip is itself."""
+    """A copy of ``value`` if it holds only JSON's own types, else ``_NOT_PLAIN``. A float's
+    JSON round trip is itself; a text enum (``TextChoices``) becomes its text, a Decimal
+    and a date (not a datetime) the text DjangoJSONEncoder gives them, as in the round trip."""
     kind = type(value)
     if kind in _PLAIN:
         return value
+    if isinstance(value, str):
+        return str.__str__(value)  # the text itself (json writes a str subclass's content)
+    if kind is Decimal:
+        return str(value)
+    if kind is dt.date:
+        return value.isoformat()
     if kind is dict:
         out = {}
         for key, item in value.items():
@@ -99,7 +115,7 @@ def event_record(
     unit=None,
     payload: dict[str, Any] | None = None,
     at=None,
-) -> Event:
+) -> Event | PendingEvent:
     """Append one event to the subject's history, chained to the previous one.
 
     Must run inside the caller's transaction (the state change and its event commit
@@ -155,12 +171,50 @@ def _event(subject_type, subject_id, seq, prev_hash, action, actor, unit, payloa
     return Event(**fields, hash=event_hash(**fields))
 
 
+class PendingEvent:
+    """An event of a batch, hashed and chained, not yet inserted: the ``Event`` row's fields
+    as plain attributes (listeners read them like an ``Event``'s) and its payload's JSON
+    text, encoded once for the hash and the insert."""
+
+    __slots__ = (
+        "subject_type", "subject_id", "seq", "action", "actor_id", "actor_label", "unit_id",
+        "at", "payload", "payload_text", "prev_hash", "hash",
+    )  # fmt: skip
+
+    def __init__(self, subject_type, subject_id, seq, action, actor, unit, payload, at, prev):
+        self.subject_type, self.subject_id, self.seq, self.action = (
+            subject_type, subject_id, seq, action,
+        )  # fmt: skip
+        self.actor_id = actor.pk if actor is not None else None
+        self.actor_label = _actor_label(actor)
+        self.unit_id = unit.pk if unit is not None else None
+        self.at = at or timezone.now()
+        self.payload = _json_safe(payload or {})
+        self.payload_text = payload_text(self.payload)
+        self.prev_hash = prev
+        self.hash = event_hash_text(
+            subject_type, subject_id, seq, action, self.actor_id, self.actor_label,
+            self.unit_id, canonical_time(self.at), self.payload_text, prev,
+        )  # fmt: skip
+
+    def as_model(self) -> Event:
+        return Event(**{name: getattr(self, name) for name in self.__slots__[:-3]},
+                     prev_hash=self.prev_hash, hash=self.hash)  # fmt: skip
+
+    def copy_row(self) -> tuple:
+        return (
+            self.subject_type, self.subject_id, self.seq, self.action, self.actor_id,
+            self.actor_label, self.unit_id, self.at, self.payload_text, self.prev_hash,
+            self.hash,
+        )  # fmt: skip
+
+
 class EventBuffer:
     """The events of one batch: chained as they are recorded, inserted together."""
 
     def __init__(self) -> None:
         self.heads: dict[tuple[str, str], tuple[int, str]] = {}
-        self.pending: list[Event] = []
+        self.pending: list[PendingEvent | Event] = []
         self.started = time.monotonic()
 
     def new_subject(self, subject_type: str, subject_id: str | int) -> None:
@@ -193,12 +247,12 @@ class EventBuffer:
                 seq = last.get(subject_id, 0)
                 self.heads[(subject_type, subject_id)] = (seq, hashes.get((subject_id, seq), ""))
 
-    def append(self, subject_type, subject_id, action, actor, unit, payload, at) -> Event:
+    def append(self, subject_type, subject_id, action, actor, unit, payload, at) -> PendingEvent:
         key = (subject_type, subject_id)
         head = self.heads.get(key)
         seq, prev_hash = head if head is not None else _head(subject_type, subject_id)
-        event = _event(
-            subject_type, subject_id, seq + 1, prev_hash, action, actor, unit, payload, at
+        event = PendingEvent(
+            subject_type, subject_id, seq + 1, action, actor, unit, payload, at, prev_hash
         )
         self.heads[key] = (event.seq, event.hash)
         self.pending.append(event)
@@ -217,29 +271,23 @@ class EventBuffer:
         count, connection = len(self.pending), transaction.get_connection()
         _notify(self.pending)
         if connection.vendor == "postgresql":
-            from psycopg.types.json import Jsonb
-
             with connection.cursor() as cursor, cursor.cursor.copy(_EVENT_COPY) as copy:
                 for e in self.pending:
-                    copy.write_row(
-                        (
-                            e.subject_type,
-                            e.subject_id,
-                            e.seq,
-                            e.action,
-                            e.actor_id,
-                            e.actor_label,
-                            e.unit_id,
-                            e.at,
-                            Jsonb(e.payload),
-                            e.prev_hash,
-                            e.hash,
-                        )
-                    )
+                    copy.write_row(e.copy_row() if isinstance(e, PendingEvent) else _row_of(e))
         else:
-            Event.objects.bulk_create(self.pending, batch_size=2000)
+            models = [e.as_model() if isinstance(e, PendingEvent) else e for e in self.pending]
+            Event.objects.bulk_create(models, batch_size=2000)
         self.pending = []
         return count
+
+
+def _row_of(e: Event) -> tuple:
+    from psycopg.types.json import Jsonb
+
+    return (
+        e.subject_type, e.subject_id, e.seq, e.action, e.actor_id, e.actor_label, e.unit_id,
+        e.at, Jsonb(e.payload), e.prev_hash, e.hash,
+    )  # fmt: skip
 
 
 _EVENT_COPY = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -13,6 +12,7 @@ from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound
@@ -82,7 +82,7 @@ class Batch:
         if self.kept_codes:
             _counters_past(self.kept_codes)
             self.kept_codes.clear()
-        Dossier.objects.bulk_create([self.latest[code] for code in self.new], batch_size=1000)
+        insert_rows(Dossier, [self.latest[code] for code in self.new], ids=True)
         self.new.clear()
         groups: dict[frozenset[str], list[Dossier]] = defaultdict(list)
         for code, fields in self.dirty.items():
@@ -96,9 +96,71 @@ class Batch:
             child.dossier = self.latest[child.dossier.code]  # the copy that got the id
             by_model[type(child)].append(child)
         for model, rows in by_model.items():
-            model._default_manager.bulk_create(rows, batch_size=1000)
+            insert_rows(model, rows, ids=False)
         self.children.clear()
         self.children_of.clear()
+
+
+#: field types whose Python value psycopg writes as the column's text as it is
+_NATIVE = {
+    "AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField",
+    "FloatField", "BooleanField", "DateTimeField", "DateField", "DecimalField",
+    "CharField", "TextField", "EmailField", "ForeignKey", "OneToOneField",
+}  # fmt: skip
+
+
+def _copy_plan(model) -> tuple[str, list[tuple[Field, bool]]]:
+    """(COPY statement, [(field, needs Django's conversion)]) of a model, without its pk."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            raise ValueError(f"{model.__name__}.{f.name}: COPY does not fill automatic times")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in [model._meta.pk.column, *(f.column for f in fields)])
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    return sql, [(f, f.get_internal_type() not in _NATIVE) for f in fields]
+
+
+_COPY_PLANS: dict[type, tuple[str, list[tuple[Field, bool]]]] = {}
+
+
+def insert_rows(model, rows: list, *, ids: bool) -> None:
+    """Insert new ``rows`` of ``model`` at the end of a batch. PostgreSQL: one COPY, the ids
+    drawn first from the table's sequence in one query (in the rows' order, as an INSERT
+    gives them) when ``ids``, so that rows pointing to these get them; no per-row model
+    work. Elsewhere: ``bulk_create``."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(rows, batch_size=1000)
+        return
+    plan = _COPY_PLANS.get(model)
+    if plan is None:
+        plan = _COPY_PLANS[model] = _copy_plan(model)
+    sql, fields = plan
+    meta = model._meta
+    with connection.cursor() as cursor:
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            for row, (pk,) in zip(rows, sorted(cursor.fetchall()), strict=True):
+                row.pk = pk
+        else:
+            sql = sql.replace(f"({connection.ops.quote_name(meta.pk.column)}, ", "(", 1)
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                values = [
+                    f.get_db_prep_save(getattr(row, f.attname), connection)
+                    if convert
+                    else getattr(row, f.attname)
+                    for f, convert in fields
+                ]
+                copy.write_row([row.pk, *values] if ids else values)
+    for row in rows:
+        row._state.adding, row._state.db = False, connection.alias
 
 
 def _counters_past(kept: dict[tuple[int, dt.date], int]) -> None:
@@ -235,7 +297,19 @@ def lock(dossier: Dossier, action: str) -> Dossier:
             code=DossierError.DOSSIER_CHANGED,
         )
     ACTIONS.check(status, action)
-    return copy.copy(dossier)
+    return _copy(dossier)
+
+
+def _copy(dossier: Dossier) -> Dossier:
+    """``copy.copy`` of a model instance (its ``__getstate__``: the fields, the state and
+    the related objects' cache, copied one level), without the pickling protocol's detour."""
+    state = dossier.__dict__.copy()
+    model_state = state["_state"] = ModelState.__new__(ModelState)
+    model_state.__dict__.update(dossier._state.__dict__)
+    model_state.fields_cache = dossier._state.fields_cache.copy()
+    new = Dossier.__new__(Dossier)
+    new.__dict__ = state
+    return new
 
 
 def advance(dossier: Dossier, action: str, status_from: str) -> None:
@@ -321,10 +395,11 @@ def save(dossier: Dossier, fields: Iterable[str]) -> None:
         batch.dirty[dossier.code] = batch.dirty.get(dossier.code, set()) | {*fields, "version"}
 
 
-def iso(value):
-    """Datetimes in payloads: ISO 8601 in Vietnamese local time, the same way every time."""
+def iso(value, tz=None):
+    """Datetimes in payloads: ISO 8601 in Vietnamese local time, the same way every time.
+    ``tz``: the current time zone, when the caller already has it (``record``: three times)."""
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
+        return timezone.localtime(value, tz).isoformat()
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -340,16 +415,17 @@ def record(
     payload: dict[str, Any] | None = None,
     notify: bool = True,
 ) -> None:
+    step, tz = dossier.current_step, timezone.get_current_timezone()
     body: dict[str, Any] = {
         "status_from": status_from,
         "status_to": dossier.status,
-        "step": dossier.current_step.order if dossier.current_step else None,
-        "step_name": dossier.current_step.name if dossier.current_step else "",
+        "step": step.order if step else None,
+        "step_name": step.name if step else "",
         "holder_unit": dossier.holder_unit.code if dossier.holder_unit else None,
         "assignee": dossier.assignee.get_username() if dossier.assignee else None,
-        "due_before": iso(due_before),
-        "due_after": iso(dossier.due_at),
-        "step_due": iso(dossier.step_due_at),
+        "due_before": iso(due_before, tz),
+        "due_after": iso(dossier.due_at, tz),
+        "step_due": iso(dossier.step_due_at, tz),
     }
     body.update(payload or {})
     event_record(

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         history = sub.add_parser("history", help="lịch sử sự kiện hồ sơ")
         history.add_argument("file", type=Path, help="tệp .csv hoặc .jsonl")
         history.add_argument("--mapping", type=Path, help="tệp ánh xạ (JSON)")
-        history.add_argument("--batch", type=int, default=200, help="số hồ sơ mỗi lô")
+        history.add_argument(
+            "--batch", type=int, default=None, help="số hồ sơ mỗi lô (mặc định 500)"
+        )
         history.add_argument(
             "--workers", type=int, default=1,
             help="số tiến trình nhập song song (PostgreSQL; mỗi tiến trình một phần hồ sơ)",
@@ -43,7 +45,7 @@ class Command(BaseCommand):
             out = history_import(
                 path=file,
                 mapping_path=options.get("mapping"),
-                batch_size=max(1, options["batch"]),
+                batch_size=max(1, options["batch"]) if options["batch"] else None,
                 pause=options["pause"],
                 on_progress=progress,
                 workers=max(1, options["workers"]),
