@@ -1,8 +1,12 @@
-"""`motcua worker [--supervise]`: the background task worker (django-tasks, database queue).
+"""`motcua worker [--supervise]`: the background task worker (django-tasks).
 
-It waits out transient database errors instead of exiting and writes a heartbeat
-(``core.worker``). With ``--supervise`` it runs the worker as a child process and starts it
-again whenever it stops (what `make run` uses), with a growing pause if it keeps failing.
+On the database queue (the default) it waits out transient database errors instead of
+exiting and writes a heartbeat (``core.worker``). On the Redis queue
+(``MOTCUA_TASKS_BACKEND=rq``) it runs an RQ worker with its scheduler, the same heartbeat and
+the same healing of the periodic chain (``core.rq_worker``); ``--queue-name``,
+``--worker-id``, ``--batch`` and ``--max-tasks`` mean the same there. With ``--supervise`` it
+runs the worker as a child process and starts it again whenever it stops (what `make run`
+uses), with a growing pause if it keeps failing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ class Command(DbWorkerCommand):
     def handle(self, *args, supervise: bool = False, **options):
         if supervise:
             return self.supervise()
+        from django_tasks import task_backends
+
+        from motcua.core import rq_queue
+
+        backend = task_backends[options.get("backend_name") or "default"]
+        if rq_queue.is_rq(backend):
+            return self.rq_worker(backend, **options)
         # django-tasks builds its own Worker: use ours (same arguments, steadier loop)
         from django_tasks_db.management.commands import db_worker
 
@@ -40,6 +51,18 @@ class Command(DbWorkerCommand):
             return super().handle(*args, **options)
         finally:
             db_worker.Worker = original
+
+    def rq_worker(self, backend, **options) -> None:
+        from motcua.core import rq_worker
+
+        names = options.get("queue_name") or "default"
+        queues = sorted(backend.queues) if names == "*" else names.split(",")
+        rq_worker.run(
+            queues=queues,
+            name=options.get("worker_id"),
+            burst=bool(options.get("batch")),
+            max_jobs=options.get("max_tasks"),
+        )
 
     def supervise(self) -> None:
         argv = [a for a in sys.argv[1:] if a != "--supervise"]
