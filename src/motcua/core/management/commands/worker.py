@@ -21,11 +21,26 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from motcua.core.worker import SteadyWorker
 
 
+def _backend_name(value: str) -> str:
+    from django.conf import settings
+    from django_tasks import task_backends
+    from django_tasks_db.management.commands.db_worker import valid_backend_name
+
+    from motcua.core import rq_queue
+
+    if value in settings.TASKS and rq_queue.is_rq(task_backends[value]):
+        return value
+    return valid_backend_name(value)  # the database queue's check says what is wrong
+
+
 class Command(DbWorkerCommand):
     help = "Chạy các việc nền (gửi thông báo, nhắc hạn…); tự chờ khi cơ sở dữ liệu bận."
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
+        for action in parser._actions:  # django-tasks-db accepts only a database backend here
+            if action.dest == "backend_name":
+                action.type = _backend_name
         parser.add_argument(
             "--supervise",
             action="store_true",
