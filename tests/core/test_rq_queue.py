@@ -18,6 +18,7 @@ from rq.registry import ScheduledJobRegistry
 from rq.utils import utcformat
 
 from motcua.core import rq_queue, rq_worker, schedule
+from motcua.core.health import recent_failures, worker_health
 from motcua.core.models import JobStatus, WorkerHeartbeat
 from tests.core.rq_probe import add
 
@@ -150,6 +151,14 @@ def test_a_run_of_a_silent_worker_is_failed_and_its_job_queued_at_once(redis_que
     assert others <= set(queued) and all(waiting(p) == 1 for p in others)
     # healing again changes nothing
     assert schedule.heal(now=now) == []
+    # and the operations page reads the Redis queue: one run waiting now, one failed
+    health = worker_health()
+    assert (health.queued, health.failed_24h) == (1, 1) and health.oldest_waiting is not None
+    [failure] = recent_failures()
+    assert (failure.task_path, failure.exception_class_path) == (
+        SEAL,
+        schedule.WorkerLost.__module__ + ".WorkerLost",
+    )
 
 
 def test_a_run_whose_worker_process_is_gone_on_this_machine_is_failed_after_missed_beats(

@@ -23,9 +23,8 @@ import datetime as dt
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from django.conf import settings
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -260,9 +259,28 @@ def queue_health(now: dt.datetime) -> tuple[int, dt.datetime | None, int]:
     return queued, oldest, failed
 
 
-def configured() -> bool:
-    """The settings name the RQ backend."""
-    return any(
-        str(config.get("BACKEND", "")).startswith("django_tasks_rq")
-        for config in settings.TASKS.values()
-    )
+@dataclass(frozen=True)
+class Failure:
+    """A failed run, as the operations page lists it (the database queue's fields)."""
+
+    finished_at: dt.datetime | None
+    task_path: str
+    exception_class_path: str
+
+
+def recent_failures(limit: int) -> list[Failure]:
+    from rq.registry import FailedJobRegistry
+
+    conn = connection()
+    ids: list[str] = []
+    for name in queue_names():
+        ids += FailedJobRegistry(name, connection=conn).get_job_ids(0, limit - 1, desc=True)
+    failures = []
+    for job in _jobs(ids, conn):
+        errors = job.meta.get("_django_tasks_rq_exceptions") or [""]
+        path = job.func_name or ""
+        if path.endswith(".daily_job") and job.args:
+            path = str(job.args[0])
+        failures.append(Failure(_aware(job.ended_at), path, str(errors[-1])))
+    failures.sort(key=lambda f: f.finished_at or dt.datetime.min.replace(tzinfo=dt.UTC))
+    return failures[::-1][:limit]
