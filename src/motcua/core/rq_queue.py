@@ -24,7 +24,7 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -161,12 +161,12 @@ def dead_runs(
             gone = since is None or since < now - stale_after
         else:
             beat = _aware(worker.last_heartbeat) or now
-            horse = int(conn.hget(worker.key, "motcua_horse_pid") or 0)
+            horse = int(cast(Any, conn.hget(worker.key, "motcua_horse_pid")) or 0)
             gone = beat < now - stale_after or (
                 beat < now - missed
                 and worker.hostname == _here()
                 and bool(worker.pid)
-                and not pid_alive(worker.pid)
+                and not pid_alive(worker.pid or 0)
                 and not (horse and pid_alive(horse))
             )
         if gone:
@@ -186,13 +186,13 @@ def fail(job: Job, error: BaseException, now: dt.datetime) -> bool:
     with conn.pipeline() as pipe:
         try:
             pipe.watch(job.key)
-            if _status(pipe, job.id) != STARTED:  # type: ignore[arg-type]
+            if _status(cast(Any, pipe), job.id) != STARTED:
                 return False
             job.meta.setdefault("_django_tasks_rq_exceptions", []).append(
                 get_module_path(type(error))
             )
             pipe.multi()
-            pipe.hset(job.key, "meta", job.serializer.dumps(job.meta))
+            pipe.hset(job.key, "meta", cast(Any, job.serializer.dumps(job.meta)))
             pipe.hset(job.key, "ended_at", utcformat(now.astimezone(dt.UTC)))
             job.set_status(JobStatus.FAILED, pipeline=pipe)
             job.started_job_registry.remove_executions(job, pipeline=pipe)
@@ -255,7 +255,9 @@ def queue_health(now: dt.datetime) -> tuple[int, dt.datetime | None, int]:
                 oldest = enqueued
         # a failed run is kept DEFAULT_FAILURE_TTL: its score is when it failed plus that
         since = (now - dt.timedelta(days=1)).timestamp() + DEFAULT_FAILURE_TTL
-        failed += conn.zcount(FailedJobRegistry(name, connection=conn).key, since, "+inf")
+        failed += cast(
+            int, conn.zcount(FailedJobRegistry(name, connection=conn).key, since, "+inf")
+        )
     return queued, oldest, failed
 
 
