@@ -351,6 +351,8 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": int(os.environ.get("MOTCUA_TASKS_TIMEOUT", str(6 * 3600))),
     }
 }
+# no RQ dashboard in the admin: the operations page (/van-hanh/) shows the queue
+RQ_SHOW_ADMIN_LINK = False
 
 # Object storage: dossier files, results, evidence and exports in an S3-compatible bucket
 # (AWS, MinIO, Ceph, Viettel/VNPT/FPT object storage). Objects stay private: no public ACL,
