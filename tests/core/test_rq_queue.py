@@ -21,10 +21,9 @@ from motcua.core import rq_queue, rq_worker, schedule
 from motcua.core.health import recent_failures, worker_health
 from motcua.core.models import JobStatus, WorkerHeartbeat
 from tests.core.rq_probe import add
+from tests.redis_queue import REDIS_URL, redis_queue_db
 
-pytestmark = pytest.mark.django_db
-
-REDIS_URL = "redis://127.0.0.1:6379/12"
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("redis-queue")]
 SEAL = "motcua.ledger.tasks.ledger_seal_task"
 REMIND = "motcua.reform.tasks.send_reform_reminders"
 
@@ -33,10 +32,8 @@ REMIND = "motcua.reform.tasks.send_reform_reminders"
 def redis_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    server = redis.Redis.from_url(REDIS_URL)
-    server.flushdb()
-    yield server
-    server.flushdb()
+    with redis_queue_db() as server:
+        yield server
 
 
 def work(name: str | None = None) -> None:

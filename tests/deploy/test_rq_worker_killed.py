@@ -23,22 +23,21 @@ from rq.job import NoSuchJobError
 
 from tests.deploy.conftest import SRC, motcua_env
 from tests.deploy.periodic_probe import PATH
+from tests.redis_queue import REDIS_URL, redis_queue_db
 
-pytestmark = pytest.mark.django_db  # the children have their own database
+# the children have their own database
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("redis-queue")]
 
 ROOT = SRC.parent
 RUN = "import sys, django; django.setup(); from tests.deploy.periodic_probe import main; main(sys.argv[1:])"
-REDIS_URL = "redis://127.0.0.1:6379/12"
 DAILY_JOB = "motcua.core.schedule.daily_job"
 LOST = "motcua.core.schedule.WorkerLost"
 
 
 @pytest.fixture
 def server():
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
+    with redis_queue_db() as connection:
+        yield connection
 
 
 def _env(var: Path, probe: Path) -> dict:
