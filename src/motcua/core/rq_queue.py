@@ -53,10 +53,20 @@ def queue_names() -> list[str]:
     return sorted(default_task_backend.queues or ["default"])
 
 
-def connection() -> Redis:
-    import django_rq
+_CONNECTIONS: dict[str, Redis] = {}
 
-    return django_rq.get_connection(queue_names()[0])
+
+def connection() -> Redis:
+    """The queue's Redis, one client per process and address (redis-py's pool reconnects
+    after a fork)."""
+    import django_rq
+    from django.conf import settings
+
+    name = queue_names()[0]
+    address = repr(sorted(settings.RQ_QUEUES[name].items()))
+    if address not in _CONNECTIONS:
+        _CONNECTIONS[address] = django_rq.get_connection(name)
+    return _CONNECTIONS[address]
 
 
 @contextmanager
