@@ -95,6 +95,12 @@ class SteadyRQWorker(_Steady, Worker):
         # job is left alone (core.rq_queue.dead_runs)
         self.connection.hset(self.key, "motcua_horse_pid", self.horse_pid)
 
+    def execute_job(self, job: Any, queue: Any) -> None:
+        try:
+            super().execute_job(job, queue)
+        finally:  # that process id may be another process's tomorrow
+            self.connection.hdel(self.key, "motcua_horse_pid")
+
     def main_work_horse(self, job: Any, queue: Any) -> None:
         try:
             super().main_work_horse(job, queue)
