@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # the Redis queue (MOTCUA_TASKS_BACKEND=rq); nothing of it runs otherwise
     "ninja",  # serves Swagger UI from its own static files (no CDN)
     "motcua.core",
     "motcua.ledger",
@@ -174,12 +175,20 @@ LOGIN_URL = "/dang-nhap/"
 LOGIN_REDIRECT_URL = "/can-bo/"
 LOGOUT_REDIRECT_URL = "/"
 
+# Task queue: the database (embedded default, one worker machine is enough) or Redis with RQ
+# (MOTCUA_TASKS_BACKEND=rq: workers on several machines; docs/operations.md). A full dotted
+# backend path is accepted as well.
+TASKS_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+_tasks_backend = os.environ.get("MOTCUA_TASKS_BACKEND", "db")
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("MOTCUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASKS_BACKENDS.get(_tasks_backend, _tasks_backend),
         "QUEUES": ["default"],
     }
 }
+#: a worker writes its heartbeat this often (seconds); one that missed two and a half is
+#: looked at as possibly gone (core.schedule.heal)
+MOTCUA_WORKER_BEAT_SECONDS = max(1, int(os.environ.get("MOTCUA_WORKER_BEAT_SECONDS", "10")))
 
 # sec-input: the console backend masks one-time codes (motcua.core.redact)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "motcua.core.redact.ConsoleEmailBackend")
@@ -333,6 +342,20 @@ else:
 # Public answers (procedure pages, tracking) from the cache: only a cache shared by every
 # process can drop them everywhere when the data changes (core.public_cache).
 MOTCUA_PUBLIC_CACHE = os.environ.get("MOTCUA_PUBLIC_CACHE", "1" if MOTCUA_REDIS_URL else "0") == "1"
+
+# The RQ queue's Redis (MOTCUA_TASKS_BACKEND=rq): MOTCUA_TASKS_REDIS_URL, else the cache's.
+# A job may run for MOTCUA_TASKS_TIMEOUT seconds (RQ's own default, 3 minutes, would cut the
+# nightly ledger check and the large imports short).
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("MOTCUA_TASKS_REDIS_URL")
+        or MOTCUA_REDIS_URL
+        or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": int(os.environ.get("MOTCUA_TASKS_TIMEOUT", str(6 * 3600))),
+    }
+}
+# no RQ dashboard in the admin: the operations page (/van-hanh/) shows the queue
+RQ_SHOW_ADMIN_LINK = False
 
 # Object storage: dossier files, results, evidence and exports in an S3-compatible bucket
 # (AWS, MinIO, Ceph, Viettel/VNPT/FPT object storage). Objects stay private: no public ACL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -42,10 +43,19 @@ def worker_health(now: dt.datetime | None = None) -> Health:
     now = now or timezone.now()
     beat = WorkerHeartbeat.objects.order_by("-beat_at").first()
     alive = beat is not None and now - beat.beat_at <= STALE_AFTER
-    waiting = DBTaskResult.objects.ready()
-    queued = waiting.count()
-    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-    failed = DBTaskResult.objects.failed().filter(finished_at__gte=now - dt.timedelta(days=1))
+    if _on_rq():
+        from motcua.core import rq_queue
+
+        queued, oldest, failed_24h = rq_queue.queue_health(now)
+    else:
+        waiting = DBTaskResult.objects.ready()
+        queued = waiting.count()
+        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        failed_24h = (
+            DBTaskResult.objects.failed()
+            .filter(finished_at__gte=now - dt.timedelta(days=1))
+            .count()
+        )
     problems = []
     if beat is None:
         problems.append("Chưa có tiến trình chạy nền nào báo hoạt động (motcua worker).")
@@ -62,11 +72,24 @@ def worker_health(now: dt.datetime | None = None) -> Health:
         worker_retries=beat.retries if beat else 0,
         worker_last_error=beat.last_error if beat else "",
         queued=queued,
-        failed_24h=failed.count(),
+        failed_24h=failed_24h,
         oldest_waiting=oldest,
         problems=problems,
     )
 
 
-def recent_failures(limit: int = 20) -> list[DBTaskResult]:
+def recent_failures(limit: int = 20) -> list[Any]:
+    """The last failed runs (finished_at, task_path, exception_class_path), newest first."""
+    if _on_rq():
+        from motcua.core import rq_queue
+
+        return list(rq_queue.recent_failures(limit))
     return list(DBTaskResult.objects.failed().order_by("-finished_at")[:limit])
+
+
+def _on_rq() -> bool:
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+    from motcua.core import rq_queue
+
+    return rq_queue.is_rq(task_backends[DEFAULT_TASK_BACKEND_ALIAS])

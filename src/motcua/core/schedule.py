@@ -1,4 +1,4 @@
-"""Periodic jobs on the database task queue — no cron, no broker.
+"""Periodic jobs on the task queue — no cron: the database queue, or Redis with RQ.
 
 Each job is a django-tasks task that takes no arguments, run daily at a local time or every
 fixed interval. ``schedule_all`` (run by
@@ -13,6 +13,10 @@ longer exists on this machine and it missed two beats, or its heartbeat is older
 ``STALE_AFTER``) are marked
 failed, a periodic job among them is queued again at once, and any registered job with no
 run waiting or running gets its next run — without ``motcua schedule``.
+
+On the Redis queue (``MOTCUA_TASKS_BACKEND=rq``) the same holds: ``core.rq_queue`` reads
+which run waits or runs and which runs a lost RQ worker left, and the RQ worker
+(``core.rq_worker``) heals as the database worker does.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.utils import timezone
@@ -66,8 +71,42 @@ def next_run_after(at: dt.time | dt.timedelta, now: dt.datetime) -> dt.datetime:
     return candidate
 
 
+def on_rq() -> bool:
+    """The periodic jobs run on the Redis queue (RQ)."""
+    from motcua.core import rq_queue
+
+    return rq_queue.is_rq(daily_job.get_backend())
+
+
+def periodic_name(task_path: str, args: list[Any] | None) -> str | None:
+    """The registered job a run of ``task_path`` belongs to (None: not a periodic run)."""
+    if task_path == daily_job.module_path and args and args[0] in DAILY_JOBS:
+        return str(args[0])
+    return task_path if task_path in SELF_SCHEDULED else None
+
+
+@contextmanager
+def guard(name: str) -> Iterator[None]:
+    """Hold while checking that no run of a periodic job waits and queuing one: on RQ a
+    Redis lock per job (the database queue's heal holds a database lock already)."""
+    if on_rq():
+        from motcua.core import rq_queue
+
+        with rq_queue.guard(name):
+            yield
+    else:
+        yield
+
+
 def task_waiting(task_path: str, args: list[Any] | None = None) -> bool:
     """A run of ``task_path`` (with these arguments) is queued and not started yet."""
+    if on_rq():
+        from motcua.core import rq_queue
+
+        name = periodic_name(task_path, args)
+        if name is not None and (args is not None or name == task_path):
+            return rq_queue.periodic_state(name) == "waiting"
+        return rq_queue.waiting_runs(task_path, args) > 0
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # pragma: no cover - another backend
@@ -86,10 +125,13 @@ def schedule(path: str, *, now: dt.datetime | None = None) -> TaskResult[Any] | 
     """Queue the next run of one daily job (None when one is already waiting)."""
     if path not in DAILY_JOBS:
         raise ValueError(f"unknown daily job {path!r}")
-    if not daily_job.get_backend().supports_defer or _waiting(path):
+    if not daily_job.get_backend().supports_defer:
         return None
-    run_after = next_run_after(DAILY_JOBS[path], now or timezone.now())
-    return daily_job.using(run_after=run_after).enqueue(path)
+    with guard(path):
+        if _waiting(path):
+            return None
+        run_after = next_run_after(DAILY_JOBS[path], now or timezone.now())
+        return daily_job.using(run_after=run_after).enqueue(path)
 
 
 def schedule_all(*, now: dt.datetime | None = None) -> list[str]:
@@ -137,7 +179,10 @@ def heal(*, now: dt.datetime | None = None) -> list[str]:
     if not daily_job.get_backend().supports_defer:
         return []
     with one_at_a_time("motcua.core.schedule.heal"):
-        queued = [q for run in _runs_of_dead_workers(now) if (q := _rerun(run, now))]
+        if on_rq():
+            queued = _heal_rq(now)
+        else:
+            queued = [q for run in _runs_of_dead_workers(now) if (q := _rerun(run, now))]
         running = _running_jobs()
         for path in DAILY_JOBS:
             if path not in running and schedule(path, now=now) is not None:
@@ -210,6 +255,14 @@ def _rerun(run: Any, now: dt.datetime) -> str | None:
 
 def _running_jobs() -> set[str]:
     """The registered jobs with a run in progress (whose chain that run continues)."""
+    if on_rq():
+        from motcua.core import rq_queue
+
+        return {
+            name
+            for job in rq_queue.started_runs()
+            if (name := periodic_name(job.func_name or "", list(job.args))) is not None
+        }
     from django_tasks_db.models import DBTaskResult
 
     names = set()
@@ -219,3 +272,45 @@ def _running_jobs() -> set[str]:
         args = (args_kwargs or {}).get("args") or []
         names.add(args[0] if task_path == daily_job.module_path and args else task_path)
     return names
+
+
+def _heal_rq(now: dt.datetime) -> list[str]:
+    """The RQ side of ``heal``: free the scheduler lock of a dead scheduler, fail the runs of
+    dead workers and queue their periodic jobs again at once (straight to the queue)."""
+    from django.conf import settings
+
+    from motcua.core import rq_queue
+
+    rq_queue.release_dead_scheduler_locks(now, pid_alive=pid_alive)
+    beat = dt.timedelta(seconds=settings.MOTCUA_WORKER_BEAT_SECONDS)
+    queued = []
+    for job in rq_queue.dead_runs(
+        now, stale_after=max(STALE_AFTER, 6 * beat), missed=2.5 * beat, pid_alive=pid_alive
+    ):
+        lost = WorkerLost(f"Tiến trình chạy nền {job.worker_name} đã dừng giữa chừng việc này.")
+        if not rq_queue.fail(job, lost, now):
+            continue
+        args = list(job.args)
+        name = periodic_name(job.func_name or "", args)
+        if name is None:
+            continue
+        with guard(name):
+            if rq_queue.periodic_state(name) == "waiting":
+                continue
+            if name == job.func_name:
+                import_string(name).using(run_after=None).enqueue(*args)
+            else:
+                daily_job.using(run_after=None).enqueue(name)
+        queued.append(name)
+    return queued
+
+
+def on_enqueued(sender: type, task_result: TaskResult[Any], **kwargs: Any) -> None:
+    """(django-tasks signal) On RQ, remember the run last queued for a periodic job."""
+    from motcua.core import rq_queue
+
+    if not rq_queue.is_rq(task_result.task.get_backend()):
+        return
+    name = periodic_name(task_result.task.module_path, list(task_result.args))
+    if name is not None:
+        rq_queue.mark(name, task_result.id)

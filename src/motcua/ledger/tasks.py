@@ -57,9 +57,12 @@ def _already_queued() -> bool:
 def nightly_schedule(*, now: dt.datetime | None = None):
     """Queue the next nightly run unless one is already waiting; returns the result or None."""
     backend = ledger_nightly.get_backend()
-    if not backend.supports_defer or _already_queued():
+    if not backend.supports_defer:
         return None
-    return ledger_nightly.using(run_after=next_run_after(now or timezone.now())).enqueue()
+    with schedule.guard(ledger_nightly.module_path):
+        if _already_queued():
+            return None
+        return ledger_nightly.using(run_after=next_run_after(now or timezone.now())).enqueue()
 
 
 @task()
