@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.core.db import using_replica
 from motcua.core.periods import parse_period
+from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Dossier
 from motcua.reporting.selectors import public_stats
 from tests.dossiers.conftest import at, receive
@@ -43,6 +44,20 @@ def test_public_statistics_are_read_from_the_replica(world, replica):
     assert len(on_replica.captured_queries) >= 2
     assert primary.captured_queries == []
     assert got == expected
+
+
+def test_the_officers_statistics_and_their_export_are_read_from_the_replica(world, replica):
+    # given a dossier received on the primary
+    receive(world)
+    filters = dossier_selectors.StatsFilters(date_from=at().date(), date_to=at(2).date())
+    # when the statistics behind the officers' page, the API and the Excel export are read
+    with CaptureQueriesContext(connections["default"]) as primary:
+        with CaptureQueriesContext(replica) as on_replica:
+            rows = dossier_selectors.dossier_stats(filters=filters, group_by="unit", now=at(2))
+    # then they ran on the replica only
+    assert sum(r["received"] for r in rows) == 1
+    assert on_replica.captured_queries
+    assert primary.captured_queries == []
 
 
 def test_writes_and_other_reads_stay_on_the_primary(world, replica):

@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.core.db import using_replica
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers import deadlines
 from motcua.dossiers.action_rights import actions_for, current_unit
@@ -379,6 +380,7 @@ def _fold(parts: list[dict]) -> dict:
     return row
 
 
+@using_replica()  # statistics may lag the primary by a little: read from a replica if any
 def dossier_stats(
     *, filters: StatsFilters, group_by: str | None = None, now: dt.datetime | None = None
 ) -> list[dict]:

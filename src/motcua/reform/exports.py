@@ -14,6 +14,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from motcua.core.db import using_replica
 from motcua.core.formats import vn_date, vn_datetime
 from motcua.reform.models import Plan
 from motcua.reform.selectors import plan_report_rows, task_list, task_status_counts
@@ -50,6 +51,7 @@ def _cell(cell, text: str, *, bold=False, size=11, align=None):
         p.alignment = align
 
 
+@using_replica()  # an export: a few seconds of lag do not matter
 def plan_report_docx(
     *, user, plan: Plan, issuer: str, report_number: str = "", place: str = "", signer: str = "",
     signer_title: str = "", today: dt.date | None = None,
@@ -136,6 +138,7 @@ def plan_report_docx(
     return out.getvalue()
 
 
+@using_replica()  # an export: a few seconds of lag do not matter
 def plan_report_xlsx(*, user, plan: Plan, today: dt.date | None = None) -> bytes:
     today = today or timezone.localdate()
     rows = plan_report_rows(user=user, plan=plan, today=today)
