@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers import events
@@ -163,3 +163,11 @@ def risks_of(codes: Iterable[str], *, user) -> dict[str, Risk]:
         ).values("code")
         qs = qs.filter(dossier_code__in=visible)
     return {s.dossier_code: _risk(s, {}) for s in qs}
+
+
+def risk_order() -> Subquery:
+    """The stored probability of the dossier ``OuterRef("code")`` (NULL when not scored): the
+    work queue sorts by it in the database (registered in ``dossiers.risk``)."""
+    return Subquery(
+        RiskScore.objects.filter(dossier_code=OuterRef("code")).values("probability")[:1]
+    )
