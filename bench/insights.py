@@ -379,7 +379,7 @@ def main() -> int:
             print(
                 f"  dữ liệu: {fmt(made['lives'])} vòng đời qua dịch vụ thật "
                 f"({fmt(made['lives_s'], 1)} s), rồi {fmt(made['copied_dossiers'])} hồ sơ và "
-                f"{fmt(made['copied_events'])} sự kiện chép từ chúng ({"COPY" if IS_PG else "INSERT hàng loạt"}), chuỗi băm tính lại "
+                f"{fmt(made['copied_events'])} sự kiện chép từ chúng ({'COPY' if IS_PG else 'INSERT hàng loạt'}), chuỗi băm tính lại "
                 f"({fmt(made['copies_s'], 1)} s)"
             )
         else:
