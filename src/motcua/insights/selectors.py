@@ -174,6 +174,8 @@ def _pg_rows(*, user, filters: LogFilters):
     seq: list[int] = []
     cols: tuple[list, ...] = ([], [], [], [], [])
     with connection.chunked_cursor() as cursor:
+        if hasattr(cursor.cursor, "itersize"):  # a server-side cursor: big round trips
+            cursor.cursor.itersize = FETCH
         cursor.execute(sql, [*params, events.SUBJECT, list(NOT_STEPS)])
         while chunk := cursor.fetchmany(FETCH):
             n, s, *rest = zip(*chunk, strict=True)
