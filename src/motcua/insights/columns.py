@@ -54,15 +54,15 @@ class Codes:
         return found
 
     def codes(self, values: Iterable) -> np.ndarray:
-        get, index, names = self.index.get, self.index, self.names
-        out = []
-        for value in values:
-            found = get(value)
-            if found is None:
-                found = index[value] = len(names)
+        """Codes of ``values``; new names appended in order of first appearance (the loops
+        run in C: ``dict.fromkeys`` for the new names, ``map`` for the lookups)."""
+        values = values if isinstance(values, list | tuple) else list(values)
+        index, names = self.index, self.names
+        for value in dict.fromkeys(values):
+            if value not in index:
+                index[value] = len(names)
                 names.append(value)
-            out.append(found)
-        return np.asarray(out, dtype=np.int64)
+        return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 @dataclass

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 from django.db.models import Q
-from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from motcua.core.errors import PermissionDenied
@@ -133,16 +132,18 @@ def dossier_event_columns(*, user, filters: LogFilters) -> Columns:
         case=np.cumsum(new_case) - 1,
         activity=acts.codes(action)[order],
         at=np.asarray(at, dtype=np.int64).reshape(-1)[order],
-        resource=res.codes(a or "" for a in actor)[order],
+        resource=res.codes(actor)[order],
         group=table[unit_arr] if len(unit_arr) else unit_arr,
         unit=unit_arr,
-        step=steps.codes(x if isinstance(x, str) else "" for x in step)[order],
+        step=steps.codes(step)[order],
         start=np.zeros(len(unit_arr), dtype=bool),
         case_names=[codes[i] for i in case_ids.tolist()],
         activity_names=acts.names,
-        resource_names=res.names,
+        # no actor or no step name (NULL, a JSON null or not text): "" — codes may then
+        # share a name, which the map groups by name
+        resource_names=[a or "" for a in res.names],
         group_names=groups.names,
-        step_names=steps.names,
+        step_names=[x if isinstance(x, str) else "" for x in steps.names],
     )
 
 
@@ -189,7 +190,7 @@ def _pg_rows(*, user, filters: LogFilters):
 def _orm_rows(*, user, filters: LogFilters):
     """The same as :func:`_pg_rows` through the ORM (SQLite and other databases)."""
     rows = _history(user=user, filters=filters).values_list(
-        "subject_id", "seq", "action", "at", "actor_label", "unit_id", KT("payload__step_name")
+        "subject_id", "seq", "action", "at", "actor_label", "unit_id", "payload__step_name"
     )
     index: dict[str, int] = {}
     case_no, seq = [], []
