@@ -231,3 +231,28 @@ def test_the_scoring_job_on_a_new_province_scores_nothing_and_does_not_fail(worl
     from motcua.insights.tasks import risk_scores_refresh_task
 
     assert risk_scores_refresh_task.call() == {"scored": 0}
+
+
+def test_cases_read_the_payload_keys_of_every_event(world, history):
+    """dossier_cases reads four payload keys in SQL: the states say what each event's payload
+    said (holder, officer, due time, clock running)."""
+    from motcua.dossiers.lifecycle import OPEN
+    from motcua.insights.selectors_risk import dossier_cases
+
+    cases = {c.key: c for c in dossier_cases(Dossier.objects.all())}
+    assert len(cases) == Dossier.objects.count()
+    for code, case in cases.items():
+        payloads = [
+            e.payload
+            for e in Event.objects.filter(subject_type="dossier", subject_id=code)
+            .exclude(action="dossier.due_soon_warned")
+            .order_by("seq")
+        ]
+        assert [(s.unit, s.officer, s.running) for s in case.states] == [
+            (p.get("holder_unit") or "", p.get("assignee") or "", p.get("status_to") in OPEN)
+            for p in payloads
+        ]
+        assert [s.due for s in case.states] == [
+            dt.datetime.fromisoformat(p["due_after"]) if p.get("due_after") else None
+            for p in payloads
+        ]

@@ -214,6 +214,9 @@ class ListQuery(Input):
     q: text(200) = ""
     scope: Literal["mine", "unit"] = "unit"
     queue: Literal["", "todo", "due_soon", "overdue", "waiting", "done"] = ""
+    sort: Literal["", "risk"] = Field(
+        "", description="risk: nguy cơ trễ hạn cao nhất trước (hồ sơ chưa chấm điểm ở cuối)"
+    )
 
 
 # ---------------------------------------------------------------- helpers
@@ -368,6 +371,7 @@ def dossier_list(request, query: Query[ListQuery]):
         q=query.q,
         scope=query.scope,
         queue=query.queue,
+        sort=query.sort,
     )
     return selectors.dossier_list(user=request.user, filters=filters)
 

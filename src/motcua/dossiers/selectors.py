@@ -49,6 +49,7 @@ from motcua.dossiers.models import (
     Dossier,
     overdue_q,
 )
+from motcua.dossiers.risk import risk_expression
 from motcua.ledger.models import Event
 from motcua.ledger.selectors import events_for_subject
 from motcua.organization.models import Role, Unit, UnitKind
@@ -165,6 +166,7 @@ class DossierFilters:
     q: str = ""  # code or applicant name
     scope: str = "unit"  # "mine" or "unit"
     queue: str = ""  # "todo", "due_soon", "overdue", "waiting" (for the applicant), "done"
+    sort: str = ""  # "" (the queue's own order) or "risk" (highest risk of lateness first)
     extra: dict = field(default_factory=dict)
 
 
@@ -211,6 +213,12 @@ def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = Non
         qs = qs.filter(status__in=PAUSED)
     elif filters.queue == "done":
         qs = qs.filter(status__in=(*FINISHED, *CLOSED))
+    if filters.sort == "risk":
+        risk = risk_expression()
+        if risk is not None:  # highest first, unscored last, then the queue's order
+            return qs.annotate(risk=risk).order_by(
+                F("risk").desc(nulls_last=True), "due_at", "-submitted_at", "-id"
+            )
     return (
         qs.order_by("due_at", "-submitted_at", "-id")
         if filters.queue

@@ -74,6 +74,7 @@ def work_queue(request):
         procedure=request.GET.get("procedure") or None,
         status=request.GET.get("status") or None,
         overdue=_bool(request.GET.get("overdue")),
+        sort="risk" if request.GET.get("sort") == "risk" else "",
     )
     page = paginate(request, selectors.dossier_list(user=request.user, filters=filters))
     return render(

@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers import events
@@ -62,10 +64,11 @@ def dossier_cases(dossiers: QuerySet[Dossier]) -> list[Case]:
         Event.objects.filter(subject_type=events.SUBJECT, subject_id__in=dossiers.values("code"))
         .exclude(action__in=NOT_STEPS)
         .order_by("subject_id", "seq")
-        .values_list("subject_id", "action", "at", "payload")
+        .values_list("subject_id", "action", "at", *_state_keys())
     )
     counts: dict[str, tuple[int, int]] = {}
-    for code, action, at, payload in history.iterator(chunk_size=CHUNK):
+    for code, action, at, *keys in history.iterator(chunk_size=CHUNK):
+        holder, assignee, due_after, status_to = _state_values(keys)
         case = cases.get(code)
         if case is None:
             continue
@@ -73,19 +76,37 @@ def dossier_cases(dossiers: QuerySet[Dossier]) -> list[Case]:
         steps += 1
         supplements += action == events.SUPPLEMENT_REQUESTED
         counts[code] = (steps, supplements)
-        payload = payload or {}
         case.states.append(
             State(
                 at=at,
-                unit=payload.get("holder_unit") or "",
-                officer=payload.get("assignee") or "",
-                due=_when(payload.get("due_after")),
-                running=payload.get("status_to") in RUNNING,
+                unit=holder or "",
+                officer=assignee or "",
+                due=_when(due_after),
+                running=status_to in RUNNING,
                 steps=steps,
                 supplements=supplements,
             )
         )
     return [c for c in cases.values() if c.states]
+
+
+_KEYS = ("holder_unit", "assignee", "due_after", "status_to")
+
+
+def _state_keys() -> list:
+    """On PostgreSQL the four payload keys are read in SQL (``->>``: a JSON null is NULL), not
+    the whole payload parsed per event; elsewhere the payload (SQLite's ``->>`` gives a JSON
+    null as the text 'null', which could not be told from a user named so)."""
+    if connection.vendor == "postgresql":
+        return [KT(f"payload__{key}") for key in _KEYS]
+    return ["payload"]
+
+
+def _state_values(keys: list) -> tuple:
+    if len(keys) == len(_KEYS):
+        return tuple(keys)
+    payload = keys[0] or {}
+    return tuple(payload.get(key) for key in _KEYS)
 
 
 def finished_dossiers(*, since: dt.datetime) -> QuerySet[Dossier]:
@@ -163,3 +184,11 @@ def risks_of(codes: Iterable[str], *, user) -> dict[str, Risk]:
         ).values("code")
         qs = qs.filter(dossier_code__in=visible)
     return {s.dossier_code: _risk(s, {}) for s in qs}
+
+
+def risk_order() -> Subquery:
+    """The stored probability of the dossier ``OuterRef("code")`` (NULL when not scored): the
+    work queue sorts by it in the database (registered in ``dossiers.risk``)."""
+    return Subquery(
+        RiskScore.objects.filter(dossier_code=OuterRef("code")).values("probability")[:1]
+    )
