@@ -43,11 +43,11 @@ def _late_entries():
     )
 
 
-def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, int]]:
-    """Counts per (local day, *DIMENSIONS) of the dossiers received or ended in the range."""
+def counts_querysets(start: dt.datetime, end: dt.datetime):
+    """The two grouped queries (received, ended) per (local day, *DIMENSIONS) of the dossiers
+    received or ended in the range; ``rebuild.insert_daily`` wraps the same two."""
     from motcua.reporting.formulas import _paid_online, _paper_items
 
-    rows: dict[tuple, dict[str, int]] = defaultdict(dict)
     received = (
         Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
         .annotate(day=TruncDate("received_at", tzinfo=VN_TZ))
@@ -78,6 +78,13 @@ def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, i
         )
         .order_by()
     )
+    return received, finished
+
+
+def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, int]]:
+    """Counts per (local day, *DIMENSIONS) of the dossiers received or ended in the range."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(dict)
+    received, finished = counts_querysets(start, end)
     for row in [*received, *finished]:
         key = tuple(row.pop(d) for d in ("day", *DIMENSIONS))
         rows[key].update(row)

@@ -61,28 +61,14 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def roll_up(months) -> int:
-    """Re-sum the given months from their daily rows (delete, then one grouped query per
-    month); returns the rows written."""
-    written = 0
-    for month in sorted(set(months)):
+    """Re-sum the given months from their daily rows (delete, then one ``INSERT … SELECT …
+    GROUP BY`` per month: ``rebuild.insert_months``); returns the rows written."""
+    from motcua.reporting.rebuild import insert_months
+
+    months = sorted(set(months))
+    for month in months:
         MonthCount.objects.filter(month=month).delete()
-        rows = (
-            DailyCount.objects.filter(day__gte=month, day__lt=next_month(month))
-            .values(*KEYS)
-            .annotate(**{f"sum_{c}": Sum(c) for c in COLUMNS})
-            .order_by()
-        )
-        batch = [
-            MonthCount(
-                month=month,
-                **{k: row[k] for k in KEYS},
-                **{c: row[f"sum_{c}"] or 0 for c in COLUMNS},
-            )  # fmt: skip
-            for row in rows.iterator(2000)
-        ]
-        MonthCount.objects.bulk_create(batch, batch_size=2000)
-        written += len(batch)
-    return written
+    return insert_months(months)
 
 
 def months_to_roll(since: dt.date | None, recounted_days, today: dt.date) -> set[dt.date]:
