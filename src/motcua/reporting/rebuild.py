@@ -62,8 +62,9 @@ def insert_daily(start: dt.datetime, end: dt.datetime) -> int:
         _q(c) for c in ("day", "unit_id", "procedure_id", "channel", "applicant_kind",
                         *RECEIVED, *FINISHED)
     )  # fmt: skip
+    # names from the models; values as parameters
     sql = (
-        f"INSERT INTO {table} ({target}) SELECT {keys}, {sums} FROM ("
+        f"INSERT INTO {table} ({target}) SELECT {keys}, {sums} FROM ("  # noqa: S608
         f"SELECT {keys}, {r_cols}, {zero_f} FROM ({r_sql}) r "
         f"UNION ALL SELECT {keys}, {zero_r}, {f_cols} FROM ({f_sql}) f"
         f") u GROUP BY {keys}"
@@ -94,7 +95,7 @@ def insert_months(months) -> int:
         columns = ", ".join(_q(c) for c in (*KEYS, *(f"sum_{c}" for c in COLUMNS)))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({target}) SELECT %s, {columns} FROM ({inner}) s",
+                f"INSERT INTO {table} ({target}) SELECT %s, {columns} FROM ({inner}) s",  # noqa: S608
                 (month, *params),
             )
             written += max(cursor.rowcount, 0)
@@ -130,7 +131,7 @@ def insert_open_days(first: dt.date, last: dt.date) -> int:
         WHERE received_at < %(hi)s
           AND (finished_at IS NULL OR finished_at >= %(lo)s)
           AND (closed_at IS NULL OR closed_at >= %(lo)s)
-    """
+    """  # noqa: S608 - names from the models, values as parameters
     sql = f"""
         INSERT INTO {table} (day, unit_id, procedure_id, applicant_kind, open, overdue)
         SELECT day, competent_unit_id, procedure_id, applicant_kind, SUM(o), SUM(l)
@@ -151,7 +152,7 @@ def insert_open_days(first: dt.date, last: dt.date) -> int:
               )
         ) x
         GROUP BY day, competent_unit_id, procedure_id, applicant_kind
-    """
+    """  # noqa: S608
     params = {"tz": tz, "first": first, "last": last, "lo": lo, "hi": hi}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -118,16 +118,14 @@ def split(first: dt.date, last: dt.date, skip: set, months_until: dt.date | None
     return months, runs
 
 
-def sums(first, last, skip, months_until, *, scope, group: str, annotations) -> list[dict]:
-    """Rows grouped by ``group`` (a ``DailyCount`` / ``MonthCount`` field) of the window's
-    whole days minus ``skip``: one query over the months, one over the edge days. ``scope``
-    filters either queryset (unit, procedure, field, applicant kind); ``annotations`` maps a
-    name to an aggregate over the count columns (same names in both tables)."""
+def querysets(first, last, skip, months_until, *, scope, group: str, annotations) -> list:
+    """The grouped querysets ``sums`` runs: one over the window's whole months in
+    ``MonthCount``, one over its edge days in ``DailyCount`` (either may be absent)."""
     months, runs = split(first, last, skip, months_until)
-    out: list[dict] = []
+    out: list = []
     if months:
         qs = scope(MonthCount.objects.filter(month__in=months))
-        out += list(qs.values(group).annotate(**annotations).order_by())
+        out.append(qs.values(group).annotate(**annotations).order_by())
     if runs:
         where = Q()
         for a, b in runs:
@@ -135,7 +133,19 @@ def sums(first, last, skip, months_until, *, scope, group: str, annotations) -> 
         qs = scope(DailyCount.objects.filter(where))
         if skip:
             qs = qs.exclude(day__in=sorted(skip))
-        out += list(qs.values(group).annotate(**annotations).order_by())
+        out.append(qs.values(group).annotate(**annotations).order_by())
+    return out
+
+
+def sums(first, last, skip, months_until, *, scope, group: str, annotations) -> list[dict]:
+    """Rows grouped by ``group`` (a ``DailyCount`` / ``MonthCount`` field) of the window's
+    whole days minus ``skip``: one query over the months, one over the edge days. ``scope``
+    filters either queryset (unit, procedure, field, applicant kind); ``annotations`` maps a
+    name to an aggregate over the count columns (same names in both tables)."""
+    out: list[dict] = []
+    for qs in querysets(first, last, skip, months_until, scope=scope, group=group,
+                        annotations=annotations):  # fmt: skip
+        out += list(qs)
     return out
 
 
