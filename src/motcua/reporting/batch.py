@@ -67,11 +67,20 @@ def daily_windows(formulas, windows: list[Window], filters: dict, pending: set,
     from motcua.reporting.aggregates import _days_in, filtered, local_day_bounds
     from motcua.reporting.rollup import querysets as rolled_querysets
 
-    annotations = {}
-    for i, formula in enumerate(formulas):
+    annotations: dict = {}
+    names: dict[str, str] = {}  # one SUM per distinct column and filter (12 for 18 uses)
+    columns: list[tuple[str, str]] = []  # (numerator, denominator) alias of each formula
+
+    def alias(field: str, where: Q | None) -> str:
+        key = f"{field}|{where!r}"
+        if key not in names:
+            names[key] = f"s{len(names)}"
+            annotations[names[key]] = Sum(field, filter=where)
+        return names[key]
+
+    for formula in formulas:
         den_field, num_field, num_filter, _ = formula.daily
-        annotations[f"den{i}"] = Sum(den_field)
-        annotations[f"num{i}"] = Sum(num_field, filter=num_filter)
+        columns.append((alias(num_field, num_filter), alias(den_field, None)))
     scope = filtered(filters)
     out: list[dict[str, dict]] = []
     aggregate_qs: list[tuple[int, QuerySet]] = []
@@ -104,10 +113,10 @@ def daily_windows(formulas, windows: list[Window], filters: dict, pending: set,
         aggregate_qs, union_counts([qs for _, qs in aggregate_qs]), strict=True
     ):
         for row in rows:
-            for i, formula in enumerate(formulas):
+            for formula, (num, den) in zip(formulas, columns, strict=True):
                 counts = out[w][formula.code][row["unit_id"]]
-                counts[0] += row[f"num{i}"] or 0
-                counts[1] += row[f"den{i}"] or 0
+                counts[0] += row[num] or 0
+                counts[1] += row[den] or 0
     for (w, code, _), rows in zip(raw_qs, union_counts([qs for _, _, qs in raw_qs]), strict=True):
         for row in rows:
             counts = out[w][code][row["k"]]

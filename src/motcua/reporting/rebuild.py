@@ -157,3 +157,15 @@ def insert_open_days(first: dt.date, last: dt.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
+
+
+def analyze() -> None:
+    """PostgreSQL: refresh the planner's statistics of the three tables after a full
+    rebuild. Without it the planner keeps the figures of the tables before (empty, on a new
+    database) until autovacuum comes by, and picks nested loops over the procedure index:
+    a running year's edge days took 196 ms instead of 0.6 ms at 1 million dossiers."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (DailyCount, MonthCount, OpenCount):
+            cursor.execute(f"ANALYZE {_q(model._meta.db_table)}")

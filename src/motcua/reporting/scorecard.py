@@ -201,7 +201,7 @@ class Counter:
         from motcua.reporting.aggregates import daily_counts_many
 
         key = (repr(sorted(filters.items())), start, end)
-        if key not in self._daily_batches:
+        if formula.code not in self._daily_batches.get(key, {}):  # a prefetch counts fewer
             batch = [f for f in formulas.FORMULAS.values() if f.daily]
             months_until = self._state.months_until if self._state else None
             self._daily_batches[key] = daily_counts_many(
@@ -251,7 +251,7 @@ class Counter:
             found = [f for f in (formulas.get(c) for c in sorted(codes)) if f is not None]
             if use and any(f.daily for f in found):
                 todo = [w for w in windows if (scope, *w) not in self._daily_batches]
-                daily = [f for f in formulas.FORMULAS.values() if f.daily]
+                daily = [f for f in found if f.daily]  # only those asked for (fewer sums)
                 months_until = self._state.months_until if self._state else None
                 results = batch.daily_windows(daily, todo, filters, self._pending or set(),
                                               months_until) if todo else []  # fmt: skip

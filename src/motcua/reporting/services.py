@@ -588,6 +588,8 @@ def aggregates_catch_up(
         aggregates.recount_open_days(open_days)
     if open_days or mode == "full":
         current.open_until = yesterday
+    if mode == "full":
+        rebuild.analyze()
     current.last_event_id = last_event
     current.refreshed_at = now
     current.save()
