@@ -181,9 +181,9 @@ def _changed_since(midnight: dt.datetime, end: dt.datetime) -> set[int]:
     codes = list(codes)
     for chunk in range(0, len(codes), 5000):
         ids.update(
-            Dossier.objects.filter(code__in=codes[chunk : chunk + 5000]).values_list(
-                "pk", flat=True
-            )
+            Dossier.objects.filter(code__in=codes[chunk : chunk + 5000])
+            .order_by()
+            .values_list("pk", flat=True)
         )
     statuses = [value for value, _ in Dossier._meta.get_field("status").choices]
     for where in (
@@ -192,7 +192,9 @@ def _changed_since(midnight: dt.datetime, end: dt.datetime) -> set[int]:
         # every status listed: the (status, due_at) index serves the range
         Q(status__in=statuses, due_at__gte=midnight, due_at__lt=end),
     ):
-        ids.update(Dossier.objects.filter(where).values_list("pk", flat=True))
+        # no ORDER BY (the model's default ordering made PostgreSQL walk the ordering index
+        # over every row instead of this range: 2 s at 8 million dossiers)
+        ids.update(Dossier.objects.filter(where).order_by().values_list("pk", flat=True))
     return ids
 
 
