@@ -282,6 +282,16 @@ def main() -> int:
             if lifecycle.IS_PG:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+        elif lifecycle.IS_PG:  # a kept database whose build was cut short: never analysed
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL "
+                    "FROM pg_stat_user_tables WHERE relname = %s",
+                    [Dossier._meta.db_table],
+                )
+                found = cursor.fetchone()
+                if found and found[0]:
+                    cursor.execute("ANALYZE")
         if BUILD_ONLY and KEEP:
             print(f"  {fmt(Dossier.objects.count())} hồ sơ ({fmt(services_s, 1)} s dịch vụ, "
                   f"{fmt(copy_s, 1)} s bản sao); dừng (BENCH_BUILD_ONLY=1) — {load()}")  # fmt: skip
