@@ -53,6 +53,7 @@ COPIES = int(os.environ.get("BENCH_COPIES", "100"))
 SHIFT_HOURS = float(os.environ.get("BENCH_SHIFT_HOURS", "96"))  # 4 days between copies
 COPY_CHUNK = int(os.environ.get("BENCH_COPY_CHUNK", "50"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"  # keep the database; reuse it when it has rows
+BUILD_ONLY = os.environ.get("BENCH_BUILD_ONLY") == "1"  # with KEEP: build the rows, then stop
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 TARGET_MS = 200
 dt = lifecycle.dt
@@ -281,6 +282,20 @@ def main() -> int:
             if lifecycle.IS_PG:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+        elif lifecycle.IS_PG:  # a kept database whose build was cut short: never analysed
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL "
+                    "FROM pg_stat_user_tables WHERE relname = %s",
+                    [Dossier._meta.db_table],
+                )
+                found = cursor.fetchone()
+                if found and found[0]:
+                    cursor.execute("ANALYZE")
+        if BUILD_ONLY and KEEP:
+            print(f"  {fmt(Dossier.objects.count())} hồ sơ ({fmt(services_s, 1)} s dịch vụ, "
+                  f"{fmt(copy_s, 1)} s bản sao); dừng (BENCH_BUILD_ONLY=1) — {load()}")  # fmt: skip
+            return 0
         span = Dossier.objects.aggregate(first=Max("received_at"), last=Max("finished_at"))
         first = (
             Dossier.objects.filter(received_at__isnull=False)

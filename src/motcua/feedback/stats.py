@@ -194,6 +194,30 @@ def feedback_stats(
     }
 
 
+def answered_by_unit(windows, *, field_ids=None) -> list[dict[int, tuple[int, int]]]:
+    """Per handling unit and window ``[from, to)``: (answered on time, answered) — the
+    figures of ``feedback_stats``' rows (a round approved within its due time, every round
+    approved), units with no answer left out; all windows in one query."""
+    if not windows:
+        return []
+    lo, hi = min(s for s, _ in windows), max(e for _, e in windows)
+    rounds = Round.objects.filter(answered_at__gte=lo, answered_at__lt=hi, unit__isnull=False)
+    if field_ids is not None:
+        rounds = rounds.filter(feedback__field_id__in=field_ids)
+    counts = {}
+    for i, (start, end) in enumerate(windows):
+        inside = Q(answered_at__gte=start, answered_at__lt=end)
+        counts[f"on_time{i}"] = Count("id", filter=inside & Q(answered_at__lte=F("due_at")))
+        counts[f"late{i}"] = Count("id", filter=inside & Q(answered_at__gt=F("due_at")))
+    out: list[dict[int, tuple[int, int]]] = [{} for _ in windows]
+    for row in rounds.values("unit").annotate(**counts).order_by():
+        for i in range(len(windows)):
+            on_time, late = row[f"on_time{i}"], row[f"late{i}"]
+            if on_time + late:
+                out[i][row["unit"]] = (on_time, on_time + late)
+    return out
+
+
 def stats_excel(stats: dict) -> bytes:
     """The statistics as an .xlsx workbook (one sheet, Vietnamese headers, a total row)."""
     from openpyxl import Workbook

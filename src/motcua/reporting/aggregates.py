@@ -43,11 +43,11 @@ def _late_entries():
     )
 
 
-def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, int]]:
-    """Counts per (local day, *DIMENSIONS) of the dossiers received or ended in the range."""
+def counts_querysets(start: dt.datetime, end: dt.datetime):
+    """The two grouped queries (received, ended) per (local day, *DIMENSIONS) of the dossiers
+    received or ended in the range; ``rebuild.insert_daily`` wraps the same two."""
     from motcua.reporting.formulas import _paid_online, _paper_items
 
-    rows: dict[tuple, dict[str, int]] = defaultdict(dict)
     received = (
         Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
         .annotate(day=TruncDate("received_at", tzinfo=VN_TZ))
@@ -78,6 +78,13 @@ def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, i
         )
         .order_by()
     )
+    return received, finished
+
+
+def _counts_for(start: dt.datetime, end: dt.datetime) -> dict[tuple, dict[str, int]]:
+    """Counts per (local day, *DIMENSIONS) of the dossiers received or ended in the range."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(dict)
+    received, finished = counts_querysets(start, end)
     for row in [*received, *finished]:
         key = tuple(row.pop(d) for d in ("day", *DIMENSIONS))
         rows[key].update(row)
@@ -360,48 +367,11 @@ def daily_counts_many(formulas, start: dt.datetime, end: dt.datetime, filters: d
                       pending: set, months_until: dt.date | None = None) -> dict[str, dict]:  # fmt: skip
     """``daily_counts`` of several formulas with the same scope and window: the whole months
     rolled up (``months_until``) from ``MonthCount`` and the edge days from ``DailyCount``
-    (``rollup.sums``: two grouped queries for all of them — a scorecard reads a dozen), then
-    the rows of the days not folded in yet, formula by formula."""
-    from motcua.reporting.rollup import sums as rolled_sums
+    (one statement for all of them — a scorecard reads a dozen), then the rows of the days
+    not folded in yet (one more statement): ``batch.daily_windows`` with one window."""
+    from motcua.reporting.batch import daily_windows
 
-    first, last, partial = _days_in(start, end)
-    skip = {d for d in pending if first <= d <= last}
-    annotations = {}
-    for i, formula in enumerate(formulas):
-        den_field, num_field, num_filter, _ = formula.daily
-        annotations[f"den{i}"] = Sum(den_field)
-        annotations[f"num{i}"] = Sum(num_field, filter=num_filter)
-    out: dict[str, dict] = {f.code: defaultdict(lambda: [0, 0]) for f in formulas}
-    rows = rolled_sums(first, last, skip, months_until, scope=filtered(filters),
-                       group="unit_id", annotations=annotations)  # fmt: skip
-    for row in rows:
-        for i, formula in enumerate(formulas):
-            counts = out[formula.code][row["unit_id"]]
-            counts[0] += row[f"num{i}"] or 0
-            counts[1] += row[f"den{i}"] or 0
-    for formula in formulas:
-        _add_raw_days(out[formula.code], formula, start, end, filters, sorted(skip), partial)
-    return {code: {k: (v[0], v[1]) for k, v in counts.items()} for code, counts in out.items()}
-
-
-def _add_raw_days(counts, formula, start, end, filters, raw_days, partial) -> None:
-    """Add the formula's counts over the rows of ``raw_days`` and of a partial last day."""
-    basis = formula.daily[3]
-    raw_q = Q()
-    for day in raw_days:
-        lo, hi = local_day_bounds(day)
-        raw_q |= Q(**{f"{basis}__gte": lo, f"{basis}__lt": hi})
-    if partial:
-        lo = dt.datetime.combine(timezone.localtime(end, VN_TZ).date(), dt.time(), tzinfo=VN_TZ)
-        raw_q |= Q(**{f"{basis}__gte": max(lo, start), f"{basis}__lt": end})
-    if raw_q:
-        population = formula.population(start, end, filters).filter(raw_q)
-        raw = population.values(formula.group).annotate(
-            den=Count("pk"), num=Count("pk", filter=formula.numerator(start, end))
-        )
-        for row in raw.order_by():
-            counts[row[formula.group]][0] += row["num"]
-            counts[row[formula.group]][1] += row["den"]
+    return daily_windows(formulas, [(start, end)], filters, pending, months_until)[0]
 
 
 # ---------------------------------------------------------------- the public statistics table

@@ -10,7 +10,9 @@ same figure today as on the day after it ended.
 
 Hook for apps below reporting (e.g. ``feedback``): an app may ship a module
 ``report_formulas.py`` with ``FORMULAS = [{"code", "label", "source", "counts"}]`` where
-``counts(start, end, filters) -> {unit_id: (numerator, denominator)}``. ``ReportingConfig.ready``
+``counts(start, end, filters) -> {unit_id: (numerator, denominator)}`` (and optionally
+``"counts_many"``: ``counts_many(windows, filters) -> [counts of each window]``, one query
+for a trend's periods). ``ReportingConfig.ready``
 imports those modules (``autodiscover``) and registers them here; the lower app never imports
 reporting.
 """
@@ -51,6 +53,8 @@ class Formula:
     snapshot: tuple[str, str | None] | None = None
     # the same counts for every window (the catalog's state today): counted once per Counter
     timeless: bool = False
+    # an external formula's counts for several windows at once (``[Counts per window]``)
+    external_many: Callable[[list, dict], list[Counts]] | None = None
 
     def counts(self, start: dt.datetime, end: dt.datetime, filters: dict) -> Counts:
         """(numerator, denominator) per unit id — or per unit kind for catalog formulas."""
@@ -385,6 +389,7 @@ def autodiscover() -> list[str]:
                     spec.get("source", ""),
                     "external",
                     external=spec["counts"],
+                    external_many=spec.get("counts_many"),
                 )
             )
             found.append(spec["code"])
