@@ -8,7 +8,9 @@
 
 Builds its own database (``BENCH_DB_NAME``, default ``bench_reporting_scale_<pid>``; created
 and dropped by the run, never the configured one; ``BENCH_KEEP=1`` keeps it, and a later run
-with the same name reuses it: migrations, an incremental catch-up, then the timings): the
+with the same name reuses it: migrations, an incremental catch-up, then the timings; with
+``BENCH_COPIES_FROM=K`` it first adds the copies K…``BENCH_COPIES`` a cut-short build lacks,
+then rebuilds the aggregates in full): the
 world of bench/lifecycle.py with ``BENCH_UNITS`` communes (default 200), ``BENCH_DOSSIERS``
 lifecycles through the real services over Q3/2026 (default 2,000), then ``BENCH_COPIES`` plain
 bulk copies (default 100; PostgreSQL: ``INSERT … SELECT … CROSS JOIN generate_series`` per
@@ -52,6 +54,8 @@ UNITS = int(os.environ.get("BENCH_UNITS", "200"))
 COPIES = int(os.environ.get("BENCH_COPIES", "100"))
 SHIFT_HOURS = float(os.environ.get("BENCH_SHIFT_HOURS", "96"))  # 4 days between copies
 COPY_CHUNK = int(os.environ.get("BENCH_COPY_CHUNK", "50"))
+# with KEEP on a kept database: add copies FROM..BENCH_COPIES (a build cut short), then rebuild
+COPIES_FROM = int(os.environ.get("BENCH_COPIES_FROM", "0"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"  # keep the database; reuse it when it has rows
 BUILD_ONLY = os.environ.get("BENCH_BUILD_ONLY") == "1"  # with KEEP: build the rows, then stop
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
@@ -82,7 +86,7 @@ def timed(fn) -> tuple[float, int]:
     return min(times), len(captured)
 
 
-def copy_dossiers(copies: int) -> int:
+def copy_dossiers(copies: int, start: int = 1) -> int:
     """Bulk copies of the dossiers (no services, no events): copy k goes to other communes and
     every date moves back ``k × SHIFT_HOURS`` hours. PostgreSQL: one INSERT … SELECT over
     ``generate_series`` per ``COPY_CHUNK`` copies (10 million rows in a few thousand copies)."""
@@ -95,7 +99,7 @@ def copy_dossiers(copies: int) -> int:
     fields = Dossier._meta.concrete_fields
     dates = {f.column for f in fields if isinstance(f, models.DateTimeField | models.DateField)}
     units = sorted(set(Dossier.objects.values_list("competent_unit_id", flat=True)))
-    originals = Dossier.objects.count()
+    originals = Dossier.objects.exclude(code__contains="-C").count()
     # copies carry no events: every copy lies wholly before today (the simulated clock runs
     # months ahead of the real one), as rows without events do in a real database
     latest = Dossier.objects.aggregate(
@@ -120,7 +124,7 @@ def copy_dossiers(copies: int) -> int:
                 select.append(f'"{column}"')
         quoted = ", ".join(f'"{c}"' for c in columns)
         began = time.perf_counter()
-        for first in range(1, copies + 1, COPY_CHUNK):
+        for first in range(start, copies + 1, COPY_CHUNK):
             last = min(copies, first + COPY_CHUNK - 1)
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
@@ -132,10 +136,10 @@ def copy_dossiers(copies: int) -> int:
             if copies > COPY_CHUNK:
                 print(f"    … {fmt(last)}/{fmt(copies)} bản sao, "
                       f"{fmt(time.perf_counter() - began, 0)} s — {load()}", flush=True)  # fmt: skip
-        return originals * copies
-    rows = list(Dossier.objects.all())
+        return originals * (copies - start + 1)
+    rows = list(Dossier.objects.exclude(code__contains="-C"))
     made = 0
-    for k in range(1, copies + 1):
+    for k in range(start, copies + 1):
         shift = dt.timedelta(hours=offset + k * SHIFT_HOURS)
         batch = []
         for n, d in enumerate(rows):
@@ -282,6 +286,14 @@ def main() -> int:
             if lifecycle.IS_PG:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+        elif COPIES_FROM:  # a kept database whose copies were cut short: add the rest
+            copy_began = time.perf_counter()
+            copy_dossiers(COPIES, COPIES_FROM)
+            copy_s = time.perf_counter() - copy_began
+            if lifecycle.IS_PG:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            reused = False  # the aggregates are rebuilt in full below
         elif lifecycle.IS_PG:  # a kept database whose build was cut short: never analysed
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -307,6 +319,9 @@ def main() -> int:
         built_how = (
             "cơ sở dữ liệu giữ lại từ lần chạy trước (BENCH_KEEP=1)"
             if reused
+            else f"cơ sở dữ liệu giữ lại, thêm bản sao {fmt(COPIES_FROM)}–{fmt(COPIES)} "
+            f"trong {fmt(copy_s, 1)} s"
+            if COPIES_FROM
             else f"{fmt(lifecycle.N)} vòng đời qua dịch vụ trong {fmt(services_s, 1)} s + "
             f"{fmt(COPIES)} bản sao chèn hàng loạt trong {fmt(copy_s, 1)} s"
         )
