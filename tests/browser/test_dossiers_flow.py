@@ -41,9 +41,12 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock(dt.datetime(2026, 3, 2, 8, 0, tzinfo=VN))  # Monday 08:00
-    monkeypatch.setattr(
-        _base, "timezone", SimpleNamespace(now=fake.now, localtime=timezone.localtime)
+    stand_in = SimpleNamespace(
+        now=fake.now,
+        localtime=timezone.localtime,
+        get_current_timezone=timezone.get_current_timezone,
     )
+    monkeypatch.setattr(_base, "timezone", stand_in)
     return fake
 
 
