@@ -268,30 +268,23 @@ def mine_columns(
     unit_split = _splits(uparts, log.group_names)
 
     # hand-overs between officers and between units
-    n_res = max(len(log.resource_names), 1)
-    has_res = _nonempty(log.resource_names)
-    o_sel = np.flatnonzero(has_res[res[a]] & has_res[res[b]] & (res[a] != res[b]))
-    officer = _handovers(
-        res[a][o_sel] * n_res + res[b][o_sel],
-        n_res,
-        log.resource_names,
-        hours[o_sel],
-        pair_case[o_sel],
-        names,
-        keep,
-    )
-    n_grp = max(len(log.group_names), 1)
-    has_grp = _nonempty(log.group_names)
-    u_sel = np.flatnonzero(has_grp[grp[a]] & has_grp[grp[b]] & (grp[a] != grp[b]))
-    unit_hand = _handovers(
-        grp[a][u_sel] * n_grp + grp[b][u_sel],
-        n_grp,
-        log.group_names,
-        hours[u_sel],
-        pair_case[u_sel],
-        names,
-        keep,
-    )
+    def handovers_of(code: np.ndarray, labels: list[str]):
+        """Pairs whose two events name two different, non-empty ``labels``."""
+        n_lab = max(len(labels), 1)
+        has = _nonempty(labels)
+        sel = np.flatnonzero(has[code[a]] & has[code[b]] & (code[a] != code[b]))
+        return _handovers(
+            code[a][sel] * n_lab + code[b][sel],
+            n_lab,
+            labels,
+            hours[sel],
+            pair_case[sel],
+            names,
+            keep,
+        )
+
+    officer = handovers_of(res, log.resource_names)
+    unit_hand = handovers_of(grp, log.group_names)
 
     # variants: the activity sequence of each case, cases in log order
     case_ids = case[firsts]
