@@ -26,7 +26,7 @@ OLD_MONTH = dt.date(2026, 3, 1)  # before the test database was created: no part
 
 
 def _this_month() -> dt.date:
-    return partitions.month_start(timezone.now().astimezone(VN_TZ).date())
+    return partitions.month_of(timezone.now().astimezone(VN_TZ).date())
 
 
 def _noon(month: dt.date, day: int = 15) -> dt.datetime:
@@ -126,7 +126,7 @@ def test_a_month_with_rows_in_the_default_partition_is_not_created(db):
     # then the empty past months are created, the old one is reported, nothing moves
     name = partitions.name_of(OLD_MONTH)
     assert result.blocked == {name: 1}
-    assert partitions.name_of(partitions.month_start(OLD_MONTH - dt.timedelta(days=40))) in (
+    assert partitions.name_of(partitions.month_of(OLD_MONTH - dt.timedelta(days=40))) in (
         result.created
     )
     assert partitions.name_of(partitions.next_month(OLD_MONTH)) in result.created

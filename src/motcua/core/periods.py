@@ -80,6 +80,25 @@ class Period:
 YEARS = (2000, 2099)  # statistics cover this range; anything else is a mistyped date
 
 
+def month_of(day: dt.date) -> dt.date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    """The first day of the month after ``month``'s."""
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The months (first days) from ``first``'s to ``last``'s, both included."""
+    out, month = [], month_of(first)
+    while month <= last:
+        out.append(month)
+        month = next_month(month)
+    return out
+
+
 def _check_year(year: int) -> None:
     if not YEARS[0] <= year <= YEARS[1]:
         raise InvalidInput(

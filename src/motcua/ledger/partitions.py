@@ -38,20 +38,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.core.formats import VN_TZ
+from motcua.core.periods import month_of, months_between, next_month
 
 PARENT = "ledger_event"
 DEFAULT = "ledger_event_default"
 HEAD = "ledger_eventhead"
 #: months created ahead of the current one by the daily job
 AHEAD = 3
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def name_of(month: dt.date) -> str:
@@ -62,14 +55,6 @@ def bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The [start, end) of a month, Asia/Ho_Chi_Minh."""
     start = dt.datetime.combine(month, dt.time.min, tzinfo=VN_TZ)
     return start, dt.datetime.combine(next_month(month), dt.time.min, tzinfo=VN_TZ)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, month = [], month_start(first)
-    while month <= last:
-        months.append(month)
-        month = next_month(month)
-    return months
 
 
 def _create_sql(month: dt.date, parent: str = PARENT) -> str:
@@ -243,7 +228,7 @@ def partitions_ensure(
         return result
     from motcua.ledger import triggers
 
-    this_month = month_start(timezone.localtime(now or timezone.now(), VN_TZ).date())
+    this_month = month_of(timezone.localtime(now or timezone.now(), VN_TZ).date())
     last = this_month
     for _ in range(ahead):
         last = next_month(last)

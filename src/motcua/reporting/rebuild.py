@@ -26,6 +26,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from motcua.core.formats import VN_TZ
+from motcua.core.periods import next_month
 from motcua.dossiers.models import Dossier, Pause
 from motcua.reporting.models import DailyCount, MonthCount, OpenCount
 
@@ -77,7 +78,7 @@ def insert_daily(start: dt.datetime, end: dt.datetime) -> int:
 def insert_months(months) -> int:
     """Insert the ``MonthCount`` rows of each month from its ``DailyCount`` rows (the caller
     deletes the old ones); returns the rows written."""
-    from motcua.reporting.rollup import COLUMNS, KEYS, next_month
+    from motcua.reporting.rollup import COLUMNS, KEYS
 
     table = _q(MonthCount._meta.db_table)
     target = ", ".join(_q(c) for c in ("month", *KEYS, *COLUMNS))

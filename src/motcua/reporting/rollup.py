@@ -28,6 +28,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from motcua.core.formats import VN_TZ
+from motcua.core.periods import month_of, months_between, next_month
 from motcua.dossiers.models import Dossier
 from motcua.ledger.models import Event
 from motcua.reporting.models import AggregateState, DailyCount, MonthCount, OpenCount
@@ -38,23 +39,6 @@ COLUMNS = (
     "finished_result_file", "finished_no_late_entry",
 )  # fmt: skip
 KEYS = ("unit_id", "procedure_id", "channel", "applicant_kind")
-
-
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """The months from ``first``'s to ``last``'s, both included."""
-    out, month = [], month_of(first)
-    while month <= last:
-        out.append(month)
-        month = next_month(month)
-    return out
 
 
 # ---------------------------------------------------------------- writing

@@ -16,7 +16,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
-from motcua.core.periods import period_of
+from motcua.core.periods import month_of, period_of
 from motcua.ledger.services import event_record
 from motcua.organization.models import Level, Role, StaffRole, Unit
 from motcua.organization.permissions import has_role
@@ -561,7 +561,7 @@ def aggregates_catch_up(
     months = rollup.months_to_roll(None if mode == "full" else current.months_until, days, today)
     rollup.roll_up(months)
     if months or mode == "full":
-        current.months_until = rollup.month_of(rollup.month_of(today) - dt.timedelta(days=1))
+        current.months_until = month_of(month_of(today) - dt.timedelta(days=1))
     # open-at-end snapshots: every ended day (local) up to yesterday, from the day of the
     # earliest new event (an event changes no earlier snapshot), or from the first dossier
     yesterday = timezone.localtime(now).date() - dt.timedelta(days=1)
