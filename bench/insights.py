@@ -65,6 +65,8 @@ OPEN_COPIES = int(os.environ.get("BENCH_OPEN_COPIES", "200" if IS_PG else "20"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 #: the previous path (LogEvent objects) once, checked equal: by default only up to 200.000 events
 PLAIN = os.environ.get("BENCH_PLAIN", "1" if EVENTS <= 200_000 else "0") == "1"
+#: build (or reuse) the database and stop: the build needs no lock, the timed run does
+BUILD_ONLY = os.environ.get("BENCH_BUILD_ONLY") == "1"
 TRAIN_DAYS = int(os.environ.get("BENCH_TRAIN_DAYS", "120"))  # the model's history window
 MAP_TARGET_S, SCORING_TARGET_S = 5.0, 10.0
 
@@ -387,6 +389,9 @@ def main() -> int:
             )
         else:
             print("  dữ liệu: cơ sở dữ liệu giữ lại từ lần chạy trước (BENCH_KEEP=1)")
+        if BUILD_ONLY:
+            print("  chỉ dựng dữ liệu (BENCH_BUILD_ONLY=1): không đo")
+            return 0
         admin = get_user_model().objects.filter(username="bench.admin").first()
         admin = admin or get_user_model().objects.create_superuser("bench.admin", password=None)
         filters = selectors.LogFilters(procedure=PROCEDURE, date_from=YEAR_FROM, date_to=YEAR_TO)
