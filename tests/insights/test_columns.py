@@ -12,18 +12,22 @@ import random
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from motcua.dossiers import services
 from motcua.insights.columns import Columns, mine_columns
 from motcua.insights.logs import read_csv
 from motcua.insights.mining import LogEvent, ProcessMap, mine
 from motcua.insights.selectors import (
+    NOT_STEPS,
     LogFilters,
     dossier_event_columns,
     dossier_event_log,
     process_map,
     working_hours,
 )
+from motcua.ledger.models import Event
+from motcua.ledger.services import event_record
 from motcua.workcalendar.services import working_time_between
 from tests.dossiers.conftest import VN, at, receive, to_leader, to_specialist
 
@@ -130,3 +134,52 @@ def _generated(seed: int) -> list[LogEvent]:
 def test_generated_logs_give_equal_maps(seed, keep):
     log = _generated(seed)
     same(mine_columns(Columns.from_events(log), keep=keep), mine(log, keep=keep))
+
+
+@pytest.mark.django_db
+def test_a_period_selects_dossiers_by_receipt_and_reads_their_whole_history(world):
+    """The period bounds the dossiers (received in it), never their events: a dossier
+    received on the period's last working day keeps the steps it took after; one received
+    before stays out even if it moved during the period."""
+    inside = receive(world, when=dt.datetime(2026, 2, 27, 16, tzinfo=VN))  # Friday
+    services.dossier_transfer(
+        actor=world.desk, dossier=inside, at=dt.datetime(2026, 3, 3, 9, tzinfo=VN)
+    )
+    before = receive(world, when=dt.datetime(2026, 1, 29, 9, tzinfo=VN))
+    services.dossier_transfer(
+        actor=world.desk, dossier=before, at=dt.datetime(2026, 2, 3, 9, tzinfo=VN)
+    )
+    receive(world, when=at(0, 8))  # 2 March: after the period
+    filters = LogFilters(date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28))
+    fast = process_map(user=world.leader, filters=filters)
+    same(fast, mine(dossier_event_log(user=world.leader, filters=filters), durations=working_hours))
+    assert list(fast.case_hours) == [inside.code]
+    history = Event.objects.filter(subject_type="dossier", subject_id=inside.code)
+    assert fast.events == history.exclude(action__in=NOT_STEPS).count() >= 2
+    assert history.order_by("seq").last().at > dt.datetime(2026, 3, 1, tzinfo=VN)
+    assert any(e.target == "dossier.transferred" for e in fast.edges)
+
+
+@pytest.mark.django_db
+def test_the_read_starts_a_day_before_the_earliest_submission(world):
+    """The time bound that lets PostgreSQL skip older monthly partitions: events from a day
+    before the earliest submission of the selection on (a dossier's history starts at its
+    submission); an event dated earlier than that is not read, on both paths alike."""
+    dossier = receive(world, when=at(0, 8))
+    with transaction.atomic():
+        for hours in (12, 36):  # within the margin, before it
+            event_record(
+                subject_type="dossier", subject_id=dossier.code, action="dossier.transferred",
+                actor=world.desk, unit=world.commune,
+                at=dossier.submitted_at - dt.timedelta(hours=hours),
+            )  # fmt: skip
+    fast = process_map(user=world.leader, filters=LogFilters())
+    same(
+        fast,
+        mine(dossier_event_log(user=world.leader, filters=LogFilters()), durations=working_hours),
+    )
+    stored = Event.objects.filter(subject_type="dossier", subject_id=dossier.code)
+    assert fast.events == stored.exclude(action__in=NOT_STEPS).count() - 1
+    cols = dossier_event_columns(user=world.leader, filters=LogFilters())
+    earliest = dossier.submitted_at - dt.timedelta(hours=12)
+    assert cols.at.min() == round(earliest.timestamp() * 1_000_000)

@@ -193,19 +193,18 @@ def _pg_rows(*, user, filters: LogFilters) -> _Raw:
     (unit, action, actor, step), a few hundred combinations — and each group's events packed
     as bytes (dossier id, seq, time: 20 bytes an event), read by NumPy at once: one pass over
     the events, a few hundred rows sent instead of a million, no name repeated. The first row
-    carries the selected dossiers (id, code) in code order, as JSON. No ORDER BY over the
+    carries the selected dossiers' codes (JSON) and ids (packed) in code order. No ORDER BY over the
     events: the client sorts integers."""
     selected = dossier_codes(user=user, filters=filters).order_by()
     first = Dossier.objects.filter(code__in=selected).aggregate(first=Min("submitted_at"))["first"]
     if first is None:
-        return _unpack(b"[]", [])
+        return _unpack([], b"", [])
     inner, params = selected.values_list("id", "code").query.sql_with_params()
     table = Event._meta.db_table
     sql = f"""
-        SELECT true, NULL::int8, NULL, NULL, NULL, convert_to((
-            SELECT COALESCE(json_agg(json_build_array(id, code) ORDER BY code), '[]')
-            FROM ({inner}) AS c (id, code)
-        )::text, 'UTF8')
+        SELECT true, NULL::int8, NULL, NULL, COALESCE(json_agg(code ORDER BY code), '[]')::text,
+               COALESCE(string_agg(int8send(id), ''::bytea ORDER BY code), ''::bytea)
+        FROM ({inner}) AS c (id, code)
         UNION ALL
         SELECT false, unit, action, actor_label, step::text,
                string_agg(int8send(id) || int4send(seq) || timestamptz_send(at), ''::bytea)
@@ -223,17 +222,19 @@ def _pg_rows(*, user, filters: LogFilters) -> _Raw:
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         cursor.execute(sql, args)
         found = cursor.fetchall()
-    head = [bytes(row[5]) for row in found if row[0]]
+    head = [row[4:] for row in found if row[0]]
     if len(head) != 1:
         raise ValueError("packed events: no list of dossiers")
-    return _unpack(head[0], [row[1:] for row in found if not row[0]])
+    codes, ids = head[0]
+    return _unpack(json.loads(codes), bytes(ids), [row[1:] for row in found if not row[0]])
 
 
-def _unpack(head: bytes, groups: list) -> _Raw:
-    """:func:`_pg_rows`' rows as columns: the dossiers (JSON) and each name combination's
-    packed events."""
-    dossiers = json.loads(head)
-    ids = np.asarray([i for i, _ in dossiers], dtype=np.int64)
+def _unpack(codes: list[str], packed_ids: bytes, groups: list) -> _Raw:
+    """:func:`_pg_rows`' rows as columns: the dossiers' codes and ids (packed) in code order
+    and each name combination's packed events."""
+    ids = np.frombuffer(packed_ids, dtype=">i8").astype(np.int64)
+    if len(ids) != len(codes):
+        raise ValueError("packed events: dossiers")
     blobs = [bytes(g[4]) for g in groups]
     if any(len(b) % _ROW.itemsize for b in blobs):
         raise ValueError("packed events: width")
@@ -246,7 +247,7 @@ def _unpack(head: bytes, groups: list) -> _Raw:
         raise ValueError("packed events: an event of a dossier not selected")
     acts, res, steps = Codes(), Codes(), Codes()
     return _Raw(
-        codes=[code for _, code in dossiers],
+        codes=codes,
         case=by_id[place],
         seq=rows["seq"].astype(np.int64),
         at=rows["at"].astype(np.int64) + _PG_EPOCH_US,
