@@ -211,7 +211,8 @@ def _pg_rows(*, user, filters: LogFilters) -> _Raw:
         FROM (
             SELECT d.id, ev.seq, ev.at, COALESCE(ev.unit_id, -1) AS unit, ev.action,
                    ev.actor_label, COALESCE(ev.payload -> 'step_name', 'null') AS step
-            FROM {table} AS ev JOIN ({inner}) AS d (id, code) ON ev.subject_id = d.code
+            FROM {table} AS ev
+            JOIN (SELECT * FROM ({inner}) AS i (id, code) OFFSET 0) AS d ON ev.subject_id = d.code
             WHERE ev.subject_type = %s AND NOT (ev.action = ANY(%s)) AND ev.at >= %s
         ) AS e
         GROUP BY unit, action, actor_label, step
