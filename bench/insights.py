@@ -31,6 +31,10 @@ Timed (best of ``BENCH_REPEAT``, default 3, after one untimed warm run):
   previous path (``mining.mine`` of ``LogEvent`` objects) once, checked equal (``BENCH_PLAIN``,
   default on up to 200.000 events).
 Prints the load average and cores next to the figures, the verdicts, and exits 0.
+
+A kept database (``BENCH_KEEP=1``) is reused by the next run with the same ``BENCH_DB_NAME``
+(nothing is built when it holds dossier events). ``BENCH_BUILD_ONLY=1`` builds (or finds) it
+and stops before timing anything: build without the shared bench lock, then time under it.
 """
 
 from __future__ import annotations
