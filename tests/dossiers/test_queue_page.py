@@ -9,10 +9,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import truncatechars
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.core.templatetags.vn import vn_datetime
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import (
     COUNTED_QUEUES,
@@ -45,7 +47,9 @@ def many(world, cast) -> list[Dossier]:
             now=STOP,
             odds=odds,
         )
-    # one re-appointed due time (an apology): the page shows it instead of the first
+    # a name longer than both cuts, and a re-appointed due time (an apology)
+    world.procedure.name = "Cấp giấy phép xây dựng " * 6
+    world.procedure.save(update_fields=["name"])
     first = Dossier.objects.filter(status="in_progress").order_by("id").first()
     Dossier.objects.filter(pk=first.pk).update(reappointed_due_at=STOP + dt.timedelta(days=9))
     return list(Dossier.objects.all())
@@ -75,6 +79,10 @@ def test_each_row_says_what_the_dossier_model_says(world, many):
                 row.due_at,
                 row.overdue,
                 row.next_step,
+                row.procedure_short,
+                row.procedure_card,
+                row.received_text,
+                row.due_text,
             ) == (
                 reverse("dossiers:detail", args=[d.code]),
                 d.procedure.name,
@@ -86,6 +94,10 @@ def test_each_row_says_what_the_dossier_model_says(world, many):
                 d.effective_due_at,
                 d.is_overdue(now),
                 officer_next(d),
+                truncatechars(d.procedure.name, 70),
+                truncatechars(d.procedure.name, 90),
+                vn_datetime(d.received_at),
+                vn_datetime(d.effective_due_at) or "—",
             ), d.code
             flags.add(row.overdue)
     assert flags == {True, False}  # the comparison saw both answers
