@@ -392,13 +392,15 @@ def in_processes(phase: str, port: int, kind: str, codes, session, *, rate=0.0, 
 
 
 def server_cpu(pid: int) -> float:
-    """CPU seconds used so far by the server and its workers (user + system)."""
+    """CPU seconds used so far by the server and its workers (user + system), those of the
+    workers that ended included (gunicorn recycles a worker after --max-requests: its time is
+    then counted in the arbiter's children's time, which the arbiter waited for)."""
     total = 0
     for p in _tree(pid):
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, IndexError, ValueError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
