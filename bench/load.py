@@ -31,6 +31,11 @@ BENCH_SECONDS (default 4) each:
   answers' speed, latency counted from the planned send time (no coordinated omission):
   p50, p99 and errors, compared with the targets (p99 < 50 ms public, < 200 ms work queue).
 
+The saturated and paced phases run in BENCH_CLIENT_PROCESSES (default 2) forked client
+processes, each with its share of the connections or of the rate: Python threads of one
+process share one core, and a single process could not send 500 requests/s on time nor read
+their answers without delaying them. Their CPU per request is printed ("máy tạo tải").
+
 Prints the figures, the ratio production/development, the load average, the cores, and the
 peak memory of each server (sum over its processes: RSS, and PSS which counts pages shared
 by the forked workers once). Each server's run takes under a minute. Exits 0 even when a
@@ -42,6 +47,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -60,6 +66,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PACED_THREADS = int(os.environ.get("BENCH_PACED_THREADS", "48"))
+# the load generator's processes (Python threads share one core: one process could delay its
+# own sends and readings at 500/s); the saturated and paced phases are split between them
+CLIENT_PROCESSES = max(1, int(os.environ.get("BENCH_CLIENT_PROCESSES", "2")))
 SOURCE_VAR = Path(os.environ.get("BENCH_VAR_DIR", ROOT / "var"))
 PG = os.environ.get("DATABASE_URL", "").startswith("postgres")
 OFFICER = os.environ.get("BENCH_OFFICER", "motcua.tinh")
@@ -348,14 +357,50 @@ def paced(port: int, make, rate: float, seconds: float, threads: int) -> Result:
     return result
 
 
+def _phase_child(phase: str, port: int, kind: str, codes, session, args: tuple, seed: int):
+    random.seed(seed)
+    make = requests_for(kind, codes, session)
+    own = time.process_time()
+    result = {"saturate": saturate, "paced": paced}[phase](port, make, *args)
+    return result.latencies, result.statuses, result.seconds, time.process_time() - own
+
+
+def in_processes(phase: str, port: int, kind: str, codes, session, *, rate=0.0, connections=0):
+    """A saturated or paced phase split between CLIENT_PROCESSES forked processes (each with
+    its share of the connections or of the rate, and its own slice of the codes). The result
+    is the union of theirs; ``client_cpu_ms`` is the CPU of all of them per request."""
+    n = CLIENT_PROCESSES
+    jobs = []
+    for i in range(n):
+        share = codes[i::n] or codes
+        if phase == "paced":
+            args = (rate / n, SECONDS, max(1, PACED_THREADS // n))
+        else:
+            args = (SECONDS, max(1, connections // n))
+        jobs.append((phase, port, kind, share, session, args, i))
+    with multiprocessing.get_context("fork").Pool(n) as pool:
+        parts = pool.starmap(_phase_child, jobs)
+    result = Result(max(p[2] for p in parts))
+    cpu = 0.0
+    for latencies, statuses, _, used in parts:
+        result.latencies.extend(latencies)
+        for status, count in statuses.items():
+            result.statuses[status] = result.statuses.get(status, 0) + count
+        cpu += used
+    result.client_cpu_ms = cpu * 1000 / max(result.count, 1)
+    return result
+
+
 def server_cpu(pid: int) -> float:
-    """CPU seconds used so far by the server and its workers (user + system)."""
+    """CPU seconds used so far by the server and its workers (user + system), those of the
+    workers that ended included (gunicorn recycles a worker after --max-requests: its time is
+    then counted in the arbiter's children's time, which the arbiter waited for)."""
     total = 0
     for p in _tree(pid):
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, IndexError, ValueError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
@@ -476,12 +521,11 @@ def bench_server(kind: str, var: Path, codes, password: str | None) -> dict:
                 )
             saturate(port, make, 0.8, CONNECTIONS)  # warm every worker
             serial = saturate(port, make, min(2.0, SECONDS), 1)  # one client, one at a time
-            cpu, own = server_cpu(proc.pid), time.process_time()
-            sat = saturate(port, make, SECONDS, CONNECTIONS)
+            cpu = server_cpu(proc.pid)
+            sat = in_processes("saturate", port, name, codes, session, connections=CONNECTIONS)
             sat.cpu_ms = (server_cpu(proc.pid) - cpu) * 1000 / max(sat.count, 1)
-            sat.client_cpu_ms = (time.process_time() - own) * 1000 / max(sat.count, 1)
             rate, _ = TARGETS[name]
-            pace = paced(port, make, rate, SECONDS, PACED_THREADS)
+            pace = in_processes("paced", port, name, codes, session, rate=rate)
             out["endpoints"][name] = {
                 "saturated": sat,
                 "paced": pace,

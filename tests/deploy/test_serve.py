@@ -3,6 +3,7 @@ files, a request id on every answer; Django's development server only with --dev
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -15,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from motcua.core.management.commands.serve import STAMP, default_workers, gunicorn_options
+from motcua.core.management.commands.serve import (
+    STAMP,
+    default_threads,
+    default_workers,
+    gunicorn_options,
+)
 from tests.deploy.conftest import free_port, motcua, motcua_env, wait_for
 
 # The child processes have their own databases; the mark only lets the suite's session
@@ -93,7 +99,7 @@ def test_serve_runs_gunicorn_with_hashed_compressed_static_files(served_var):
     lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
     messages = [line["message"] for line in lines if line["logger"] == "gunicorn.error"]
     assert any(m.startswith("Starting gunicorn") for m in messages)
-    assert "Using worker: sync" in messages
+    assert "Using worker: gthread" in messages  # threaded workers by default
     assert sum(m.startswith("Booting worker") for m in messages) >= 2
     requests = [line for line in lines if line["logger"] == "motcua.request"]
     assert {"req-12345678"} <= {line["request_id"] for line in requests}
@@ -112,7 +118,10 @@ def test_serve_runs_gunicorn_with_hashed_compressed_static_files(served_var):
 
 def test_workers_are_sized_from_the_cores_and_threads_switch_the_worker_class(monkeypatch):
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    assert default_workers() == 2 * os.cpu_count() + 1
+    monkeypatch.delenv("MOTCUA_WEB_THREADS", raising=False)
+    assert default_threads() == 4
+    assert default_workers() == os.cpu_count() + 1  # threaded by default
+    assert default_workers(threads=1) == 2 * os.cpu_count() + 1  # sync workers
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     assert default_workers() == 3
     sync = gunicorn_options(host="10.0.0.5", port="80", workers=3, threads=1, max_requests=100)
@@ -120,6 +129,42 @@ def test_workers_are_sized_from_the_cores_and_threads_switch_the_worker_class(mo
     assert sync["preload_app"] and sync["max_requests_jitter"] == 10
     threaded = gunicorn_options(host="h", port="1", workers=1, threads=4, max_requests=0)
     assert threaded["worker_class"] == "gthread"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        ([], {}, ("gthread", 4, "cores+1")),
+        (["--threads", "1"], {}, ("sync", 1, "2cores+1")),
+        (["--workers", "2", "--threads", "8"], {}, ("gthread", 8, 2)),
+        ([], {"MOTCUA_WEB_THREADS": "2", "WEB_CONCURRENCY": "5"}, ("gthread", 2, 5)),
+    ],
+)
+def test_the_serve_command_builds_threaded_workers_sized_from_the_cores(
+    monkeypatch, args, env, expected
+):
+    from django.core.management import call_command
+
+    from motcua.core.management.commands import serve
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("MOTCUA_WEB_THREADS", raising=False)
+    monkeypatch.delenv("MOTCUA_STATIC_HASHED", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    built = []
+    monkeypatch.setattr(serve, "run_gunicorn", built.append)
+    call_command("serve", "--no-collectstatic", "--port", "8123", *args, stdout=io.StringIO())
+    [options] = built
+    worker_class, threads, workers = expected
+    cores = os.cpu_count()
+    workers = {"cores+1": cores + 1, "2cores+1": 2 * cores + 1}.get(workers, workers)
+    assert (options["worker_class"], options["threads"], options["workers"]) == (
+        worker_class,
+        threads,
+        workers,
+    )
+    assert options["bind"] == "127.0.0.1:8123" and options["keepalive"] > 0
 
 
 def test_dev_runs_djangos_development_server(served_var):

@@ -38,7 +38,11 @@ def test_queue_query_count_does_not_grow_with_rows(client, world):
         receive(world)
     with CaptureQueriesContext(connection) as many:
         client.get("/can-bo/?queue=")
-    assert len(many) == len(few)
+
+    def per_request(captured):  # the work calendar's change check runs every 3 s, not per request
+        return [q for q in captured.captured_queries if "workcalendar_" not in q["sql"]]
+
+    assert len(per_request(many)) == len(per_request(few))
 
 
 def test_intake_page_receives_and_links_the_receipt(client, world):

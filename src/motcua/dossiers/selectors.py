@@ -33,6 +33,7 @@ from motcua.dossiers.actions import allowed_actions
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.events import SUBJECT as DOSSIER_SUBJECT
 from motcua.dossiers.lifecycle import (
+    CLOCK_RUNNING,
     CLOSED,
     FINISHED,
     NATIONAL_STATUS,
@@ -169,9 +170,47 @@ class DossierFilters:
     sort: str = ""  # "" (the queue's own order) or "risk" (highest risk of lateness first)
     extra: dict = field(default_factory=dict)
 
+    def narrowed(self) -> bool:
+        """Whether a filter other than the scope and the queue narrows the list (the list is
+        then not the whole queue that ``queue_counts`` counted)."""
+        return bool(
+            self.unit
+            or self.status
+            or self.overdue is not None
+            or self.procedure
+            or self.date_from
+            or self.date_to
+            or self.q
+            or self.extra
+        )
+
 
 def _due_soon_limit(now: dt.datetime) -> dt.datetime:
     return deadlines.one_working_day_after(now, unit=None)
+
+
+#: the work queue's tabs, as conditions on a dossier (the list and the counts use the same)
+QUEUE_NAMES = ("todo", "due_soon", "overdue", "waiting", "done")
+#: the queues counted on the tabs, and every status a dossier of one of them can have
+COUNTED_QUEUES = ("todo", "due_soon", "overdue", "waiting")
+_COUNTED_STATUSES = tuple(
+    dict.fromkeys((*OPEN, Status.SUBMITTED, Status.RESULT_READY, *PAUSED, *CLOCK_RUNNING))
+)
+
+
+def queue_q(queue: str, now: dt.datetime) -> Q:
+    """The condition of ``queue`` (one of ``QUEUE_NAMES``) at ``now``."""
+    if queue == "todo":
+        return Q(status__in=(*OPEN, Status.SUBMITTED, Status.RESULT_READY))
+    if queue == "due_soon":
+        return Q(status__in=OPEN, due_at__gte=now, due_at__lte=_due_soon_limit(now))
+    if queue == "overdue":
+        return overdue_q(now)
+    if queue == "waiting":
+        return Q(status__in=PAUSED)
+    if queue == "done":
+        return Q(status__in=(*FINISHED, *CLOSED))
+    raise ValueError(queue)
 
 
 def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = None) -> QuerySet:
@@ -203,16 +242,8 @@ def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = Non
     qs = submitted_between(qs, filters.date_from, filters.date_to)
     if filters.q:
         qs = qs.filter(Q(code__icontains=filters.q) | Q(applicant_name__icontains=filters.q))
-    if filters.queue == "todo":
-        qs = qs.filter(status__in=(*OPEN, Status.SUBMITTED, Status.RESULT_READY))
-    elif filters.queue == "due_soon":
-        qs = qs.filter(status__in=OPEN, due_at__gte=now, due_at__lte=_due_soon_limit(now))
-    elif filters.queue == "overdue":
-        qs = qs.filter(overdue_q(now))
-    elif filters.queue == "waiting":
-        qs = qs.filter(status__in=PAUSED)
-    elif filters.queue == "done":
-        qs = qs.filter(status__in=(*FINISHED, *CLOSED))
+    if filters.queue in QUEUE_NAMES:
+        qs = qs.filter(queue_q(filters.queue, now))
     if filters.sort == "risk":
         risk = risk_expression()
         if risk is not None:  # highest first, unscored last, then the queue's order
@@ -227,16 +258,12 @@ def dossier_list(*, user, filters: DossierFilters, now: dt.datetime | None = Non
 
 
 def queue_counts(*, user, scope: str, now: dt.datetime | None = None) -> dict[str, int]:
+    """The size of each counted queue (the work queue's tabs), in one query: a conditional
+    count per queue over the dossiers in any of their statuses (an indexed range)."""
     now = now or timezone.now()
-    counts = {}
-    for queue in ("todo", "due_soon", "overdue", "waiting"):
-        counts[queue] = (
-            dossier_list(user=user, filters=DossierFilters(scope=scope, queue=queue), now=now)
-            .select_related(None)
-            .order_by()
-            .count()
-        )
-    return counts
+    qs = dossier_list(user=user, filters=DossierFilters(scope=scope), now=now)
+    qs = qs.select_related(None).order_by().filter(status__in=_COUNTED_STATUSES)
+    return qs.aggregate(**{q: Count("pk", filter=queue_q(q, now)) for q in COUNTED_QUEUES})
 
 
 # ---------------------------------------------------------------- statistics

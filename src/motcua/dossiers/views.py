@@ -40,6 +40,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.printed import available_forms, render_form_pdf
 from motcua.dossiers.risk import risks_for
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
+from motcua.dossiers.selectors_queue import queue_rows, queue_values
 from motcua.dossiers.services._base import step_unit
 from motcua.dossiers.tasks import delivery_problems
 from motcua.ledger.actions import label as action_label
@@ -76,18 +77,26 @@ def work_queue(request):
         overdue=_bool(request.GET.get("overdue")),
         sort="risk" if request.GET.get("sort") == "risk" else "",
     )
-    page = paginate(request, selectors.dossier_list(user=request.user, filters=filters))
+    now = timezone.now()
+    counts = selectors.queue_counts(user=request.user, scope=scope, now=now)
+    page = paginate(
+        request,
+        queue_values(selectors.dossier_list(user=request.user, filters=filters, now=now)),
+        # the tab's count is the list's size unless a filter narrows it
+        count=None if filters.narrowed() else counts.get(queue),
+    )
+    page.object_list = queue_rows(page.object_list, now=now)
+    risks = risks_for([row.code for row in page.object_list], user=request.user)
+    for row in page.object_list:
+        row.risk = risks.get(row.code)
     return render(
         request,
         "dossiers/queue.html",
         {
             "page": page,
             "filters": filters,
-            "queues": QUEUES,
-            "counts": selectors.queue_counts(user=request.user, scope=scope),
+            "tabs": [(key, label, counts.get(key)) for key, label in QUEUES],
             "statuses": Status.choices,
-            "now": timezone.now(),
-            "risks": risks_for([d.code for d in page], user=request.user),
         },
     )
 

@@ -35,14 +35,18 @@ def citizen_next(dossier) -> str:
 @register.filter
 def officer_next(dossier) -> str:
     """Where the work is: the current step and who holds it (or who should take it)."""
+    from motcua.dossiers.selectors_queue import next_step
+
     step = dossier.current_step if dossier.current_step_id else None
-    where = f"Bước {step.order}: {step.name}" if step is not None else ""
-    if dossier.status == "waiting_assignment":
-        return f"{where} — chờ phân công" if where else "Chờ phân công"
+    assignee = ""
     if dossier.assignee_id:
-        who = dossier.assignee.get_full_name() or dossier.assignee.get_username()
-        return f"{where} — {who}" if where else who
-    return where or str(dossier.get_status_display())
+        assignee = dossier.assignee.get_full_name() or dossier.assignee.get_username()
+    return next_step(
+        status=dossier.status,
+        status_label=str(dossier.get_status_display()),
+        step=(step.order, step.name) if step is not None else None,
+        assignee=assignee,
+    )
 
 
 def _percent(share: float) -> str:

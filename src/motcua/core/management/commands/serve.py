@@ -4,9 +4,17 @@ Why gunicorn: a mature pre-fork WSGI server that runs Django's WSGI application 
 usual choice behind nginx; each worker is a separate process, so a slow request or a leak in
 one worker does not hold the others (workers are recycled after ``--max-requests``). Our pages
 and API are synchronous Django views doing database work, so an ASGI server would add an
-event loop without removing any blocking. Workers default to 2 × cores + 1 (gunicorn's own
-advice: while one process waits on the database, another uses the core); ``WEB_CONCURRENCY``
-or ``--workers`` overrides it, ``--threads`` > 1 switches to threaded workers.
+event loop without removing any blocking.
+
+Workers are threaded by default (gunicorn's ``gthread``): ``cores + 1`` processes of
+``MOTCUA_WEB_THREADS`` (default 4) threads each, so that a connection is kept alive between
+the requests of one client (nginx's ``keepalive`` to the upstream) and a thread waiting on
+the database or Redis leaves the core to another. Measured with bench/load.py on 2 cores at
+1 M dossiers (docs/operations.md §Measured): a kept public answer costs about half the CPU
+of a sync worker's, which opens and closes a connection per request, and the same cores
+answer about twice as many requests per second. ``WEB_CONCURRENCY`` or ``--workers`` sets the
+processes, ``--threads`` the threads; ``--threads 1`` gives sync workers (``2 × cores + 1``,
+gunicorn's own advice for them).
 
 Static files are served by WhiteNoise from ``STATIC_ROOT`` with hashed names and gzip/brotli
 copies: ``collectstatic`` runs first whenever the static sources changed since the last run
@@ -26,10 +34,17 @@ from django.core.management.base import BaseCommand
 STAMP = ".motcua-static-stamp"
 
 
-def default_workers() -> int:
+def default_threads() -> int:
+    return int(os.environ.get("MOTCUA_WEB_THREADS") or 4)
+
+
+def default_workers(threads: int | None = None) -> int:
+    """``WEB_CONCURRENCY``, else ``cores + 1`` threaded workers (``2 × cores + 1`` sync)."""
     if env := os.environ.get("WEB_CONCURRENCY"):
         return int(env)
-    return 2 * (os.cpu_count() or 1) + 1
+    cores = os.cpu_count() or 1
+    threads = default_threads() if threads is None else threads
+    return cores + 1 if threads > 1 else 2 * cores + 1
 
 
 def static_fingerprint() -> str:
@@ -135,9 +150,17 @@ class Command(BaseCommand):
             "--dev", action="store_true", help="Máy chủ phát triển của Django (chỉ dùng thử)"
         )
         parser.add_argument(
-            "--workers", type=int, default=None, help="Số tiến trình (mặc định 2 × số lõi + 1)"
+            "--workers",
+            type=int,
+            default=None,
+            help="Số tiến trình (mặc định số lõi + 1; với --threads 1: 2 × số lõi + 1)",
         )
-        parser.add_argument("--threads", type=int, default=1, help="Số luồng mỗi tiến trình")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="Số luồng mỗi tiến trình (mặc định MOTCUA_WEB_THREADS hoặc 4; 1: sync)",
+        )
         parser.add_argument(
             "--max-requests",
             type=int,
@@ -162,10 +185,11 @@ class Command(BaseCommand):
             self.stdout.write("Đã thu thập tệp tĩnh (collectstatic).")
         if options["collect_only"]:
             return
-        workers = options["workers"] or default_workers()
+        threads = max(1, options["threads"] or default_threads())
+        workers = options["workers"] or default_workers(threads)
         self.stdout.write(
             f"gunicorn: http://{options['host']}:{options['port']}/ — "
-            f"{workers} tiến trình × {options['threads']} luồng"
+            f"{workers} tiến trình × {threads} luồng"
         )
         self.stdout.flush()
         run_gunicorn(
@@ -173,7 +197,7 @@ class Command(BaseCommand):
                 host=options["host"],
                 port=options["port"],
                 workers=workers,
-                threads=options["threads"],
+                threads=threads,
                 max_requests=options["max_requests"],
             )
         )
