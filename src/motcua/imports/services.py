@@ -27,7 +27,7 @@ from motcua.imports import events
 from motcua.imports.errors import ImportsError
 from motcua.imports.format import file_sha256
 from motcua.imports.models import ImportedDossier, ImportRun
-from motcua.imports.parallel import parallel_possible, replay_parallel
+from motcua.imports.parallel import parallel_possible, replay_parallel, validate_parallel
 from motcua.imports.replay import SKIPPED, Refs, ReplayRefused, Row, replay_dossier
 from motcua.imports.selectors import imported_codes, on_time_differences, run_for
 from motcua.imports.validate import Mapping, Problem, dossiers, validate
@@ -259,7 +259,10 @@ def history_import(
     already = imported_codes(run) if run is not None else set()
     mapping = mapping if mapping is not None else Mapping.load(mapping_path)
     refs = Refs.load()
-    summary = validate(path, mapping, refs, already=already)
+    if workers > 1 and parallel_possible():
+        summary = validate_parallel(path, mapping, refs, already, workers)
+    else:
+        summary = validate(path, mapping, refs, already=already)
     if summary.problems:
         raise ImportInvalid(summary.problems)
     if run is None:

@@ -252,16 +252,25 @@ def dossiers(
     seen: set[str] = set()
     group: list[Row] = []
     current, broken = None, False
-    for number, raw in read_rows(path):
-        if share is not None and share_of(raw.get("dossier", "").strip(), share[1]) != share[0]:
-            continue
+    keep = None
+    if share is not None:
+        k, n = share
+
+        def keep(code: str) -> bool:
+            return share_of(code, n) == k
+
+    for number, raw in read_rows(path, keep):
         code = raw.get("dossier", "").strip()
-        row = _typed(number, raw, mapping, refs, problems, code != current)
-        if code != current:
+        starts = code != current
+        if starts:  # another dossier's rows begin (of this share or not)
             if group and not broken:
                 yield group
             group, broken, current = [], False, code
-            if code in seen:
+        if keep is not None and not keep(code):
+            continue
+        row = _typed(number, raw, mapping, refs, problems, starts)
+        if starts:
+            if code in seen:  # the same share sees every row of a code: found here
                 problems.append(
                     Problem(
                         number, f"mã hồ sơ {code} trùng: các dòng của một hồ sơ phải liền nhau."
@@ -277,8 +286,19 @@ def dossiers(
         yield group
 
 
-def validate(path: Path, mapping: Mapping, refs: Refs, *, already: set[str]) -> Summary:
-    """Every problem of the file; ``already``: codes this same run imported before."""
+def validate(
+    path: Path,
+    mapping: Mapping,
+    refs: Refs,
+    *,
+    already: set[str],
+    share: tuple[int, int] | None = None,
+) -> Summary:
+    """Every problem of the file; ``already``: codes this same run imported before.
+
+    ``share`` (k, n): only the dossiers of worker k of n (``share_of``). Every row and every
+    code belongs to one share, so the n shares' problems together are the whole file's
+    (``imports.parallel.validate_parallel`` checks them side by side)."""
     summary = Summary()
     problems = summary.problems
     batch: list[list[Row]] = []
@@ -293,7 +313,7 @@ def validate(path: Path, mapping: Mapping, refs: Refs, *, already: set[str]) -> 
                 )
         batch.clear()
 
-    for group in dossiers(path, mapping, refs, problems):
+    for group in dossiers(path, mapping, refs, problems, share=share):
         summary.dossiers += 1
         summary.rows += len(group)
         summary.skipped += sum(1 for r in group if r.action in SKIPPED)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
-
+from motcua.core import zone
 from motcua.core.errors import PermissionDenied
 from motcua.organization.models import Role, StaffRole, Unit
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return zone.localdate()  # the batch's pinned zone inside a dossier_batch
 
 
 def user_roles(user, *, on: dt.date | None = None) -> list[StaffRole]:

@@ -15,6 +15,7 @@ from django.db.models import Field, Model
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from motcua.core import zone
 from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.dossiers import events
 from motcua.dossiers.action_rights import current_unit
@@ -213,7 +214,7 @@ def dossier_batch() -> Iterator[Batch]:
     """
     if _BATCH.get() is not None:
         raise RuntimeError("dossier_batch cannot be nested")
-    with event_batch() as events:
+    with zone.pinned(), event_batch() as events:
         batch = Batch(events)
         token = _BATCH.set(batch)
         try:
@@ -399,7 +400,7 @@ def iso(value, tz=None):
     """Datetimes in payloads: ISO 8601 in Vietnamese local time, the same way every time.
     ``tz``: the current time zone, when the caller already has it (``record``: three times)."""
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value, tz).isoformat()
+        return timezone.localtime(value, tz or zone.current()).isoformat()
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -415,7 +416,7 @@ def record(
     payload: dict[str, Any] | None = None,
     notify: bool = True,
 ) -> None:
-    step, tz = dossier.current_step, timezone.get_current_timezone()
+    step, tz = dossier.current_step, zone.current()
     body: dict[str, Any] = {
         "status_from": status_from,
         "status_to": dossier.status,
