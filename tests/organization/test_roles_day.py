@@ -33,3 +33,21 @@ def test_a_role_ending_today_counts_until_midnight_within_one_batch(
         assert has_role(user, [Role.SPECIALIST], unit)
         now["value"] += dt.timedelta(minutes=2)
         assert not has_role(user, [Role.SPECIALIST], unit)
+
+
+def test_kept_answers_are_per_user_and_unit_and_end_with_the_batch(
+    make_unit, make_user, django_user_model
+):
+    here, there = make_unit(), make_unit()
+    officer = make_user(Role.SPECIALIST, unit=here)
+    other = make_user(Role.DESK_OFFICER, unit=here)
+    with dossier_batch():
+        assert has_role(officer, [Role.SPECIALIST], here)
+        assert not has_role(other, [Role.SPECIALIST], here)  # not the officer's answer
+        assert not has_role(officer, [Role.SPECIALIST], there)  # nor another unit's
+        assert has_role(other, {Role.DESK_OFFICER}, here)
+    StaffRole.objects.filter(user=officer).delete()
+    again = django_user_model.objects.get(pk=officer.pk)  # no roles kept on the object
+    with dossier_batch():  # the next batch asks again
+        assert not has_role(again, [Role.SPECIALIST], here)
+    assert not has_role(again, [Role.SPECIALIST], here)

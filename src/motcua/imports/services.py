@@ -111,9 +111,10 @@ def _run_start(*, name: str, sha256: str, rows: int, dossiers_total: int, actor)
 def _batch_record(*, run: ImportRun, done: list[tuple[list[Row], Dossier]], actor) -> None:
     """Inside the batch's transaction: which dossiers came in, and the run's progress.
 
-    The run's row is locked here, at the end of the batch (its replay is done): importing
-    processes number their batches and chain the run's ledger events one after another,
-    while their replays run side by side."""
+    The run's row is locked here, at the very end of the batch (its rows and events are
+    inserted: ``EventBuffer.before_commit``): importing processes number their batches and
+    chain the run's ledger events one after another, while their replays and inserts run
+    side by side."""
     locked = ImportRun.objects.select_for_update().filter(pk=run.pk)
     number = locked.values_list("batches_done", flat=True).get() + 1
     ImportedDossier.objects.bulk_create(
@@ -181,7 +182,11 @@ def replay_share(work: Share, on_batch: Callable[[], None] | None = None) -> Sha
         try:
             with dossier_batch() as batch:
                 done = [(rows, replay_dossier(rows, refs, batch)) for rows in pending]
-                _batch_record(run=run, done=done, actor=work.actor)
+                # at the very end of the batch's transaction: the run's row, locked there,
+                # is held by one importing process at a time only from there to its commit
+                batch.events.before_commit(
+                    lambda: _batch_record(run=run, done=done, actor=work.actor)
+                )
         except ReplayRefused as refused:  # this batch wrote nothing; earlier ones stay
             line = refused.row.line
             run.refresh_from_db()

@@ -25,7 +25,7 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import DailyCounter, Dossier
 from motcua.ledger.services import EventBuffer, event_batch, event_record
 from motcua.organization.models import Role, Unit, UnitKind
-from motcua.organization.permissions import has_role
+from motcua.organization.permissions import has_role, roles_memo
 
 # Actions the applicant hears about (email/SMS via the portal's hook in tasks.py).
 NOTIFIED = {
@@ -80,8 +80,9 @@ class Batch:
     def flush(self) -> None:
         for counter in self.counters.values():
             type(counter).objects.filter(pk=counter.pk).update(last=counter.last)
-        if self.kept_codes:
-            _counters_past(self.kept_codes)
+        if self.kept_codes:  # last, before the commit: the counters other importers share
+            kept = dict(self.kept_codes)
+            self.events.before_commit(lambda: _counters_past(kept))
             self.kept_codes.clear()
         insert_rows(Dossier, [self.latest[code] for code in self.new], ids=True)
         self.new.clear()
@@ -214,7 +215,7 @@ def dossier_batch() -> Iterator[Batch]:
     """
     if _BATCH.get() is not None:
         raise RuntimeError("dossier_batch cannot be nested")
-    with zone.pinned(), event_batch() as events:
+    with zone.pinned(), roles_memo(), event_batch() as events:
         batch = Batch(events)
         token = _BATCH.set(batch)
         try:
