@@ -86,3 +86,65 @@ def bulk_copy(chunk: int = 1000) -> tuple[float, int, int]:
         dossiers += len(batch)
         events += len(evs)
     return spent, dossiers, events
+
+
+class ServerCpu:
+    """CPU seconds spent by the PostgreSQL server processes serving database ``name`` (same
+    machine only: ``/proc``), sampled every ``every`` seconds in a thread while running
+    (``own``: the thread's own CPU, not the import's).
+
+    Start it when no connection to ``name`` is open: every backend's CPU counts from its
+    start, its last reading counts (a backend that ends between two samples loses at
+    most ``every`` seconds of its CPU: the figure is a lower bound). Zero elsewhere."""
+
+    def __init__(self, name: str, every: float = 1.0) -> None:
+        import threading
+
+        self.name, self.every, self.seen = name, every, {}
+        self.own = 0.0  # this thread's own CPU (the caller subtracts it from its process's)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def _pids(self, cursor) -> list[int]:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [self.name],
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+    def _read(self, pid: int) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
+
+    def _run(self) -> None:
+        import psycopg
+        from django.db import connection
+
+        s = connection.settings_dict
+        params = {"dbname": "postgres", "user": s["USER"], "host": s["HOST"] or None}
+        if s.get("PORT"):
+            params["port"] = s["PORT"]
+        if s.get("PASSWORD"):
+            params["password"] = s["PASSWORD"]
+        with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cursor:
+            while True:
+                for pid in self._pids(cursor):
+                    value = self._read(pid)
+                    if value is not None:
+                        self.seen[pid] = value
+                self.own = time.thread_time()
+                if self._stop.wait(self.every):
+                    return
+
+    def start(self) -> ServerCpu:
+        self._thread.start()
+        return self
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return sum(self.seen.values())

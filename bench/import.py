@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
+from _common import ServerCpu, bulk_copy, machine, peak_memory_mib, workspace  # noqa: E402
 
 # bench/ holds a statistics.py: off sys.path, so that `import statistics` is the standard one
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -129,9 +129,12 @@ def main() -> int:
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
         connections.close_all()  # committed: the importing processes see the world
+        server = ServerCpu(connection.settings_dict["NAME"]).start() if IS_PG else None
         cpu, t0 = _cpu(), time.perf_counter()
         out = history_import(path=HISTORY, batch_size=BATCH, workers=WORKERS)
         elapsed, cpu = time.perf_counter() - t0, _cpu() - cpu
+        server_cpu = server.stop() if server is not None else 0.0
+        cpu -= server.own if server is not None else 0.0  # the sampling thread's
         if profiler is not None:
             import pstats
 
@@ -149,6 +152,12 @@ def main() -> int:
             f"  CPU Python (mọi tiến trình nhập): {fmt(1000 * cpu / dossiers, 2)} ms/hồ sơ; "
             f"khác biệt cờ đúng hạn: {fmt(out.difference_count)}"
         )
+        if IS_PG:
+            print(
+                f"  CPU máy chủ PostgreSQL (các tiến trình phục vụ cơ sở dữ liệu nhập, đo qua "
+                f"/proc): {fmt(1000 * server_cpu / dossiers, 2)} ms/hồ sơ; tổng CPU "
+                f"{fmt(1000 * (cpu + server_cpu) / dossiers, 2)} ms/hồ sơ"
+            )
         peak = peak_memory_mib()  # the import's own peak, before the baseline reads rows
         bulk, bulk_dossiers, bulk_events = bulk_copy()
         kind = "COPY sự kiện" if IS_PG else "INSERT nhiều dòng"

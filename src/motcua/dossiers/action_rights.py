@@ -8,6 +8,7 @@ the dossier page, ``allowed_actions`` of the API).
 
 from __future__ import annotations
 
+from motcua.core import zone
 from motcua.core.actions import ActionSpec
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers.actions import ACTIONS, allowed_actions, consulted_units
@@ -29,11 +30,9 @@ def current_unit(unit):
     """The unit that does ``unit``'s work today: itself, or its successor after a merger."""
     if unit is None or unit.valid_to is None:
         return unit
-    from django.utils import timezone
-
     from motcua.organization.selectors import unit_successor_on
 
-    return unit_successor_on(unit, timezone.localdate())
+    return unit_successor_on(unit, zone.localdate())
 
 
 def authorize(actor, dossier, action: str, units: list | None = None) -> Unit:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from motcua.core import zone
 from motcua.dossiers import events as ev
 from motcua.dossiers.models import Classification
 
@@ -36,7 +36,7 @@ def classify(
         return Classification.ON_TIME
     if end > due:
         return Classification.LATE
-    if timezone.localtime(end).date() < timezone.localtime(due).date():
+    if zone.localdate(end) < zone.localdate(due):
         return Classification.EARLY
     return Classification.ON_TIME
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,8 +52,14 @@ def is_jsonl(path: Path) -> bool:
     return path.suffix.lower() in (".jsonl", ".ndjson", ".json")
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for every event row, streamed. CSV: line 1 is the header."""
+def read_rows(
+    path: Path, keep: Callable[[str], bool] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for every event row, streamed. CSV: line 1 is the header.
+
+    ``keep(code)``: a CSV row whose stripped dossier code it refuses comes as
+    ``{"dossier": code}`` only, its other columns not read (an importing process skips the
+    other processes' dossiers without the cost of their columns)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
         if is_jsonl(path):
             for number, line in enumerate(f, start=1):
@@ -69,9 +75,25 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                     row["payload"] = json.dumps(row["payload"], ensure_ascii=False)
                 yield number, {k: "" if v is None else str(v) for k, v in row.items()}
             return
-        reader = csv.DictReader(f)
-        for row in reader:
-            yield reader.line_num, {k: v or "" for k, v in row.items() if k is not None}
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header is None:
+            return
+        width = len(header)
+        at = header.index("dossier") if "dossier" in header else None
+        for values in reader:
+            if not values:  # a blank line (csv.DictReader skips it too)
+                continue
+            if keep is not None and at is not None:
+                code = values[at].strip() if at < len(values) else ""
+                if not keep(code):
+                    yield reader.line_num, {"dossier": code}
+                    continue
+            # as csv.DictReader: missing columns empty, extra values dropped
+            row = dict(zip(header, values, strict=False))
+            if len(values) < width:
+                row.update(dict.fromkeys(header[len(values) :], ""))
+            yield reader.line_num, row
 
 
 class Writer:

@@ -1,7 +1,8 @@
 """Import with several processes: each replays its share of the dossiers (PostgreSQL).
 
-The file is validated whole first, in the calling process. Then ``workers`` processes are
-forked; process k replays the dossiers whose code falls in share k (``validate.share_of``,
+The file is validated whole first (``validate_parallel``: ``workers`` processes, each
+checking its share, side by side; nothing is written before all have finished and found no
+problem). Then ``workers`` processes are forked; process k replays the dossiers whose code falls in share k (``validate.share_of``,
 a CRC of the code: stable, so a resumed run gives each dossier to the same process), with
 its own database connection, in batches that commit whole, exactly as one process would.
 They only meet at the end of each batch, on the run's row (``_batch_record`` locks it to
@@ -62,6 +63,65 @@ def _child(work: Share, pipe) -> None:
     finally:
         pipe.close()
         connections.close_all()
+
+
+def _validate_child(path, mapping, refs, already, share, pipe) -> None:
+    from motcua.imports.validate import validate
+
+    _own_connections()
+    try:
+        found = validate(path, mapping, refs, already=already, share=share)
+        problems = [(p.line, p.message) for p in found.problems]
+        pipe.send(("ok", (found.rows, found.dossiers, found.skipped, problems)))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+        pipe.send(("error", traceback.format_exc()))
+    finally:
+        pipe.close()
+        connections.close_all()
+
+
+def validate_parallel(path, mapping, refs, already: set[str], workers: int):
+    """``validate`` of the whole file by ``workers`` processes side by side, process k
+    checking the dossiers of share k (the same shares as the replay). Every row and every
+    dossier code belongs to exactly one share, so the problems found together are those of
+    a validation in one process (in line order), and so are the counts."""
+    from motcua.imports.validate import Problem, Summary
+
+    context = multiprocessing.get_context("fork")
+    connections.close_all()
+    children = []
+    for k in range(workers):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_validate_child, args=(path, mapping, refs, already, (k, workers), send)
+        )
+        process.start()
+        send.close()
+        children.append((process, receive))
+    summary, errors = Summary(), []
+    try:
+        for process, receive in children:
+            try:
+                status, detail = receive.recv()  # before join: a long answer fills the pipe
+            except EOFError:
+                status, detail = "error", f"tiến trình kiểm tra {process.pid} dừng bất thường"
+            if status != "ok":
+                errors.append(detail)
+                continue
+            rows, dossiers, skipped, problems = detail
+            summary.rows += rows
+            summary.dossiers += dossiers
+            summary.skipped += skipped
+            summary.problems += [Problem(line, message) for line, message in problems]
+    finally:
+        for process, _ in children:
+            if process.is_alive() and errors:
+                os.kill(process.pid, signal.SIGTERM)
+            process.join()
+    if errors:
+        raise RuntimeError("Một tiến trình kiểm tra tệp gặp lỗi:\n" + errors[0])
+    summary.problems.sort(key=lambda p: p.line)
+    return summary
 
 
 def replay_parallel(work: Share, workers: int, report: Callable[[], None]) -> list[Share]:

@@ -27,7 +27,7 @@ from motcua.imports import events
 from motcua.imports.errors import ImportsError
 from motcua.imports.format import file_sha256
 from motcua.imports.models import ImportedDossier, ImportRun
-from motcua.imports.parallel import parallel_possible, replay_parallel
+from motcua.imports.parallel import parallel_possible, replay_parallel, validate_parallel
 from motcua.imports.replay import SKIPPED, Refs, ReplayRefused, Row, replay_dossier
 from motcua.imports.selectors import imported_codes, on_time_differences, run_for
 from motcua.imports.validate import Mapping, Problem, dossiers, validate
@@ -111,9 +111,10 @@ def _run_start(*, name: str, sha256: str, rows: int, dossiers_total: int, actor)
 def _batch_record(*, run: ImportRun, done: list[tuple[list[Row], Dossier]], actor) -> None:
     """Inside the batch's transaction: which dossiers came in, and the run's progress.
 
-    The run's row is locked here, at the end of the batch (its replay is done): importing
-    processes number their batches and chain the run's ledger events one after another,
-    while their replays run side by side."""
+    The run's row is locked here, at the very end of the batch (its rows and events are
+    inserted: ``EventBuffer.before_commit``): importing processes number their batches and
+    chain the run's ledger events one after another, while their replays and inserts run
+    side by side."""
     locked = ImportRun.objects.select_for_update().filter(pk=run.pk)
     number = locked.values_list("batches_done", flat=True).get() + 1
     ImportedDossier.objects.bulk_create(
@@ -181,7 +182,11 @@ def replay_share(work: Share, on_batch: Callable[[], None] | None = None) -> Sha
         try:
             with dossier_batch() as batch:
                 done = [(rows, replay_dossier(rows, refs, batch)) for rows in pending]
-                _batch_record(run=run, done=done, actor=work.actor)
+                # at the very end of the batch's transaction: the run's row, locked there,
+                # is held by one importing process at a time only from there to its commit
+                batch.events.before_commit(
+                    lambda: _batch_record(run=run, done=done, actor=work.actor)
+                )
         except ReplayRefused as refused:  # this batch wrote nothing; earlier ones stay
             line = refused.row.line
             run.refresh_from_db()
@@ -198,7 +203,8 @@ def replay_share(work: Share, on_batch: Callable[[], None] | None = None) -> Sha
         if work.pause:
             time.sleep(work.pause)
 
-    for rows in dossiers(work.path, work.mapping, refs, share=work.share):
+    # the file was validated whole before: its rows are typed, not checked again
+    for rows in dossiers(work.path, work.mapping, refs, share=work.share, trusted=True):
         if rows[0].dossier in work.already:
             continue
         pending.append(rows)
@@ -259,7 +265,10 @@ def history_import(
     already = imported_codes(run) if run is not None else set()
     mapping = mapping if mapping is not None else Mapping.load(mapping_path)
     refs = Refs.load()
-    summary = validate(path, mapping, refs, already=already)
+    if workers > 1 and parallel_possible():
+        summary = validate_parallel(path, mapping, refs, already, workers)
+    else:
+        summary = validate(path, mapping, refs, already=already)
     if summary.problems:
         raise ImportInvalid(summary.problems)
     if run is None:

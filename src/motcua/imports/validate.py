@@ -108,10 +108,20 @@ _NOT_FIRST: dict[str, str] = {}  # a later row's dossier columns: never read
 
 
 def _typed(
-    number: int, raw: dict[str, str], mapping: Mapping, refs: Refs, problems: list, first_row=True
+    number: int,
+    raw: dict[str, str],
+    mapping: Mapping,
+    refs: Refs,
+    problems: list,
+    first_row=True,
+    trusted=False,
 ):
     """One row checked alone; None when it cannot be used. The dossier columns are read
-    from a dossier's ``first_row`` only."""
+    from a dossier's ``first_row`` only. ``trusted``: a row of a file validated whole before
+    (the replay): typed only, the checks that passed then are not made again."""
+    if trusted:
+        payload = json.loads(raw["payload"]) if raw.get("payload", "").strip() else {}
+        return _row(number, raw, mapping, first_row, _map_units(payload, mapping))
 
     def bad(message: str) -> None:
         problems.append(Problem(number, message))
@@ -145,9 +155,7 @@ def _typed(
     if not isinstance(payload, dict):
         bad("cột payload không phải một đối tượng JSON.")
         return None
-    for key in ("to_unit", "from_unit", "holder_unit"):
-        if isinstance(payload.get(key), str):
-            payload[key] = mapping.unit(payload[key])
+    _map_units(payload, mapping)
     name = _USER_FIELDS.get(action)
     if name and payload.get(name) and payload[name] not in refs.users:
         bad(f"không tìm thấy cán bộ «{payload[name]}» (payload.{name}).")
@@ -159,18 +167,44 @@ def _typed(
     if status and mapping.statuses_of(status) is None:
         bad(f"trạng thái «{status}» không xác định (cần ánh xạ trong tệp mapping).")
         ok = False
+    if not ok:
+        return None
+    return _row(number, raw, mapping, first_row, payload)
+
+
+def _map_units(payload: dict, mapping: Mapping) -> dict:
+    """The payload's unit codes in ours (once: a mapping may chain A → B → C)."""
+    for key in ("to_unit", "from_unit", "holder_unit"):
+        if isinstance(payload.get(key), str):
+            payload[key] = mapping.unit(payload[key])
+    return payload
+
+
+def _row(number: int, raw: dict[str, str], mapping: Mapping, first_row: bool, payload: dict):
+    """The typed row of a checked ``raw`` row (its ``payload`` decoded, its units mapped)."""
     if first_row:
         first = {k: raw.get(k, "").strip() for k in DOSSIER_COLUMNS}
         for key in ("receiving_unit", "competent_unit"):
             first[key] = mapping.unit(first[key])
     else:
         first = _NOT_FIRST
-    on_time = {"1": True, "0": False}.get(raw.get("on_time", "").strip())
-    if not ok:
-        return None
+    action = raw.get("action", "")
     return Row(
-        number, code, action, at, actor, unit, payload, first, on_time, status, raw.get("seq", "")
+        number,
+        raw.get("dossier", "").strip(),
+        mapping.actions.get(action, action),
+        dt.datetime.fromisoformat(raw.get("at", "").strip()),
+        raw.get("actor", "").strip(),
+        mapping.unit(raw.get("unit", "").strip()),
+        payload,
+        first,
+        _ON_TIME.get(raw.get("on_time", "").strip()),
+        raw.get("status", "").strip(),
+        raw.get("seq", ""),
     )
+
+
+_ON_TIME = {"1": True, "0": False}
 
 
 def _check_dossier(rows: list[Row], mapping: Mapping, refs: Refs, problems: list) -> None:
@@ -243,6 +277,7 @@ def dossiers(
     problems: list[Problem] | None = None,
     *,
     share: tuple[int, int] | None = None,
+    trusted: bool = False,
 ) -> Iterator[list[Row]]:
     """The file's dossiers, one list of typed rows each (problems appended as found).
 
@@ -252,16 +287,25 @@ def dossiers(
     seen: set[str] = set()
     group: list[Row] = []
     current, broken = None, False
-    for number, raw in read_rows(path):
-        if share is not None and share_of(raw.get("dossier", "").strip(), share[1]) != share[0]:
-            continue
+    keep = None
+    if share is not None:
+        k, n = share
+
+        def keep(code: str) -> bool:
+            return share_of(code, n) == k
+
+    for number, raw in read_rows(path, keep):
         code = raw.get("dossier", "").strip()
-        row = _typed(number, raw, mapping, refs, problems, code != current)
-        if code != current:
+        starts = code != current
+        if starts:  # another dossier's rows begin (of this share or not)
             if group and not broken:
                 yield group
             group, broken, current = [], False, code
-            if code in seen:
+        if keep is not None and not keep(code):
+            continue
+        row = _typed(number, raw, mapping, refs, problems, starts, trusted)
+        if starts:
+            if code in seen:  # the same share sees every row of a code: found here
                 problems.append(
                     Problem(
                         number, f"mã hồ sơ {code} trùng: các dòng của một hồ sơ phải liền nhau."
@@ -277,8 +321,19 @@ def dossiers(
         yield group
 
 
-def validate(path: Path, mapping: Mapping, refs: Refs, *, already: set[str]) -> Summary:
-    """Every problem of the file; ``already``: codes this same run imported before."""
+def validate(
+    path: Path,
+    mapping: Mapping,
+    refs: Refs,
+    *,
+    already: set[str],
+    share: tuple[int, int] | None = None,
+) -> Summary:
+    """Every problem of the file; ``already``: codes this same run imported before.
+
+    ``share`` (k, n): only the dossiers of worker k of n (``share_of``). Every row and every
+    code belongs to one share, so the n shares' problems together are the whole file's
+    (``imports.parallel.validate_parallel`` checks them side by side)."""
     summary = Summary()
     problems = summary.problems
     batch: list[list[Row]] = []
@@ -293,7 +348,7 @@ def validate(path: Path, mapping: Mapping, refs: Refs, *, already: set[str]) -> 
                 )
         batch.clear()
 
-    for group in dossiers(path, mapping, refs, problems):
+    for group in dossiers(path, mapping, refs, problems, share=share):
         summary.dossiers += 1
         summary.rows += len(group)
         summary.skipped += sum(1 for r in group if r.action in SKIPPED)

@@ -216,6 +216,14 @@ class EventBuffer:
         self.heads: dict[tuple[str, str], tuple[int, str]] = {}
         self.pending: list[PendingEvent | Event] = []
         self.started = time.monotonic()
+        self.last: list[Callable[[], None]] = []
+
+    def before_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` at the very end of the batch, after its events are inserted,
+        in the same transaction (in the order given; events it records are inserted after
+        it). For the work that must take a lock shared with other writers: it is then held
+        only from there to the commit, not while the batch's rows are inserted."""
+        self.last.append(callback)
 
     def new_subject(self, subject_type: str, subject_id: str | int) -> None:
         """The subject was created in this transaction: it has no stored event to read."""
@@ -320,6 +328,10 @@ def event_batch() -> Iterator[EventBuffer]:
         with transaction.atomic():
             yield buffer
             buffer.flush()
+            while buffer.last:
+                buffer.last.pop(0)()
+                if buffer.pending:
+                    buffer.flush()
     finally:
         _BUFFER.reset(token)
 

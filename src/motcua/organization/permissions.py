@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from django.utils import timezone
-
+from motcua.core import zone
 from motcua.core.errors import PermissionDenied
 from motcua.organization.models import Role, StaffRole, Unit
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return zone.localdate()  # the batch's pinned zone inside a dossier_batch
 
 
 def user_roles(user, *, on: dt.date | None = None) -> list[StaffRole]:
@@ -41,12 +42,46 @@ def unit_ancestor_ids(unit: Unit) -> list[int]:
     return ids
 
 
+#: has_role's answers inside ``roles_memo()`` (one dossier batch): by user, roles, unit, day
+_MEMO: ContextVar[dict | None] = ContextVar("motcua_roles_memo", default=None)
+
+
+@contextmanager
+def roles_memo() -> Iterator[None]:
+    """Keep ``has_role``'s answers for the block (bulk work: one ``dossier_batch``).
+
+    An answer is kept by (user id, roles, unit id, today's date): the same question on the
+    same day gets the same answer without walking the roles again; a new day (midnight
+    inside the block) asks again. Nothing outlives the block: the next batch starts empty.
+    Within the block a role granted or ended by another transaction is not seen, as the roles
+    already kept on the user object (``user_roles``) are not."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def has_role(user, roles: Iterable[str], unit: Unit | None = None) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    roles = set(roles)
+    roles = frozenset(roles)
+    memo = _MEMO.get()
+    if memo is None:
+        return _has_role(user, roles, unit)
+    key = (user.pk, roles, unit.pk if unit is not None else None, _today())
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _has_role(user, roles, unit)
+    return found
+
+
+def _has_role(user, roles: frozenset[str], unit: Unit | None) -> bool:
     scope = set(unit_ancestor_ids(unit)) if unit is not None else None
     for staff_role in user_roles(user):
         if staff_role.role not in roles:

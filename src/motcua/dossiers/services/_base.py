@@ -15,6 +15,7 @@ from django.db.models import Field, Model
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from motcua.core import zone
 from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.dossiers import events
 from motcua.dossiers.action_rights import current_unit
@@ -24,7 +25,7 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import DailyCounter, Dossier
 from motcua.ledger.services import EventBuffer, event_batch, event_record
 from motcua.organization.models import Role, Unit, UnitKind
-from motcua.organization.permissions import has_role
+from motcua.organization.permissions import has_role, roles_memo
 
 # Actions the applicant hears about (email/SMS via the portal's hook in tasks.py).
 NOTIFIED = {
@@ -79,8 +80,9 @@ class Batch:
     def flush(self) -> None:
         for counter in self.counters.values():
             type(counter).objects.filter(pk=counter.pk).update(last=counter.last)
-        if self.kept_codes:
-            _counters_past(self.kept_codes)
+        if self.kept_codes:  # last, before the commit: the counters other importers share
+            kept = dict(self.kept_codes)
+            self.events.before_commit(lambda: _counters_past(kept))
             self.kept_codes.clear()
         insert_rows(Dossier, [self.latest[code] for code in self.new], ids=True)
         self.new.clear()
@@ -213,7 +215,7 @@ def dossier_batch() -> Iterator[Batch]:
     """
     if _BATCH.get() is not None:
         raise RuntimeError("dossier_batch cannot be nested")
-    with event_batch() as events:
+    with zone.pinned(), roles_memo(), event_batch() as events:
         batch = Batch(events)
         token = _BATCH.set(batch)
         try:
@@ -399,7 +401,7 @@ def iso(value, tz=None):
     """Datetimes in payloads: ISO 8601 in Vietnamese local time, the same way every time.
     ``tz``: the current time zone, when the caller already has it (``record``: three times)."""
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value, tz).isoformat()
+        return timezone.localtime(value, tz or zone.current()).isoformat()
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -415,7 +417,7 @@ def record(
     payload: dict[str, Any] | None = None,
     notify: bool = True,
 ) -> None:
-    step, tz = dossier.current_step, timezone.get_current_timezone()
+    step, tz = dossier.current_step, zone.current()
     body: dict[str, Any] = {
         "status_from": status_from,
         "status_to": dossier.status,

@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.catalog.selectors import process_in_force, process_versions
+from motcua.core import zone
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers import deadlines, events
 from motcua.dossiers.action_rights import current_unit
@@ -70,7 +70,7 @@ def _next_code(*, unit: Unit, rule_set: RuleSet, at: dt.datetime) -> str:
             f"{unit.name} chưa có mã định danh điện tử nên không thể tiếp nhận hồ sơ.",
             code=DossierError.UNIT_WITHOUT_ELECTRONIC_ID,
         )
-    day = timezone.localtime(at).date()
+    day = zone.localdate(at)
     batch = current_batch()
     if batch is not None and batch.preset_code:  # an imported dossier keeps its code
         code, batch.preset_code = batch.preset_code, None
@@ -318,7 +318,7 @@ def _new_dossier(
     _check_channel(channel, postal_tracking)
     if return_method not in ReturnMethod.values:
         raise InvalidInput("Hình thức nhận kết quả không hợp lệ.", code=DossierError.RETURN_METHOD)
-    day = timezone.localtime(now).date()
+    day = zone.localdate(now)
     rule_set = rule_set_in_force(day)
     versions = memo(("processes", procedure.pk), lambda: list(process_versions(procedure)))
     process = process_in_force(procedure=procedure, on=day, versions=versions)
@@ -458,7 +458,7 @@ def _not_received(
     rows = _checklist_rows(procedure, checklist)
     _check_procedure(procedure)
     _check_channel(channel, postal_tracking)
-    day = timezone.localtime(now).date()
+    day = zone.localdate(now)
     rule_set = rule_set_in_force(day)
     dossier = Dossier(
         code=_next_code(unit=unit, rule_set=rule_set, at=now),
