@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import built_once
 from tests.dossiers.conftest import world  # noqa: F401 - fixture re-exported
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -92,27 +93,31 @@ def var_dir(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory) -> Path:
-    """One migrated SQLite database file for the session's child processes (copy it)."""
-    var = tmp_path_factory.mktemp("migrated-once")
-    motcua("migrate", "--noinput", env=motcua_env(var), timeout=600)
-    return var / "motcua.sqlite3"
+    """One migrated SQLite database file for the run's child processes (copy it)."""
+
+    def build(var: Path) -> None:
+        motcua("migrate", "--noinput", env=motcua_env(var), timeout=600)
+
+    return built_once(tmp_path_factory, "migrated-sqlite", build) / "motcua.sqlite3"
 
 
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory) -> Path:
     """Static files collected once (as `motcua serve` does at its first start): copy this
     folder to a var/ as ``static`` so that servers started there collect nothing."""
-    var = tmp_path_factory.mktemp("collected-once")
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from motcua.core.management.commands.serve "
-            "import collect_static_if_changed as c; c()",
-        ],
-        env=motcua_env(var),
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return var / "static"
+
+    def build(var: Path) -> None:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from motcua.core.management.commands.serve "
+                "import collect_static_if_changed as c; c()",
+            ],
+            env=motcua_env(var),
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+
+    return built_once(tmp_path_factory, "collected-static", build) / "static"
