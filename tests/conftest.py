@@ -64,6 +64,26 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
     return folder
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated SQLite database file for the run's child processes (copy it)."""
+    from tests.children import motcua, motcua_env
+
+    def build(var: Path) -> None:
+        motcua("migrate", "--noinput", env=motcua_env(var), timeout=600)
+
+    return built_once(tmp_path_factory, "migrated-sqlite", build) / "motcua.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """Static files collected once (as `motcua serve` does at its first start): copy this
+    folder to a var/ as ``static`` so that servers started there collect nothing."""
+    from tests.children import collect_static
+
+    return built_once(tmp_path_factory, "collected-static", collect_static) / "static"
+
+
 @pytest.fixture
 def development(settings):
     """A development environment (what `make run` sets): the demo command may run."""

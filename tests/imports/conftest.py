@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import built_once
-from tests.deploy.conftest import migrated_sqlite  # noqa: F401 - fixture re-exported
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 30
@@ -31,7 +30,7 @@ def run_env(var_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def source(tmp_path_factory, migrated_sqlite) -> dict[str, Path]:  # noqa: F811
+def source(tmp_path_factory, migrated_sqlite) -> dict[str, Path]:
     """The history, made once per run (the xdist workers share it); read-only for tests."""
 
     def build(folder: Path) -> None:
