@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -37,6 +41,47 @@ def pytest_runtest_makereport(item, call):
     if FAIL_ON_SKIP and report.skipped and item.get_closest_marker("browser"):
         report.outcome = "failed"
         report.longrepr = f"browser test skipped in CI (MOTCUA_FAIL_ON_SKIP=1): {report.longrepr}"
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder that ``build`` fills once per test run, shared by the xdist workers.
+
+    A session fixture runs once per worker; the costly ones (a migrated database file,
+    collected static files, a generated history) are the same for every worker, so the first
+    worker to ask builds them under a lock and the others wait and reuse the folder. Outside
+    xdist it is a plain folder of this run."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this run's folder, shared by its workers
+    folder = base / f"once-{name}"
+    with open(base / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One migrated SQLite database file for the run's child processes (copy it)."""
+    from tests.children import motcua, motcua_env
+
+    def build(var: Path) -> None:
+        motcua("migrate", "--noinput", env=motcua_env(var), timeout=600)
+
+    return built_once(tmp_path_factory, "migrated-sqlite", build) / "motcua.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """Static files collected once (as `motcua serve` does at its first start): copy this
+    folder to a var/ as ``static`` so that servers started there collect nothing."""
+    from tests.children import collect_static
+
+    return built_once(tmp_path_factory, "collected-static", collect_static) / "static"
 
 
 @pytest.fixture

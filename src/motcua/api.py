@@ -87,6 +87,10 @@ ERROR_RESPONSES = {
 
 
 class MotcuaAPI(NinjaAPI):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._schemas: dict[tuple, dict] = {}
+
     def _operation_errors(self) -> dict[str, type[Schema]]:
         """operationId → the error schema of the app whose router holds the operation."""
         schemas = {}
@@ -99,6 +103,15 @@ class MotcuaAPI(NinjaAPI):
         return schemas
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema, built once per process and prefix: the routes do not change while it
+        runs, and building it costs about a second of CPU, which a public URL must not."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cached = self._schemas.get(key)
+        if cached is None:
+            cached = self._schemas[key] = self._build_openapi_schema(path_prefix, path_params)
+        return cached
+
+    def _build_openapi_schema(self, path_prefix, path_params):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         generic = error_schema(CoreError)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.children import SRC, motcua, motcua_env  # noqa: F401 - re-exported
 from tests.dossiers.conftest import world  # noqa: F401 - fixture re-exported
-
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def _add_replica_mirror() -> None:
@@ -40,34 +37,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def motcua_env(var_dir: Path, **extra: str) -> dict:
-    """A production-like environment for a `motcua` child process, over plain HTTP."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_URL"))}
-    env.update(
-        PYTHONPATH=str(SRC),
-        DJANGO_SETTINGS_MODULE="motcua.settings",
-        MOTCUA_VAR_DIR=str(var_dir),
-        MOTCUA_ENV="production",
-        MOTCUA_HTTPS="0",
-        DEBUG="0",
-        SECRET_KEY="test-only-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-    )
-    env.update(extra)
-    return env
-
-
-def motcua(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "motcua.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
-
-
 def wait_for(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -88,31 +57,3 @@ def var_dir(tmp_path) -> Path:
     path = tmp_path / "var"
     path.mkdir()
     return path
-
-
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory) -> Path:
-    """One migrated SQLite database file for the session's child processes (copy it)."""
-    var = tmp_path_factory.mktemp("migrated-once")
-    motcua("migrate", "--noinput", env=motcua_env(var), timeout=600)
-    return var / "motcua.sqlite3"
-
-
-@pytest.fixture(scope="session")
-def collected_static(tmp_path_factory) -> Path:
-    """Static files collected once (as `motcua serve` does at its first start): copy this
-    folder to a var/ as ``static`` so that servers started there collect nothing."""
-    var = tmp_path_factory.mktemp("collected-once")
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from motcua.core.management.commands.serve "
-            "import collect_static_if_changed as c; c()",
-        ],
-        env=motcua_env(var),
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return var / "static"

@@ -22,24 +22,19 @@ from motcua.core.management.commands.serve import (
     default_workers,
     gunicorn_options,
 )
-from tests.deploy.conftest import free_port, motcua, motcua_env, wait_for
+from tests.deploy.conftest import free_port, motcua_env, wait_for
 
 # The child processes have their own databases; the mark only lets the suite's session
 # fixtures (which need the test database) run when this file is run alone.
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory) -> Path:
-    """One migrated SQLite database for this module (migrating takes a few seconds)."""
-    var = tmp_path_factory.mktemp("migrated")
-    motcua("migrate", "--noinput", env=motcua_env(var))
-    return var / "motcua.sqlite3"
-
-
 @pytest.fixture
-def served_var(var_dir, migrated) -> Path:
-    shutil.copy2(migrated, var_dir / "motcua.sqlite3")
+def served_var(var_dir, migrated_sqlite, collected_static) -> Path:
+    """A var/ with the run's migrated database and collected static files (copies):
+    collecting is what test_collect_only checks; here the server starts without it."""
+    shutil.copy2(migrated_sqlite, var_dir / "motcua.sqlite3")
+    shutil.copytree(collected_static, var_dir / "static")
     return var_dir
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 30
@@ -27,16 +30,22 @@ def run_env(var_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def source(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("import-source")
-    history, rows = folder / "history.csv", folder / "dossiers.json"
-    subprocess.run(
-        [sys.executable, "-m", "motcua.imports.sample", "history", str(N), history, rows],
-        env=run_env(folder / "var"),
-        check=True,
-        timeout=600,
-    )
-    return {"history": history, "rows": rows, "folder": folder}
+def source(tmp_path_factory, migrated_sqlite) -> dict[str, Path]:
+    """The history, made once per run (the xdist workers share it); read-only for tests."""
+
+    def build(folder: Path) -> None:
+        (folder / "var").mkdir()
+        shutil.copy2(migrated_sqlite, folder / "var" / "motcua.sqlite3")  # migrate: no-op
+        history, rows = folder / "history.csv", folder / "dossiers.json"
+        subprocess.run(
+            [sys.executable, "-m", "motcua.imports.sample", "history", str(N), history, rows],
+            env=run_env(folder / "var"),
+            check=True,
+            timeout=600,
+        )
+
+    folder = built_once(tmp_path_factory, "import-source", build)
+    return {"history": folder / "history.csv", "rows": folder / "dossiers.json", "folder": folder}
 
 
 @pytest.fixture
