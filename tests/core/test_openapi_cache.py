@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from motcua.api import api
 
 
+@pytest.mark.django_db
 def test_the_schema_is_built_once_and_served_from_memory(django_assert_num_queries):
     first = api.get_openapi_schema()
     assert api.get_openapi_schema() is first  # the same object: not built again
