@@ -470,7 +470,9 @@ def start_server(kind: str, var: Path, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"máy chủ {kind} dừng: xem {var / f'server-{kind}.log'}")
+            log.flush()
+            tail = (var / f"server-{kind}.log").read_text(errors="replace")[-3000:]
+            raise SystemExit(f"máy chủ {kind} dừng (mã {proc.returncode}):\n{tail}")
         status, _, _ = Conn(port).request("GET", "/thu-tuc/", {})
         if status == 200:
             return proc

@@ -267,6 +267,8 @@ def health(request):
     return Status(200 if state["ok"] else 503, state)
 
 
+# the citizens' look-ups first: URLs are resolved in this order, and theirs are the busiest
+api.add_router("/portal", portal_router)
 api.add_router("/units", units_router)
 api.add_router("/procedures", catalog_router)
 api.add_router("/calendar", calendar_router)
@@ -275,7 +277,6 @@ api.add_router("/reform", reform_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/ledger", proof_router)
 api.add_router("/integrity", integrity_router)
-api.add_router("/portal", portal_router)
 api.add_router("/payments", payments_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/feedback", feedback_router)

@@ -313,6 +313,12 @@ MIDDLEWARE.insert(  # after WhiteNoise: static files are not logged one by one
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "motcua.core.observability.RequestIdMiddleware",
 )
+# kept public pages are answered here, below the request id and its log line and above the
+# session, locale, CSRF and authentication layers (core.public_cache)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("motcua.core.observability.RequestIdMiddleware") + 1,
+    "motcua.core.public_cache.PublicPageMiddleware",
+)
 LOGGING = observability.structured_logging(
     LOGGING,
     fmt=os.environ.get("MOTCUA_LOG_FORMAT", "plain"),  # "json" in production

@@ -241,3 +241,97 @@ def test_a_signed_in_reader_gets_their_own_page_never_a_kept_one(
     assert "Hùng" in mine and "Đăng xuất" in mine
     assert "Hùng" not in Client().get("/thu-tuc/?q=khai+sinh").content.decode()
     assert "Đăng xuất" not in anonymous
+
+
+# ---------------------------------------------------------------- the edge and round trips
+
+
+@pytest.fixture
+def redis_commands(redis_public_cache, monkeypatch):
+    """The Redis commands the cache's client sends (names, in order)."""
+    from motcua.core import public_cache
+
+    client = public_cache.redis_client()
+    sent: list[str] = []
+    original = client.execute_command
+
+    def counted(*args, **options):
+        sent.append(str(args[0]).upper())
+        return original(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", counted)
+    return sent
+
+
+@pytest.mark.django_db
+def test_with_redis_a_kept_answer_is_one_round_trip(redis_commands, dossier, searchable):
+    client = Client(REMOTE_ADDR="198.51.100.20")
+    assert track(client, dossier.code, "5678").status_code == 200  # computed, kept
+    Client().get("/thu-tuc/?q=khai+sinh")
+    redis_commands.clear()
+    assert track(client, dossier.code, "5678").status_code == 200
+    assert redis_commands == ["EVALSHA"]  # limits, token and answer together
+    redis_commands.clear()
+    assert "Đăng ký khai sinh" in Client().get("/thu-tuc/?q=khai+sinh").content.decode()
+    assert redis_commands == ["EVALSHA"]  # the page's entry and its generation together
+
+
+@pytest.mark.django_db
+def test_a_kept_page_has_the_headers_of_the_layers_below_and_a_request_id_of_its_own(
+    public_cache, searchable
+):
+    first = Client().get("/thu-tuc/?q=khai+sinh")
+    second = Client().get("/thu-tuc/?q=khai+sinh")
+    third = Client().get("/thu-tuc/?q=khai+sinh")
+    assert second.content == first.content
+    for header in ("Vary", "Content-Language", "X-Frame-Options", "Content-Type"):
+        assert header in first and second[header] == first[header], header
+    assert "Cookie" in second["Vary"]
+    ids = {first["X-Request-ID"], second["X-Request-ID"], third["X-Request-ID"]}
+    assert len(ids) == 3  # each answer its own id, never the kept one's
+    assert "Set-Cookie" not in second
+
+
+@pytest.mark.django_db
+def test_a_kept_page_is_refused_to_a_host_not_allowed(public_cache, searchable):
+    assert Client().get("/thu-tuc/?q=khai+sinh").status_code == 200  # kept now
+    assert Client().get("/thu-tuc/?q=khai+sinh", HTTP_HOST="evil.example").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_page_changed_while_it_was_computed_is_never_answered(
+    public_cache, searchable, monkeypatch
+):
+    """The page is kept under the token read before the view ran: a change committed while
+    it rendered ends that token, and the next reader gets a fresh page."""
+    from motcua.core import public_cache as kept
+    from motcua.portal import answers
+    from motcua.portal import views as portal_views
+
+    original = portal_views.catalog.procedure_detail
+
+    def read_then_changed(**kwargs):
+        found = original(**kwargs)
+        # another worker commits a change right after this view read the procedure
+        Procedure.objects.filter(code="1.000100").update(name="Tên mới chưa từng hiện")
+        kept.bump([answers.CATALOG])
+        return found
+
+    monkeypatch.setattr(portal_views.catalog, "procedure_detail", read_then_changed)
+    assert "Tên mới chưa từng hiện" not in Client().get("/thu-tuc/1.000100/").content.decode()
+    monkeypatch.setattr(portal_views.catalog, "procedure_detail", original)
+    assert "Tên mới chưa từng hiện" in Client().get("/thu-tuc/1.000100/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_body_is_the_one_ninja_renders(public_cache, dossier):
+    from motcua.api import api
+    from motcua.portal.api import CitizenDossierOut
+    from motcua.portal.selectors import dossier_view
+
+    first = track(Client(REMOTE_ADDR="198.51.100.20"), dossier.code, "5678")
+    kept = track(Client(REMOTE_ADDR="198.51.100.20"), dossier.code, "5678")
+    assert first["Content-Type"] == "application/json; charset=utf-8"
+    data = CitizenDossierOut.from_orm(dossier_view(dossier, with_reasons=False)).model_dump()
+    rendered = api.renderer.render(None, data, response_status=200)
+    assert first.content == kept.content == rendered.encode()

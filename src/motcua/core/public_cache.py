@@ -12,13 +12,24 @@ what changes without an event (a unit's renamed label) shows within minutes.
 On when ``MOTCUA_PUBLIC_CACHE`` is true, by default when Redis is the cache
 (``MOTCUA_REDIS_URL``): a per-process cache would keep each worker's answers after another
 worker's change. Nothing here knows a domain: the callers name the generations.
+
+Tokens are integers, which Django's Redis backend stores as plain digits: a Lua script can
+then read the token and the answer named by it in **one round trip** (``answer``, ``page``,
+``counted_answer``), where reading them one after the other took two (four with the look-up
+limit). Every other cache backend takes the same steps through Django's cache API.
+
+Whole pages (``public_page``) are kept by ``PublicPageMiddleware``, near the top of the
+middleware stack: a kept page is answered before sessions, authentication, CSRF, the locale
+and URL resolution run, with the headers those layers had set on it. The view only marks
+the page it rendered (its generation and the token read *before* it computed).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import uuid
+import pickle
+import secrets
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -43,15 +54,23 @@ def digest(*parts: str) -> str:
 
 
 def _generation_key(name: str) -> str:
-    return f"gen:{name}"
+    return f"generation:{name}"  # integer tokens ("gen:" held the older string tokens)
 
 
-def generation(name: str) -> str:
+def _answer_key(name: str, token: int, key: str) -> str:
+    return f"ans:{name}:{token}:{key}"
+
+
+def _new_token() -> int:
+    return secrets.randbits(62)
+
+
+def generation(name: str) -> int:
     """The current token of generation ``name`` (a new one when the cache has none)."""
     key = _generation_key(name)
     token = cache.get(key)
     if token is None:
-        token = uuid.uuid4().hex[:12]
+        token = _new_token()
         if not cache.add(key, token, timeout=GENERATION_TIMEOUT):
             token = cache.get(key) or token
     return token
@@ -59,7 +78,7 @@ def generation(name: str) -> str:
 
 def bump(names: Iterable[str]) -> None:
     """New tokens for these generations: every answer cached under the old ones is gone."""
-    tokens = {_generation_key(n): uuid.uuid4().hex[:12] for n in set(names)}
+    tokens = {_generation_key(n): _new_token() for n in set(names)}
     if tokens:
         cache.set_many(tokens, timeout=GENERATION_TIMEOUT)
 
@@ -71,59 +90,199 @@ def bump_on_commit(names: Iterable[str]) -> None:
         transaction.on_commit(functools.partial(bump, names))
 
 
+# ---------------------------------------------------------------- one round trip on Redis
+
+
+def redis_client():
+    """The redis-py client of the default cache when it is Redis (shared by every process),
+    else None."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    default = caches["default"]
+    if not isinstance(default, RedisCache):
+        return None
+    return default._cache.get_client(write=True)  # the primary: scripts may write
+
+
+_scripts: dict[tuple[int, str], object] = {}
+
+
+def run_script(source: str, keys: list[str], args: list) -> object:
+    """Run a Lua script on the cache's Redis (EVALSHA; loaded on first use).
+
+    Ours read keys built from values they read (the answer named by a token): fine on one
+    Redis server or a primary with replicas, as Django's Redis cache is; not on a cluster.
+    """
+    client = redis_client()
+    script = _scripts.get((id(client), source))
+    if script is None:
+        script = _scripts[(id(client), source)] = client.register_script(source)
+    return script(keys=keys, args=args)
+
+
+def loads(raw: bytes):
+    """A value as the cache's serializer reads it (a script returns the raw bytes)."""
+    return cache._cache._serializer.loads(raw)
+
+
+def answer_keys(name: str, key: str) -> tuple[str, str, str]:
+    """The full cache keys a script needs for answer ``key`` of ``name``: the generation's,
+    and the answer's before and after its token."""
+    marker = "@TOKEN@"  # no key part has an "@" (names, digests)
+    full = cache.make_and_validate_key(_answer_key(name, marker, key))  # type: ignore[arg-type]
+    before, after = full.split(marker)
+    return cache.make_and_validate_key(_generation_key(name)), before, after
+
+
+# KEYS: generation. ARGV: the answer's full key before and after its token.
+# Returns {token or false, answer or false}.
+_FETCH = """
+local token = redis.call('GET', KEYS[1])
+if not token then return {false, false} end
+return {token, redis.call('GET', ARGV[1] .. token .. ARGV[2])}
+"""
+
+# KEYS: the page's entry (a hash). Returns the kept response, or false when there is none
+# or the generation it was made in is over.
+_PAGE = """
+local entry = redis.call('HMGET', KEYS[1], 'g', 't', 'r')
+if not entry[1] then return false end
+if redis.call('GET', entry[1]) ~= entry[2] then return false end
+return entry[3]
+"""
+
+
+def _fetch(name: str, key: str) -> tuple[int | None, object | None]:
+    """The current token of ``name`` and the answer kept under it (None when missing)."""
+    if redis_client() is None:
+        token = cache.get(_generation_key(name))
+        found = None if token is None else cache.get(_answer_key(name, token, key))
+        return token, found
+    generation_key, before, after = answer_keys(name, key)
+    token, found = run_script(_FETCH, [generation_key], [before, after])
+    return (
+        None if token is None else int(token),
+        None if found is None else loads(found),
+    )
+
+
+def keep(name: str, token: int, key: str, value, timeout: int = TIMEOUT) -> None:
+    """Keep ``value`` as answer ``key`` of the generation whose token was read *before* it
+    was computed (a change meanwhile made a new token: the value is then never read)."""
+    cache.set(_answer_key(name, token, key), value, timeout=timeout)
+
+
 def answer(name: str, key: str, compute: Callable[[], object], *, timeout: int = TIMEOUT):
     """The cached answer ``key`` of generation ``name``, else ``compute()`` (then kept).
     ``compute`` may raise: nothing is kept then."""
     if not enabled():
         return compute()
-    full = f"ans:{name}:{generation(name)}:{key}"
-    found = cache.get(full)
+    token, found = _fetch(name, key)
     if found is not None:
         return found
+    if token is None:
+        token = generation(name)  # made before computing, so that a change can end it
     value = compute()
-    cache.set(full, value, timeout=timeout)
+    keep(name, token, key, value, timeout)
     return value
 
 
 # ---------------------------------------------------------------- whole pages
 
-_KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language", "X-Frame-Options")
+#: headers of a kept page that are the reader's own: never kept, set anew on each answer
+_OWN_HEADERS = ("X-Request-ID", "Set-Cookie", "Date")
 
 
-def cached_page(generation_name: str, *, timeout: int = TIMEOUT):
-    """A view decorator: an anonymous GET of the page is answered with the bytes of the same
-    page (path, query string and htmx flag) rendered earlier in the generation.
-
-    Only a reader without a session or messages cookie is served from the cache or fills it
-    (a signed-in reader's page names them); a page that sets a cookie, changed the session or
-    used a CSRF token (its token is the reader's own) is never kept."""
+def public_page(generation_name: str):
+    """A view decorator: an anonymous GET of the page may be answered with the bytes of the
+    same page rendered earlier in the generation (``PublicPageMiddleware`` keeps and
+    answers it). The view marks its page with the generation and the token read before it
+    computed, so a page computed from data that changed meanwhile is never answered."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not enabled() or request.method not in ("GET", "HEAD") or _has_site_cookie(request):
+            if not getattr(request, "_public_page_asked", False):
                 return view(request, *args, **kwargs)
-            key = f"page:{generation_name}:{generation(generation_name)}:" + digest(
-                request.path,
-                request.META.get("QUERY_STRING", ""),
-                "hx" if request.headers.get("HX-Request") else "",
-            )
-            found = cache.get(key)
-            if found is not None:
-                status, headers, content = found
-                response = HttpResponse(content, status=status)
-                for name, value in headers:
-                    response[name] = value
-                return response
+            token = generation(generation_name)
             response = view(request, *args, **kwargs)
-            if _keepable(request, response):
-                headers = [(h, response[h]) for h in _KEPT_HEADERS if h in response]
-                cache.set(key, (response.status_code, headers, response.content), timeout=timeout)
+            response._public_page = (generation_name, token)
             return response
 
         return wrapper
 
     return decorate
+
+
+def _page_key(request) -> str:
+    parts = [
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        "hx" if request.META.get("HTTP_HX_REQUEST") else "",
+    ]
+    if len(settings.LANGUAGES) > 1:  # the page's language follows the reader's
+        parts.append(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    return "page:" + digest(*parts)
+
+
+class PublicPageMiddleware:
+    """Answers an anonymous GET of a public page (``public_page``) from the cache, before the
+    layers below it run; keeps the page those layers produced when it may be shared.
+
+    Only a reader without a session or messages cookie is answered from the cache or fills
+    it (a signed-in reader's page names them); a page that sets a cookie, changed the
+    session or used a CSRF token (its token is the reader's own) is never kept. The host is
+    checked first (``ALLOWED_HOSTS``), as the layers below would."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or request.method not in ("GET", "HEAD") or _has_site_cookie(request):
+            return self.get_response(request)
+        request.get_host()  # DisallowedHost: 400, as CommonMiddleware would answer
+        key = _page_key(request)
+        kept = _page_get(key)
+        if kept is not None:
+            status, headers, content = kept
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        request._public_page_asked = True
+        response = self.get_response(request)
+        mark = getattr(response, "_public_page", None)
+        if mark is not None and _keepable(request, response):
+            headers = [(h, v) for h, v in response.items() if h not in _OWN_HEADERS]
+            _page_set(key, mark, (response.status_code, headers, response.content))
+        return response
+
+
+def _page_get(key: str):
+    client = redis_client()
+    if client is None:
+        found = cache.get(key)
+        if found is None:
+            return None
+        (name, token), page = found
+        return page if cache.get(_generation_key(name)) == token else None
+    raw = run_script(_PAGE, [cache.make_and_validate_key(key)], [])
+    return None if raw is None else pickle.loads(raw)  # noqa: S301 - our own cache's bytes
+
+
+def _page_set(key: str, mark: tuple[str, int], page) -> None:
+    name, token = mark
+    client = redis_client()
+    if client is None:
+        cache.set(key, (mark, page), timeout=TIMEOUT)
+        return
+    full = cache.make_and_validate_key(key)
+    generation_key = cache.make_and_validate_key(_generation_key(name))
+    pipe = client.pipeline(transaction=True)
+    pipe.hset(full, mapping={"g": generation_key, "t": str(token), "r": pickle.dumps(page)})
+    pipe.expire(full, TIMEOUT)
+    pipe.execute()
 
 
 def _has_site_cookie(request) -> bool:
@@ -137,5 +296,5 @@ def _keepable(request, response) -> bool:
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and (session is None or not session.modified)
+        and (session is None or not getattr(session, "modified", False))
     )

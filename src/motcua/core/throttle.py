@@ -35,6 +35,12 @@ no database row is read or written on a look-up (``now`` is then ignored: Redis 
 windows' time). A give-back after the key's window ended and a new one began is not
 distinguished from one in the same window (the database's rows are): it can forgive one
 failure of a window 15 minutes later at most.
+
+``counted_answer`` joins the guard to a public answer kept in the cache
+(``core.public_cache``): one Lua script reads the three counts, the answer's generation and
+the kept answer, so a citizen checking a kept answer again costs one Redis round trip (it was
+four: reserve, token, answer, give back). A kept answer is a right answer: nothing is counted
+for it, as the guard would have reserved and given back.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ from django.db import OperationalError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from motcua.core import public_cache
 from motcua.core.errors import CoreError, DomainError, NotFound, PermissionDenied
 from motcua.core.models import ThrottleCounter
 
@@ -255,6 +262,75 @@ def lookup_guard(*, subject: str, client: str, now: dt.datetime | None = None):
         limits=lookup_limits(),
         now=now,
     )
+
+
+# KEYS: the counters (client, subject, pair), the answer's generation. ARGV: per_client,
+# per_subject, window in ms, the answer's full key before and after its token.
+# {0}: over a limit, nothing changed. {2, answer}: kept (a right answer: nothing counted).
+# {1, token or false}: not kept; one failure reserved under each counter.
+_REDIS_COUNTED_FETCH = """
+local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+local s = tonumber(redis.call('GET', KEYS[2]) or '0')
+local p = tonumber(redis.call('GET', KEYS[3]) or '0')
+if c >= tonumber(ARGV[1]) or (s >= tonumber(ARGV[2]) and p >= 1) then
+  return {0}
+end
+local token = redis.call('GET', KEYS[4])
+if token then
+  local kept = redis.call('GET', ARGV[4] .. token .. ARGV[5])
+  if kept then return {2, kept} end
+end
+for i = 1, 3 do
+  if redis.call('INCR', KEYS[i]) == 1 then
+    redis.call('PEXPIRE', KEYS[i], ARGV[3])
+  end
+end
+return {1, token}
+"""
+
+
+def counted_answer(
+    *,
+    subject: str,
+    client: str,
+    generation: str,
+    key: str,
+    compute: Callable[[], Any],
+    now: dt.datetime | None = None,
+):
+    """``compute()`` under ``lookup_guard``, its answer kept as ``public_cache.answer`` keeps
+    it (generation ``generation``, key ``key``): past the limits nothing is answered, kept or
+    not; a kept answer counts nothing; otherwise ``compute`` is one counted try (``NotFound``
+    and ``PermissionDenied`` count, and nothing is kept then)."""
+    shared = _shared_cache()
+    if shared is None or not public_cache.enabled():
+        with lookup_guard(subject=subject, client=client, now=now):
+            return public_cache.answer(generation, key, compute)
+    limits = lookup_limits()
+    keys = throttle_keys(scope="code", client=client, subject=(subject or "").strip().upper())
+    counters = [shared.make_and_validate_key(f"throttle:{keys[k]}") for k in THROTTLE_ORDER]
+    generation_key, before, after = public_cache.answer_keys(generation, key)
+    window_ms = max(1, int(limits.window.total_seconds() * 1000))
+    found = public_cache.run_script(
+        _REDIS_COUNTED_FETCH,
+        [*counters, generation_key],
+        [limits.per_client, limits.per_subject, window_ms, before, after],
+    )
+    if found[0] == 0:
+        raise TooManyRequests()
+    if found[0] == 2:
+        return public_cache.loads(found[1])
+    token = public_cache.generation(generation) if found[1] is None else int(found[1])
+    try:
+        value = compute()
+    except (NotFound, PermissionDenied):
+        raise  # a failed try: its reservation stays
+    except BaseException:
+        _redis_release(shared, counters)
+        raise
+    _redis_release(shared, counters)
+    public_cache.keep(generation, token, key, value)
+    return value
 
 
 def throttle_counters_purge(*, now: dt.datetime | None = None) -> int:

@@ -1,13 +1,15 @@
 """API for citizen apps: submit online, track, list my dossiers. Same rules as the pages."""
 
 import datetime as dt
+import json
 from typing import Literal
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from ninja import Field, Form, Header, Router, Schema, Status
 from ninja.pagination import paginate
+from ninja.responses import NinjaJSONEncoder
 
 from motcua.core.api_pagination import Pagination
 from motcua.core.client import client_address
@@ -148,7 +150,17 @@ class TrackIn(Schema):
     ),
 )
 def track(request: HttpRequest, data: TrackIn):
-    return services.track_answer(code=data.code, phone4=data.phone4, client=client_address(request))
+    body = services.track_answer(
+        code=data.code, phone4=data.phone4, client=client_address(request), render=track_body
+    )
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def track_body(view) -> bytes:
+    """The tracking answer's JSON body, as the API renders ``CitizenDossierOut`` (kept with
+    the answer: a citizen checking again gets these bytes without a conversion)."""
+    data = CitizenDossierOut.from_orm(view).model_dump()
+    return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
 
 @router.get(

@@ -12,6 +12,7 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from motcua.catalog.models import OnlineType, Procedure, ProcedureStatus
 from motcua.core import public_cache
 from motcua.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from motcua.core.text import clean_text
-from motcua.core.throttle import TooManyRequests, lookup_guard
+from motcua.core.throttle import TooManyRequests, counted_answer, lookup_guard
 from motcua.dossiers.models import ComponentCopy, Dossier, ReturnMethod
 from motcua.dossiers.services import dossier_submit_online
 from motcua.organization.models import Unit
@@ -532,20 +533,36 @@ def track_dossier(
 
 
 def track_answer(
-    *, code: str, phone4: str, client: str, now: dt.datetime | None = None
-) -> DossierView:
+    *,
+    code: str,
+    phone4: str,
+    client: str,
+    now: dt.datetime | None = None,
+    render: Callable[[DossierView], Any] | None = None,
+) -> Any:
     """What the tracking page and API show (``selectors.dossier_view`` without reasons) for
     ``track_dossier``'s dossier, under the same limits: every look-up passes the guard, hit
     or not. The answer is kept in the shared cache under the code and the 4 digits together
     (``portal.answers``): wrong digits never meet a kept answer (they are looked up, fail and
-    count), and the dossier's next event makes a new one."""
+    count), and the dossier's next event makes a new one.
+
+    ``render`` (the API's JSON body) turns the view into what is kept and returned, so that a
+    kept answer is not converted again on every look-up; each rendering is kept apart."""
     code, phone4 = _track_input(code, phone4)
-    with lookup_guard(subject=code, client=client, now=now or timezone.now()):
-        return public_cache.answer(
-            answers.dossier_generation(code),
-            public_cache.digest(code, phone4, answers.TRACK_SHAPE),
-            lambda: dossier_view(_tracked(code, phone4), with_reasons=False),
-        )
+
+    def compute():
+        view = dossier_view(_tracked(code, phone4), with_reasons=False)
+        return view if render is None else render(view)
+
+    shape = answers.TRACK_SHAPE + (f":{render.__module__}.{render.__qualname__}" if render else "")
+    return counted_answer(
+        subject=code,
+        client=client,
+        generation=answers.dossier_generation(code),
+        key=public_cache.digest(code, phone4, shape),
+        compute=compute,
+        now=now or timezone.now(),
+    )
 
 
 def _track_input(code: str, phone4: str) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from motcua.core.client import client_address
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.files import file_response
 from motcua.core.pagination import paginate
-from motcua.core.public_cache import cached_page
+from motcua.core.public_cache import public_page
 from motcua.core.throttle import without_digits
 from motcua.organization.models import Level
 from motcua.portal import answers, services
@@ -21,7 +21,7 @@ def home(request):
     return render(request, "portal/home.html", {"fields": fields})
 
 
-@cached_page(answers.CATALOG)
+@public_page(answers.CATALOG)
 def procedures(request):
     filters = {
         "q": request.GET.get("q", "").strip(),
@@ -47,7 +47,7 @@ def procedures(request):
     return render(request, template, context)
 
 
-@cached_page(answers.CATALOG)
+@public_page(answers.CATALOG)
 def procedure_detail(request, code):
     try:
         procedure = catalog.procedure_detail(code=code)

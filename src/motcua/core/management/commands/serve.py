@@ -34,6 +34,14 @@ from django.core.management.base import BaseCommand
 STAMP = ".motcua-static-stamp"
 
 
+#: a worker is recycled after this many requests (± 10 %), as a guard against slow leaks. At
+#: a deadline day's 500 public look-ups per second shared by 3 workers that is one recycle per
+#: worker every 10 minutes; 2,000 (the old default) recycled each one every 12 s, and each
+#: recycle drops the worker's kept-alive connections and starts a cold process (measured:
+#: connection errors and p99 of seconds at 500/s, docs/operations.md §Measured).
+MAX_REQUESTS = 100_000
+
+
 def default_threads() -> int:
     return int(os.environ.get("MOTCUA_WEB_THREADS") or 4)
 
@@ -164,7 +172,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-requests",
             type=int,
-            default=2000,
+            default=MAX_REQUESTS,
             help="Khởi động lại một tiến trình sau số yêu cầu này (0: không)",
         )
         parser.add_argument(
