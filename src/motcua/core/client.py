@@ -15,12 +15,16 @@ def _networks(spec: str) -> tuple:
 
 
 def _trusted(address: str) -> bool:
-    networks = _networks(getattr(settings, "MOTCUA_TRUSTED_PROXIES", ""))
+    return _trusted_by(getattr(settings, "MOTCUA_TRUSTED_PROXIES", ""), address)
+
+
+@lru_cache(maxsize=4096)  # the proxies' few addresses are asked on every request
+def _trusted_by(spec: str, address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in network for network in networks)
+    return any(ip in network for network in _networks(spec))
 
 
 def client_address(request) -> str:
