@@ -16,6 +16,7 @@ template's time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -24,9 +25,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from motcua.core.formats import vn_datetime
-from motcua.dossiers.lifecycle import CLOCK_RUNNING, Status
+from motcua.dossiers.lifecycle import Status, effective_due, is_overdue
 
 #: what one row reads (the joined names included); ``queue_rows`` takes them in this order
 ROW_FIELDS = (
@@ -46,7 +48,6 @@ ROW_FIELDS = (
     "current_step__order",
     "current_step__name",
 )
-_RUNNING = frozenset(str(s) for s in CLOCK_RUNNING)
 
 
 @dataclass(slots=True)
@@ -92,7 +93,6 @@ def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
     labels = {value: str(label) for value, label in Status.choices}
     marker = "~code~"
     url = reverse("dossiers:detail", args=[marker])
-    cut: dict[str, tuple[str, str]] = {}  # many rows share a procedure
     rows = []
     for (
         code,
@@ -113,10 +113,8 @@ def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
     ) in values:
         label = labels.get(status, status)
         assignee = (f"{first} {last}".strip() or username) if assignee_id else ""
-        if procedure not in cut:
-            name = Truncator(procedure)
-            cut[procedure] = (name.chars(70), name.chars(90))
-        due_at = reappointed or due
+        short, card = _cut(procedure, get_language())
+        due_at = effective_due(due, reappointed)
         rows.append(
             QueueRow(
                 code=code,
@@ -129,20 +127,29 @@ def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
                 assignee=assignee,
                 received_at=received,
                 due_at=due_at,
-                overdue=status in _RUNNING and due is not None and due < now,
+                overdue=is_overdue(status, due, now),
                 next_step=next_step(
                     status=status,
                     status_label=label,
                     step=(step_order, step_name) if step_id else None,
                     assignee=assignee,
                 ),
-                procedure_short=cut[procedure][0],
-                procedure_card=cut[procedure][1],
+                procedure_short=short,
+                procedure_card=card,
                 received_text=vn_datetime(received),
                 due_text=vn_datetime(due_at) or "—",
             )
         )
     return rows
+
+
+@functools.lru_cache(maxsize=4096)
+def _cut(name: str, language: str | None) -> tuple[str, str]:
+    """A procedure's name cut to 70 and 90 characters (``Truncator`` weighs each character:
+    the province's few thousand names are cut once per process and language — the ellipsis
+    is translated)."""
+    truncator = Truncator(name)
+    return truncator.chars(70), truncator.chars(90)
 
 
 def _quoted(code: str) -> str:

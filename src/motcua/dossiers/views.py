@@ -38,6 +38,7 @@ from motcua.dossiers.models import (
     ReturnMethod,
 )
 from motcua.dossiers.printed import available_forms, render_form_pdf
+from motcua.dossiers.queue_markup import queue_cards, queue_table_rows
 from motcua.dossiers.risk import risks_for
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
 from motcua.dossiers.selectors_queue import queue_rows, queue_values
@@ -97,6 +98,8 @@ def work_queue(request):
             "filters": filters,
             "tabs": [(key, label, counts.get(key)) for key, label in QUEUES],
             "statuses": Status.choices,
+            "queue_cards": queue_cards(page.object_list),
+            "queue_table_rows": queue_table_rows(page.object_list),
         },
     )
 

@@ -1,0 +1,127 @@
+"""The work queue's rows as HTML, written in Python.
+
+The rows were most of the queue page's rendering time: each of the page's twenty rows is shown
+twice (a card on phones, a table row otherwise) and the template engine resolved, localized and
+escaped some forty variables and conditions per row. Here each loop's output is written by
+string formatting, every value escaped as the template escapes it (``conditional_escape``); the
+bytes are the ones ``dossiers/queue.html`` wrote with its two ``{% for %}`` loops
+(``tests/dossiers/test_queue_markup.py`` renders the former loops and compares, on every
+branch: overdue or not, an assignee or none, a risk of each level, with and without reasons).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from motcua.dossiers.selectors_queue import QueueRow
+
+_EMPTY_CARD = '\n  <li class="text-muted">Không có hồ sơ.</li>\n  '
+_EMPTY_ROW = '\n    <tr><td colspan="8" class="text-muted">Không có hồ sơ.</td></tr>\n  '
+_NO_RISK = '<span class="text-muted small">—</span>'
+
+
+def _at_least(value: Any, limit: float) -> bool:
+    """``{% if value >= limit %}``: false when the two do not compare."""
+    try:
+        return bool(value >= limit)
+    except Exception:  # noqa: BLE001 — the template's comparison swallows any error too
+        return False
+
+
+def _badge(probability: Any) -> str:
+    if _at_least(probability, 0.5):
+        return "bg-danger"
+    if _at_least(probability, 0.2):
+        return "bg-warning text-dark"
+    return "bg-light text-dark border"
+
+
+def _percent(probability: Any) -> str:
+    """``{% widthratio probability 1 100 %}``."""
+    try:
+        return str(round((float(probability) / 1.0) * 100))
+    except (ValueError, TypeError, OverflowError):
+        return ""
+
+
+def _first(reasons: Any) -> Any:
+    """``reasons|first`` (the empty text for an empty list)."""
+    try:
+        return reasons[0]
+    except IndexError:
+        return ""
+
+
+def _card(d: QueueRow, e=conditional_escape) -> str:
+    r = d.risk
+    risk = ""
+    if r:
+        risk = (
+            f'<div class="small">Nguy cơ trễ hạn: <span class="badge {_badge(r.probability)} '
+            f'mc-risk">{_percent(r.probability)}%</span> {e(_first(r.reasons) or "")}</div>'
+        )
+    return (
+        '\n  <li class="card mb-2"><div class="card-body p-3">\n'
+        f'    <a class="fw-semibold d-block mb-1" href="{e(d.url)}">{e(d.procedure_card)}</a>\n'
+        '    <div><span class="badge bg-light text-dark border text-wrap">'
+        f"{e(d.status_label)}</span></div>\n"
+        f'    <div class="small {"text-danger fw-bold" if d.overdue else ""}">'
+        f"Hạn trả: {e(d.due_text)}</div>\n"
+        f'    <div class="small">Tiếp theo: <strong>{e(d.next_step)}</strong></div>\n'
+        f"    {risk}\n"
+        f'    <div class="small text-muted">{e(d.code)} · {e(d.applicant_name)} · '
+        f"{e(d.holder_unit)}</div>\n"
+        "  </div></li>\n  "
+    )
+
+
+def _row(d: QueueRow, e=conditional_escape) -> str:
+    r = d.risk
+    if r:
+        reasons = r.reasons
+        joined = "; ".join(e(v) for v in reasons) if _iterable(reasons) else e(reasons)
+        risk = (
+            f'<span class="badge {_badge(r.probability)} mc-risk" title="{joined}">'
+            f"{_percent(r.probability)}%</span>"
+        )
+        if reasons:
+            risk += f'<div class="small text-muted">{e(_first(reasons))}</div>'
+    else:
+        risk = _NO_RISK
+    assignee = f"<br>{e(d.assignee)}" if d.assignee else ""
+    return (
+        "\n    <tr>\n"
+        f'      <td><a href="{e(d.url)}">{e(d.code)}</a></td>\n'
+        f'      <td class="small">{e(d.procedure_short)}</td>\n'
+        f"      <td>{e(d.applicant_name)}</td>\n"
+        '      <td><span class="badge bg-light text-dark border">'
+        f"{e(d.status_label)}</span></td>\n"
+        f'      <td class="small">{e(d.holder_unit)}{assignee}</td>\n'
+        f'      <td class="small">{e(d.received_text)}</td>\n'
+        f'      <td class="small {"text-danger fw-bold" if d.overdue else ""}">'
+        f"{e(d.due_text)}</td>\n"
+        f'      <td class="small">{risk}</td>\n'
+        "    </tr>\n  "
+    )
+
+
+def _iterable(value: Any) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
+def queue_cards(rows: Iterable[QueueRow]) -> SafeString:
+    """The phone cards of ``rows`` (the former ``{% for d in page %}`` of ``#queue-cards``)."""
+    return mark_safe("".join(_card(d) for d in rows) or _EMPTY_CARD)  # noqa: S308 — escaped
+
+
+def queue_table_rows(rows: Iterable[QueueRow]) -> SafeString:
+    """The table's rows of ``rows`` (the former ``{% for d in page %}`` of the ``<tbody>``)."""
+    return mark_safe("".join(_row(d) for d in rows) or _EMPTY_ROW)  # noqa: S308 — escaped
