@@ -11,6 +11,7 @@ branch: overdue or not, an assignee or none, a risk of each level, with and with
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,13 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from motcua.dossiers.selectors_queue import QueueRow
+
+
+def _escape(value: Any) -> str:
+    """``conditional_escape``: the standard library's ``html.escape`` for plain text (what
+    Django's ``escape`` calls, without its lazy-text wrapper), Django's for anything else."""
+    return html.escape(value) if type(value) is str else conditional_escape(value)
+
 
 _EMPTY_CARD = '\n  <li class="text-muted">Không có hồ sơ.</li>\n  '
 _EMPTY_ROW = '\n    <tr><td colspan="8" class="text-muted">Không có hồ sơ.</td></tr>\n  '
@@ -56,7 +64,7 @@ def _first(reasons: Any) -> Any:
         return ""
 
 
-def _card(d: QueueRow, e=conditional_escape) -> str:
+def _card(d: QueueRow, e=_escape) -> str:
     r = d.risk
     risk = ""
     if r:
@@ -79,7 +87,7 @@ def _card(d: QueueRow, e=conditional_escape) -> str:
     )
 
 
-def _row(d: QueueRow, e=conditional_escape) -> str:
+def _row(d: QueueRow, e=_escape) -> str:
     r = d.risk
     if r:
         reasons = r.reasons

@@ -79,7 +79,7 @@ def work_queue(request):
         sort="risk" if request.GET.get("sort") == "risk" else "",
     )
     now = timezone.now()
-    counts = selectors.queue_counts(user=request.user, scope=scope, now=now)
+    counts = selectors.queue_counts_kept(user=request.user, scope=scope, now=now)
     page = paginate(
         request,
         queue_values(selectors.dossier_list(user=request.user, filters=filters, now=now)),
