@@ -8,7 +8,9 @@ from types import SimpleNamespace
 
 from django.template import Context, Template
 
-from motcua.dossiers.queue_markup import queue_cards, queue_table_rows
+from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.queue_markup import queue_cards, queue_table_rows, queue_tabs, status_options
+from motcua.dossiers.selectors import DossierFilters
 from motcua.dossiers.selectors_queue import QueueRow
 
 # the two loops of dossiers/queue.html before they were written in Python (verbatim)
@@ -38,6 +40,11 @@ ROWS = """{% for d in page %}
   {% empty %}
     <tr><td colspan="8" class="text-muted">Không có hồ sơ.</td></tr>
   {% endfor %}"""  # noqa: E501
+
+TABS = """{% for key, label, count in tabs %}
+  <li class="nav-item"><a class="nav-link {% if filters.queue == key %}active{% endif %}" {% if filters.queue == key %}aria-current="page"{% endif %} href="?scope={{ filters.scope }}&amp;queue={{ key }}{% if filters.sort %}&amp;sort={{ filters.sort }}{% endif %}">{{ label }}{% if count is not None %} <span class="badge {% if key == 'overdue' %}bg-danger{% elif key == 'due_soon' %}bg-warning text-dark{% else %}bg-secondary{% endif %}">{{ count }}</span>{% endif %}</a></li>
+  {% endfor %}"""  # noqa: E501
+OPTIONS = """{% for v, l in statuses %}<option value="{{ v }}" {% if filters.status == v %}selected{% endif %}>{{ l }}</option>{% endfor %}"""  # noqa: E501
 
 RISKS = [
     None,
@@ -84,3 +91,18 @@ def test_the_rows_are_the_bytes_the_template_wrote_on_every_branch():
         context = Context({"page": page})
         assert queue_cards(page) == Template(CARDS).render(context)
         assert queue_table_rows(page) == Template(ROWS).render(context)
+
+
+def test_the_tabs_and_the_status_options_are_the_bytes_the_template_wrote():
+    from motcua.dossiers.views import QUEUES
+
+    counts = [12345, 0, 7, 1_000_000, None, None]
+    tabs = [(key, label, n) for (key, label), n in zip(QUEUES, counts, strict=True)]
+    for queue, sort, status in itertools.product(
+        ("todo", "overdue", ""), ("", "risk"), (None, "in_progress", "4")
+    ):
+        filters = DossierFilters(scope="mine", queue=queue, sort=sort, status=status)
+        context = Context({"tabs": tabs, "filters": filters, "statuses": Status.choices})
+        assert queue_tabs(tabs, filters=filters) == Template(TABS).render(context)
+        expected = Template(OPTIONS).render(context)
+        assert status_options(Status.choices, selected=status) == expected

@@ -15,6 +15,7 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -133,3 +134,38 @@ def queue_cards(rows: Iterable[QueueRow]) -> SafeString:
 def queue_table_rows(rows: Iterable[QueueRow]) -> SafeString:
     """The table's rows of ``rows`` (the former ``{% for d in page %}`` of the ``<tbody>``)."""
     return mark_safe("".join(_row(d) for d in rows) or _EMPTY_ROW)  # noqa: S308 — escaped
+
+
+def queue_tabs(tabs: Iterable[tuple[str, Any, int | None]], *, filters: Any) -> SafeString:
+    """The queue's tabs with their counts (the former ``{% for key, label, count in tabs %}``)."""
+    e = _escape
+    scope, current, sort = filters.scope, filters.queue, filters.sort
+    sorted_by = f"&amp;sort={e(sort)}" if sort else ""
+    out = []
+    for key, label, count in tabs:
+        active = current == key
+        badge = ""
+        if count is not None:
+            tone = _TAB_TONES.get(key, "bg-secondary")
+            badge = f' <span class="badge {tone}">{e(localize(count))}</span>'
+        out.append(
+            f'\n  <li class="nav-item"><a class="nav-link {"active" if active else ""}" '
+            f'{_CURRENT if active else ""} href="?scope={e(scope)}&amp;queue='
+            f'{e(key)}{sorted_by}">{e(label)}{badge}</a></li>\n  '
+        )
+    return mark_safe("".join(out))  # noqa: S308 — every value escaped
+
+
+_CURRENT = 'aria-current="page"'
+_TAB_TONES = {"overdue": "bg-danger", "due_soon": "bg-warning text-dark"}
+
+
+def status_options(statuses: Iterable[tuple[str, Any]], *, selected: str | None) -> SafeString:
+    """The status filter's options (the former ``{% for v, l in statuses %}``)."""
+    e = _escape
+    return mark_safe(  # noqa: S308 — every value escaped
+        "".join(
+            f'<option value="{e(v)}" {"selected" if selected == v else ""}>{e(label)}</option>'
+            for v, label in statuses
+        )
+    )

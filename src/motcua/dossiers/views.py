@@ -38,7 +38,12 @@ from motcua.dossiers.models import (
     ReturnMethod,
 )
 from motcua.dossiers.printed import available_forms, render_form_pdf
-from motcua.dossiers.queue_markup import queue_cards, queue_table_rows
+from motcua.dossiers.queue_markup import (
+    queue_cards,
+    queue_table_rows,
+    queue_tabs,
+    status_options,
+)
 from motcua.dossiers.risk import risks_for
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
 from motcua.dossiers.selectors_queue import queue_rows, queue_values
@@ -90,14 +95,18 @@ def work_queue(request):
     risks = risks_for([row.code for row in page.object_list], user=request.user)
     for row in page.object_list:
         row.risk = risks.get(row.code)
+    tabs = [(key, label, counts.get(key)) for key, label in QUEUES]
     return render(
         request,
         "dossiers/queue.html",
         {
             "page": page,
             "filters": filters,
-            "tabs": [(key, label, counts.get(key)) for key, label in QUEUES],
+            "tabs": tabs,
             "statuses": Status.choices,
+            # the loops of the page written in Python (dossiers.queue_markup): the same bytes
+            "queue_tabs": queue_tabs(tabs, filters=filters),
+            "status_options": status_options(Status.choices, selected=filters.status),
             "queue_cards": queue_cards(page.object_list),
             "queue_table_rows": queue_table_rows(page.object_list),
         },
