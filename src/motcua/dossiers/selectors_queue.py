@@ -5,12 +5,13 @@ joined models each, and the template asked every row for its status label (Djang
 ``get_FIELD_display`` rebuilds the whole choices table at each call), its overdue flag, its next
 step and two URLs. Here one query reads the fifteen values the page shows (the joined names
 included) and each row is a small object whose display values are computed once: the same
-answers as ``Dossier.get_status_display``, ``Dossier.is_overdue``,
-``Dossier.effective_due_at`` and ``officer_next`` (``tests/dossiers/test_queue_page.py``
-compares them on every status). The texts the template printed through filters (the
-procedure's name cut to 70 and 90 characters, the two times) are written once per row too,
-by the same functions (``Truncator``, ``formats.vn_datetime``): the rows were most of the
-template's time.
+answers as ``Dossier.get_status_display`` and ``officer_next``, and the very rules of
+``Dossier.is_overdue`` and ``Dossier.effective_due_at`` (``lifecycle.is_overdue``,
+``lifecycle.effective_due``: one function each for the model and the rows;
+``tests/dossiers/test_queue_page.py`` compares them on every status). The texts the template
+printed through filters (the procedure's name cut to 70 and 90 characters, the two times) are
+written once per row too, by the same functions (``Truncator``, ``formats.vn_datetime``), and
+the rows' HTML by ``queue_markup``: the rows were most of the template's time.
 """
 
 from __future__ import annotations
