@@ -105,4 +105,4 @@ def test_the_tabs_and_the_status_options_are_the_bytes_the_template_wrote():
         context = Context({"tabs": tabs, "filters": filters, "statuses": Status.choices})
         assert queue_tabs(tabs, filters=filters) == Template(TABS).render(context)
         expected = Template(OPTIONS).render(context)
-        assert status_options(Status.choices, selected=status) == expected
+        assert status_options(selected=status) == expected

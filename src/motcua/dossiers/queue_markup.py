@@ -11,6 +11,7 @@ branch: overdue or not, an assignee or none, a risk of each level, with and with
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable
 from typing import Any
@@ -18,7 +19,9 @@ from typing import Any
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.selectors_queue import QueueRow
 
 
@@ -160,12 +163,19 @@ _CURRENT = 'aria-current="page"'
 _TAB_TONES = {"overdue": "bg-danger", "due_soon": "bg-warning text-dark"}
 
 
-def status_options(statuses: Iterable[tuple[str, Any]], *, selected: str | None) -> SafeString:
-    """The status filter's options (the former ``{% for v, l in statuses %}``)."""
+def status_options(*, selected: str | None) -> SafeString:
+    """The status filter's options (the former ``{% for v, l in statuses %}`` over
+    ``Status.choices``)."""
     e = _escape
     return mark_safe(  # noqa: S308 — every value escaped
         "".join(
-            f'<option value="{e(v)}" {"selected" if selected == v else ""}>{e(label)}</option>'
-            for v, label in statuses
+            f'<option value="{e(v)}" {"selected" if selected == v else ""}>{label}</option>'
+            for v, label in _labels(get_language())
         )
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _labels(language: str | None) -> list[tuple[str, str]]:
+    """The statuses and their escaped labels, once per language (translated texts)."""
+    return [(v, _escape(label)) for v, label in Status.choices]

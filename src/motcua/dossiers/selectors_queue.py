@@ -91,7 +91,8 @@ def queue_values(qs: QuerySet) -> QuerySet:
 
 def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
     """The rows of ``values`` (tuples of ``ROW_FIELDS``, a page of ``queue_values``)."""
-    labels = {value: str(label) for value, label in Status.choices}
+    language = get_language()
+    labels = _status_labels(language)
     marker = "~code~"
     url = reverse("dossiers:detail", args=[marker])
     rows = []
@@ -114,7 +115,7 @@ def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
     ) in values:
         label = labels.get(status, status)
         assignee = (f"{first} {last}".strip() or username) if assignee_id else ""
-        short, card = _cut(procedure, get_language())
+        short, card = _cut(procedure, language)
         due_at = effective_due(due, reappointed)
         rows.append(
             QueueRow(
@@ -142,6 +143,12 @@ def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
             )
         )
     return rows
+
+
+@functools.lru_cache(maxsize=16)
+def _status_labels(language: str | None) -> dict[str, str]:
+    """Each status's label in ``language`` (the labels are translated texts)."""
+    return {value: str(label) for value, label in Status.choices}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -102,11 +102,9 @@ def work_queue(request):
         {
             "page": page,
             "filters": filters,
-            "tabs": tabs,
-            "statuses": Status.choices,
             # the loops of the page written in Python (dossiers.queue_markup): the same bytes
             "queue_tabs": queue_tabs(tabs, filters=filters),
-            "status_options": status_options(Status.choices, selected=filters.status),
+            "status_options": status_options(selected=filters.status),
             "queue_cards": queue_cards(page.object_list),
             "queue_table_rows": queue_table_rows(page.object_list),
         },
