@@ -6,6 +6,8 @@ What each action is allowed from, leads to, and who performs it lives in one reg
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -99,3 +101,16 @@ CLOSED = (S.WITHDRAWN, S.STOPPED, S.CANCELLED)
 # The due time counts down only while the dossier is being worked on: only these statuses can
 # be overdue (a paused dossier waits for the applicant; its due time moves when it resumes).
 CLOCK_RUNNING = OPEN
+_CLOCK_RUNNING = frozenset(str(s) for s in CLOCK_RUNNING)  # as plain text: a quicker test
+
+
+def effective_due(due_at: dt.datetime | None, reappointed_due_at: dt.datetime | None):
+    """The date promised to the applicant: the re-appointed one (an apology) if any."""
+    return reappointed_due_at or due_at
+
+
+def is_overdue(status: str, due_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """The rule of ``models.overdue_q`` for one dossier's values: the clock is running and the
+    (original) due time is before ``now`` — paused, finished, closed and not yet received
+    dossiers are never overdue. ``Dossier.is_overdue`` and the work queue's rows ask here."""
+    return status in _CLOCK_RUNNING and due_at is not None and due_at < now

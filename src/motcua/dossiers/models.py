@@ -23,6 +23,8 @@ from motcua.dossiers.lifecycle import (
     NATIONAL_STATUS,
     PAUSED,
     Status,
+    effective_due,
+    is_overdue,
 )
 
 
@@ -272,7 +274,7 @@ class Dossier(models.Model):
     @property
     def effective_due_at(self) -> dt.datetime | None:
         """The date promised to the applicant (re-appointed date if any)."""
-        return self.reappointed_due_at or self.due_at
+        return effective_due(self.due_at, self.reappointed_due_at)
 
     def is_paused(self) -> bool:
         return self.status in PAUSED
@@ -282,7 +284,7 @@ class Dossier(models.Model):
 
     def is_overdue(self, now: dt.datetime) -> bool:
         """The rule of ``overdue_q`` for one loaded row (paused dossiers are not overdue)."""
-        return self.status in CLOCK_RUNNING and self.due_at is not None and self.due_at < now
+        return is_overdue(self.status, self.due_at, now)
 
     def applicant_phone_ends_with(self, last4: str) -> bool:
         """Whether ``last4`` are the last 4 digits of the applicant's phone (constant time).

@@ -27,7 +27,7 @@ from django.utils import timezone
 from motcua.catalog.models import Procedure
 from motcua.core.db import using_replica
 from motcua.core.errors import NotFound, PermissionDenied
-from motcua.dossiers import deadlines
+from motcua.dossiers import deadlines, queue_cache
 from motcua.dossiers.action_rights import actions_for, current_unit
 from motcua.dossiers.actions import allowed_actions
 from motcua.dossiers.errors import DossierError
@@ -87,9 +87,22 @@ def visible_unit_ids(user) -> set[int] | None:
     if any(r.role in WIDE_ROLES for r in roles) or any(r.unit.parent_id is None for r in roles):
         ids = None
     else:
-        ids = unit_subtree_ids({r.unit_id for r in roles})
+        ids = _subtree({r.unit_id for r in roles})
     setattr(user, key, ids)
     return ids
+
+
+def _subtree(unit_ids: set[int]) -> set[int]:
+    """``unit_subtree_ids``, kept in the shared cache until a unit changes (``queue_cache``)."""
+    if not unit_ids or not queue_cache.enabled():
+        return unit_subtree_ids(unit_ids)
+    found = queue_cache.kept(
+        queue_cache.UNIT_TREE,
+        f"subtree:{queue_cache.ids_key(unit_ids)}",
+        lambda: sorted(unit_subtree_ids(unit_ids)),
+        timeout=queue_cache.UNIT_TREE_TIMEOUT,
+    )
+    return set(found)
 
 
 def _visible(qs: QuerySet, user) -> QuerySet:
@@ -264,6 +277,22 @@ def queue_counts(*, user, scope: str, now: dt.datetime | None = None) -> dict[st
     qs = dossier_list(user=user, filters=DossierFilters(scope=scope), now=now)
     qs = qs.select_related(None).order_by().filter(status__in=_COUNTED_STATUSES)
     return qs.aggregate(**{q: Count("pk", filter=queue_q(q, now)) for q in COUNTED_QUEUES})
+
+
+def queue_counts_kept(*, user, scope: str, now: dt.datetime | None = None) -> dict[str, int]:
+    """``queue_counts`` kept in the shared cache (``queue_cache.QUEUE_COUNTS``): the same
+    answer for every officer who sees the same units (and, for "mine", per officer), dropped
+    at every dossier event and after ``COUNTS_TIMEOUT`` seconds (the clock-driven tabs)."""
+    if not queue_cache.enabled():
+        return queue_counts(user=user, scope=scope, now=now)
+    who = f"{user.pk}" if scope == "mine" else ""
+    key = f"counts:{scope}:{who}:{queue_cache.ids_key(visible_unit_ids(user))}"
+    return queue_cache.kept(
+        queue_cache.QUEUE_COUNTS,
+        key,
+        lambda: queue_counts(user=user, scope=scope, now=now),
+        timeout=queue_cache.COUNTS_TIMEOUT,
+    )
 
 
 # ---------------------------------------------------------------- statistics

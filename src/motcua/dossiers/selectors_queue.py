@@ -5,17 +5,19 @@ joined models each, and the template asked every row for its status label (Djang
 ``get_FIELD_display`` rebuilds the whole choices table at each call), its overdue flag, its next
 step and two URLs. Here one query reads the fifteen values the page shows (the joined names
 included) and each row is a small object whose display values are computed once: the same
-answers as ``Dossier.get_status_display``, ``Dossier.is_overdue``,
-``Dossier.effective_due_at`` and ``officer_next`` (``tests/dossiers/test_queue_page.py``
-compares them on every status). The texts the template printed through filters (the
-procedure's name cut to 70 and 90 characters, the two times) are written once per row too,
-by the same functions (``Truncator``, ``formats.vn_datetime``): the rows were most of the
-template's time.
+answers as ``Dossier.get_status_display`` and ``officer_next``, and the very rules of
+``Dossier.is_overdue`` and ``Dossier.effective_due_at`` (``lifecycle.is_overdue``,
+``lifecycle.effective_due``: one function each for the model and the rows;
+``tests/dossiers/test_queue_page.py`` compares them on every status). The texts the template
+printed through filters (the procedure's name cut to 70 and 90 characters, the two times) are
+written once per row too, by the same functions (``Truncator``, ``formats.vn_datetime``), and
+the rows' HTML by ``queue_markup``: the rows were most of the template's time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -24,9 +26,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from motcua.core.formats import vn_datetime
-from motcua.dossiers.lifecycle import CLOCK_RUNNING, Status
+from motcua.dossiers.lifecycle import Status, effective_due, is_overdue
 
 #: what one row reads (the joined names included); ``queue_rows`` takes them in this order
 ROW_FIELDS = (
@@ -46,7 +49,6 @@ ROW_FIELDS = (
     "current_step__order",
     "current_step__name",
 )
-_RUNNING = frozenset(str(s) for s in CLOCK_RUNNING)
 
 
 @dataclass(slots=True)
@@ -89,10 +91,10 @@ def queue_values(qs: QuerySet) -> QuerySet:
 
 def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
     """The rows of ``values`` (tuples of ``ROW_FIELDS``, a page of ``queue_values``)."""
-    labels = {value: str(label) for value, label in Status.choices}
+    language = get_language()
+    labels = _status_labels(language)
     marker = "~code~"
     url = reverse("dossiers:detail", args=[marker])
-    cut: dict[str, tuple[str, str]] = {}  # many rows share a procedure
     rows = []
     for (
         code,
@@ -113,10 +115,8 @@ def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
     ) in values:
         label = labels.get(status, status)
         assignee = (f"{first} {last}".strip() or username) if assignee_id else ""
-        if procedure not in cut:
-            name = Truncator(procedure)
-            cut[procedure] = (name.chars(70), name.chars(90))
-        due_at = reappointed or due
+        short, card = _cut(procedure, language)
+        due_at = effective_due(due, reappointed)
         rows.append(
             QueueRow(
                 code=code,
@@ -129,20 +129,35 @@ def queue_rows(values, *, now: dt.datetime) -> list[QueueRow]:
                 assignee=assignee,
                 received_at=received,
                 due_at=due_at,
-                overdue=status in _RUNNING and due is not None and due < now,
+                overdue=is_overdue(status, due, now),
                 next_step=next_step(
                     status=status,
                     status_label=label,
                     step=(step_order, step_name) if step_id else None,
                     assignee=assignee,
                 ),
-                procedure_short=cut[procedure][0],
-                procedure_card=cut[procedure][1],
+                procedure_short=short,
+                procedure_card=card,
                 received_text=vn_datetime(received),
                 due_text=vn_datetime(due_at) or "—",
             )
         )
     return rows
+
+
+@functools.lru_cache(maxsize=16)
+def _status_labels(language: str | None) -> dict[str, str]:
+    """Each status's label in ``language`` (the labels are translated texts)."""
+    return {value: str(label) for value, label in Status.choices}
+
+
+@functools.lru_cache(maxsize=4096)
+def _cut(name: str, language: str | None) -> tuple[str, str]:
+    """A procedure's name cut to 70 and 90 characters (``Truncator`` weighs each character:
+    the province's few thousand names are cut once per process and language — the ellipsis
+    is translated)."""
+    truncator = Truncator(name)
+    return truncator.chars(70), truncator.chars(90)
 
 
 def _quoted(code: str) -> str:

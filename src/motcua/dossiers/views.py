@@ -38,6 +38,12 @@ from motcua.dossiers.models import (
     ReturnMethod,
 )
 from motcua.dossiers.printed import available_forms, render_form_pdf
+from motcua.dossiers.queue_markup import (
+    queue_cards,
+    queue_table_rows,
+    queue_tabs,
+    status_options,
+)
 from motcua.dossiers.risk import risks_for
 from motcua.dossiers.schemas import ApplicantIn, ChecklistIn, IntakeTextIn, from_page, parse
 from motcua.dossiers.selectors_queue import queue_rows, queue_values
@@ -78,7 +84,7 @@ def work_queue(request):
         sort="risk" if request.GET.get("sort") == "risk" else "",
     )
     now = timezone.now()
-    counts = selectors.queue_counts(user=request.user, scope=scope, now=now)
+    counts = selectors.queue_counts_kept(user=request.user, scope=scope, now=now)
     page = paginate(
         request,
         queue_values(selectors.dossier_list(user=request.user, filters=filters, now=now)),
@@ -89,14 +95,18 @@ def work_queue(request):
     risks = risks_for([row.code for row in page.object_list], user=request.user)
     for row in page.object_list:
         row.risk = risks.get(row.code)
+    tabs = [(key, label, counts.get(key)) for key, label in QUEUES]
     return render(
         request,
         "dossiers/queue.html",
         {
             "page": page,
             "filters": filters,
-            "tabs": [(key, label, counts.get(key)) for key, label in QUEUES],
-            "statuses": Status.choices,
+            # the loops of the page written in Python (dossiers.queue_markup): the same bytes
+            "queue_tabs": queue_tabs(tabs, filters=filters),
+            "status_options": status_options(selected=filters.status),
+            "queue_cards": queue_cards(page.object_list),
+            "queue_table_rows": queue_table_rows(page.object_list),
         },
     )
 

@@ -173,8 +173,11 @@ def _risk(s: RiskScore, names: dict) -> Risk:
 def risks_of(codes: Iterable[str], *, user) -> dict[str, Risk]:
     """The scores of the given dossiers (the work queue's risk column); ``user`` must be able
     to read the dossiers — the queue only lists those."""
+    codes = list(codes)
+    if not codes:  # an empty page: no query
+        return {}
     ids = visible_unit_ids(user)
-    qs = RiskScore.objects.filter(dossier_code__in=list(codes))
+    qs = RiskScore.objects.filter(dossier_code__in=codes)
     if ids is not None:
         visible = Dossier.objects.filter(
             Q(receiving_unit_id__in=ids)
