@@ -335,3 +335,20 @@ def test_the_api_body_is_the_one_ninja_renders(public_cache, dossier):
     data = CitizenDossierOut.from_orm(dossier_view(dossier, with_reasons=False)).model_dump()
     rendered = api.renderer.render(None, data, response_status=200)
     assert first.content == kept.content == rendered.encode()
+
+
+@pytest.mark.django_db
+def test_the_citizen_menu_shows_for_citizens_and_asks_nothing_for_officers(
+    citizen, make_user, make_unit
+):
+    from motcua.organization.models import Role
+
+    mine = Client()
+    mine.force_login(citizen.user)
+    assert "Hồ sơ của tôi" in mine.get("/").content.decode()
+    officer = Client()
+    officer.force_login(make_user(Role.SPECIALIST, unit=make_unit("UBND xã Menu")))
+    with CaptureQueriesContext(connection) as queries:
+        html = officer.get("/").content.decode()
+    assert "Hồ sơ của tôi" not in html
+    assert not [q for q in queries.captured_queries if "portal_citizen" in q["sql"]]
