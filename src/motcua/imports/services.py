@@ -308,9 +308,9 @@ def gc_frozen() -> Iterator[None]:
 
     A replay allocates many objects that survive a while (a batch's rows, events, dossiers),
     so the collector runs full collections, each walking every object of the process: in an
-    importing process, about 15 % of its CPU went there. Frozen, a full collection walks only
-    the import's own objects (and a forked importing process does not copy the pages of the
-    frozen ones by touching them). Objects are still freed by their reference counts; only
+    importing process, about 13 % of its CPU went there (0.38 of 2.85 s; 0.05 s frozen).
+    Frozen, a full collection walks only the import's own objects (and a forked importing
+    process does not copy the pages of the frozen ones by touching them). Objects are still freed by their reference counts; only
     cycles among the frozen ones wait for the end. A caller that had frozen before (a server
     doing it before forking its workers) keeps its freeze: nothing is given back then."""
     had = gc.get_freeze_count()
