@@ -238,3 +238,54 @@ def test_verify_passes_over_several_partitions(db):
     out = io.StringIO()
     call_command("ledger", "verify", stdout=out)
     assert "Sổ cái toàn vẹn." in out.getvalue()
+
+
+def _heads() -> dict[str, tuple[int, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT subject_id, seq, hash FROM {partitions.HEAD}")
+        return {subject_id: (seq, digest) for subject_id, seq, digest in cursor.fetchall()}
+
+
+def test_the_seq_guard_runs_once_per_statement_not_per_row(db):
+    # the cheaper form (migration 0006): a statement trigger over the inserted rows
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgtype FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = %s",
+            [partitions.PARENT, partitions.GUARD_TRIGGER],
+        )
+        (tgtype,) = cursor.fetchone()
+    assert tgtype & 1 == 0  # TRIGGER_TYPE_ROW unset: FOR EACH STATEMENT
+    assert tgtype & 4  # TRIGGER_TYPE_INSERT
+
+
+def test_one_statement_of_many_subjects_moves_each_head_to_its_last_event(db):
+    # given a subject with a stored event, then one batch (one COPY) of several subjects
+    record("HS-0", _noon(_this_month(), 1))
+    with event_batch():
+        for subject in ("HS-0", "HS-1", "HS-2", "HS-1", "HS-1"):
+            event_record(subject_type="dossier", subject_id=subject, action=CHANGED)
+    # then every head is the subject's last event, as the row trigger left it
+    last = {
+        e.subject_id: (e.seq, e.hash)
+        for e in Event.objects.filter(subject_type="dossier").order_by("seq")
+    }
+    assert {k: v for k, v in _heads().items() if k in last} == last
+    assert last["HS-0"][0] == 2 and last["HS-1"][0] == 3 and last["HS-2"][0] == 1
+    # and the next event of each follows it
+    assert record("HS-1", _noon(_this_month(), 2)).seq == 4
+
+
+def test_one_seq_twice_in_one_statement_is_refused(db):
+    # given two rows of one (subject, seq) in one INSERT, for a subject without events
+    first = record("HS-1", _noon(_this_month()))
+    twins = [_copy(first, subject_id="HS-9", seq=1), _copy(first, subject_id="HS-9", seq=1)]
+    # when / then
+    with pytest.raises(IntegrityError, match="ledger_event_subject_seq"), transaction.atomic():
+        Event.objects.bulk_create(twins)
+    # and a statement whose new seqs overlap the stored head (2 and 1 again) is refused too
+    with pytest.raises(IntegrityError, match="ledger_event_subject_seq"), transaction.atomic():
+        Event.objects.bulk_create(
+            [_copy(first, seq=2, hash="c" * 64), _copy(first, seq=1, hash="d" * 64)]
+        )
+    assert not Event.objects.filter(subject_id="HS-9").exists()
+    assert _heads()["HS-1"] == (1, first.hash)

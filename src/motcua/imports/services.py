@@ -10,14 +10,16 @@ SHA-256) skips what committed and continues; a finished file imports nothing aga
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from django.db import reset_queries, transaction
-from django.db.models import F
+from django.db import connection, reset_queries, transaction
+from django.db.models import F, Field
 from django.utils import timezone
 
 from motcua.core.errors import InvalidInput, PermissionDenied
@@ -108,6 +110,37 @@ def _run_start(*, name: str, sha256: str, rows: int, dossiers_total: int, actor)
     return run
 
 
+#: ``ImportedDossier`` fields in the order of ``_imported_insert``'s tuples
+_IMPORTED_FIELDS = ("run", "code", "batch", "events", "previous_on_time", "classification")
+
+
+def _imported_insert(rows: list[tuple]) -> None:
+    """The batch's ``ImportedDossier`` rows, given as tuples in ``_IMPORTED_FIELDS`` order.
+    PostgreSQL: one COPY of the tuples, no model instance per dossier; elsewhere
+    ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        ImportedDossier.objects.bulk_create(
+            [
+                ImportedDossier(
+                    **{
+                        f"{name}_id" if name == "run" else name: value
+                        for name, value in zip(_IMPORTED_FIELDS, row, strict=True)
+                    }
+                )
+                for row in rows
+            ]
+        )
+        return
+    meta, quote = ImportedDossier._meta, connection.ops.quote_name
+    fields = [cast(Field, meta.get_field(name)) for name in _IMPORTED_FIELDS]
+    columns = ", ".join(quote(cast(str, f.column)) for f in fields)
+    # Identifiers from the model's own meta; the values go through COPY, never into the SQL.
+    sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _batch_record(*, run: ImportRun, done: list[tuple[list[Row], Dossier]], actor) -> None:
     """Inside the batch's transaction: which dossiers came in, and the run's progress.
 
@@ -117,17 +150,15 @@ def _batch_record(*, run: ImportRun, done: list[tuple[list[Row], Dossier]], acto
     side by side."""
     locked = ImportRun.objects.select_for_update().filter(pk=run.pk)
     number = locked.values_list("batches_done", flat=True).get() + 1
-    ImportedDossier.objects.bulk_create(
+    _imported_insert(
         [
-            ImportedDossier(
-                run=run,
-                code=rows[0].dossier,
-                batch=number,
-                events=len(rows),
-                previous_on_time=next(
-                    (r.on_time for r in reversed(rows) if r.on_time is not None), None
-                ),
-                classification=dossier.classification,
+            (
+                run.pk,
+                rows[0].dossier,
+                number,
+                len(rows),
+                next((r.on_time for r in reversed(rows) if r.on_time is not None), None),
+                dossier.classification,
             )
             for rows, dossier in done
         ]
@@ -256,6 +287,53 @@ def history_import(
     Raises ``ImportInvalid`` listing every problem (nothing written) if the file is wrong.
     """
     _check_actor(actor)
+    with gc_frozen():
+        return _history_import(
+            path=path,
+            mapping_path=mapping_path,
+            mapping=mapping,
+            file_name=file_name,
+            actor=actor,
+            batch_size=batch_size,
+            pause=pause,
+            on_progress=on_progress,
+            workers=workers,
+        )
+
+
+@contextmanager
+def gc_frozen() -> Iterator[None]:
+    """The objects alive before the import (Django's modules, the reference rows) kept out of
+    the cyclic garbage collector's sight while it runs (``gc.freeze``), and given back after.
+
+    A replay allocates many objects that survive a while (a batch's rows, events, dossiers),
+    so the collector runs full collections, each walking every object of the process: in an
+    importing process, about 13 % of its CPU went there (0.38 of 2.85 s; 0.05 s frozen).
+    Frozen, a full collection walks only the import's own objects (and a forked importing
+    process does not copy the pages of the frozen ones by touching them). Objects are still freed by their reference counts; only
+    cycles among the frozen ones wait for the end. A caller that had frozen before (a server
+    doing it before forking its workers) keeps its freeze: nothing is given back then."""
+    had = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not had:
+            gc.unfreeze()
+
+
+def _history_import(
+    *,
+    path: Path,
+    mapping_path: Path | None,
+    mapping: Mapping | None,
+    file_name: str,
+    actor,
+    batch_size: int | None,
+    pause: float,
+    on_progress: Callable[[Progress], None] | None,
+    workers: int,
+) -> Outcome:
     batch_size = batch_size or DEFAULT_BATCH
     began = time.perf_counter()
     sha256 = file_sha256(path)

@@ -25,6 +25,11 @@ from motcua.imports.replay import CREATION_EVENTS, SKIPPED, SUPPORTED, Refs, Row
 _SPECS: dict[str, list] = {}
 for _spec in ACTIONS:
     _SPECS.setdefault(_spec.event, []).append(_spec)
+#: the same, each with the statuses it is allowed from (checked once per row)
+_SPECS_FROM = {
+    event: [(spec, frozenset(spec.allowed_from)) for spec in specs]
+    for event, specs in _SPECS.items()
+}
 _STATUSES = frozenset(Status.values)
 _CREATED = {spec.event: spec.leads_to for spec in CREATIONS}
 #: payload fields naming an officer, per event
@@ -169,38 +174,53 @@ def _typed(
         ok = False
     if not ok:
         return None
-    return _row(number, raw, mapping, first_row, payload)
+    return _row(number, raw, mapping, first_row, payload, at)
 
 
 def _map_units(payload: dict, mapping: Mapping) -> dict:
     """The payload's unit codes in ours (once: a mapping may chain A → B → C)."""
+    units = mapping.units
+    if not units:  # no unit mapped: every code is ours already
+        return payload
     for key in ("to_unit", "from_unit", "holder_unit"):
-        if isinstance(payload.get(key), str):
-            payload[key] = mapping.unit(payload[key])
+        code = payload.get(key)
+        if isinstance(code, str):
+            payload[key] = units.get(code, code)
     return payload
 
 
-def _row(number: int, raw: dict[str, str], mapping: Mapping, first_row: bool, payload: dict):
-    """The typed row of a checked ``raw`` row (its ``payload`` decoded, its units mapped)."""
+def _row(
+    number: int,
+    raw: dict[str, str],
+    mapping: Mapping,
+    first_row: bool,
+    payload: dict,
+    at: dt.datetime | None = None,
+):
+    """The typed row of a checked ``raw`` row (its ``payload`` decoded, its units mapped;
+    ``at``: its time, when the caller has already parsed it)."""
+    get, units = raw.get, mapping.units
     if first_row:
-        first = {k: raw.get(k, "").strip() for k in DOSSIER_COLUMNS}
-        for key in ("receiving_unit", "competent_unit"):
-            first[key] = mapping.unit(first[key])
+        first = {k: get(k, "").strip() for k in DOSSIER_COLUMNS}
+        if units:
+            for key in ("receiving_unit", "competent_unit"):
+                first[key] = units.get(first[key], first[key])
     else:
         first = _NOT_FIRST
-    action = raw.get("action", "")
+    action = get("action", "")
+    unit = get("unit", "").strip()
     return Row(
         number,
-        raw.get("dossier", "").strip(),
-        mapping.actions.get(action, action),
-        dt.datetime.fromisoformat(raw.get("at", "").strip()),
-        raw.get("actor", "").strip(),
-        mapping.unit(raw.get("unit", "").strip()),
+        get("dossier", "").strip(),
+        mapping.actions.get(action, action) if mapping.actions else action,
+        at if at is not None else dt.datetime.fromisoformat(get("at", "").strip()),
+        get("actor", "").strip(),
+        units.get(unit, unit) if units else unit,
         payload,
         first,
-        _ON_TIME.get(raw.get("on_time", "").strip()),
-        raw.get("status", "").strip(),
-        raw.get("seq", ""),
+        _ON_TIME.get(get("on_time", "").strip()),
+        get("status", "").strip(),
+        get("seq", ""),
     )
 
 
@@ -244,18 +264,13 @@ def _check_dossier(rows: list[Row], mapping: Mapping, refs: Refs, problems: list
             bad(row, f"«{row.action}» chỉ có thể là sự kiện đầu tiên (mã hồ sơ trùng?).")
             statuses = set()
             continue
-        specs = [s for s in _SPECS[row.action] if statuses & set(s.allowed_from)]
+        specs = [(s, frm) for s, frm in _SPECS_FROM[row.action] if not statuses.isdisjoint(frm)]
         if not specs:
             names = ", ".join(sorted(str(Status(s).label) for s in statuses)) or "?"
             bad(row, f"không thể «{row.action}» khi hồ sơ đang ở trạng thái «{names}».")
             statuses = set()
             continue
-        statuses = {
-            r
-            for s in specs
-            for f_ in statuses & set(s.allowed_from)
-            for r in s.possible_results(f_)
-        }
+        statuses = {r for s, frm in specs for f_ in statuses & frm for r in s.possible_results(f_)}
         given = row.status
         if given:
             said = mapping.statuses_of(given) or set()

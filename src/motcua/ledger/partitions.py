@@ -18,7 +18,11 @@ PostgreSQL requires the partition key in every unique key: the primary key is ``
 unique), and the rule "one event per (subject, seq)" — a unique index before — is kept by
 the insert trigger ``ledger_event_subject_seq_guard`` on a small table of subject heads
 (``ledger_eventhead``): concurrent writers of the same seq queue on the subject's head row,
-the second one fails with ``unique_violation`` (Django's IntegrityError) as before. The head
+the second one fails with ``unique_violation`` (Django's IntegrityError) as before. Since
+migration 0006 it is a statement trigger on the parent table, run once per INSERT or COPY
+over the statement's rows (``_HEADS_FUNCTION``); the application always writes through the
+parent (a row inserted by hand straight into a partition skips it; ``verify`` still checks
+every chain). The head
 row also keeps the hash of the subject's last event: ``services._head`` reads it there (one
 row) instead of asking every partition's index for the subject's last event.
 
@@ -98,6 +102,90 @@ BEGIN
 END
 $$;
 """
+
+#: The guard as one statement trigger (migration 0006): the same rule and the same error,
+#: checked once per INSERT or COPY over its rows (a transition table), instead of a PL/pgSQL
+#: call and an UPDATE for every row. Usual cases in two set statements: subjects without a
+#: head get one (their first events), subjects whose new events all follow their head move
+#: it to the last one; the UPDATE waits for a concurrent writer's head row and re-reads it.
+#: Any other subject (a seq at or below its head, one seq twice in the statement) has its
+#: events looked at: a (subject, seq) stored twice is refused.
+_HEADS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION ledger_event_heads_advance() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    subjects bigint;
+    repeated boolean;
+    inserted bigint;
+    advanced bigint := 0;
+    dup record;
+BEGIN
+    SELECT count(*), coalesce(bool_or(n <> distinct_n), false) INTO subjects, repeated
+      FROM (SELECT count(*) AS n, count(DISTINCT seq) AS distinct_n FROM new_events
+             GROUP BY subject_type, subject_id) s;
+    INSERT INTO {HEAD} (subject_type, subject_id, seq, hash)
+    SELECT DISTINCT ON (subject_type, subject_id) subject_type, subject_id, seq, hash
+      FROM new_events ORDER BY subject_type, subject_id, seq DESC
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    IF inserted < subjects THEN
+        UPDATE {HEAD} h SET seq = s.seq, hash = s.hash
+          FROM (SELECT DISTINCT ON (subject_type, subject_id) subject_type, subject_id, seq,
+                       hash, min(seq) OVER (PARTITION BY subject_type, subject_id) AS lo
+                  FROM new_events ORDER BY subject_type, subject_id, seq DESC) s
+         WHERE h.subject_type = s.subject_type AND h.subject_id = s.subject_id AND h.seq < s.lo;
+        GET DIAGNOSTICS advanced = ROW_COUNT;
+    END IF;
+    IF inserted + advanced = subjects AND NOT repeated THEN
+        RETURN NULL;
+    END IF;
+    -- a seq at or below its subject's head (a concurrent writer of the same seq, which has
+    -- committed by now: we waited for its head row), or one seq twice: look at the events
+    SELECT e.subject_type, e.subject_id, e.seq INTO dup
+      FROM {PARENT} e
+      JOIN (SELECT DISTINCT subject_type, subject_id, seq FROM new_events) n
+        ON e.subject_type = n.subject_type AND e.subject_id = n.subject_id AND e.seq = n.seq
+     GROUP BY e.subject_type, e.subject_id, e.seq HAVING count(*) > 1 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'duplicate key value violates unique constraint "ledger_event_subject_seq"'
+            USING ERRCODE = 'unique_violation', CONSTRAINT = 'ledger_event_subject_seq',
+                  DETAIL = format('Key (subject_type, subject_id, seq)=(%s, %s, %s) already exists.',
+                                  dup.subject_type, dup.subject_id, dup.seq);
+    END IF;
+    -- no seq twice (a missing one below the head, written again): heads reach the last event
+    UPDATE {HEAD} h SET seq = s.seq, hash = s.hash
+      FROM (SELECT DISTINCT ON (subject_type, subject_id) subject_type, subject_id, seq, hash
+              FROM new_events ORDER BY subject_type, subject_id, seq DESC) s
+     WHERE h.subject_type = s.subject_type AND h.subject_id = s.subject_id AND h.seq < s.seq;
+    RETURN NULL;
+END
+$$;
+"""
+
+GUARD_TRIGGER = "ledger_event_subject_seq_guard"
+
+
+def statement_guard_sql() -> list[str]:
+    """The row guard replaced by the statement guard (same trigger name; migration 0006)."""
+    return [
+        _HEADS_FUNCTION,
+        f"DROP TRIGGER IF EXISTS {GUARD_TRIGGER} ON {PARENT}",
+        f"CREATE TRIGGER {GUARD_TRIGGER} AFTER INSERT ON {PARENT} "
+        "REFERENCING NEW TABLE AS new_events "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_event_heads_advance()",
+    ]
+
+
+def row_guard_sql() -> list[str]:
+    """Back to the row guard of migration 0005."""
+    return [
+        _GUARD_FUNCTION,
+        f"DROP TRIGGER IF EXISTS {GUARD_TRIGGER} ON {PARENT}",
+        f"CREATE TRIGGER {GUARD_TRIGGER} BEFORE INSERT ON {PARENT} "
+        "FOR EACH ROW EXECUTE FUNCTION ledger_event_subject_seq_guard()",
+        "DROP FUNCTION IF EXISTS ledger_event_heads_advance()",
+    ]
+
 
 _HEAD_RESET_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION ledger_eventhead_reset() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -70,6 +70,7 @@ def _json_safe(payload: dict[str, Any]) -> dict[str, Any]:
 
 _NOT_PLAIN: Any = object()
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_SET = frozenset(_PLAIN)
 
 
 def _plain(value: Any) -> Any:
@@ -90,6 +91,9 @@ def _plain(value: Any) -> Any:
         for key, item in value.items():
             if type(key) is not str:
                 return _NOT_PLAIN
+            if type(item) in _PLAIN_SET:  # most values: kept as they are, without a call
+                out[key] = item
+                continue
             copied = _plain(item)
             if copied is _NOT_PLAIN:
                 return _NOT_PLAIN
@@ -98,6 +102,9 @@ def _plain(value: Any) -> Any:
     if kind is list or kind is tuple:
         items = []
         for item in value:
+            if type(item) in _PLAIN_SET:
+                items.append(item)
+                continue
             copied = _plain(item)
             if copied is _NOT_PLAIN:
                 return _NOT_PLAIN
