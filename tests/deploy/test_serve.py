@@ -3,6 +3,7 @@ files, a request id on every answer; Django's development server only with --dev
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -124,6 +125,14 @@ def test_workers_are_sized_from_the_cores_and_threads_switch_the_worker_class(mo
     assert sync["preload_app"] and sync["max_requests_jitter"] == 10
     threaded = gunicorn_options(host="h", port="1", workers=1, threads=4, max_requests=0)
     assert threaded["worker_class"] == "gthread"
+    # the application's objects are frozen before each fork (out of the workers' collections)
+    had = gc.get_freeze_count()
+    try:
+        threaded["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        if not had:
+            gc.unfreeze()
 
 
 @pytest.mark.parametrize(
