@@ -39,17 +39,12 @@ def motcua(*args: str, env: dict, timeout: float = 120) -> subprocess.CompletedP
     )
 
 
+COLLECT_OUTPUT = "collect-only.out"
+
+
 def collect_static(var: Path) -> None:
-    """What `motcua serve` does at its first start: static files collected into var/static."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from motcua.core.management.commands.serve "
-            "import collect_static_if_changed as c; c()",
-        ],
-        env=motcua_env(var),
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    """What `make run` does first: `motcua serve --collect-only` collects (and compresses) the
+    static files into var/static and exits. Its output is kept in var/collect-only.out for
+    tests/deploy/test_collect_only.py, which checks this very run (once per test run)."""
+    done = motcua("serve", "--collect-only", env=motcua_env(var), timeout=600)
+    (var / COLLECT_OUTPUT).write_text(done.stdout)

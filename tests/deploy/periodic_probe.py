@@ -31,8 +31,15 @@ def main(argv: list[str]) -> None:
     ``django.setup()``: see ``RUN`` in the test)."""
     from django.core.management import call_command
 
+    from motcua.core import schedule, worker
     from motcua.core.schedule import register_job, schedule_all
 
+    # The worker's clock runs ten times faster here, as the RQ test's does with
+    # MOTCUA_WORKER_BEAT_SECONDS=1: a beat and a heal every second (production: 10 s), a
+    # worker whose process is gone judged lost after 2.5 missed beats (production: 25 s).
+    # The same code decides; the test no longer waits ~30 s for the production clock.
+    worker.HEARTBEAT_SECONDS = worker.HEAL_SECONDS = 1
+    schedule.MISSED_BEATS = dt.timedelta(seconds=2.5)
     register_job(PATH, EVERY)
     if argv[0] == "schedule":
         schedule_all()
