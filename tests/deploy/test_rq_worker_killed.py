@@ -8,6 +8,7 @@ tests/deploy/test_worker_killed.py.)"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -127,7 +128,13 @@ def test_a_worker_killed_mid_job_does_not_stop_the_periodic_chain_on_rq(
         took = time.monotonic() - started
     finally:
         second.send_signal(signal.SIGTERM)
-        output = second.communicate(timeout=60)[0]
+        try:
+            output = second.communicate(timeout=60)[0]
+        finally:
+            # its scheduler and work horses too, whatever the test's outcome: a scheduler
+            # left alive would hold DB 12's lock for every later run on the machine
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(second.pid, signal.SIGKILL)
     # then the killed run is failed (the worker was lost), the job ran again at once, the
     # next runs came from the scheduler the new worker took over (each run queued the next
     # one, a second on): the chain goes on, one run waiting at a time
