@@ -196,21 +196,30 @@ def failures_counted(
     release(reserved)
 
 
-# KEYS: client, subject, pair. ARGV: per_client, per_subject, window in ms.
-_REDIS_RESERVE = """
+def _lua_refused_past_limits(refused: str) -> str:
+    """Lua: read the three counters (KEYS[1..3]: client, subject, pair) and return ``refused``
+    past the limits (ARGV[1]: per_client, ARGV[2]: per_subject)."""
+    return f"""
 local c = tonumber(redis.call('GET', KEYS[1]) or '0')
 local s = tonumber(redis.call('GET', KEYS[2]) or '0')
 local p = tonumber(redis.call('GET', KEYS[3]) or '0')
 if c >= tonumber(ARGV[1]) or (s >= tonumber(ARGV[2]) and p >= 1) then
-  return 0
+  return {refused}
 end
+"""
+
+
+# Lua: one failure reserved under each counter; a key's window (ARGV[3], ms) starts at its first
+_LUA_RESERVE = """
 for i = 1, 3 do
   if redis.call('INCR', KEYS[i]) == 1 then
     redis.call('PEXPIRE', KEYS[i], ARGV[3])
   end
 end
-return 1
 """
+
+# KEYS: client, subject, pair. ARGV: per_client, per_subject, window in ms.
+_REDIS_RESERVE = _lua_refused_past_limits("0") + _LUA_RESERVE + "return 1\n"
 _REDIS_RELEASE = """
 for i = 1, #KEYS do
   local n = tonumber(redis.call('GET', KEYS[i]) or '0')
@@ -268,25 +277,18 @@ def lookup_guard(*, subject: str, client: str, now: dt.datetime | None = None):
 # per_subject, window in ms, the answer's full key before and after its token.
 # {0}: over a limit, nothing changed. {2, answer}: kept (a right answer: nothing counted).
 # {1, token or false}: not kept; one failure reserved under each counter.
-_REDIS_COUNTED_FETCH = """
-local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-local s = tonumber(redis.call('GET', KEYS[2]) or '0')
-local p = tonumber(redis.call('GET', KEYS[3]) or '0')
-if c >= tonumber(ARGV[1]) or (s >= tonumber(ARGV[2]) and p >= 1) then
-  return {0}
-end
+_REDIS_COUNTED_FETCH = (
+    _lua_refused_past_limits("{0}")
+    + """
 local token = redis.call('GET', KEYS[4])
 if token then
   local kept = redis.call('GET', ARGV[4] .. token .. ARGV[5])
   if kept then return {2, kept} end
 end
-for i = 1, 3 do
-  if redis.call('INCR', KEYS[i]) == 1 then
-    redis.call('PEXPIRE', KEYS[i], ARGV[3])
-  end
-end
-return {1, token}
 """
+    + _LUA_RESERVE
+    + "return {1, token}\n"
+)
 
 
 def counted_answer(
