@@ -37,6 +37,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
+from motcua.core.cache import run_script, shared_cache
+
 #: how long a cached answer is kept at most (seconds)
 TIMEOUT = 600
 #: generation tokens outlive the answers that name them
@@ -94,31 +96,9 @@ def bump_on_commit(names: Iterable[str]) -> None:
 
 
 def redis_client():
-    """The redis-py client of the default cache when it is Redis (shared by every process),
-    else None."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    default = caches["default"]
-    if not isinstance(default, RedisCache):
-        return None
-    return default._cache.get_client(write=True)  # the primary: scripts may write
-
-
-_scripts: dict[tuple[int, str], object] = {}
-
-
-def run_script(source: str, keys: list[str], args: list) -> object:
-    """Run a Lua script on the cache's Redis (EVALSHA; loaded on first use).
-
-    Ours read keys built from values they read (the answer named by a token): fine on one
-    Redis server or a primary with replicas, as Django's Redis cache is; not on a cluster.
-    """
-    client = redis_client()
-    script = _scripts.get((id(client), source))
-    if script is None:
-        script = _scripts[(id(client), source)] = client.register_script(source)
-    return script(keys=keys, args=args)
+    """The redis-py client of the default cache when it is Redis, else None."""
+    shared = shared_cache()
+    return None if shared is None else shared._cache.get_client(write=True)
 
 
 def loads(raw: bytes):
@@ -130,9 +110,9 @@ def answer_keys(name: str, key: str) -> tuple[str, str, str]:
     """The full cache keys a script needs for answer ``key`` of ``name``: the generation's,
     and the answer's before and after its token."""
     marker = "@TOKEN@"  # no key part has an "@" (names, digests)
-    full = cache.make_and_validate_key(_answer_key(name, marker, key))  # type: ignore[arg-type]
+    full = cache.make_key(_answer_key(name, marker, key))  # type: ignore[arg-type]
     before, after = full.split(marker)
-    return cache.make_and_validate_key(_generation_key(name)), before, after
+    return cache.make_key(_generation_key(name)), before, after
 
 
 # KEYS: generation. ARGV: the answer's full key before and after its token.
@@ -267,7 +247,7 @@ def _page_get(key: str):
             return None
         (name, token), page = found
         return page if cache.get(_generation_key(name)) == token else None
-    raw = run_script(_PAGE, [cache.make_and_validate_key(key)], [])
+    raw = run_script(_PAGE, [cache.make_key(key)], [])
     return None if raw is None else pickle.loads(raw)  # noqa: S301 - our own cache's bytes
 
 
@@ -277,8 +257,8 @@ def _page_set(key: str, mark: tuple[str, int], page) -> None:
     if client is None:
         cache.set(key, (mark, page), timeout=TIMEOUT)
         return
-    full = cache.make_and_validate_key(key)
-    generation_key = cache.make_and_validate_key(_generation_key(name))
+    full = cache.make_key(key)
+    generation_key = cache.make_key(_generation_key(name))
     pipe = client.pipeline(transaction=True)
     pipe.hset(full, mapping={"g": generation_key, "t": str(token), "r": pickle.dumps(page)})
     pipe.expire(full, TIMEOUT)

@@ -62,6 +62,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from motcua.core import public_cache
+from motcua.core.cache import run_script, shared_cache
 from motcua.core.errors import CoreError, DomainError, NotFound, PermissionDenied
 from motcua.core.models import ThrottleCounter
 
@@ -176,7 +177,7 @@ def failures_counted(
     """Run the block as one counted try: refused (``error``, 429) past the limits; an
     exception in ``failures`` counts as a failed try, anything else gives the try back."""
     keys = throttle_keys(scope=scope, client=client, subject=subject)
-    shared = _shared_cache()
+    shared = shared_cache()
     reserved: Any
     if shared is not None:
         reserved = _redis_reserve(shared, keys, limits)
@@ -231,31 +232,28 @@ return 1
 """
 
 
-def _shared_cache():
-    """The default cache when it is Redis (shared by every process), else None."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    cache = caches["default"]
-    return cache if isinstance(cache, RedisCache) else None
-
-
-def _redis_script(cache, source: str):
-    client = cache._cache.get_client(write=True)  # Django's RedisCache: a redis-py client
-    return client.register_script(source)  # EVALSHA, loaded on first use
-
-
 def _redis_reserve(cache, keys: dict[str, str], limits: Limits) -> list[str] | None:
-    names = [cache.make_and_validate_key(f"throttle:{keys[k]}") for k in THROTTLE_ORDER]
-    window_ms = max(1, int(limits.window.total_seconds() * 1000))
-    ok = _redis_script(cache, _REDIS_RESERVE)(
-        keys=names, args=[limits.per_client, limits.per_subject, window_ms]
-    )
+    names = _counter_keys(cache, keys)
+    ok = run_script(_REDIS_RESERVE, names, _limit_args(limits))
     return names if ok else None
 
 
 def _redis_release(cache, names: list[str]) -> None:
-    _redis_script(cache, _REDIS_RELEASE)(keys=names)
+    run_script(_REDIS_RELEASE, names, [])
+
+
+def _counter_keys(cache, keys: dict[str, str]) -> list[str]:
+    """The counters' full Redis keys, in the order the scripts read them."""
+    return [cache.make_key(f"throttle:{keys[k]}") for k in THROTTLE_ORDER]
+
+
+def _limit_args(limits: Limits) -> list[int]:
+    """ARGV[1..3] of the scripts: per client, per subject, the window in ms."""
+    return [
+        limits.per_client,
+        limits.per_subject,
+        max(1, int(limits.window.total_seconds() * 1000)),
+    ]
 
 
 THROTTLE_ORDER = ("client", "subject", "pair")
@@ -304,19 +302,16 @@ def counted_answer(
     it (generation ``generation``, key ``key``): past the limits nothing is answered, kept or
     not; a kept answer counts nothing; otherwise ``compute`` is one counted try (``NotFound``
     and ``PermissionDenied`` count, and nothing is kept then)."""
-    shared = _shared_cache()
+    shared = shared_cache()
     if shared is None or not public_cache.enabled():
         with lookup_guard(subject=subject, client=client, now=now):
             return public_cache.answer(generation, key, compute)
     limits = lookup_limits()
     keys = throttle_keys(scope="code", client=client, subject=(subject or "").strip().upper())
-    counters = [shared.make_and_validate_key(f"throttle:{keys[k]}") for k in THROTTLE_ORDER]
+    counters = _counter_keys(shared, keys)
     generation_key, before, after = public_cache.answer_keys(generation, key)
-    window_ms = max(1, int(limits.window.total_seconds() * 1000))
-    found = public_cache.run_script(
-        _REDIS_COUNTED_FETCH,
-        [*counters, generation_key],
-        [limits.per_client, limits.per_subject, window_ms, before, after],
+    found = run_script(
+        _REDIS_COUNTED_FETCH, [*counters, generation_key], [*_limit_args(limits), before, after]
     )
     if found[0] == 0:
         raise TooManyRequests()
@@ -422,7 +417,7 @@ def over_limit(key: str, *, limit: int, window: float, now: dt.datetime | None =
     Redis's atomic ``incr`` (``now`` is then ignored: Redis keeps the time); otherwise a
     ThrottleCounter row updated in one statement — a per-process cache would count each
     server worker apart and let ``limit × workers`` tries through."""
-    if _shared_cache() is not None:
+    if shared_cache() is not None:
         return _cache_count(key, window) > limit
     return tries_counted(key, window=dt.timedelta(seconds=window), now=now) > limit
 

@@ -23,8 +23,7 @@ each request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from motcua.core import public_cache
 
@@ -36,11 +35,6 @@ COUNTS_TIMEOUT = 30
 
 def enabled() -> bool:
     return public_cache.enabled()
-
-
-def kept(name: str, key: str, compute: Callable[[], Any], *, timeout: int) -> Any:
-    """``compute()``, kept in generation ``name`` under ``key`` (computed when not enabled)."""
-    return public_cache.answer(name, key, compute, timeout=timeout)
 
 
 def ids_key(ids: Iterable[int] | None) -> str:

@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.core import public_cache
 from motcua.core.db import using_replica
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers import deadlines, queue_cache
@@ -96,7 +97,7 @@ def _subtree(unit_ids: set[int]) -> set[int]:
     """``unit_subtree_ids``, kept in the shared cache until a unit changes (``queue_cache``)."""
     if not unit_ids or not queue_cache.enabled():
         return unit_subtree_ids(unit_ids)
-    found = queue_cache.kept(
+    found = public_cache.answer(
         queue_cache.UNIT_TREE,
         f"subtree:{queue_cache.ids_key(unit_ids)}",
         lambda: sorted(unit_subtree_ids(unit_ids)),
@@ -287,7 +288,7 @@ def queue_counts_kept(*, user, scope: str, now: dt.datetime | None = None) -> di
         return queue_counts(user=user, scope=scope, now=now)
     who = f"{user.pk}" if scope == "mine" else ""
     key = f"counts:{scope}:{who}:{queue_cache.ids_key(visible_unit_ids(user))}"
-    return queue_cache.kept(
+    return public_cache.answer(
         queue_cache.QUEUE_COUNTS,
         key,
         lambda: queue_counts(user=user, scope=scope, now=now),
